@@ -1,0 +1,95 @@
+import { MatchKind, Origin } from '../model/project';
+import { VersionProfile } from '../versions/profile';
+
+/**
+ * The compiler's output: for every cluster C and environment E that C hosts, what to emit into dist/C/E.
+ * Plain data (no cdk8s): the emitter turns it into objects, `kfaas explain` and the tests read it.
+ */
+export interface EnvironmentTable {
+  readonly cluster: string;
+  readonly environment: string;
+  /** Namespace where the environment's Knative services run. */
+  readonly namespace: string;
+  readonly clusterDomain: string;
+  readonly profile: VersionProfile;
+  /** The ExternalName Service `<namespace>-ksvc-gateway` in kfaas-system. */
+  readonly gatewayService: GatewayServiceTable;
+  /** `<namespace>-ksvc-gateway.kfaas-system.svc.<clusterDomain>`. */
+  readonly host: string;
+  /** Istio Gateways the VirtualServices bind to (Knative local + ingress), sorted. */
+  readonly gateways: readonly string[];
+  /** In emission order; names are unique within the table. */
+  readonly virtualServices: readonly VirtualServiceTable[];
+}
+
+export interface GatewayServiceTable {
+  readonly name: string;
+  readonly namespace: string;
+  /** The Knative local gateway host. */
+  readonly externalName: string;
+}
+
+/**
+ * One VirtualService. A `root` one carries the host and gateways; a `delegate` one (Istio >= 1.8 only) has
+ * neither and is reached through a root route's `delegate`.
+ */
+export interface VirtualServiceTable {
+  readonly name: string;
+  readonly role: 'root' | 'delegate';
+  /** Routes in the order Envoy must try them: most specific first. */
+  readonly http: readonly HttpRouteTable[];
+}
+
+/** One path condition of an HTTP route. */
+export interface MatchTable {
+  readonly kind: MatchKind;
+  readonly value: string;
+  /** Where the user wrote it (for explain and diagnostics). */
+  readonly origin: Origin;
+}
+
+/** One HTTP route entry (Istio `spec.http[i]`). A Route can yield several when its matches rank apart. */
+export interface HttpRouteTable {
+  /** Istio route name: the Route's `metadata.name`. */
+  readonly name: string;
+  readonly route: string;
+  readonly team: string;
+  /** The Route document. */
+  readonly origin: Origin;
+  readonly matches: readonly MatchTable[];
+  /** Present on every entry except a root entry that delegates. */
+  readonly action: ForwardAction | DelegateAction;
+}
+
+/** Forward to the Knative local gateway with the authority of each destination's Knative service. */
+export interface ForwardAction {
+  readonly type: 'forward';
+  readonly rewriteUri?: string;
+  /** Whole milliseconds. */
+  readonly timeoutMs?: number;
+  /** Always explicit: `attempts: 0` when the Route has no retries (see defaults.ts). */
+  readonly retries: RetryTable;
+  /** One or more; weights sum to 100. A single destination has weight 100. */
+  readonly destinations: readonly DestinationTable[];
+}
+
+/** Root route of a delegation: hand the request to a delegate VirtualService. */
+export interface DelegateAction {
+  readonly type: 'delegate';
+  readonly name: string;
+  readonly namespace: string;
+}
+
+export interface RetryTable {
+  readonly attempts: number;
+  readonly perTryTimeoutMs?: number;
+  readonly retryOn?: readonly string[];
+}
+
+export interface DestinationTable {
+  readonly service: string;
+  /** `<service>.<namespace>.svc.<clusterDomain>`: the only authority a route may reach. */
+  readonly authority: string;
+  /** Integer percentage. */
+  readonly weight: number;
+}

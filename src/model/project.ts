@@ -1,0 +1,145 @@
+import { SourceLocation } from '../diagnostics/diagnostic';
+import { Version } from './version';
+
+/**
+ * The validated, typed model of everything under `clusters/` and `routes/`.
+ *
+ * The loader builds it; the compiler reads it. Every value the compiler may blame in a diagnostic carries the
+ * `at` location (and field `path`) it came from. All lists are sorted by name so nothing depends on file order.
+ */
+export interface Project {
+  readonly clusters: readonly Cluster[];
+  readonly teams: readonly Team[];
+  readonly routes: readonly Route[];
+}
+
+/** Where a value was written: file position plus the field path inside its document. */
+export interface Origin {
+  readonly at: SourceLocation;
+  /** Field path inside the document, e.g. `spec.match[1].prefix`. */
+  readonly path: string;
+}
+
+/** How a cluster lays out its VirtualServices. */
+export type Layout = 'merged' | 'per-route';
+
+/** A `kind: Cluster` document. */
+export interface Cluster {
+  /** DNS-1123 label; also the folder name under dist/. */
+  readonly name: string;
+  readonly istio: Version;
+  readonly knative: Version;
+  /** @default 'cluster.local' */
+  readonly clusterDomain: string;
+  readonly environments: readonly Environment[];
+  /**
+   * `merged` (default): each gateway host's routes in specificity order, in as few VirtualServices as possible.
+   * `per-route`: the seed's one VirtualService per route, named `<namespace>-ns-<service>-ksvc-virtualservice`.
+   * @default 'merged'
+   */
+  readonly layout: Layout;
+  /**
+   * The Knative local gateway, when the cluster overrides it in `knative-serving/config-istio`.
+   * @default derived from the Knative version
+   */
+  readonly localGateway?: LocalGatewayOverride;
+  readonly origin: Origin;
+}
+
+/** Mirrors `local-gateway.<ns>.<name>: <host>` in ConfigMap `knative-serving/config-istio`. */
+export interface LocalGatewayOverride {
+  /** Istio Gateway as `<namespace>/<name>`, e.g. `knative-serving/knative-local-gateway`. */
+  readonly gateway: string;
+  /** In-cluster host of the gateway's Service, e.g. `knative-local-gateway.istio-system.svc.cluster.local`. */
+  readonly host: string;
+}
+
+/** One environment a cluster hosts. */
+export interface Environment {
+  /** DNS-1123 label, e.g. `alpha`. */
+  readonly name: string;
+  /** Namespace where the environment's Knative services run. @default `faas-<name>` */
+  readonly namespace: string;
+  readonly origin: Origin;
+}
+
+/** A `kind: Team` document: the path prefixes a team owns. */
+export interface Team {
+  /** Equals the folder name under routes/. */
+  readonly name: string;
+  readonly owns: readonly OwnedPrefix[];
+  readonly origin: Origin;
+}
+
+export interface OwnedPrefix {
+  readonly prefix: string;
+  readonly origin: Origin;
+}
+
+/** The kinds of path match a route may use. New match conditions are added here and in the compiler. */
+export type MatchKind = 'exact' | 'prefix' | 'regex';
+
+export interface PathMatch {
+  readonly kind: MatchKind;
+  /** The path, prefix or RE2 pattern. */
+  readonly value: string;
+  readonly origin: Origin;
+}
+
+export interface RetryPolicy {
+  /** 0 disables retries. */
+  readonly attempts: number;
+  /** Whole milliseconds, >= 1. */
+  readonly perTryTimeoutMs?: number;
+  /** Istio retryOn values (policy names or HTTP status codes). */
+  readonly retryOn?: readonly string[];
+  readonly origin: Origin;
+}
+
+export interface TrafficTarget {
+  /** Knative Service name in the environment's namespace. */
+  readonly service: string;
+  /** Integer percentage; all weights of a route sum to 100. */
+  readonly weight: number;
+  readonly origin: Origin;
+}
+
+/**
+ * What a route does in one environment: the `spec` fields that `overrides.<env>` may replace.
+ * An override replaces a field whole (no deep merge), so what you read in the override is what you get.
+ */
+export interface RouteBehaviour {
+  /** Knative Service receiving the traffic when `traffic` is absent. */
+  readonly service: string;
+  readonly match: readonly PathMatch[];
+  /** Replacement for the matched path part (Istio `rewrite.uri`). */
+  readonly rewriteUri?: string;
+  /** Whole milliseconds, >= 1. */
+  readonly timeoutMs?: number;
+  readonly retries?: RetryPolicy;
+  /** Weighted split; absent means 100% to `service`. */
+  readonly traffic?: readonly TrafficTarget[];
+}
+
+/** A `kind: Route` document. */
+export interface Route {
+  /** DNS-1123 label, unique across routes/. */
+  readonly name: string;
+  /** Owning team: the folder under routes/. */
+  readonly team: string;
+  /** Behaviour in every environment without an override. */
+  readonly base: RouteBehaviour;
+  /** Fully resolved behaviour per environment that has `overrides.<env>` (base with the override applied). */
+  readonly overrides: Readonly<Record<string, RouteBehaviour>>;
+  /** Restricts the route to these environments. @default every environment */
+  readonly environments?: readonly string[];
+  /** Restricts the route to these clusters. @default every cluster that hosts the environment */
+  readonly clusters?: readonly string[];
+  /** The document (its `metadata.name`). */
+  readonly origin: Origin;
+}
+
+/** The behaviour of `route` in environment `env`. */
+export function behaviourIn(route: Route, env: string): RouteBehaviour {
+  return route.overrides[env] ?? route.base;
+}
