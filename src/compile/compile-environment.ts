@@ -1,0 +1,82 @@
+import { gatewayHost } from '../model/defaults';
+import { Route, RouteBehaviour } from '../model/project';
+import { findConflicts } from './conflicts';
+import { makeEntry, RouteEntry, sortEntries } from './entries';
+import { EnvironmentSlot, Landing } from './expand';
+import { Findings } from './findings';
+import { LayoutContext } from './layout-context';
+import { layoutMerged } from './layout-merged';
+import { layoutPerRoute } from './layout-per-route';
+import { OBJECT_OVERHEAD_BYTES } from './pack';
+import { EnvironmentTable, HttpRouteTable } from './route-table';
+import { makeForwardAction, makeGateways, makeGatewayService, servicesOf } from './table-builders';
+import { VersionProfile } from '../versions/profile';
+
+/** Resolved compile options (see CompileOptions). */
+export interface EnvironmentOptions {
+  readonly sizeOf: (http: HttpRouteTable, table: { profile: VersionProfile }) => number;
+  readonly maxObjectBytes: number;
+  readonly maxObjectsPerFolder: number;
+}
+
+/** Compiles one (cluster, environment): entries in specificity order, checks, layout. */
+export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOptions, findings: Findings): EnvironmentTable {
+  const { cluster, environment, profile } = slot;
+  const namespace = environment.namespace;
+  const scope = environment.name;
+  const sizeOf = (http: HttpRouteTable): number => options.sizeOf(http, { profile });
+
+  const entries: RouteEntry[] = [];
+  const behaviours = new Map<Route, RouteBehaviour>();
+  for (const landing of slot.landings) {
+    checkWeightedSplit(landing, slot, findings);
+    behaviours.set(landing.route, landing.behaviour);
+    const action = makeForwardAction(landing.behaviour, namespace, cluster.clusterDomain);
+    for (const match of landing.behaviour.match) entries.push(makeEntry(landing.route, match, action, sizeOf));
+  }
+  const sorted = sortEntries(entries);
+
+  const ctx: LayoutContext = {
+    cluster, environment, profile, namespace, sizeOf, findings, scope,
+    maxObjectBytes: options.maxObjectBytes,
+    budget: options.maxObjectBytes - OBJECT_OVERHEAD_BYTES,
+  };
+  const perRoute = cluster.layout === 'per-route';
+  findConflicts(sorted, scope, findings, { crossRoute: !perRoute });
+  const virtualServices = perRoute ? layoutPerRoute(sorted, behaviours, ctx) : layoutMerged(sorted, ctx);
+
+  const objects = virtualServices.length + 1; // + the gateway Service
+  if (objects > options.maxObjectsPerFolder) {
+    findings.error('too-many-objects', environment.origin,
+      `dist/${cluster.name}/${environment.name} would hold ${objects} objects (${virtualServices.length} VirtualServices ` +
+        `and the gateway Service), more than ${options.maxObjectsPerFolder}; ` +
+        (perRoute ? 'use layout: merged' : 'shorten routes or raise the object budget'));
+  }
+
+  return {
+    cluster: cluster.name,
+    environment: environment.name,
+    namespace,
+    clusterDomain: cluster.clusterDomain,
+    profile,
+    gatewayService: makeGatewayService(namespace, profile),
+    host: gatewayHost(namespace, cluster.clusterDomain),
+    gateways: makeGateways(profile),
+    virtualServices,
+  };
+}
+
+/**
+ * Before Istio 1.12 only the route-level authority rewrite exists, so a weighted split between two Knative
+ * services through the local gateway cannot be expressed: refuse it.
+ */
+export function checkWeightedSplit(landing: Landing, slot: EnvironmentSlot, findings: Findings): void {
+  const { behaviour } = landing;
+  if (slot.profile.perDestinationAuthority || !behaviour.traffic || servicesOf(behaviour).length < 2) return;
+  const first = behaviour.traffic[0].origin;
+  findings.errorAt('weighted-split-unsupported', first.at, first.path.replace(/\[\d+\]$/, ''),
+    `route ${JSON.stringify(landing.route.name)} splits traffic between services ${servicesOf(behaviour).join(', ')}, ` +
+      `but cluster ${slot.cluster.name} runs Istio ${slot.cluster.istio.raw}, and Istio < 1.12 cannot rewrite the authority ` +
+      'per destination; split between Knative revisions behind one service (Knative traffic), or upgrade Istio to 1.12+',
+    slot.environment.name);
+}

@@ -1,0 +1,42 @@
+import { Diagnostic } from '../diagnostics/diagnostic';
+import { MAX_OBJECT_BYTES, MAX_OBJECTS_PER_FOLDER } from '../model/defaults';
+import { Project } from '../model/project';
+import { VersionProfile } from '../versions/profile';
+import { compileEnvironment } from './compile-environment';
+import { expandProject } from './expand';
+import { Findings } from './findings';
+import { checkOwnership, makeOwnershipIndex } from './ownership';
+import { EnvironmentTable, HttpRouteTable } from './route-table';
+
+export interface CompileOptions {
+  /** Serialized size in bytes of one http route entry as the emitter will write it (caller supplies; tests may pass a simple estimate). */
+  readonly sizeOf: (http: HttpRouteTable, table: { profile: VersionProfile }) => number;
+  /** @default MAX_OBJECT_BYTES */
+  readonly maxObjectBytes?: number;
+  /** @default MAX_OBJECTS_PER_FOLDER */
+  readonly maxObjectsPerFolder?: number;
+}
+
+export interface CompileResult {
+  /** One per (cluster, environment the cluster hosts), sorted by cluster then environment. */
+  readonly tables: EnvironmentTable[];
+  /** Sorted and de-duplicated; the tables are only fit to publish when there is no error. */
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Compiles the project into route tables: pure (no fs, no clock, no randomness) and independent of the order of
+ * `project.routes`, `project.teams` and `project.clusters`.
+ */
+export function compileProject(project: Project, options: CompileOptions): CompileResult {
+  const findings = new Findings();
+  const resolved = {
+    sizeOf: options.sizeOf,
+    maxObjectBytes: options.maxObjectBytes ?? MAX_OBJECT_BYTES,
+    maxObjectsPerFolder: options.maxObjectsPerFolder ?? MAX_OBJECTS_PER_FOLDER,
+  };
+  const slots = expandProject(project, findings);
+  checkOwnership(makeOwnershipIndex(project.teams), slots.flatMap((s) => s.landings), findings);
+  const tables = slots.map((slot) => compileEnvironment(slot, resolved, findings));
+  return { tables, diagnostics: findings.diagnostics };
+}

@@ -1,0 +1,97 @@
+import { RouteEntry } from './entries';
+import { describeMatch, Findings, where } from './findings';
+import { covers } from './overlap';
+import { prefixChains } from './partition';
+
+/** Which conflicts to look for. */
+export interface ConflictScope {
+  /**
+   * Check pairs of different routes too (layout `merged`). The `per-route` layout reports every cross-route
+   * overlap on its own, so it only checks matches within one route.
+   */
+  readonly crossRoute: boolean;
+}
+
+/**
+ * Reports, in one (cluster, environment) whose entries are in final (specificity) order:
+ * - `duplicate-match`: two routes with the same match (kind and value), at every place, naming the others;
+ * - `match-shadowed`: a match covered by an earlier one (Istio IST0131), at both places;
+ * - `route-unreachable`: a route all of whose matches are covered (Istio IST0130), at the route.
+ * `scope` (the environment) is appended by {@link Findings} so one problem in many tables is reported once.
+ */
+export function findConflicts(sorted: readonly RouteEntry[], scope: string, findings: Findings, options: ConflictScope): void {
+  if (options.crossRoute) reportDuplicates(sorted, scope, findings);
+  const covered = reportShadowed(sorted, scope, findings, options);
+  if (options.crossRoute) reportUnreachable(sorted, covered, scope, findings);
+}
+
+function reportDuplicates(sorted: readonly RouteEntry[], scope: string, findings: Findings): void {
+  const groups = new Map<string, RouteEntry[]>();
+  for (const e of sorted) {
+    const key = `${e.kind}\u0000${e.value}`;
+    const group = groups.get(key);
+    if (group) group.push(e);
+    else groups.set(key, [e]);
+  }
+  for (const group of groups.values()) {
+    for (const e of group) {
+      const others = group.filter((o) => o.route !== e.route);
+      if (others.length === 0) continue;
+      const list = others.map((o) => `route ${JSON.stringify(o.routeName)} (${where(o.match.origin)})`).join(', ');
+      findings.error('duplicate-match', e.match.origin,
+        `${describeMatch(e)} is also declared by ${list}; Envoy would only ever use the first: remove one or make them differ`,
+        scope);
+    }
+  }
+}
+
+/** Returns the entries covered by an earlier one (including cross-route duplicates). */
+function reportShadowed(sorted: readonly RouteEntry[], scope: string, findings: Findings, options: ConflictScope): Set<RouteEntry> {
+  const byLiteral = new Map<string, { readonly position: number; readonly entry: RouteEntry }[]>();
+  sorted.forEach((entry, position) => {
+    const bucket = byLiteral.get(entry.literal);
+    if (bucket) bucket.push({ position, entry });
+    else byLiteral.set(entry.literal, [{ position, entry }]);
+  });
+  const chains = prefixChains(byLiteral.keys());
+  const covered = new Set<RouteEntry>();
+  sorted.forEach((b, position) => {
+    // covers(a, b) implies literal(b) starts with literal(a): only look at those.
+    let first: { readonly position: number; readonly entry: RouteEntry } | undefined;
+    for (const literal of chains.get(b.literal)!) {
+      for (const c of byLiteral.get(literal)!) {
+        if (c.position >= position || (c.entry.route !== b.route && !options.crossRoute)) continue;
+        if ((!first || c.position < first.position) && covers(c.entry, b)) first = c;
+      }
+    }
+    if (!first) return;
+    covered.add(b);
+    const a = first.entry;
+    if (a.route !== b.route && a.kind === b.kind && a.value === b.value) return; // reported as duplicate-match
+    const owner = a.route === b.route ? 'this route' : `route ${JSON.stringify(a.routeName)}`;
+    const other = b.route === a.route ? 'this route' : `route ${JSON.stringify(b.routeName)}`;
+    findings.error('match-shadowed', b.match.origin,
+      `${describeMatch(b)} can never match: the earlier ${describeMatch(a)} of ${owner} (${where(a.match.origin)}) ` +
+        'matches every path it does, and Envoy takes the first match', scope);
+    findings.error('match-shadowed', a.match.origin,
+      `${describeMatch(a)} matches every path of the later ${describeMatch(b)} of ${other} (${where(b.match.origin)}), ` +
+        'which can therefore never match', scope);
+  });
+  return covered;
+}
+
+function reportUnreachable(sorted: readonly RouteEntry[], covered: Set<RouteEntry>, scope: string, findings: Findings): void {
+  const byRoute = new Map<string, RouteEntry[]>();
+  for (const e of sorted) {
+    const list = byRoute.get(e.routeName);
+    if (list) list.push(e);
+    else byRoute.set(e.routeName, [e]);
+  }
+  for (const entries of byRoute.values()) {
+    if (!entries.every((e) => covered.has(e))) continue;
+    const route = entries[0].route;
+    findings.error('route-unreachable', route.origin,
+      `route ${JSON.stringify(route.name)} can never be reached: every one of its matches is covered by an earlier route`,
+      scope);
+  }
+}

@@ -1,0 +1,133 @@
+import { behaviourIn, Cluster, Environment, Project, Route, RouteBehaviour } from '../model/project';
+import { profileFor, VersionProfile } from '../versions/profile';
+import { Findings } from './findings';
+import { compareStrings } from './specificity';
+
+/** One (cluster, environment) the project deploys to, with the routes that land there. */
+export interface EnvironmentSlot {
+  readonly cluster: Cluster;
+  readonly environment: Environment;
+  readonly profile: VersionProfile;
+  /** Sorted by route name. */
+  readonly landings: readonly Landing[];
+}
+
+/** A route in one environment, with the behaviour it has there (`overrides.<env>` applied). */
+export interface Landing {
+  readonly route: Route;
+  readonly behaviour: RouteBehaviour;
+}
+
+/** A (cluster, environment) pair by name. */
+export interface Place {
+  readonly cluster: string;
+  readonly environment: string;
+}
+
+/** Clusters by name and which clusters host each environment. */
+export interface HostingIndex {
+  /** Sorted by name. */
+  readonly clusters: readonly Cluster[];
+  readonly byName: ReadonlyMap<string, Cluster>;
+  /** Environment name → names of the clusters hosting it, sorted. */
+  readonly hosts: ReadonlyMap<string, readonly string[]>;
+}
+
+export function makeHostingIndex(clusters: readonly Cluster[]): HostingIndex {
+  const sorted = [...clusters].sort((a, b) => compareStrings(a.name, b.name));
+  const hosts = new Map<string, string[]>();
+  for (const c of sorted) {
+    for (const e of c.environments) {
+      const list = hosts.get(e.name) ?? [];
+      if (!list.includes(c.name)) list.push(c.name);
+      hosts.set(e.name, list);
+    }
+  }
+  return { clusters: sorted, byName: new Map(sorted.map((c) => [c.name, c])), hosts };
+}
+
+/**
+ * Where a route lands: every environment in `route.environments` (default all) on every cluster in
+ * `route.clusters` (default every cluster hosting it). Reports, at the route, environments no cluster hosts,
+ * unknown clusters, environments none of the named clusters host, and `overrides.<env>` keys for environments
+ * the route never lands in. Places are sorted by cluster, then environment.
+ */
+export function placeRoute(route: Route, index: HostingIndex, findings: Findings): Place[] {
+  const at = route.origin.at;
+  const known = [...index.hosts.keys()].sort();
+  route.environments?.forEach((env, i) => {
+    if (!index.hosts.has(env)) {
+      findings.errorAt('unknown-environment', at, `spec.environments[${i}]`,
+        `environment ${JSON.stringify(env)} is not hosted by any cluster; hosted environments: ${list(known)}`);
+    }
+  });
+  const named: Cluster[] = [];
+  route.clusters?.forEach((name, i) => {
+    const c = index.byName.get(name);
+    if (c) named.push(c);
+    else {
+      findings.errorAt('unknown-cluster', at, `spec.clusters[${i}]`,
+        `cluster ${JSON.stringify(name)} does not exist; clusters: ${list(index.clusters.map((k) => k.name))}`);
+    }
+  });
+  if (route.clusters && route.environments) {
+    route.environments.forEach((env, i) => {
+      const hosts = index.hosts.get(env);
+      if (hosts && !named.some((c) => c.environments.some((e) => e.name === env))) {
+        findings.errorAt('environment-not-on-clusters', at, `spec.environments[${i}]`,
+          `environment ${JSON.stringify(env)} is not hosted by any of the route's clusters (${route.clusters!.join(', ')}); ` +
+            `it is hosted by ${hosts.join(', ')}`);
+      }
+    });
+  }
+  const candidates = route.clusters ? index.clusters.filter((c) => named.includes(c)) : index.clusters;
+  const places: Place[] = [];
+  for (const c of candidates) {
+    for (const e of [...c.environments].sort((a, b) => compareStrings(a.name, b.name))) {
+      if (!route.environments || route.environments.includes(e.name)) places.push({ cluster: c.name, environment: e.name });
+    }
+  }
+  const landsIn = [...new Set(places.map((p) => p.environment))].sort();
+  for (const env of Object.keys(route.overrides).sort()) {
+    if (!landsIn.includes(env)) {
+      findings.errorAt('override-never-used', at, `spec.overrides.${env}`,
+        `overrides.${env} names an environment route ${JSON.stringify(route.name)} never lands in; ` +
+          `it lands in: ${list(landsIn)}`);
+    }
+  }
+  return places;
+}
+
+/**
+ * Every (cluster, environment) slot, sorted by cluster then environment, each with the routes landing there
+ * (sorted by name) and their behaviour in that environment.
+ */
+export function expandProject(project: Project, findings: Findings): EnvironmentSlot[] {
+  const index = makeHostingIndex(project.clusters);
+  const landings = new Map<string, Landing[]>();
+  const routes = [...project.routes].sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.origin.at.file, b.origin.at.file));
+  for (const route of routes) {
+    for (const p of placeRoute(route, index, findings)) {
+      const key = slotKey(p.cluster, p.environment);
+      const list = landings.get(key) ?? [];
+      list.push({ route, behaviour: behaviourIn(route, p.environment) });
+      landings.set(key, list);
+    }
+  }
+  const slots: EnvironmentSlot[] = [];
+  for (const cluster of index.clusters) {
+    const profile = profileFor(cluster);
+    for (const environment of [...cluster.environments].sort((a, b) => compareStrings(a.name, b.name))) {
+      slots.push({ cluster, environment, profile, landings: landings.get(slotKey(cluster.name, environment.name)) ?? [] });
+    }
+  }
+  return slots;
+}
+
+function slotKey(cluster: string, env: string): string {
+  return `${cluster}\u0000${env}`;
+}
+
+function list(names: readonly string[]): string {
+  return names.length === 0 ? '(none)' : names.join(', ');
+}

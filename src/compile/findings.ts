@@ -1,0 +1,47 @@
+import { Diagnostic, DiagnosticBag, SourceLocation } from '../diagnostics/diagnostic';
+import { MatchKind, Origin } from '../model/project';
+
+/**
+ * Collects the compiler's diagnostics. The same problem found in many (cluster, environment) tables is reported
+ * once, with the environments it occurs in appended (`(in environments alpha, beta)`), instead of once per table.
+ */
+export class Findings {
+  private readonly byKey = new Map<string, { readonly d: Diagnostic; readonly scopes: Set<string> }>();
+
+  /** Adds an error at `origin` (or project-wide when absent); `scope` is the environment it was found in. */
+  public error(code: string, origin: Origin | undefined, message: string, scope?: string): void {
+    this.errorAt(code, origin?.at, origin?.path, message, scope);
+  }
+
+  /** Adds an error at an explicit location and field path. */
+  public errorAt(code: string, location: SourceLocation | undefined, path: string | undefined, message: string, scope?: string): void {
+    const key = [code, location?.file, location?.line, location?.col, path, message].join('\u0000');
+    let item = this.byKey.get(key);
+    if (!item) {
+      item = { d: { severity: 'error', code, location, path, message }, scopes: new Set() };
+      this.byKey.set(key, item);
+    }
+    if (scope !== undefined) item.scopes.add(scope);
+  }
+
+  /** Every diagnostic, sorted and de-duplicated. */
+  public get diagnostics(): Diagnostic[] {
+    const bag = new DiagnosticBag();
+    for (const { d, scopes } of this.byKey.values()) {
+      const envs = [...scopes].sort();
+      const suffix = envs.length === 0 ? '' : ` (in environment${envs.length > 1 ? 's' : ''} ${envs.join(', ')})`;
+      bag.add({ ...d, message: d.message + suffix });
+    }
+    return bag.all;
+  }
+}
+
+/** `file:line:col` of an origin, for messages that point at another place. */
+export function where(origin: Origin): string {
+  return `${origin.at.file}:${origin.at.line}:${origin.at.col}`;
+}
+
+/** `prefix "/faas/api/shop/"`. */
+export function describeMatch(m: { readonly kind: MatchKind; readonly value: string }): string {
+  return `${m.kind} ${JSON.stringify(m.value)}`;
+}

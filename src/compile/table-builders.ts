@@ -1,0 +1,82 @@
+import {
+  DEFAULT_RETRY_ATTEMPTS, gatewayServiceName, KFAAS_NAMESPACE, serviceAuthority,
+} from '../model/defaults';
+import { PathMatch, RetryPolicy, Route, RouteBehaviour } from '../model/project';
+import { VersionProfile } from '../versions/profile';
+import {
+  DelegateAction, DestinationTable, ForwardAction, GatewayServiceTable, HttpRouteTable, MatchTable, RetryTable,
+} from './route-table';
+import { compareStrings } from './specificity';
+
+/**
+ * Small pure `make*` functions building the pieces of an EnvironmentTable (net-istio style). They never emit
+ * `undefined` fields, so the output has no nulls or empty maps.
+ */
+
+/** The ExternalName Service `<namespace>-ksvc-gateway` in kfaas-system, pointing at the Knative local gateway. */
+export function makeGatewayService(namespace: string, profile: VersionProfile): GatewayServiceTable {
+  return { name: gatewayServiceName(namespace), namespace: KFAAS_NAMESPACE, externalName: profile.localGatewayHost };
+}
+
+/** Gateways every root VirtualService binds to: Knative local and ingress, sorted and distinct. */
+export function makeGateways(profile: VersionProfile): string[] {
+  return [...new Set([profile.localGateway, profile.ingressGateway])].sort(compareStrings);
+}
+
+/** Retries are always explicit: without them Istio retries twice on its own (see DEFAULT_RETRY_ATTEMPTS). */
+export function makeRetries(policy: RetryPolicy | undefined): RetryTable {
+  if (!policy) return { attempts: DEFAULT_RETRY_ATTEMPTS };
+  return {
+    attempts: policy.attempts,
+    ...(policy.perTryTimeoutMs !== undefined ? { perTryTimeoutMs: policy.perTryTimeoutMs } : {}),
+    ...(policy.retryOn !== undefined ? { retryOn: [...new Set(policy.retryOn)].sort(compareStrings) } : {}),
+  };
+}
+
+/** Distinct Knative services a behaviour sends to, sorted. */
+export function servicesOf(behaviour: RouteBehaviour): string[] {
+  const names = behaviour.traffic ? behaviour.traffic.map((t) => t.service) : [behaviour.service];
+  return [...new Set(names)].sort(compareStrings);
+}
+
+/**
+ * Destinations sorted by service; the authority is always `<service>.<namespace>.svc.<clusterDomain>`.
+ * Targets naming the same service are merged (weights added), so one service always gets weight 100.
+ */
+export function makeDestinations(behaviour: RouteBehaviour, namespace: string, clusterDomain: string): DestinationTable[] {
+  const weights = new Map<string, number>();
+  if (behaviour.traffic && behaviour.traffic.length > 0) {
+    for (const t of behaviour.traffic) weights.set(t.service, (weights.get(t.service) ?? 0) + t.weight);
+  } else {
+    weights.set(behaviour.service, 100);
+  }
+  if (weights.size === 1) for (const k of weights.keys()) weights.set(k, 100);
+  return [...weights.keys()].sort(compareStrings).map((service) => ({
+    service,
+    authority: serviceAuthority(service, namespace, clusterDomain),
+    weight: weights.get(service)!,
+  }));
+}
+
+export function makeForwardAction(behaviour: RouteBehaviour, namespace: string, clusterDomain: string): ForwardAction {
+  return {
+    type: 'forward',
+    ...(behaviour.rewriteUri !== undefined ? { rewriteUri: behaviour.rewriteUri } : {}),
+    ...(behaviour.timeoutMs !== undefined ? { timeoutMs: behaviour.timeoutMs } : {}),
+    retries: makeRetries(behaviour.retries),
+    destinations: makeDestinations(behaviour, namespace, clusterDomain),
+  };
+}
+
+export function makeDelegateAction(virtualService: string): DelegateAction {
+  return { type: 'delegate', name: virtualService, namespace: KFAAS_NAMESPACE };
+}
+
+export function makeMatchTable(match: PathMatch): MatchTable {
+  return { kind: match.kind, value: match.value, origin: match.origin };
+}
+
+/** One HTTP route entry of `route` with the given matches and action. */
+export function makeHttpRoute(route: Route, matches: readonly MatchTable[], action: ForwardAction | DelegateAction): HttpRouteTable {
+  return { name: route.name, route: route.name, team: route.team, origin: route.origin, matches, action };
+}

@@ -1,0 +1,70 @@
+import { DestinationHit, Explanation, RouteHit } from './explain';
+import { formatCondition } from './match';
+import { formatVsRef } from './virtual-service';
+
+/** Route name → `file:line` of the Route document that produced it. */
+export type SourceLookup = ReadonlyMap<string, string> | ((routeName: string) => string | undefined);
+
+export interface FormatOptions {
+  /** @default no source locations */
+  readonly sources?: SourceLookup;
+}
+
+/** Plain-text report for `kfaas explain`: stable, no colours, one fact per line. */
+export function formatExplanation(e: Explanation, options: FormatOptions = {}): string {
+  const lines: string[] = [`Request: host ${e.host}, gateway ${e.gateway}, path ${e.path}`];
+  if (e.domain === undefined) {
+    lines.push(`No VirtualService binds host ${e.host} to gateway ${e.gateway}.`);
+  } else {
+    lines.push(`Virtual host ${e.domain}: ${e.routes.length} route(s) from ${e.order.map(formatVsRef).join(', ')} (merge order)`);
+  }
+  if (e.winner) {
+    lines.push(`Winner: ${describeHit(e.winner, options.sources)}`);
+    lines.push(...describeAction(e.winner).map((l) => `  ${l}`));
+  } else if (e.domain !== undefined) {
+    lines.push('No route matched: Envoy answers 404 (NR).');
+  }
+  if (e.losers.length > 0) {
+    lines.push('Also matched, but later in the route list (lost):');
+    lines.push(...e.losers.map((hit) => `  ${describeHit(hit, options.sources)}`));
+  }
+  if (e.warnings.length > 0) {
+    lines.push('Warnings:');
+    lines.push(...e.warnings.map((w) => `  - ${w}`));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function describeHit(hit: RouteHit, sources: SourceLookup | undefined): string {
+  const name = hit.routeName ? `route ${JSON.stringify(hit.routeName)}` : 'unnamed route';
+  const at = `${formatVsRef(hit.virtualService)} spec.http[${hit.httpIndex}]`;
+  const via = hit.delegate ? ` via delegate ${formatVsRef(hit.delegate.virtualService)} spec.http[${hit.delegate.httpIndex}]` : '';
+  const match = hit.match ? `match[${hit.match.index}] ${formatCondition(hit.match.condition)}` : 'no match (every path)';
+  const catchAll = hit.catchAll ? ', catch-all' : '';
+  const source = hit.routeName ? lookup(sources, hit.routeName) : undefined;
+  return `#${hit.position} ${name} in ${at}${via}, ${match}${catchAll}${source ? ` (${source})` : ''}`;
+}
+
+function describeAction(hit: RouteHit): string[] {
+  switch (hit.action) {
+    case 'redirect':
+      return ['Action: redirect'];
+    case 'directResponse':
+      return ['Action: direct response'];
+    case 'none':
+      return ['Action: none (the route has no destination)'];
+    case 'route':
+      return [`Forwarded path: ${hit.rewrittenPath}`, ...hit.destinations.map(describeDestination)];
+  }
+}
+
+function describeDestination(d: DestinationHit): string {
+  const target = `${d.host}${d.port !== undefined ? `:${d.port}` : ''}${d.subset !== undefined ? ` subset ${d.subset}` : ''}`;
+  const from = d.authoritySource === 'route' ? 'route rewrite' : d.authoritySource === 'destination' ? 'destination headers' : 'request host, unchanged';
+  return `-> weight ${d.weight}: ${target}, authority ${d.authority} (${from})`;
+}
+
+function lookup(sources: SourceLookup | undefined, routeName: string): string | undefined {
+  if (!sources) return undefined;
+  return typeof sources === 'function' ? sources(routeName) : sources.get(routeName);
+}

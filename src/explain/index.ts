@@ -1,0 +1,11 @@
+/** Envoy/Istio route-selection simulator over emitted VirtualService objects (`kfaas explain`, tests). */
+export * from './virtual-service';
+export * from './match';
+export * from './delegate';
+export * from './merge-order';
+export * from './merge';
+export * from './explain';
+export * from './format';
+export * from './sample-path';
+export * from './order-proof';
+export { generateRegexCandidates } from './regex-sample';

@@ -1,0 +1,111 @@
+import { RE2JS } from 're2js';
+import { StringMatch } from './virtual-service';
+
+/**
+ * Envoy's path semantics for one route: what a path specifier matches and how a rewrite changes the path.
+ * Envoy matches the path without query string and fragment; `prefix` is a plain string prefix (NOT
+ * segment-aware: `/shop` matches `/shopping`); `safe_regex` is an RE2 FULL match, not a search.
+ */
+
+export type PathMatchKind = 'exact' | 'prefix' | 'regex';
+
+/** One path specifier. */
+export interface PathCondition {
+  readonly kind: PathMatchKind;
+  readonly value: string;
+  /** Envoy `case_sensitive: false` (Istio `ignoreUriCase`); applies to exact and prefix only. */
+  readonly ignoreCase?: boolean;
+}
+
+/** The path specifier of a route without a match or without `uri`: Envoy prefix `/`. */
+export const MATCH_ALL: PathCondition = { kind: 'prefix', value: '/' };
+
+/** Istio's `StringMatch` as a path specifier; undefined when no kind is set. */
+export function toPathCondition(uri: StringMatch | undefined, ignoreCase = false): PathCondition | undefined {
+  if (!uri) return undefined;
+  const flag = ignoreCase ? { ignoreCase: true } : {};
+  if (uri.exact !== undefined) return { kind: 'exact', value: uri.exact, ...flag };
+  if (uri.prefix !== undefined) return { kind: 'prefix', value: uri.prefix, ...flag };
+  if (uri.regex !== undefined) return { kind: 'regex', value: uri.regex };
+  return undefined;
+}
+
+/** Splits a request path into the part Envoy matches and the query string (with its `?`), fragment dropped. */
+export function splitPath(requestPath: string): { path: string; query: string } {
+  const noFragment = requestPath.split('#', 1)[0];
+  const q = noFragment.indexOf('?');
+  return q < 0 ? { path: noFragment, query: '' } : { path: noFragment.slice(0, q), query: noFragment.slice(q) };
+}
+
+const regexCache = new Map<string, RE2JS>();
+
+/** Compiles an RE2 pattern once. Throws an Error quoting the pattern when it is not valid RE2. */
+export function compileRegex(pattern: string): RE2JS {
+  let compiled = regexCache.get(pattern);
+  if (!compiled) {
+    try {
+      compiled = RE2JS.compile(pattern);
+    } catch (e) {
+      throw new Error(`regex ${JSON.stringify(pattern)} is not valid RE2: ${(e as Error).message}`);
+    }
+    regexCache.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+/** RE2 full match, as Envoy's `safe_regex`. */
+export function regexFullMatch(pattern: string, input: string): boolean {
+  return compileRegex(pattern).matches(input);
+}
+
+/** Does the request path (query string and fragment ignored) match? */
+export function matchesPath(condition: PathCondition, requestPath: string): boolean {
+  const { path } = splitPath(requestPath);
+  const fold = (s: string): string => (condition.ignoreCase ? s.toLowerCase() : s);
+  switch (condition.kind) {
+    case 'exact':
+      return fold(path) === fold(condition.value);
+    case 'prefix':
+      return fold(path).startsWith(fold(condition.value));
+    case 'regex':
+      return regexFullMatch(condition.value, path);
+  }
+}
+
+/**
+ * The path Envoy forwards after the route's rewrite (query string kept, as Envoy does).
+ * `rewrite.uri` is Envoy's `prefix_rewrite`: it replaces the matched prefix for a prefix match and the whole
+ * path for exact and regex matches. `uriRegexRewrite` is Envoy's `regex_rewrite`: every match of the pattern
+ * in the path is replaced; `\N` in the substitution is capture group N.
+ */
+export function rewritePath(
+  condition: PathCondition,
+  requestPath: string,
+  rewrite: { readonly uri?: string; readonly uriRegexRewrite?: { readonly match: string; readonly rewrite: string } } | undefined,
+): string {
+  const { path, query } = splitPath(requestPath);
+  if (rewrite?.uriRegexRewrite) {
+    const { match, rewrite: substitution } = rewrite.uriRegexRewrite;
+    const replaced = compileRegex(match)
+      .matcher(path)
+      .replaceAll((...args: unknown[]) => substitute(substitution, args));
+    return replaced + query;
+  }
+  if (rewrite?.uri === undefined || rewrite.uri === '') return path + query;
+  if (condition.kind === 'prefix') return rewrite.uri + path.slice(condition.value.length) + query;
+  return rewrite.uri + query;
+}
+
+/** RE2 `Rewrite` syntax: `\0`..`\9` are groups, `\\` is a backslash. `args` is [match, group1, ...]. */
+function substitute(substitution: string, args: readonly unknown[]): string {
+  return substitution.replace(/\\([0-9\\])/g, (_, d: string) => {
+    if (d === '\\') return '\\';
+    const group = args[Number(d)];
+    return typeof group === 'string' ? group : '';
+  });
+}
+
+/** `prefix "/shop"`, `exact "/a"`, `regex "/v[0-9]+"`. */
+export function formatCondition(condition: PathCondition): string {
+  return `${condition.kind} ${JSON.stringify(condition.value)}${condition.ignoreCase ? ' (ignore case)' : ''}`;
+}

@@ -1,0 +1,96 @@
+import { DEFAULT_CLUSTER_DOMAIN, defaultEnvironmentNamespace, RESERVED_NAMESPACES } from '../model/defaults';
+import { Cluster, Environment, Layout, LocalGatewayOverride } from '../model/project';
+import { parseVersion, Version } from '../model/version';
+import { DocumentContext } from './document-context';
+import { Built } from './document-kinds';
+import { reportDuplicates } from './duplicates';
+import { FieldPath, formatPath } from './field-path';
+import { compareText, isMapping, list, mapping, Mapping, str } from './values';
+
+const NO_VERSION: Version = { major: 0, minor: 0, patch: 0, raw: '' };
+const MAX_NAMESPACE_LENGTH = 63;
+
+/** Builds a Cluster and checks its environments (unique names and namespaces, no platform namespace). */
+export function buildCluster(ctx: DocumentContext, doc: Mapping): Cluster {
+  const spec = mapping(doc, 'spec') ?? {};
+  const local = mapping(spec, 'localGateway');
+  const localGateway: LocalGatewayOverride | undefined = local
+    ? { gateway: str(local, 'gateway') ?? '', host: str(local, 'host') ?? '' }
+    : undefined;
+  return {
+    name: str(mapping(doc, 'metadata') ?? {}, 'name') ?? '',
+    istio: parseVersion(str(spec, 'istio') ?? '') ?? NO_VERSION,
+    knative: parseVersion(str(spec, 'knative') ?? '') ?? NO_VERSION,
+    clusterDomain: str(spec, 'clusterDomain') ?? DEFAULT_CLUSTER_DOMAIN,
+    environments: buildEnvironments(ctx, list(spec, 'environments') ?? []),
+    layout: (str(spec, 'layout') ?? 'merged') as Layout,
+    ...(localGateway ? { localGateway } : {}),
+    origin: ctx.origin(['metadata', 'name']),
+  };
+}
+
+interface EnvironmentDraft {
+  readonly environment: Environment;
+  readonly index: number;
+  /** Where the namespace was decided: the `namespace` field, or `name` when defaulted. */
+  readonly namespacePath: FieldPath;
+}
+
+function buildEnvironments(ctx: DocumentContext, items: readonly unknown[]): Environment[] {
+  const drafts: EnvironmentDraft[] = [];
+  items.forEach((item, index) => {
+    if (!isMapping(item)) return;
+    const name = str(item, 'name');
+    if (name === undefined) return;
+    const at: FieldPath = ['spec', 'environments', index];
+    const explicit = str(item, 'namespace');
+    const namespace = explicit ?? defaultEnvironmentNamespace(name);
+    if (explicit !== undefined && RESERVED_NAMESPACES.includes(explicit)) {
+      ctx.error(
+        'reserved-namespace',
+        [...at, 'namespace'],
+        `expected a namespace of the environment's own, got "${explicit}", which belongs to the platform (reserved: ${RESERVED_NAMESPACES.join(', ')})`,
+      );
+    }
+    if (explicit === undefined && namespace.length > MAX_NAMESPACE_LENGTH) {
+      ctx.error(
+        'invalid-name',
+        [...at, 'name'],
+        `the default namespace "${namespace}" would be longer than ${MAX_NAMESPACE_LENGTH} characters; expected a shorter name or an explicit namespace`,
+      );
+    }
+    drafts.push({
+      environment: { name, namespace, origin: ctx.origin(at) },
+      index,
+      namespacePath: explicit === undefined ? [...at, 'name'] : [...at, 'namespace'],
+    });
+  });
+
+  const nameCount = new Map<string, number>();
+  for (const d of drafts) nameCount.set(d.environment.name, (nameCount.get(d.environment.name) ?? 0) + 1);
+  reportDuplicates(
+    drafts.map((d) => ({ key: d.environment.name, ctx, path: ['spec', 'environments', d.index, 'name'] })),
+    (d, others) =>
+      `environment "${d.key}" is defined more than once in this cluster (also at ${others.map((o) => formatPath(o.path)).join(', ')}); expected unique environment names`,
+    'duplicate-environment',
+  );
+  // Namespaces: only among uniquely named environments, so one mistake gives one message.
+  const unique = drafts.filter((d) => nameCount.get(d.environment.name) === 1);
+  reportDuplicates(
+    unique.map((d) => ({ key: d.environment.namespace, ctx, path: d.namespacePath, env: d.environment.name })),
+    (d, others) =>
+      `namespace "${d.key}" is also used by environment ${others.map((o) => `"${o.env}" (${formatPath(o.path)})`).join(', ')}; expected one namespace per environment`,
+    'duplicate-namespace',
+  );
+  return drafts.map((d) => d.environment).sort((a, b) => compareText(a.name, b.name));
+}
+
+/** Cluster names are unique across clusters/ (they name the folders under dist/). */
+export function checkClusters(docs: readonly Built<Cluster>[]): void {
+  reportDuplicates(
+    docs.filter((d) => d.value.name !== '').map((d) => ({ key: d.value.name, ctx: d.ctx, path: ['metadata', 'name'] })),
+    (d, others) =>
+      `cluster "${d.key}" is also defined at ${others.map((o) => o.ctx.where(o.path)).join(', ')}; expected unique cluster names across clusters/`,
+    'duplicate-cluster',
+  );
+}

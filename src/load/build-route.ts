@@ -1,0 +1,174 @@
+import { MAX_REGEX_LENGTH } from '../model/defaults';
+import { MatchKind, PathMatch, RetryPolicy, Route, RouteBehaviour, TrafficTarget } from '../model/project';
+import { DocumentContext } from './document-context';
+import { Built } from './document-kinds';
+import { reportDuplicates } from './duplicates';
+import { durationProblemMessage, parseDuration } from './durations';
+import { FieldPath, formatPath } from './field-path';
+import { regexProblem } from './regex-check';
+import { has, isMapping, list, mapping, Mapping, str } from './values';
+
+const MATCH_KINDS: readonly MatchKind[] = ['prefix', 'exact', 'regex'];
+/** Override keys that are not labels are reported by the schema; one message per mistake is enough. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The behaviour fields written in one place (the spec, or one override), already checked. */
+type BehaviourFields = {
+  -readonly [K in keyof RouteBehaviour]?: RouteBehaviour[K];
+};
+
+/** Builds a Route: base behaviour from spec, each override as the base with the override's fields replaced. */
+export function buildRoute(ctx: DocumentContext, doc: Mapping): Route {
+  const name = str(mapping(doc, 'metadata') ?? {}, 'name') ?? '';
+  const spec = mapping(doc, 'spec') ?? {};
+  const baseFields = readBehaviour(ctx, spec, ['spec']);
+  const base = complete({ service: name, match: [] }, baseFields);
+  const environments = stringList(spec, 'environments');
+  const overrides: Record<string, RouteBehaviour> = {};
+  for (const [env, value] of Object.entries(mapping(spec, 'overrides') ?? {})) {
+    if (environments && !environments.includes(env) && DNS_LABEL.test(env)) {
+      ctx.error(
+        'override-never-applies',
+        ['spec', 'overrides', env],
+        `the override for environment "${env}" never applies: the route is limited to environments ${environments.join(', ')}; expected one of those`,
+        'key',
+      );
+    }
+    if (!isMapping(value)) continue;
+    overrides[env] = complete(base, readBehaviour(ctx, value, ['spec', 'overrides', env]));
+  }
+  const clusters = stringList(spec, 'clusters');
+  return {
+    name,
+    team: ctx.file.team ?? '',
+    base,
+    overrides,
+    ...(environments ? { environments } : {}),
+    ...(clusters ? { clusters } : {}),
+    origin: ctx.origin(['metadata', 'name']),
+  };
+}
+
+/** `fields` on top of `base`, each field replacing the base's whole. */
+function complete(base: RouteBehaviour, fields: BehaviourFields): RouteBehaviour {
+  return { ...base, ...fields };
+}
+
+function stringList(m: Mapping, key: string): string[] | undefined {
+  const items = list(m, key);
+  return items ? items.filter((x): x is string => typeof x === 'string') : undefined;
+}
+
+/** Reads and checks the behaviour fields present in `m` (spec or one override) at `at`. */
+function readBehaviour(ctx: DocumentContext, m: Mapping, at: FieldPath): BehaviourFields {
+  const out: BehaviourFields = {};
+  const service = str(m, 'service');
+  if (service !== undefined) out.service = service;
+  const match = list(m, 'match');
+  if (match) out.match = readMatches(ctx, match, [...at, 'match']);
+  const rewrite = mapping(m, 'rewrite');
+  const uri = rewrite ? str(rewrite, 'uri') : undefined;
+  if (uri !== undefined) out.rewriteUri = uri;
+  const timeoutMs = readDuration(ctx, m, 'timeout', at);
+  if (timeoutMs !== undefined) out.timeoutMs = timeoutMs;
+  const retries = mapping(m, 'retries');
+  if (retries) out.retries = readRetries(ctx, retries, [...at, 'retries']);
+  const traffic = list(m, 'traffic');
+  if (traffic) out.traffic = readTraffic(ctx, traffic, [...at, 'traffic']);
+  return out;
+}
+
+function readMatches(ctx: DocumentContext, items: readonly unknown[], at: FieldPath): PathMatch[] {
+  const out: PathMatch[] = [];
+  items.forEach((item, i) => {
+    if (!isMapping(item)) return;
+    const kinds = MATCH_KINDS.filter((k) => has(item, k));
+    if (kinds.length !== 1) return; // the schema reports none or several
+    const kind = kinds[0];
+    const value = item[kind];
+    if (typeof value !== 'string') return;
+    const path = [...at, i, kind];
+    if (kind === 'regex' && value.length > 0 && value.length <= MAX_REGEX_LENGTH) {
+      const problem = regexProblem(value);
+      if (problem) ctx.error('invalid-regex', path, problem);
+    }
+    out.push({ kind, value, origin: ctx.origin(path) });
+  });
+  return out;
+}
+
+/** Whole milliseconds of the duration field `key`; reports well-formed but invalid durations (the schema reports the rest). */
+function readDuration(ctx: DocumentContext, m: Mapping, key: string, at: FieldPath): number | undefined {
+  const text = str(m, key);
+  if (text === undefined) return undefined;
+  const parsed = parseDuration(text);
+  if (parsed.ok) return parsed.ms;
+  if (parsed.problem !== 'format') ctx.error('invalid-duration', [...at, key], durationProblemMessage(text, parsed.problem));
+  return undefined;
+}
+
+function readRetries(ctx: DocumentContext, m: Mapping, at: FieldPath): RetryPolicy {
+  const attempts = typeof m.attempts === 'number' ? m.attempts : 0;
+  const perTryTimeoutMs = readDuration(ctx, m, 'perTryTimeout', at);
+  const retryOn = list(m, 'retryOn')?.map((x) => String(x));
+  if (m.attempts === 0) {
+    for (const field of ['perTryTimeout', 'retryOn']) {
+      if (!has(m, field)) continue;
+      ctx.error(
+        'retries-disabled',
+        [...at, field],
+        `expected no ${field} with attempts: 0 (0 disables retries, and Istio rejects other retry fields then); remove it or set attempts to 1 or more`,
+        'key',
+      );
+    }
+  }
+  return {
+    attempts,
+    ...(perTryTimeoutMs !== undefined ? { perTryTimeoutMs } : {}),
+    ...(retryOn ? { retryOn } : {}),
+    origin: ctx.origin(at),
+  };
+}
+
+function readTraffic(ctx: DocumentContext, items: readonly unknown[], at: FieldPath): TrafficTarget[] {
+  const out: TrafficTarget[] = [];
+  const services: { key: string; ctx: DocumentContext; path: FieldPath }[] = [];
+  let complete = items.length > 0;
+  items.forEach((item, i) => {
+    const service = isMapping(item) ? str(item, 'service') : undefined;
+    const weight = isMapping(item) ? item.weight : undefined;
+    if (service !== undefined) services.push({ key: service, ctx, path: [...at, i, 'service'] });
+    if (service === undefined || typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100) {
+      complete = false; // the schema reports it; a sum would only add noise
+      return;
+    }
+    out.push({ service, weight, origin: ctx.origin([...at, i]) });
+  });
+  if (complete) {
+    const sum = out.reduce((total, t) => total + t.weight, 0);
+    if (sum !== 100) {
+      ctx.error(
+        'weights-not-100',
+        at,
+        `expected traffic weights that sum to 100, got ${sum} (${out.map((t) => t.weight).join(' + ')})`,
+      );
+    }
+  }
+  reportDuplicates(
+    services,
+    (s, others) =>
+      `service "${s.key}" appears more than once in traffic (also at ${others.map((o) => formatPath(o.path)).join(', ')}); expected each service once, with the weights added up`,
+    'duplicate-traffic-service',
+  );
+  return out;
+}
+
+/** Route names are unique across routes/ (they name generated objects). */
+export function checkRoutes(docs: readonly Built<Route>[]): void {
+  reportDuplicates(
+    docs.filter((d) => d.value.name !== '').map((d) => ({ key: d.value.name, ctx: d.ctx, path: ['metadata', 'name'] })),
+    (d, others) =>
+      `route name "${d.key}" is also used at ${others.map((o) => o.ctx.where(o.path)).join(', ')}; expected route names unique across routes/`,
+    'duplicate-route',
+  );
+}

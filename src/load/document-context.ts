@@ -1,0 +1,67 @@
+import { Diagnostic, SourceLocation } from '../diagnostics/diagnostic';
+import { Origin } from '../model/project';
+import { FieldPath, formatPath } from './field-path';
+import { SourceFile } from './read-tree';
+import { Locator, Target } from './yaml-locator';
+
+/**
+ * Everything the checks of one document need: where it came from, how to point at its fields, and where its
+ * diagnostics go. A document with any error is left out of the Project.
+ */
+export class DocumentContext {
+  public readonly diagnostics: Diagnostic[] = [];
+
+  public constructor(
+    public readonly file: SourceFile,
+    private readonly locator: Locator,
+  ) {}
+
+  /** Reports an error at the field `path` (its value, or its key with `target: 'key'`). */
+  public error(code: string, path: FieldPath, message: string, target: Target = 'value'): void {
+    this.diagnostics.push({
+      severity: 'error',
+      code,
+      location: this.locator.location(path, target),
+      path: path.length > 0 ? formatPath(path) : undefined,
+      message,
+    });
+  }
+
+  public location(path: FieldPath, target: Target = 'value'): SourceLocation {
+    return this.locator.location(path, target);
+  }
+
+  /** `file:line:col` of a field, for messages that point at another place. */
+  public where(path: FieldPath): string {
+    const at = this.location(path);
+    return `${at.file}:${at.line}:${at.col}`;
+  }
+
+  /** The scalar at `path` as written, e.g. `1.50` for a number. */
+  public sourceText(path: FieldPath): string | undefined {
+    return this.locator.sourceText(path);
+  }
+
+  /**
+   * Where the value at `path` was written. `at.file` is known at once; `at.line` and `at.col` are computed on
+   * first read, so a clean file is parsed with positions only if something (a later diagnostic) asks.
+   */
+  public origin(path: FieldPath): Origin {
+    const locator = this.locator;
+    return { at: lazyLocation(this.file.path, () => locator.location(path)), path: formatPath(path) };
+  }
+
+  public get failed(): boolean {
+    return this.diagnostics.some((d) => d.severity === 'error');
+  }
+}
+
+/** A SourceLocation whose line and column are computed on first read (then kept). */
+function lazyLocation(file: string, compute: () => SourceLocation): SourceLocation {
+  let found: SourceLocation | undefined;
+  const get = (): SourceLocation => (found ??= compute());
+  return Object.defineProperties({ file } as SourceLocation, {
+    line: { enumerable: true, get: () => get().line },
+    col: { enumerable: true, get: () => get().col },
+  });
+}

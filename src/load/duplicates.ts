@@ -1,0 +1,30 @@
+import { DocumentContext } from './document-context';
+import { FieldPath } from './field-path';
+
+/** One occurrence of a value that must be unique. */
+export interface Occurrence {
+  readonly key: string;
+  readonly ctx: DocumentContext;
+  readonly path: FieldPath;
+}
+
+/**
+ * Reports every occurrence of a key that occurs more than once, each message naming the other places: the
+ * user sees the problem wherever they look, and fixing either side is equally valid.
+ */
+export function reportDuplicates<T extends Occurrence>(
+  items: readonly T[],
+  message: (item: T, others: readonly T[]) => string,
+  code: string,
+): void {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.key);
+    if (group) group.push(item);
+    else groups.set(item.key, [item]);
+  }
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    for (const item of group) item.ctx.error(code, item.path, message(item, group.filter((o) => o !== item)));
+  }
+}

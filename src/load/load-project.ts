@@ -1,0 +1,98 @@
+import { Diagnostic, DiagnosticBag } from '../diagnostics/diagnostic';
+import { Project } from '../model/project';
+import { DocumentContext } from './document-context';
+import { Built, DOCUMENT_KINDS, DocumentKind, ProjectDraft, resolveKind } from './document-kinds';
+import { readCareful, readFast, RawDocument, YamlSource } from './parse-yaml';
+import { readTree, SourceFile } from './read-tree';
+import { checkSchema } from './schema-check';
+import { compareText, describeValue, isMapping } from './values';
+import { YamlLocator } from './yaml-locator';
+
+export interface LoadResult {
+  readonly project: Project;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** A document after dispatch, schema and semantic checks. */
+interface Checked {
+  readonly ctx: DocumentContext;
+  readonly kind?: DocumentKind<unknown>;
+  readonly value?: unknown;
+}
+
+interface FileOutcome {
+  readonly documents: readonly Checked[];
+  /** Problems not tied to one document's fields (YAML syntax). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Loads `clusters/*.yaml` and `routes/<team>/*.yaml` under `root` into the typed model.
+ *
+ * Never throws on bad input: every problem in every file and document becomes a diagnostic, and documents with
+ * errors are left out of the Project. The Project's lists are sorted by name.
+ */
+export function loadProject(root: string): LoadResult {
+  const bag = new DiagnosticBag();
+  const tree = readTree(root);
+  bag.addAll(tree.diagnostics);
+
+  const checked: Checked[] = [];
+  for (const file of tree.files) {
+    const outcome = loadFile(file);
+    bag.addAll(outcome.diagnostics);
+    checked.push(...outcome.documents);
+  }
+
+  const draft: ProjectDraft = { clusters: [], teams: [], routes: [] };
+  for (const kind of DOCUMENT_KINDS) {
+    const mine = checked.filter((c): c is Built<unknown> & Checked => c.kind === kind);
+    kind.checkAll?.(mine);
+    if (kind.required && mine.length === 0 && !tree.missing.has(kind.area)) {
+      bag.error('missing-document', undefined, undefined, kind.required);
+    }
+  }
+  for (const c of checked) {
+    bag.addAll(c.ctx.diagnostics);
+    if (c.kind && !c.ctx.failed) c.kind.add(draft, c.value);
+  }
+  const byName = (a: { name: string }, b: { name: string }): number => compareText(a.name, b.name);
+  return {
+    project: {
+      clusters: draft.clusters.sort(byName),
+      teams: draft.teams.sort(byName),
+      routes: draft.routes.sort(byName),
+    },
+    diagnostics: bag.all,
+  };
+}
+
+/**
+ * Clean files (nearly all of them) take the fast path: js-yaml, no positions. A file with any problem is read
+ * again with the `yaml` package, whose positions the diagnostics need, and only that reading counts.
+ */
+function loadFile(file: SourceFile): FileOutcome {
+  const source = new YamlSource(file);
+  const fast = readFast(file.text);
+  if (fast) {
+    const documents = checkDocuments(source, fast);
+    if (documents.every((d) => d.ctx.diagnostics.length === 0)) return { documents, diagnostics: [] };
+  }
+  const diagnostics: Diagnostic[] = [];
+  const raw = readCareful(source, diagnostics);
+  return { documents: checkDocuments(source, raw), diagnostics };
+}
+
+function checkDocuments(source: YamlSource, raw: readonly RawDocument[]): Checked[] {
+  return raw.map(({ index, data }) => {
+    const ctx = new DocumentContext(source.file, new YamlLocator(source, index));
+    if (!isMapping(data)) {
+      ctx.error('not-a-mapping', [], `expected a mapping with apiVersion, kind, metadata and spec, got ${describeValue(data)}`);
+      return { ctx };
+    }
+    const kind = resolveKind(ctx, data);
+    if (!kind) return { ctx };
+    checkSchema(ctx, kind.definition, data);
+    return { ctx, kind, value: kind.build(ctx, data) };
+  });
+}

@@ -1,0 +1,206 @@
+import { Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'fs';
+import { join, sep } from 'path';
+import { Diagnostic, SourceLocation } from '../diagnostics/diagnostic';
+import { MAX_INPUT_FILE_BYTES } from '../model/defaults';
+import { compareText } from './values';
+
+/** The two input folders of a project. */
+export type Area = 'clusters' | 'routes';
+
+/** An input file that was read successfully. */
+export interface SourceFile {
+  /** Relative to the project root, with forward slashes, e.g. `routes/shop/cart.yaml`. */
+  readonly path: string;
+  readonly area: Area;
+  /** The team folder for files under routes/, e.g. `shop`. */
+  readonly team?: string;
+  readonly text: string;
+}
+
+export interface Tree {
+  /** Readable input files, sorted by path. */
+  readonly files: readonly SourceFile[];
+  /** Required folders that are missing (reported already). */
+  readonly missing: ReadonlySet<Area>;
+  /** Problems with the files themselves (size, symlinks, placement, encoding). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const YAML_FILE = /\.ya?ml$/i;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Start of a file, for problems with the file as a whole. */
+export function fileStart(file: string): SourceLocation {
+  return { file, line: 1, col: 1 };
+}
+
+/**
+ * Finds and reads every `.yaml`/`.yml` file under `clusters/` and `routes/<team>/`, in a stable order.
+ * Never follows a symlink out of its folder, never reads a file over MAX_INPUT_FILE_BYTES, skips dot files.
+ */
+export function readTree(root: string): Tree {
+  const files: SourceFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const error = (code: string, file: string | undefined, message: string): void => {
+    diagnostics.push({ severity: 'error', code, location: file === undefined ? undefined : fileStart(file), message });
+  };
+  const missing = new Set<Area>();
+  for (const area of ['clusters', 'routes'] as const) {
+    const dir = join(root, area);
+    let real: string;
+    try {
+      if (!statSync(dir).isDirectory()) throw new Error('not a folder');
+      real = realpathSync(dir);
+    } catch {
+      if (area === 'clusters') {
+        missing.add(area);
+        error('no-clusters', undefined, 'expected a clusters/ folder with one or more Cluster documents (clusters/<name>.yaml)');
+      }
+      continue; // no routes/ folder simply means no routes
+    }
+    new AreaWalker(area, real, files, error).walk(dir, [area]);
+  }
+  return { files, missing, diagnostics };
+}
+
+type Report = (code: string, file: string | undefined, message: string) => void;
+
+class AreaWalker {
+  private readonly visited = new Set<string>();
+
+  public constructor(
+    private readonly area: Area,
+    private readonly realRoot: string,
+    private readonly files: SourceFile[],
+    private readonly error: Report,
+  ) {
+    this.visited.add(realRoot);
+  }
+
+  public walk(dir: string, segments: readonly string[]): void {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      this.error('unreadable-file', segments.join('/'), `cannot read this folder (${errorCode(e)})`);
+      return;
+    }
+    entries.sort((a, b) => compareText(a.name, b.name));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue; // editor and VCS files
+      this.visit(join(dir, entry.name), [...segments, entry.name], entry);
+    }
+  }
+
+  private visit(abs: string, segments: readonly string[], entry: Dirent): void {
+    const rel = segments.join('/');
+    const isYaml = YAML_FILE.test(entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      let real: string;
+      try {
+        real = realpathSync(abs);
+      } catch {
+        if (isYaml) this.error('broken-symlink', rel, 'this symlink points to nothing; expected a readable file');
+        return;
+      }
+      const stat = statSync(real);
+      isDir = stat.isDirectory();
+      isFile = stat.isFile();
+      if (!isInside(real, this.realRoot)) {
+        if (isDir || isYaml) {
+          this.error(
+            'symlink-escape',
+            rel,
+            `this symlink leads outside ${this.area}/; expected files that live inside ${this.area}/ (copy the file instead)`,
+          );
+        }
+        return;
+      }
+    }
+    if (isDir) {
+      const real = realpathSync(abs);
+      if (this.visited.has(real)) return; // a symlink loop or a second way into the same folder
+      this.visited.add(real);
+      this.walk(abs, segments);
+      return;
+    }
+    if (!isFile || !isYaml) return;
+    if (!this.placedWell(rel, segments)) return;
+    this.read(abs, rel, segments);
+  }
+
+  /** clusters/<file> and routes/<team>/<file> only. */
+  private placedWell(rel: string, segments: readonly string[]): boolean {
+    const name = segments[segments.length - 1];
+    if (this.area === 'clusters') {
+      if (segments.length === 2) return true;
+      this.error('misplaced-file', rel, `cluster files must sit directly in clusters/; move it to clusters/${name}`);
+      return false;
+    }
+    if (segments.length === 2) {
+      this.error(
+        'misplaced-file',
+        rel,
+        `route files belong in a team folder, routes/<team>/ (the folder names the owning team); move it to routes/<team>/${name}`,
+      );
+      return false;
+    }
+    if (segments.length > 3) {
+      this.error(
+        'misplaced-file',
+        rel,
+        `route files must sit directly in a team folder, routes/<team>/, not deeper; move it to routes/${segments[1]}/${name}`,
+      );
+      return false;
+    }
+    if (!DNS_LABEL.test(segments[1]) || segments[1].length > 63) {
+      this.error(
+        'invalid-team-folder',
+        rel,
+        `expected a team folder named with a DNS-1123 label (lowercase letters, digits, '-', at most 63 chars), got "${segments[1]}"`,
+      );
+      return false;
+    }
+    return true;
+  }
+
+  private read(abs: string, rel: string, segments: readonly string[]): void {
+    let bytes: Buffer;
+    try {
+      const size = statSync(abs).size;
+      if (size > MAX_INPUT_FILE_BYTES) {
+        this.error(
+          'file-too-large',
+          rel,
+          `expected an input file of at most ${MAX_INPUT_FILE_BYTES} bytes (1 MiB), got ${size} bytes; split it into smaller files`,
+        );
+        return;
+      }
+      bytes = readFileSync(abs);
+    } catch (e) {
+      this.error('unreadable-file', rel, `cannot read this file (${errorCode(e)})`);
+      return;
+    }
+    let text: string;
+    try {
+      text = UTF8.decode(bytes);
+    } catch {
+      this.error('not-utf8', rel, 'expected UTF-8 text, got bytes that are not valid UTF-8');
+      return;
+    }
+    this.files.push({ path: rel, area: this.area, text, ...(this.area === 'routes' ? { team: segments[1] } : {}) });
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+function isInside(real: string, root: string): boolean {
+  return real === root || real.startsWith(root + sep);
+}
+
+function errorCode(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
+}

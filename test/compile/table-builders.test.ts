@@ -1,0 +1,90 @@
+import { makeDestinations, makeRetries } from '../../src/compile/table-builders';
+import { ForwardAction } from '../../src/compile/route-table';
+import { makeRoute, ProjectBuilder } from '../support/project-builder';
+import { codes, compile, lines } from './helpers';
+
+const forward = (a: unknown) => a as ForwardAction;
+
+describe('retries are always explicit', () => {
+  test.each([
+    ['absent → attempts 0', undefined, { attempts: 0 }],
+    ['given → copied, retryOn sorted and distinct', { attempts: 2, perTryTimeoutMs: 500, retryOn: ['reset', '503', 'reset'] },
+      { attempts: 2, perTryTimeoutMs: 500, retryOn: ['503', 'reset'] }],
+    ['attempts only', { attempts: 3 }, { attempts: 3 }],
+  ])('%s', (_, retries, expected) => {
+    const policy = retries && { ...retries, origin: { at: { file: 'f', line: 1, col: 1 }, path: 'spec.retries' } };
+    expect(makeRetries(policy)).toEqual(expected);
+  });
+
+  test('in the compiled table', () => {
+    const result = compile(new ProjectBuilder().cluster('c1').route('r').build());
+    expect(forward(result.tables[0].virtualServices[0].http[0].action).retries).toEqual({ attempts: 0 });
+  });
+});
+
+describe('destinations', () => {
+  test.each([
+    ['one service: weight 100', {}, [['r', 100]]],
+    ['split, sorted by service', { traffic: [{ service: 'v2', weight: 10 }, { service: 'v1', weight: 90 }] }, [['v1', 90], ['v2', 10]]],
+    ['same service twice merges', { traffic: [{ service: 'v1', weight: 30 }, { service: 'v1', weight: 70 }] }, [['v1', 100]]],
+  ])('%s', (_, spec, expected) => {
+    const route = makeRoute('r', spec);
+    expect(makeDestinations(route.base, 'faas-alpha', 'cluster.local').map((d) => [d.service, d.weight])).toEqual(expected);
+  });
+
+  test('the authority is always <service>.<namespace>.svc.<clusterDomain>', () => {
+    const result = compile(new ProjectBuilder()
+      .cluster('c1', { clusterDomain: 'corp.example', environments: [{ name: 'alpha', namespace: 'team-alpha' }] })
+      .route('r', { traffic: [{ service: 'v1', weight: 50 }, { service: 'v2', weight: 50 }] })
+      .build());
+    expect(forward(result.tables[0].virtualServices[0].http[0].action).destinations).toEqual([
+      { service: 'v1', authority: 'v1.team-alpha.svc.corp.example', weight: 50 },
+      { service: 'v2', authority: 'v2.team-alpha.svc.corp.example', weight: 50 },
+    ]);
+  });
+});
+
+describe('weighted split between services', () => {
+  const project = (istio: string) => new ProjectBuilder()
+    .cluster('c1', { istio, environments: ['alpha', 'prod'] })
+    .route('r', { traffic: [{ service: 'v1', weight: 90 }, { service: 'v2', weight: 10 }] })
+    .build();
+
+  test('Istio 1.10: refused once, at spec.traffic, with the way out', () => {
+    expect(lines(compile(project('1.10.3')))).toEqual([
+      'routes/shop/r.yaml:20:9 spec.traffic: route "r" splits traffic between services v1, v2, but cluster c1 runs Istio 1.10.3, ' +
+        'and Istio < 1.12 cannot rewrite the authority per destination; split between Knative revisions behind one service ' +
+        '(Knative traffic), or upgrade Istio to 1.12+ (in environments alpha, prod)',
+    ]);
+  });
+
+  test('Istio 1.12: accepted', () => {
+    expect(codes(compile(project('1.12.0')))).toEqual([]);
+  });
+
+  test('Istio 1.10 with every target on one service: accepted', () => {
+    const p = new ProjectBuilder().cluster('c1', { istio: '1.10.3' })
+      .route('r', { traffic: [{ service: 'v1', weight: 50 }, { service: 'v1', weight: 50 }] }).build();
+    expect(codes(compile(p))).toEqual([]);
+  });
+});
+
+describe('environment table', () => {
+  test.each([
+    ['Knative 1.x', '1.14.1', 'knative-serving/knative-local-gateway', 'knative-local-gateway.istio-system.svc.cluster.local'],
+    ['Knative 0.15', '0.15.2', 'knative-serving/cluster-local-gateway', 'cluster-local-gateway.istio-system.svc.cluster.local'],
+  ])('%s: gateway Service, host and sorted gateways', (_, knative, localGateway, externalName) => {
+    const t = compile(new ProjectBuilder().cluster('c1', { knative }).route('r').build()).tables[0];
+    expect(t.gatewayService).toEqual({ name: 'faas-alpha-ksvc-gateway', namespace: 'kfaas-system', externalName });
+    expect(t.host).toBe('faas-alpha-ksvc-gateway.kfaas-system.svc.cluster.local');
+    expect(t.gateways).toEqual([localGateway, 'knative-serving/knative-ingress-gateway'].sort());
+  });
+
+  test('no undefined fields anywhere (canonical output)', () => {
+    const t = compile(new ProjectBuilder().cluster('c1').route('r').build()).tables[0];
+    const walk = (v: unknown): void => {
+      if (v && typeof v === 'object') for (const x of Object.values(v)) { expect(x).not.toBeUndefined(); walk(x); }
+    };
+    walk(t);
+  });
+});

@@ -1,0 +1,257 @@
+import { explainRequest } from '../../src/explain/explain';
+import { mergeVirtualHost } from '../../src/explain/merge';
+import {
+  GATEWAY, HOST, LOCAL_GATEWAY_HOST, OTHER_GATEWAY, OTHER_HOST, authority, delegateVirtualService, forward, virtualService,
+} from './fixtures';
+
+/** GIVEN objects, WHEN a request for `path` arrives on HOST through GATEWAY. */
+function explain(objects: unknown[], path: string, mergeOrder?: string[]) {
+  return explainRequest(objects, { host: HOST, gateway: GATEWAY, path, mergeOrder });
+}
+const names = (hits: readonly { routeName?: string }[]) => hits.map((h) => h.routeName);
+
+describe('explainRequest: first match over the merged virtual host', () => {
+  test('exact before prefix: the exact route wins its own path, the prefix the rest', () => {
+    const objects = [virtualService('shop', [
+      forward('shop-home', [{ exact: '/shop' }], 'home'),
+      forward('shop', [{ prefix: '/shop' }], 'shop'),
+    ])];
+    const home = explain(objects, '/shop');
+    expect(home.winner?.routeName).toBe('shop-home');
+    expect(names(home.losers)).toEqual(['shop']);
+    expect(explain(objects, '/shop/x').winner?.routeName).toBe('shop');
+  });
+
+  test('a longer prefix wins only when it comes first', () => {
+    const cart = forward('cart', [{ prefix: '/shop/cart' }], 'cart');
+    const shop = forward('shop', [{ prefix: '/shop' }], 'shop');
+    expect(explain([virtualService('vs', [cart, shop])], '/shop/cart/1').winner?.routeName).toBe('cart');
+    const shadowed = explain([virtualService('vs', [shop, cart])], '/shop/cart/1');
+    expect(shadowed.winner?.routeName).toBe('shop');
+    expect(names(shadowed.losers)).toEqual(['cart']);
+  });
+
+  test('prefix is not segment-aware: /shop matches /shopping', () => {
+    const objects = [virtualService('vs', [
+      forward('shop', [{ prefix: '/shop' }], 'shop'),
+      forward('shopping', [{ prefix: '/shopping' }], 'shopping'),
+    ])];
+    const e = explain(objects, '/shopping/list');
+    expect(e.winner?.routeName).toBe('shop');
+    expect(e.winner?.destinations[0].authority).toBe(authority('shop'));
+    expect(names(e.losers)).toEqual(['shopping']);
+  });
+
+  test('regex is an RE2 full match, not a search', () => {
+    const objects = [virtualService('vs', [
+      forward('versioned', [{ regex: '/v[0-9]+' }], 'api'),
+      forward('default', [], 'default'),
+    ])];
+    expect(explain(objects, '/v12').winner?.routeName).toBe('versioned');
+    expect(explain(objects, '/v12/x').winner?.routeName).toBe('default');
+    expect(explain(objects, '/x/v12').winner?.routeName).toBe('default');
+  });
+
+  test('the query string is ignored for matching and kept on the forwarded path', () => {
+    const objects = [virtualService('vs', [forward('a', [{ exact: '/a' }], 'a', { rewrite: { uri: '/b', authority: authority('a') } })])];
+    const e = explain(objects, '/a?x=1');
+    expect(e.winner?.routeName).toBe('a');
+    expect(e.winner?.rewrittenPath).toBe('/b?x=1');
+  });
+
+  test('a catch-all is moved last even when its VirtualService merges first', () => {
+    const objects = [
+      virtualService('a-default', [forward('default', [], 'default')]),
+      virtualService('b-api', [forward('api', [{ prefix: '/api' }], 'api')]),
+      virtualService('c-root', [forward('root', [{ prefix: '/' }], 'root'), ]),
+      virtualService('d-any', [forward('any', [{ regex: '.*' }], 'any')]),
+    ];
+    const e = explain(objects, '/api/x');
+    expect(e.order.map((r) => r.name)).toEqual(['a-default', 'b-api', 'c-root', 'd-any']);
+    expect(e.routes.map((r) => r.routeName)).toEqual(['api', 'default', 'root', 'any']);
+    expect(e.winner?.routeName).toBe('api');
+    expect(names(e.losers)).toEqual(['default', 'root', 'any']);
+    expect(e.losers.every((h) => h.catchAll)).toBe(true);
+  });
+
+  test('routes after a catch-all in the same VirtualService are never built', () => {
+    const objects = [virtualService('vs', [forward('all', [{ prefix: '/' }], 'all'), forward('late', [{ prefix: '/late' }], 'late')])];
+    const e = explain(objects, '/late/x');
+    expect(e.winner?.routeName).toBe('all');
+    expect(e.losers).toEqual([]);
+    expect(e.dropped).toEqual([expect.objectContaining({ name: 'late', origin: { virtualService: { name: 'vs', namespace: 'kfaas-system' }, httpIndex: 1 } })]);
+    expect(e.warnings.join('\n')).toContain('kfaas-system/vs spec.http[1] (route "late"): dropped');
+  });
+
+  test('a prefix "/" with a header condition is not a catch-all, and is never matched by a bare path', () => {
+    const objects = [
+      virtualService('a', [{ ...forward('canary', [], 'canary'), match: [{ uri: { prefix: '/' }, headers: { canary: { exact: '1' } } }] }]),
+      virtualService('b', [forward('api', [{ prefix: '/api' }], 'api')]),
+    ];
+    const e = explain(objects, '/api');
+    expect(e.routes.map((r) => [r.routeName, r.catchAll])).toEqual([['canary', false], ['api', false]]);
+    expect(e.winner?.routeName).toBe('api');
+    expect(e.warnings).toContain('kfaas-system/a spec.http[0].match[0].headers: request-dependent condition the simulator cannot evaluate; treated as never matching');
+  });
+
+  test('weighted split: each destination carries its own authority, the route rewrite has none', () => {
+    const split = {
+      name: 'checkout',
+      match: [{ uri: { prefix: '/checkout/' } }],
+      rewrite: { uri: '/' },
+      route: [
+        { destination: { host: LOCAL_GATEWAY_HOST }, weight: 90, headers: { request: { set: { host: authority('checkout') } } } },
+        { destination: { host: LOCAL_GATEWAY_HOST }, weight: 10, headers: { request: { set: { ':authority': authority('checkout-v2') } } } },
+        { destination: { host: LOCAL_GATEWAY_HOST }, weight: 0, headers: { request: { set: { host: authority('unused') } } } },
+      ],
+    };
+    const e = explain([virtualService('vs', [split])], '/checkout/pay?id=7');
+    expect(e.winner?.destinations).toEqual([
+      { host: LOCAL_GATEWAY_HOST, weight: 90, authority: authority('checkout'), authoritySource: 'destination', path: '/pay?id=7' },
+      { host: LOCAL_GATEWAY_HOST, weight: 10, authority: authority('checkout-v2'), authoritySource: 'destination', path: '/pay?id=7' },
+    ]);
+    expect(e.warnings).toEqual([]);
+  });
+
+  test('a single destination gets weight 100 and the route rewrite authority', () => {
+    const e = explain([virtualService('vs', [forward('a', [{ prefix: '/a' }], 'a')])], '/a');
+    expect(e.winner?.destinations).toEqual([
+      { host: LOCAL_GATEWAY_HOST, port: 80, weight: 100, authority: authority('a'), authoritySource: 'route', path: '/a' },
+    ]);
+  });
+
+  test('authority set on the route and per destination: the route wins (Istio, Envoy) and a warning says so', () => {
+    const both = forward('a', [{ prefix: '/a' }], 'a', {
+      route: [{ destination: { host: LOCAL_GATEWAY_HOST }, headers: { request: { set: { host: authority('b') } } } }],
+    });
+    const e = explain([virtualService('vs', [both])], '/a');
+    expect(e.winner?.destinations[0]).toMatchObject({ authority: authority('a'), authoritySource: 'route' });
+    expect(e.warnings).toEqual([expect.stringContaining('authority set both for the route and per destination')]);
+  });
+
+  test('VirtualServices for another host, another gateway, or the mesh are ignored', () => {
+    const objects = [
+      virtualService('other-host', [forward('other-host', [{ prefix: '/' }], 'x')], { hosts: [OTHER_HOST] }),
+      virtualService('other-gateway', [forward('other-gateway', [{ prefix: '/' }], 'x')], { gateways: [OTHER_GATEWAY] }),
+      virtualService('mesh', [forward('mesh', [{ prefix: '/' }], 'x')], { gateways: [] }),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc' }, spec: {} },
+      virtualService('mine', [forward('mine', [{ prefix: '/api' }], 'api')]),
+    ];
+    const e = explain(objects, '/api/x');
+    expect(e.order.map((r) => r.name)).toEqual(['mine']);
+    expect(e.winner?.routeName).toBe('mine');
+    expect(explain(objects, '/nothing').winner).toBeUndefined();
+  });
+
+  test('a short gateway name resolves to the VirtualService namespace; the request port is ignored', () => {
+    const objects = [virtualService('vs', [forward('a', [{ prefix: '/' }], 'a')], { namespace: 'knative-serving', gateways: ['knative-local-gateway'] })];
+    expect(explainRequest(objects, { host: `${HOST}:80`, gateway: GATEWAY, path: '/' }).winner?.routeName).toBe('a');
+  });
+
+  test('an exact host beats a wildcard one; the wildcard serves other hosts', () => {
+    const objects = [
+      virtualService('wild', [forward('wild', [{ prefix: '/' }], 'w')], { hosts: ['*.kfaas-system.svc.cluster.local'] }),
+      virtualService('exact', [forward('exact', [{ prefix: '/' }], 'e')]),
+    ];
+    expect(explain(objects, '/').winner?.routeName).toBe('exact');
+    expect(explainRequest(objects, { host: OTHER_HOST, gateway: GATEWAY, path: '/' }).winner?.routeName).toBe('wild');
+  });
+
+  test('a match limited to other gateways is not built for this one', () => {
+    const objects = [virtualService('vs', [
+      { ...forward('ingress-only', [], 'a'), match: [{ uri: { prefix: '/a' }, gateways: [OTHER_GATEWAY] }] },
+      forward('b', [{ prefix: '/a' }], 'b'),
+    ], { gateways: [GATEWAY, OTHER_GATEWAY] })];
+    expect(explain(objects, '/a').winner?.routeName).toBe('b');
+  });
+
+  test('a mesh query is refused', () => {
+    expect(() => explainRequest([], { host: HOST, gateway: 'mesh', path: '/' })).toThrow('gateway virtual hosts only');
+  });
+});
+
+describe('merge order', () => {
+  const broad = virtualService('a-broad', [forward('broad', [{ prefix: '/shop' }], 'shop')], { creationTimestamp: '2024-05-02T00:00:00Z' });
+  const narrow = virtualService('b-narrow', [forward('narrow', [{ prefix: '/shop/cart' }], 'cart')], { creationTimestamp: '2024-05-01T00:00:00Z' });
+
+  test('default: creation time first, then name, then namespace', () => {
+    expect(explain([broad, narrow], '/shop/cart').order.map((r) => r.name)).toEqual(['b-narrow', 'a-broad']);
+    const untimed = [
+      virtualService('b', [forward('b', [{ prefix: '/' }], 'b')], { namespace: 'ns1' }),
+      virtualService('a', [forward('a2', [{ prefix: '/' }], 'a')], { namespace: 'ns2' }),
+      virtualService('a', [forward('a1', [{ prefix: '/' }], 'a')], { namespace: 'ns1' }),
+    ];
+    expect(explain(untimed, '/').order).toEqual([
+      { name: 'a', namespace: 'ns1' }, { name: 'a', namespace: 'ns2' }, { name: 'b', namespace: 'ns1' },
+    ]);
+  });
+
+  test('a VirtualService without a timestamp counts as the oldest', () => {
+    const untimed = virtualService('z-untimed', [forward('z', [{ prefix: '/z' }], 'z')]);
+    expect(explain([broad, untimed], '/').order.map((r) => r.name)).toEqual(['z-untimed', 'a-broad']);
+  });
+
+  test('the caller decides the order by keys; unlisted ones follow in Istio order', () => {
+    expect(explain([broad, narrow], '/shop/cart/x', ['kfaas-system/a-broad']).winner?.routeName).toBe('broad');
+    expect(explain([broad, narrow], '/shop/cart/x', ['b-narrow', 'a-broad']).winner?.routeName).toBe('narrow');
+  });
+
+  test('or by comparator', () => {
+    const merged = mergeVirtualHost([broad, narrow], {
+      host: HOST, gateway: GATEWAY, mergeOrder: (a, b) => b.metadata.name.localeCompare(a.metadata.name),
+    });
+    expect(merged.order.map((r) => r.name)).toEqual(['b-narrow', 'a-broad']);
+  });
+});
+
+describe('delegation', () => {
+  const root = virtualService('root', [
+    forward('api', [{ prefix: '/api' }], 'api'),
+    { name: 'shop', match: [{ uri: { prefix: '/shop' } }], delegate: { name: 'shop-routes' }, timeout: '5s' },
+    { name: 'gone', match: [{ uri: { prefix: '/gone' } }], delegate: { name: 'missing' } },
+    forward('default', [], 'default'),
+  ]);
+  const child = delegateVirtualService('shop-routes', [
+    forward('cart', [{ prefix: '/shop/cart' }], 'cart'),
+    forward('pattern', [{ regex: '/shop/[a-z]+' }], 'pattern'),
+    forward('home', [{ exact: '/shop' }], 'home'),
+    forward('outside', [{ prefix: '/other' }], 'other'),
+    forward('inherit', [], 'inherit'),
+  ]);
+
+  test('child routes are inlined in place of the root route; regex and outside children are dropped', () => {
+    const e = explain([root, child], '/shop/cart/1');
+    expect(e.order.map((r) => r.name)).toEqual(['root']);
+    expect(e.routes.map((r) => r.routeName)).toEqual(['api', 'cart', 'home', 'inherit', 'default']);
+    expect(e.routes.map((r) => r.istioName)).toEqual(['api', 'shop-cart', 'shop-home', 'shop-inherit', 'default']);
+    expect(e.dropped.map((d) => [d.name, d.reason])).toEqual([
+      ['pattern', expect.stringContaining('does not lie inside the root match')],
+      ['outside', expect.stringContaining('does not lie inside the root match')],
+      ['gone', 'delegate VirtualService kfaas-system/missing not found (or it has hosts)'],
+    ]);
+    expect(e.winner).toMatchObject({
+      routeName: 'cart',
+      virtualService: { name: 'root', namespace: 'kfaas-system' },
+      httpIndex: 1,
+      delegate: { virtualService: { name: 'shop-routes', namespace: 'kfaas-system' }, httpIndex: 0 },
+    });
+    expect(names(e.losers)).toEqual(['inherit', 'default']);
+  });
+
+  test('a child without matches takes the root match and inherits unset fields', () => {
+    const e = explain([root, child], '/shopping');
+    expect(e.winner?.routeName).toBe('inherit');
+    expect(e.winner?.condition).toEqual({ kind: 'prefix', value: '/shop' });
+    const inherited = e.routes.find((r) => r.routeName === 'inherit');
+    expect(inherited?.http.timeout).toBe('5s');
+  });
+
+  test('the regex child is unreachable: its path falls through', () => {
+    expect(explain([root, child], '/shop').winner?.routeName).toBe('home');
+    expect(explain([root, child], '/gone').winner?.routeName).toBe('default');
+  });
+
+  test('a delegate VirtualService is never a root on its own', () => {
+    expect(explain([child], '/shop/cart').order).toEqual([]);
+  });
+});

@@ -1,0 +1,60 @@
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
+import { MAX_INPUT_FILE_BYTES } from '../../src/model/defaults';
+import { loadProject } from '../../src/load/load-project';
+
+/**
+ * The bad-input corpus: each `test/fixtures/bad/<NN-name>/` is a tiny project with one kind of mistake, and
+ * `expected.txt` holds every diagnostic the loader must report, formatted as editors and CI show them.
+ * Refresh with `KFAAS_UPDATE_GOLDEN=1 npx jest test/load`, then read every changed message: it must say what is
+ * wrong and what was expected.
+ */
+const CORPUS = join(__dirname, '..', 'fixtures', 'bad');
+const UPDATE = process.env.KFAAS_UPDATE_GOLDEN === '1';
+
+/** Inputs that cannot be committed (a 1 MiB file, symlinks) are made in the temporary copy. */
+const SETUP: Readonly<Record<string, (root: string) => void>> = {
+  '05-file-too-large': (root) => {
+    const route = 'apiVersion: kfaas/v1\nkind: Route\nmetadata:\n  name: big\nspec:\n  match:\n    - prefix: /faas/api/shop/big/\n';
+    const padding = '#'.repeat(MAX_INPUT_FILE_BYTES + 1 - route.length - 1);
+    writeFileSync(join(root, 'routes', 'shop', 'big.yaml'), `${route}${padding}\n`);
+  },
+  '06-symlink-escape': (root) => {
+    symlinkSync(join('..', '..', 'outside.yaml'), join(root, 'routes', 'shop', 'link.yaml'));
+    symlinkSync('cart.yaml.source', join(root, 'routes', 'shop', 'inside.yaml'));
+  },
+};
+
+const cases = readdirSync(CORPUS).filter((n) => /^\d\d-/.test(n)).sort();
+
+describe('bad-input corpus', () => {
+  let scratch: string;
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'kfaas-bad-'));
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  test.each(cases)('%s', (name) => {
+    // GIVEN a copy of the fixture project, with what git cannot hold added
+    const root = join(scratch, name);
+    cpSync(join(CORPUS, name), root, { recursive: true, filter: (src) => !src.endsWith('expected.txt') });
+    SETUP[name]?.(root);
+
+    // WHEN it is loaded
+    const { diagnostics } = loadProject(root);
+
+    // THEN it reports exactly the expected diagnostics
+    const actual = diagnostics.map(formatDiagnostic);
+    const expectedFile = join(CORPUS, name, 'expected.txt');
+    if (UPDATE) writeFileSync(expectedFile, actual.map((line) => `${line}\n`).join(''));
+    const expected = existsSync(expectedFile) ? readFileSync(expectedFile, 'utf8').split('\n').filter((l) => l !== '') : [];
+    expect(actual).toEqual(expected);
+    expect(actual.length).toBeGreaterThan(0);
+  });
+
+  test('covers at least 35 kinds of mistakes', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(35);
+  });
+});
