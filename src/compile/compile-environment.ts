@@ -29,7 +29,9 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
   const entries: RouteEntry[] = [];
   const behaviours = new Map<Route, RouteBehaviour>();
   for (const landing of slot.landings) {
-    checkWeightedSplit(landing, slot, findings);
+    // A split this Istio cannot express is reported and left out: the run fails anyway, and the emitter never
+    // sees a table it cannot render.
+    if (!checkWeightedSplit(landing, slot, findings)) continue;
     behaviours.set(landing.route, landing.behaviour);
     const action = makeForwardAction(landing.behaviour, namespace, cluster.clusterDomain);
     for (const match of landing.behaviour.match) entries.push(makeEntry(landing.route, match, action, sizeOf));
@@ -68,15 +70,16 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
 
 /**
  * Before Istio 1.12 only the route-level authority rewrite exists, so a weighted split between two Knative
- * services through the local gateway cannot be expressed: refuse it.
+ * services through the local gateway cannot be expressed: refuse it. Returns false when refused.
  */
-export function checkWeightedSplit(landing: Landing, slot: EnvironmentSlot, findings: Findings): void {
+export function checkWeightedSplit(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
   const { behaviour } = landing;
-  if (slot.profile.perDestinationAuthority || !behaviour.traffic || servicesOf(behaviour).length < 2) return;
+  if (slot.profile.perDestinationAuthority || !behaviour.traffic || servicesOf(behaviour).length < 2) return true;
   const first = behaviour.traffic[0].origin;
   findings.errorAt('weighted-split-unsupported', first.at, first.path.replace(/\[\d+\]$/, ''),
     `route ${JSON.stringify(landing.route.name)} splits traffic between services ${servicesOf(behaviour).join(', ')}, ` +
       `but cluster ${slot.cluster.name} runs Istio ${slot.cluster.istio.raw}, and Istio < 1.12 cannot rewrite the authority ` +
       'per destination; split between Knative revisions behind one service (Knative traffic), or upgrade Istio to 1.12+',
     slot.environment.name);
+  return false;
 }

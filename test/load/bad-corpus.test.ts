@@ -1,8 +1,8 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
-import { MAX_INPUT_FILE_BYTES } from '../../src/model/defaults';
+import { CORPUS_SETUP } from '../support/corpus-setup';
 import { loadProject } from '../../src/load/load-project';
 
 /**
@@ -13,19 +13,6 @@ import { loadProject } from '../../src/load/load-project';
  */
 const CORPUS = join(__dirname, '..', 'fixtures', 'bad');
 const UPDATE = process.env.KFAAS_UPDATE_GOLDEN === '1';
-
-/** Inputs that cannot be committed (a 1 MiB file, symlinks) are made in the temporary copy. */
-const SETUP: Readonly<Record<string, (root: string) => void>> = {
-  '05-file-too-large': (root) => {
-    const route = 'apiVersion: kfaas/v1\nkind: Route\nmetadata:\n  name: big\nspec:\n  match:\n    - prefix: /faas/api/shop/big/\n';
-    const padding = '#'.repeat(MAX_INPUT_FILE_BYTES + 1 - route.length - 1);
-    writeFileSync(join(root, 'routes', 'shop', 'big.yaml'), `${route}${padding}\n`);
-  },
-  '06-symlink-escape': (root) => {
-    symlinkSync(join('..', '..', 'outside.yaml'), join(root, 'routes', 'shop', 'link.yaml'));
-    symlinkSync('cart.yaml.source', join(root, 'routes', 'shop', 'inside.yaml'));
-  },
-};
 
 const cases = readdirSync(CORPUS).filter((n) => /^\d\d-/.test(n)).sort();
 
@@ -40,7 +27,7 @@ describe('bad-input corpus', () => {
     // GIVEN a copy of the fixture project, with what git cannot hold added
     const root = join(scratch, name);
     cpSync(join(CORPUS, name), root, { recursive: true, filter: (src) => !src.endsWith('expected.txt') });
-    SETUP[name]?.(root);
+    CORPUS_SETUP[name]?.(root);
 
     // WHEN it is loaded
     const { diagnostics } = loadProject(root);

@@ -1,0 +1,18 @@
+/** `kfaas --help`. */
+export const HELP = `kfaas: compiles routes/ and clusters/ into Istio VirtualServices per cluster and environment (dist/<cluster>/<env>/).
+
+Usage:
+  kfaas synth    [--root DIR] [--out DIR] [--check]   check everything, then write changed files to the output folder
+                                                      (--check: write nothing, exit 2 if the folder is out of date)
+  kfaas validate [--root DIR]                         run every check and render in memory; write nothing
+  kfaas explain  --cluster C --env E PATH [--root DIR] [--gateway NS/NAME]
+                                                      which route a request for PATH takes in C/E, and which lose
+  kfaas --help | --version
+
+Options:
+  --root DIR      project root holding clusters/ and routes/ (default: .)
+  --out DIR       output folder (default: <root>/dist)
+  --gateway G     Istio Gateway the request arrives at (default: the cluster's Knative local gateway)
+
+Exit status: 0 ok, 2 invalid input or usage (diagnostics on stderr), 1 internal error (set KFAAS_DEBUG=1 for the stack).
+`;

@@ -1,0 +1,73 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { EnvironmentTable } from '../compile/route-table';
+import { KFAAS_NAMESPACE } from '../model/defaults';
+import { GatewayRoutesVirtualService } from './gateway-routes-virtual-service';
+import { KsvcGatewayService } from './ksvc-gateway-service';
+
+/** Label on every object kfaas emits; Argo CD / Flux selectors and `kubectl get -l` use it. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+/** Value of `MANAGED_BY_LABEL`. */
+export const MANAGED_BY = 'kfaas';
+/** Label naming the cluster folder an object was rendered for. */
+export const CLUSTER_LABEL = 'kfaas.io/cluster';
+/** Label naming the environment an object was rendered for. */
+export const ENVIRONMENT_LABEL = 'kfaas.io/environment';
+
+/** The labels of every object of an environment. */
+export function environmentLabels(cluster: string, environment: string): Record<string, string> {
+  return { [MANAGED_BY_LABEL]: MANAGED_BY, [CLUSTER_LABEL]: cluster, [ENVIRONMENT_LABEL]: environment };
+}
+
+/**
+ * Properties for `EnvironmentChart`.
+ */
+export interface EnvironmentChartProps {
+  /** What the compiler decided for this (cluster, environment). */
+  readonly table: EnvironmentTable;
+
+  /**
+   * Namespace of every object of the chart.
+   *
+   * @default KFAAS_NAMESPACE ('kfaas-system')
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Everything kfaas emits into `dist/<cluster>/<environment>/`: the environment's ExternalName gateway Service and
+ * its VirtualServices, all in kfaas-system and labelled with the cluster and environment. Object names come
+ * from the table (explicit `metadata.name`, so cdk8s never appends hashes).
+ */
+export class EnvironmentChart extends Chart {
+  /** The table the chart was built from. */
+  public readonly table: EnvironmentTable;
+  /** The ExternalName Service. */
+  public readonly gatewayService: KsvcGatewayService;
+  /** The VirtualServices, in the table's order. */
+  public readonly virtualServices: readonly GatewayRoutesVirtualService[];
+
+  public constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
+    const { table } = props;
+    super(scope, id, {
+      namespace: props.namespace ?? KFAAS_NAMESPACE,
+      labels: environmentLabels(table.cluster, table.environment),
+      disableResourceNameHashes: true,
+    });
+    this.table = table;
+    this.gatewayService = new KsvcGatewayService(this, 'GatewayService', {
+      name: table.gatewayService.name,
+      namespace: table.gatewayService.namespace,
+      externalName: table.gatewayService.externalName,
+    });
+    this.virtualServices = table.virtualServices.map(
+      (vs) =>
+        new GatewayRoutesVirtualService(this, `VirtualService-${vs.name}`, {
+          table: vs,
+          profile: table.profile,
+          host: table.host,
+          gateways: table.gateways,
+        }),
+    );
+  }
+}

@@ -1,0 +1,165 @@
+import { DestinationTable, ForwardAction, HttpRouteTable } from '../../compile/route-table';
+import { VersionProfile } from '../../versions/profile';
+
+/**
+ * Pure translation of one compiled HTTP route entry into Istio's `spec.http[i]` JSON (no cdk8s), in the
+ * spirit of net-istio's `Make*` functions. Key order is fixed (name, match, rewrite, route, timeout, retries
+ * or name, match, delegate) and nothing is ever null, undefined or empty, so the output is canonical.
+ */
+export function httpRouteJson(http: HttpRouteTable, profile: VersionProfile): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: http.name };
+  if (http.matches.length > 0) {
+    out.match = http.matches.map((m) => ({ uri: { [m.kind]: m.value } }));
+  }
+  const action = http.action;
+  if (action.type === 'delegate') {
+    out.delegate = { name: action.name, namespace: action.namespace };
+    return out;
+  }
+  const rewrite = rewriteJson(http, action);
+  if (rewrite) out.rewrite = rewrite;
+  out.route = routeJson(http, action, profile);
+  if (action.timeoutMs !== undefined) out.timeout = durationJson(action.timeoutMs);
+  out.retries = retriesJson(action);
+  return out;
+}
+
+function rewriteJson(http: HttpRouteTable, action: ForwardAction): Record<string, string> | undefined {
+  const rewrite: Record<string, string> = {};
+  if (action.rewriteUri !== undefined) rewrite.uri = action.rewriteUri;
+  // Istio lets the authority be set only once per route: route-level for one destination, per destination
+  // (headers.request.set.host) for a split.
+  if (action.destinations.length === 1) rewrite.authority = singleDestination(http, action).authority;
+  return Object.keys(rewrite).length > 0 ? rewrite : undefined;
+}
+
+function routeJson(http: HttpRouteTable, action: ForwardAction, profile: VersionProfile): Record<string, unknown>[] {
+  const destination = { host: profile.localGatewayHost, port: { number: profile.localGatewayPort } };
+  if (action.destinations.length <= 1) {
+    singleDestination(http, action);
+    return [{ destination }];
+  }
+  if (!profile.perDestinationAuthority) {
+    // The compiler refuses such routes with a diagnostic; reaching this is a bug, never a user error.
+    throw new Error(
+      `route '${http.name}' (${http.route}) splits traffic between ${action.destinations.length} services, ` +
+        'which needs per-destination authority (Istio >= 1.12)',
+    );
+  }
+  return action.destinations.map((d: DestinationTable) => ({
+    destination: { host: destination.host, port: { number: destination.port.number } },
+    weight: d.weight,
+    headers: { request: { set: { host: d.authority } } },
+  }));
+}
+
+function singleDestination(http: HttpRouteTable, action: ForwardAction): DestinationTable {
+  const d = action.destinations[0];
+  if (!d) throw new Error(`route '${http.name}' (${http.route}) has no destination`);
+  return d;
+}
+
+function retriesJson(action: ForwardAction): Record<string, unknown> {
+  const r = action.retries;
+  const out: Record<string, unknown> = { attempts: r.attempts };
+  if (r.perTryTimeoutMs !== undefined) out.perTryTimeout = durationJson(r.perTryTimeoutMs);
+  if (r.retryOn !== undefined && r.retryOn.length > 0) out.retryOn = r.retryOn.join(',');
+  return out;
+}
+
+/**
+ * Whole milliseconds as a protobuf JSON Duration: `10000` → `10s`, `500` → `0.5s`, `1` → `0.001s`.
+ * Exact (integer arithmetic, no floating point), shortest form.
+ */
+export function durationJson(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms < 0) throw new Error(`duration must be whole, non-negative milliseconds, got ${ms}`);
+  const seconds = Math.floor(ms / 1000);
+  const millis = ms % 1000;
+  if (millis === 0) return `${seconds}s`;
+  return `${seconds}.${String(millis).padStart(3, '0').replace(/0+$/, '')}s`;
+}
+
+/** Column of the keys of a `spec.http[i]` entry in a rendered VirtualService (`spec:` / `  http:` / `    - name`). */
+const HTTP_ENTRY_KEY_COLUMN = 6;
+
+/**
+ * Upper bound of the bytes `httpRouteJson(http, profile)` takes inside a rendered VirtualService's
+ * `spec.http` list (js-yaml block style, indent 2, lineWidth -1, as render.ts writes it).
+ *
+ * Walks the JSON once instead of serializing it: exact for keys, numbers and plain strings, and an upper
+ * bound for strings js-yaml quotes or escapes, so the result is always >= the real size. The compiler calls
+ * it for every entry to pack VirtualServices under the object size limit.
+ */
+export function sizeOfHttpRoute(http: HttpRouteTable, profile: VersionProfile): number {
+  return blockMappingBytes(httpRouteJson(http, profile), HTTP_ENTRY_KEY_COLUMN);
+}
+
+/** Bytes of a mapping whose keys are written at `col` (the first key may share a `- ` line: same width). */
+function blockMappingBytes(obj: Record<string, unknown>, col: number): number {
+  let bytes = 0;
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
+    if (value === undefined || value === null) continue;
+    // `<indent><key>:`
+    bytes += col + scalarBytes(key, col) + 1;
+    if (Array.isArray(value)) {
+      bytes += 1 + blockSequenceBytes(value, col + 2);
+    } else if (typeof value === 'object') {
+      bytes += 1 + blockMappingBytes(value as Record<string, unknown>, col + 2);
+    } else {
+      bytes += 1 + scalarBytes(value, col) + 1;
+    }
+  }
+  return bytes;
+}
+
+/** Bytes of a sequence whose `- ` markers are written at `col`. */
+function blockSequenceBytes(items: readonly unknown[], col: number): number {
+  let bytes = 0;
+  for (const item of items) {
+    if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+      bytes += blockMappingBytes(item as Record<string, unknown>, col + 2);
+    } else if (Array.isArray(item)) {
+      bytes += col + 2 + 1 + blockSequenceBytes(item, col + 2);
+    } else {
+      bytes += col + 2 + scalarBytes(item, col) + 1;
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Strings js-yaml certainly writes plain: paths (`/...`), durations (`1.5s`) and names/hosts too long to read as
+ * null, bool or a number.
+ */
+const CERTAINLY_PLAIN = /^(?:\/[A-Za-z0-9/._~-]*|\d+(?:\.\d+)?s|[A-Za-z][A-Za-z0-9._-]{5,})$/;
+/** The keys httpRouteJson writes: all plain. */
+const PLAIN_KEYS = new Set([
+  'name', 'match', 'uri', 'exact', 'prefix', 'regex', 'rewrite', 'authority', 'route', 'destination', 'host', 'port',
+  'number', 'weight', 'headers', 'request', 'set', 'timeout', 'retries', 'attempts', 'perTryTimeout', 'retryOn',
+  'delegate', 'namespace',
+]);
+
+/** Upper bound of a scalar's bytes as js-yaml writes it (plain, single-quoted, double-quoted or literal). */
+function scalarBytes(value: unknown, col: number): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value).length;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value).length + 2;
+  const s = String(value);
+  if (PLAIN_KEYS.has(s) || CERTAINLY_PLAIN.test(s)) return s.length;
+  let quotes = 0;
+  let printableAscii = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x27) quotes++;
+    else if (c < 0x20 || c > 0x7e) {
+      printableAscii = false;
+      break;
+    }
+  }
+  // Printable ASCII: plain, or single-quoted with doubled quotes.
+  if (printableAscii) return s.length + 2 + quotes;
+  // Anything else: the worse of double-quoted (each UTF-16 unit escapes to at most 6 bytes) and a literal block
+  // (`|-` header plus an indented line per line break).
+  const lines = s.split('\n').length;
+  return Math.max(2 + 6 * s.length, 5 + lines * (col + 3) + Buffer.byteLength(s));
+}

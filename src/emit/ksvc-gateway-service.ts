@@ -1,0 +1,63 @@
+import { Service, ServiceType } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { KFAAS_NAMESPACE } from '../model/defaults';
+
+/**
+ * Properties for `KsvcGatewayService`.
+ */
+export interface KsvcGatewayServiceProps {
+  /**
+   * Name of the Service, `<namespace>-ksvc-gateway` (see `gatewayServiceName`). Passed as `metadata.name`, so
+   * cdk8s never hashes it.
+   */
+  readonly name: string;
+
+  /**
+   * In-cluster host of the Knative local gateway the Service resolves to (a DNS CNAME).
+   */
+  readonly externalName: string;
+
+  /**
+   * Namespace of the Service.
+   *
+   * @default KFAAS_NAMESPACE ('kfaas-system')
+   */
+  readonly namespace?: string;
+
+  /**
+   * Labels added to the chart's labels.
+   *
+   * @default - only the chart's labels
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The ExternalName Service `<namespace>-ksvc-gateway` in kfaas-system: the host the Java gateway forwards an
+ * environment's `/faas/api/...` traffic to, resolving to the Knative local gateway, where the VirtualServices
+ * bound to that host route it.
+ *
+ * Built on cdk8s-plus-27's `Service`: for `ServiceType.EXTERNAL_NAME` it renders exactly `spec.type` and
+ * `spec.externalName` (no ports, selector, clusterIP or external IPs), which is what we want.
+ */
+export class KsvcGatewayService extends Construct {
+  /** The Service name. */
+  public readonly name: string;
+  /** The host the Service resolves to. */
+  public readonly externalName: string;
+  /** The cdk8s-plus Service. */
+  public readonly service: Service;
+
+  public constructor(scope: Construct, id: string, props: KsvcGatewayServiceProps) {
+    super(scope, id);
+    if (!props.externalName) throw new Error(`KsvcGatewayService '${props.name}': externalName must not be empty`);
+    const namespace = props.namespace ?? KFAAS_NAMESPACE;
+    this.name = props.name;
+    this.externalName = props.externalName;
+    this.service = new Service(this, 'Resource', {
+      metadata: { name: props.name, namespace, ...(props.labels ? { labels: { ...props.labels } } : {}) },
+      type: ServiceType.EXTERNAL_NAME,
+      externalName: props.externalName,
+    });
+  }
+}

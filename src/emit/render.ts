@@ -1,0 +1,66 @@
+import { App } from 'cdk8s';
+import { EnvironmentTable } from '../compile/route-table';
+import { EnvironmentChart } from './environment-chart';
+import { GENERATED_HEADER, pruneEmpty, toYaml, YamlWriter } from './yaml';
+
+/** The file every dist/<cluster>/<env> folder gets: Argo CD then builds it with kustomize, Flux uses it as is. */
+export const KUSTOMIZATION_FILE = 'kustomization.yaml';
+
+/** The folder of an environment, relative to dist/. */
+export function folderOf(cluster: string, environment: string): string {
+  return `${cluster}/${environment}`;
+}
+
+/** `service-<name>.yaml`, `virtualservice-<name>.yaml`: named after what the file holds. */
+export function fileNameFor(kind: string, name: string): string {
+  return `${kind.toLowerCase()}-${name}.yaml`;
+}
+
+/**
+ * Renders compiled tables to a file tree: relative path (`<cluster>/<env>/<file>`) to YAML text.
+ *
+ * One cdk8s App with one `EnvironmentChart` per (cluster, environment); each chart's objects come from
+ * `chart.toJson()` (no `app.synth()`: nothing is written here, publishing is a separate, atomic step). Each object
+ * goes to its own file, pruned of empty values and serialized with js-yaml, after a one-line header. Paths are
+ * inserted sorted and the output depends on nothing but the tables, so the same tables give the same bytes.
+ */
+export function renderTables(tables: readonly EnvironmentTable[]): Map<string, string> {
+  const sorted = [...tables].sort((a, b) => compareStrings(folderOf(a.cluster, a.environment), folderOf(b.cluster, b.environment)));
+  // Nothing is synthesized to disk: no outdir use, no construct metadata file, whatever CDK8S_* says.
+  const app = new App({ recordConstructMetadata: false });
+  const charts: EnvironmentChart[] = [];
+  const seen = new Set<string>();
+  for (const table of sorted) {
+    const folder = folderOf(table.cluster, table.environment);
+    if (seen.has(folder)) throw new Error(`two tables for ${folder}`);
+    seen.add(folder);
+    // '_' never occurs in a DNS label, so ids of different (cluster, env) pairs never collide.
+    charts.push(new EnvironmentChart(app, `${table.cluster}_${table.environment}`, { table }));
+  }
+
+  const tree = new Map<string, string>();
+  const writer = new YamlWriter();
+  for (const chart of charts) {
+    const folder = folderOf(chart.table.cluster, chart.table.environment);
+    const files = new Map<string, string>();
+    for (const obj of chart.toJson() as Record<string, any>[]) {
+      const file = fileNameFor(String(obj.kind), String(obj.metadata?.name));
+      if (files.has(file)) throw new Error(`${folder}: two objects render to ${file}`);
+      files.set(file, GENERATED_HEADER + writer.write(pruneEmpty(obj) as Record<string, unknown>));
+    }
+    const names = [...files.keys()].sort(compareStrings);
+    files.set(KUSTOMIZATION_FILE, GENERATED_HEADER + toYaml(kustomization(names)));
+    for (const name of [...files.keys()].sort(compareStrings)) tree.set(`${folder}/${name}`, files.get(name)!);
+  }
+  return tree;
+}
+
+/** A kustomize Kustomization listing the folder's files. */
+function kustomization(resources: readonly string[]): Record<string, unknown> {
+  return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources] };
+}
+
+/** Code-unit order: independent of locale, unlike localeCompare. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

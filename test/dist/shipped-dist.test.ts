@@ -1,0 +1,86 @@
+import { spawnSync } from 'child_process';
+import { readdirSync, readFileSync, statSync } from 'fs';
+import { join, relative } from 'path';
+import { loadAll } from 'js-yaml';
+import { runPipeline } from '../../src/pipeline';
+import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
+import { validateManifest } from '../support/validate-objects';
+import { crdsAvailable, validateAgainstCrd, SHARED_CRDS } from '../support/crd-schema';
+
+/**
+ * The committed dist/ is the shipped example's output: up to date, valid against the upstream schemas, inside
+ * the allowed namespaces, and buildable by kustomize as Argo CD and Flux build it.
+ */
+const ROOT = join(__dirname, '..', '..');
+const DIST = join(ROOT, 'dist');
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(relative(dir, p).split('\\').join('/'));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+const files = listFiles(DIST);
+const objectFiles = files.filter((f) => !f.endsWith('kustomization.yaml'));
+const folders = [...new Set(files.map((f) => f.split('/').slice(0, 2).join('/')))].sort();
+const objects = objectFiles.flatMap((f) =>
+  (loadAll(readFileSync(join(DIST, f), 'utf8')) as Record<string, any>[]).map((o) => ({ file: f, o })),
+);
+
+describe('shipped dist/', () => {
+  test('is exactly what the example routes/ and clusters/ render to', () => {
+    const result = runPipeline({ root: ROOT, write: false });
+    expect(result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
+    const tree = result.tree!;
+    expect(files).toEqual([...tree.keys()].sort());
+    for (const f of files) expect({ f, text: readFileSync(join(DIST, f), 'utf8') }).toEqual({ f, text: tree.get(f) });
+  });
+
+  test('has a folder for every cluster/environment of the example (six clusters)', () => {
+    expect(new Set(folders.map((f) => f.split('/')[0])).size).toBe(6);
+    expect(folders.length).toBeGreaterThanOrEqual(8);
+  });
+
+  test.each(objects.map(({ file, o }) => [file, o] as const))('%s validates against @kubernetes-models', (_file, o) => {
+    expect(validateManifest(o)).toEqual([]);
+  });
+
+  const crdCase = crdsAvailable() ? test.each : test.skip.each;
+  if (!crdsAvailable()) console.log(`skipping CRD schema checks: ${SHARED_CRDS} not found`);
+  crdCase(objects.filter(({ o }) => o.kind === 'VirtualService').map(({ file, o }) => [file, o] as const))(
+    '%s validates against the Istio 1.30.3 CRD schema, nothing pruned',
+    (_file, o) => {
+      expect(validateAgainstCrd(o as { apiVersion: string; kind: string })).toEqual([]);
+    },
+  );
+
+  test('emits only into kfaas-system and never into platform namespaces', () => {
+    for (const { o } of objects) expect(o.metadata.namespace).toBe('kfaas-system');
+  });
+
+  test('every object stays far below the 256 KiB client-side apply limit', () => {
+    for (const f of objectFiles) expect(statSync(join(DIST, f)).size).toBeLessThan(256 * 1024);
+  });
+
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  const hasKubectl = !kubectl.error && kubectl.status === 0;
+  if (!hasKubectl) console.log('skipping kustomize builds: kubectl is not installed on this machine');
+  (hasKubectl ? test.each : test.skip.each)(folders)('kubectl kustomize dist/%s builds every object', (folder) => {
+    const r = spawnSync('kubectl', ['kustomize', join(DIST, folder)], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const built = (loadAll(r.stdout) as Record<string, any>[]).map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    const expected = objects
+      .filter(({ file }) => file.startsWith(folder + '/'))
+      .map(({ o }) => `${o.kind}/${o.metadata.name}`)
+      .sort();
+    expect(built).toEqual(expected);
+  });
+});

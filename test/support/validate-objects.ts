@@ -1,0 +1,96 @@
+import { dirname } from 'path';
+
+/**
+ * Validates rendered objects against the upstream schemas of kubernetes-models-ts: core v1 Service
+ * (`kubernetes-models`), Istio VirtualService v1alpha3 and v1beta1 (`@kubernetes-models/istio` 2.3.0, the last
+ * release for Node 20). That package predates `networking.istio.io/v1`; Istio serves one schema for all three
+ * versions (shared/docs/domain-notes.md), so a v1 object is validated with the v1beta1 model, apiVersion swapped.
+ *
+ * Errors read like kubernetes-models': `data/spec/http/0/route must be array`.
+ */
+
+type Validatable = { validate(): void };
+type ModelClass = new (data: any) => Validatable;
+
+/**
+ * npm installs two copies of @kubernetes-models/validate@3 (one under @kubernetes-models/istio, one under the
+ * @kubernetes-models/apimachinery it uses), each with its own ajv registry, so the Istio models cannot resolve
+ * `io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta` ("can't resolve reference ..."). Mirror every schema the
+ * apimachinery copy registers into the Istio copy before loading the models.
+ */
+function bridgeIstioSchemaRegistry(): void {
+  const istioDir = dirname(require.resolve('@kubernetes-models/istio/networking.istio.io/v1beta1'));
+  const istioValidate = require(require.resolve('@kubernetes-models/validate', { paths: [istioDir] }));
+  const metaFile = require.resolve('@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta', {
+    paths: [istioDir],
+  });
+  const apimachineryValidate = require(require.resolve('@kubernetes-models/validate', { paths: [dirname(metaFile)] }));
+  if (apimachineryValidate === istioValidate || apimachineryValidate.__kfaasBridged) return;
+  const register = apimachineryValidate.register;
+  apimachineryValidate.register = (id: string, schema: unknown): void => {
+    register(id, schema);
+    istioValidate.register(id, schema);
+  };
+  apimachineryValidate.__kfaasBridged = true;
+  // Schemas registered before the bridge was in place (by an earlier import) are registered again.
+  require(metaFile).addSchema();
+}
+
+let models: Record<string, ModelClass> | undefined;
+
+function loadModels(): Record<string, ModelClass> {
+  if (models) return models;
+  bridgeIstioSchemaRegistry();
+  /* eslint-disable @typescript-eslint/no-var-requires */
+  const v1alpha3 = require('@kubernetes-models/istio/networking.istio.io/v1alpha3/VirtualService').VirtualService;
+  const v1beta1 = require('@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService').VirtualService;
+  const service = require('kubernetes-models/v1/Service').Service;
+  /* eslint-enable @typescript-eslint/no-var-requires */
+  models = {
+    'networking.istio.io/v1alpha3/VirtualService': v1alpha3,
+    'networking.istio.io/v1beta1/VirtualService': v1beta1,
+    'v1/Service': service,
+  };
+  return models;
+}
+
+/** Schema errors of one manifest; empty when valid. An apiVersion/kind without a model is an error too. */
+export function validateManifest(obj: unknown): string[] {
+  if (obj === null || typeof obj !== 'object') return [`data must be object, got ${JSON.stringify(obj)}`];
+  const o = obj as Record<string, unknown>;
+  let data = o;
+  let key = `${String(o.apiVersion)}/${String(o.kind)}`;
+  if (key === 'networking.istio.io/v1/VirtualService') {
+    data = { ...o, apiVersion: 'networking.istio.io/v1beta1' };
+    key = 'networking.istio.io/v1beta1/VirtualService';
+  }
+  const Model = loadModels()[key];
+  if (!Model) return [`no schema for ${String(o.apiVersion)} ${String(o.kind)}`];
+  try {
+    new Model(data).validate();
+    return [];
+  } catch (e) {
+    const errors = (e as { errors?: { instancePath?: string; message?: string }[] }).errors;
+    if (Array.isArray(errors) && errors.length > 0) return errors.map((x) => `data${x.instancePath ?? ''} ${x.message ?? ''}`.trim());
+    return [String((e as Error).message ?? e)];
+  }
+}
+
+/**
+ * Values Argo CD would show as perpetual diffs: null, empty maps and empty arrays (field paths like
+ * `spec.http[0].rewrite`).
+ */
+export function nonCanonicalValues(value: unknown, path = ''): string[] {
+  if (value === null) return [`${path || '.'} is null`];
+  if (value === undefined) return [`${path || '.'} is undefined`];
+  if (Array.isArray(value)) {
+    if (value.length === 0) return [`${path || '.'} is an empty list`];
+    return value.flatMap((v, i) => nonCanonicalValues(v, `${path}[${i}]`));
+  }
+  if (typeof value === 'object') {
+    const keys = Object.keys(value as object);
+    if (keys.length === 0) return [`${path || '.'} is an empty map`];
+    return keys.flatMap((k) => nonCanonicalValues((value as Record<string, unknown>)[k], path ? `${path}.${k}` : k));
+  }
+  return [];
+}
