@@ -1,5 +1,5 @@
 import { join, resolve } from 'path';
-import { compileProject } from './compile/compile-project';
+import { compileProject, CompileOptions } from './compile/compile-project';
 import { EnvironmentTable } from './compile/route-table';
 import { Diagnostic, DiagnosticBag } from './diagnostics/diagnostic';
 import { sizeOfHttpRoute } from './emit/istio/http-route';
@@ -26,6 +26,12 @@ export interface PipelineOptions {
    * @default false
    */
   readonly check?: boolean;
+  /**
+   * Object budgets for the compiler (tests use small ones to force splitting).
+   *
+   * @default MAX_OBJECT_BYTES and MAX_OBJECTS_PER_FOLDER
+   */
+  readonly budgets?: Pick<CompileOptions, 'maxObjectBytes' | 'maxObjectsPerFolder'>;
 }
 
 /** What a run produced; later fields are absent when an earlier stage failed. */
@@ -61,7 +67,10 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
     return { diagnostics: bag.all, project: loaded.project };
   }
 
-  const compiled = compileProject(loaded.project, { sizeOf: (http, table) => sizeOfHttpRoute(http, table.profile) });
+  const compiled = compileProject(loaded.project, {
+    ...opts.budgets,
+    sizeOf: (http, table) => sizeOfHttpRoute(http, table.profile),
+  });
   bag.addAll(compiled.diagnostics);
   if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project };
 
