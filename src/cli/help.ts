@@ -2,7 +2,8 @@
 export const HELP = `kfaas: compiles routes/ and clusters/ into Istio VirtualServices per cluster and environment (dist/<cluster>/<env>/).
 
 Usage:
-  kfaas synth    [--root DIR] [--out DIR] [--check]   check everything, then write changed files to the output folder
+  kfaas synth    [--root DIR] [--out DIR] [--check] [--no-cache]
+                                                      check everything, then write changed files to the output folder
                                                       (--check: write nothing, exit 2 if the folder is out of date)
   kfaas validate [--root DIR]                         run every check and render in memory; write nothing
   kfaas explain  --cluster C --env E PATH [--root DIR] [--gateway NS/NAME]

@@ -1,16 +1,14 @@
 import { UserError } from '../diagnostics/diagnostic';
-import { explainCommand } from './explain';
 import { HELP } from './help';
 import { CliIo, EXIT_INTERNAL, EXIT_OK, EXIT_USER, kfaasVersion, printDiagnostics, processIo, UsageError } from './io';
-import { synthCommand } from './synth';
-import { validateCommand } from './validate';
 
 type Command = (argv: readonly string[], io: CliIo) => number | Promise<number>;
 
+/** Commands are loaded when run, so that a cheap path (a cached synth, --help) loads nothing heavy. */
 const COMMANDS: Readonly<Record<string, Command>> = {
-  synth: synthCommand,
-  validate: validateCommand,
-  explain: explainCommand,
+  synth: (argv, io) => (require('./synth') as typeof import('./synth')).synthCommand(argv, io),
+  validate: (argv, io) => (require('./validate') as typeof import('./validate')).validateCommand(argv, io),
+  explain: (argv, io) => (require('./explain') as typeof import('./explain')).explainCommand(argv, io),
 };
 
 /**

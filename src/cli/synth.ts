@@ -1,23 +1,38 @@
 import { isAbsolute, relative, resolve } from 'path';
-import { runPipeline } from '../pipeline';
+import * as synthCache from '../cache/synth-cache';
+import { formatDiagnostic } from '../diagnostics/diagnostic';
+import type * as Pipeline from '../pipeline';
+import type * as Summary from './summary';
 import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics } from './io';
-import { treeCounts } from './summary';
 
 /**
- * `kfaas synth [--root .] [--out dist] [--check]`: every check, then publish (only changed files are written,
- * stale ones removed). With `--check`, writes nothing and fails (exit 2) when the folder is not up to date.
+ * `kfaas synth [--root .] [--out dist] [--check] [--no-cache]`: every check, then publish (only changed files
+ * are written, stale ones removed). With `--check`, writes nothing and fails (exit 2) when the folder is not up
+ * to date. When inputs, kfaas and the output folder are exactly as the last successful synth left them
+ * (src/cache/synth-cache.ts), nothing is loaded or rendered at all; `--no-cache` always runs everything.
  */
 export function synthCommand(argv: readonly string[], io: CliIo): number {
   const { values } = parseCommandArgs(
     'synth',
     argv,
-    { root: { type: 'string' }, out: { type: 'string' }, check: { type: 'boolean' } },
+    { root: { type: 'string' }, out: { type: 'string' }, check: { type: 'boolean' }, 'no-cache': { type: 'boolean' } },
     false,
   );
   const root = resolve(io.cwd, (values.root as string | undefined) ?? '.');
   const outDir = resolve(io.cwd, (values.out as string | undefined) ?? resolve(root, 'dist'));
   const check = values.check === true;
+  const cacheKey = check || values['no-cache'] === true ? undefined : synthCache.inputKey(root);
+  const hit = cacheKey === undefined ? undefined : synthCache.lookup(root, outDir, cacheKey);
+  if (hit) {
+    if (hit.warnings.length > 0) io.stderr(hit.warnings.map((w) => `${w}\n`).join(''));
+    io.stdout(`${hit.summary} (inputs unchanged since the last synth: nothing rendered)\n`);
+    return EXIT_OK;
+  }
+
+  // Loaded only on a cache miss: the hit path above stays a hash and a directory listing.
+  const { runPipeline } = require('../pipeline') as typeof Pipeline;
+  const { treeCounts } = require('./summary') as typeof Summary;
   const result = runPipeline({ root, outDir, write: !check, check });
   if (printDiagnostics(io, result.diagnostics) > 0) return EXIT_USER;
 
@@ -42,5 +57,9 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
     `kfaas: ${folders} folder(s), ${objects} object(s) -> ${shown}: ` +
       `${report.written.length} written, ${report.deleted.length} deleted, ${report.unchanged} unchanged\n`,
   );
+  if (cacheKey !== undefined) {
+    const warnings = result.diagnostics.map(formatDiagnostic);
+    synthCache.store(root, outDir, cacheKey, warnings, `kfaas: ${folders} folder(s), ${objects} object(s) -> ${shown}: 0 written`);
+  }
   return EXIT_OK;
 }

@@ -101,7 +101,7 @@ describe('kfaas CLI', () => {
     expect(snapshot(dist)['c1/alpha/stale.yaml']).toBeUndefined();
 
     const before = snapshot(dist);
-    const second = await run(['synth', '--root', root]);
+    const second = await run(['synth', '--root', root, '--no-cache']);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/: 0 written, 0 deleted, \d+ unchanged\n$/);
     expect(snapshot(dist)).toEqual(before);

@@ -1,0 +1,90 @@
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { main } from '../../src/cli/main';
+import { CliIo } from '../../src/cli/io';
+
+/**
+ * The no-change re-run: when inputs, kfaas and dist/ are exactly as the last successful synth left them,
+ * `kfaas synth` renders nothing; any change anywhere means a full run.
+ */
+const EXAMPLE = join(__dirname, '..', '..');
+const CACHED = /nothing rendered/;
+
+async function synth(root: string, ...extra: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {}, cwd: root };
+  const code = await main(['synth', '--root', root, ...extra], io);
+  return { code, out, err };
+}
+
+function mtimes(dir: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[p] = statSync(p).mtimeMs;
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('synth cache', () => {
+  let root: string;
+  beforeEach(async () => {
+    // GIVEN a copy of the example project, synthesized once
+    root = mkdtempSync(join(tmpdir(), 'kfaas-cache-'));
+    cpSync(join(EXAMPLE, 'clusters'), join(root, 'clusters'), { recursive: true });
+    cpSync(join(EXAMPLE, 'routes'), join(root, 'routes'), { recursive: true });
+    const first = await synth(root);
+    expect(first.code).toBe(0);
+    expect(first.out).not.toMatch(CACHED);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  test('a re-run with nothing changed renders nothing and touches no file', async () => {
+    const before = mtimes(join(root, 'dist'));
+    const again = await synth(root);
+    expect(again).toEqual({ code: 0, out: expect.stringMatching(CACHED), err: '' });
+    expect(mtimes(join(root, 'dist'))).toEqual(before);
+  });
+
+  test.each([
+    ['an input file is edited', (r: string) => appendFileSync(join(r, 'routes', 'shop', 'cart.yaml'), '# edited\n')],
+    ['an input file is added', (r: string) => writeFileSync(join(r, 'routes', 'shop', 'notes.yaml'), '')],
+    ['an output file is edited', (r: string) => appendFileSync(join(r, 'dist', 'sg-test', 'alpha', 'kustomization.yaml'), '# x\n')],
+    ['an output file is deleted', (r: string) => unlinkSync(join(r, 'dist', 'sg-test', 'alpha', 'kustomization.yaml'))],
+    ['a stray file appears in the output', (r: string) => writeFileSync(join(r, 'dist', 'sg-test', 'alpha', 'extra.yaml'), 'a: 1\n')],
+  ])('a full run happens when %s, and restores dist/', async (_what, change) => {
+    const before = (await synth(root, '--check')).code;
+    expect(before).toBe(0);
+    change(root);
+    const again = await synth(root);
+    expect(again.code).toBe(0);
+    expect(again.out).not.toMatch(CACHED);
+    expect((await synth(root, '--check')).code).toBe(0);
+  });
+
+  test('a failing input is reported even right after a cached run', async () => {
+    writeFileSync(join(root, 'routes', 'shop', 'broken.yaml'), 'apiVersion: kfaas/v1\nkind: Route\nmetadata: {name: x}\nspec: {}\n');
+    const again = await synth(root);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/routes\/shop\/broken\.yaml:\d+:\d+/);
+  });
+
+  test('--no-cache always runs everything', async () => {
+    const again = await synth(root, '--no-cache');
+    expect(again.code).toBe(0);
+    expect(again.out).not.toMatch(CACHED);
+  });
+
+  test('another output folder has its own record', async () => {
+    const other = await synth(root, '--out', join(root, 'elsewhere'));
+    expect(other.out).not.toMatch(CACHED);
+    expect((await synth(root, '--out', join(root, 'elsewhere'))).out).toMatch(CACHED);
+    expect((await synth(root)).out).toMatch(CACHED);
+  });
+});
