@@ -57,7 +57,7 @@ export function placeRoute(route: Route, index: HostingIndex, findings: Findings
   const known = [...index.hosts.keys()].sort();
   route.environments?.forEach((env, i) => {
     if (!index.hosts.has(env)) {
-      findings.errorAt('unknown-environment', at, `spec.environments[${i}]`,
+      findings.errorAt('unknown-environment', route.environmentOrigins?.[i]?.at ?? at, `spec.environments[${i}]`,
         `environment ${JSON.stringify(env)} is not hosted by any cluster; hosted environments: ${list(known)}`);
     }
   });
@@ -66,7 +66,7 @@ export function placeRoute(route: Route, index: HostingIndex, findings: Findings
     const c = index.byName.get(name);
     if (c) named.push(c);
     else {
-      findings.errorAt('unknown-cluster', at, `spec.clusters[${i}]`,
+      findings.errorAt('unknown-cluster', route.clusterOrigins?.[i]?.at ?? at, `spec.clusters[${i}]`,
         `cluster ${JSON.stringify(name)} does not exist; clusters: ${list(index.clusters.map((k) => k.name))}`);
     }
   });
@@ -74,7 +74,7 @@ export function placeRoute(route: Route, index: HostingIndex, findings: Findings
     route.environments.forEach((env, i) => {
       const hosts = index.hosts.get(env);
       if (hosts && !named.some((c) => c.environments.some((e) => e.name === env))) {
-        findings.errorAt('environment-not-on-clusters', at, `spec.environments[${i}]`,
+        findings.errorAt('environment-not-on-clusters', route.environmentOrigins?.[i]?.at ?? at, `spec.environments[${i}]`,
           `environment ${JSON.stringify(env)} is not hosted by any of the route's clusters (${route.clusters!.join(', ')}); ` +
             `it is hosted by ${hosts.join(', ')}`);
       }

@@ -43,8 +43,10 @@ export function buildRoute(ctx: DocumentContext, doc: Mapping): Route {
     team: ctx.file.team ?? '',
     base,
     overrides,
-    ...(environments ? { environments } : {}),
-    ...(clusters ? { clusters } : {}),
+    ...(environments
+      ? { environments, environmentOrigins: environments.map((_, i) => ctx.origin(['spec', 'environments', i])) }
+      : {}),
+    ...(clusters ? { clusters, clusterOrigins: clusters.map((_, i) => ctx.origin(['spec', 'clusters', i])) } : {}),
     origin: ctx.origin(['metadata', 'name']),
   };
 }

@@ -135,6 +135,10 @@ export interface Route {
   readonly environments?: readonly string[];
   /** Restricts the route to these clusters. @default every cluster that hosts the environment */
   readonly clusters?: readonly string[];
+  /** Where each `environments` item was written (same order). @default the route's origin */
+  readonly environmentOrigins?: readonly Origin[];
+  /** Where each `clusters` item was written (same order). @default the route's origin */
+  readonly clusterOrigins?: readonly Origin[];
   /** The document (its `metadata.name`). */
   readonly origin: Origin;
 }
