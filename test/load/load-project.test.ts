@@ -83,7 +83,9 @@ describe('loadProject: the documented example', () => {
         base,
         overrides: { prod: { ...base, timeoutMs: 30_000 } },
         environments: ['alpha', 'prod'],
+        environmentOrigins: [origin(file, 15, 18, 'spec.environments[0]'), origin(file, 15, 25, 'spec.environments[1]')],
         clusters: ['cn-hz-test'],
+        clusterOrigins: [origin(file, 16, 14, 'spec.clusters[0]')],
         origin: origin(file, 4, 9, 'metadata.name'),
       },
     ]);
