@@ -1,9 +1,10 @@
 import { spawnSync } from 'child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative, resolve } from 'path';
 import { loadAll } from 'js-yaml';
 import { generateProject } from './generate';
+import { listFiles } from '../util/list-files';
 
 /**
  * `npm run bench`: measures the real `kfaas synth` (a separate process) on synthetic projects of 700 (S) and
@@ -58,19 +59,6 @@ function timed(args: readonly string[], env: NodeJS.ProcessEnv = {}): RunFigures
   return { wallMs: round(wallMs), peakRssMiB: round(peakRssMiB), exitCode: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
 function round(n: number): number {
   return Math.round(n * 10) / 10;
 }
@@ -83,10 +71,10 @@ function runTier(tier: string, routes: number, keep: boolean): TierFigures {
   const synth = timed([KFAAS, 'synth', '--root', root, '--out', dist]);
   if (synth.exitCode !== 0) throw new Error(`kfaas synth failed (${synth.exitCode}):\n${synth.stderr.slice(0, 4000)}`);
 
-  const files = listFiles(dist);
+  const files = listFiles(dist).map((f) => join(dist, f));
   const mtimes = new Map(files.map((f) => [f, statSync(f).mtimeMs]));
   const rerun = timed([KFAAS, 'synth', '--root', root, '--out', dist]);
-  const filesRewritten = listFiles(dist).filter((f) => statSync(f).mtimeMs !== mtimes.get(f)).length;
+  const filesRewritten = listFiles(dist).map((f) => join(dist, f)).filter((f) => statSync(f).mtimeMs !== mtimes.get(f)).length;
 
   // Objects per folder, largest object, and the floor's input (output objects as JSON).
   const perFolder = new Map<string, number>();

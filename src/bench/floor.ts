@@ -1,6 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { dump, loadAll } from 'js-yaml';
+import { listFiles } from '../util/list-files';
 
 /**
  * The benchmark's floor: the least any generator must do. It reads every input file with js-yaml and writes
@@ -14,19 +15,11 @@ interface FloorFile {
   readonly objects: readonly unknown[];
 }
 
-function walkYaml(dir: string, out: string[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) walkYaml(p, out);
-    else if (entry.name.endsWith('.yaml') || entry.name.endsWith('.yml')) out.push(p);
-  }
-}
-
 function main(argv: readonly string[]): void {
   const [root, objectsFile, outDir] = argv;
-  const inputs: string[] = [];
-  walkYaml(join(root, 'clusters'), inputs);
-  walkYaml(join(root, 'routes'), inputs);
+  const inputs = ['clusters', 'routes']
+    .flatMap((folder) => listFiles(join(root, folder)).map((f) => join(root, folder, f)))
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'));
   let documents = 0;
   for (const file of inputs) documents += loadAll(readFileSync(file, 'utf8')).length;
 

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, writeFileSync } from 'fs';
-import { join, relative } from 'path';
+import { join } from 'path';
+import { listFiles } from '../util/list-files';
 
 /**
  * Lets a `kfaas synth` whose inputs, kfaas build and output folder are all exactly as the last successful run
@@ -76,17 +77,10 @@ function recordPath(root: string, outDir: string): string {
 function stampOutputs(outDir: string): Record<string, OutputStamp> | undefined {
   if (!existsSync(outDir)) return undefined;
   const out: Record<string, OutputStamp> = {};
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const abs = join(dir, entry.name);
-      if (entry.isDirectory()) walk(abs);
-      else {
-        const st = lstatSync(abs);
-        out[relative(outDir, abs)] = { size: st.size, mtimeMs: st.mtimeMs };
-      }
-    }
-  };
-  walk(outDir);
+  for (const rel of listFiles(outDir)) {
+    const st = lstatSync(join(outDir, rel));
+    out[rel] = { size: st.size, mtimeMs: st.mtimeMs };
+  }
   return out;
 }
 

@@ -1,8 +1,9 @@
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { main } from '../../src/cli/main';
 import { CliIo } from '../../src/cli/io';
+import { listFiles } from '../../src/util/list-files';
 
 /**
  * The no-change re-run: when inputs, kfaas and dist/ are exactly as the last successful synth left them,
@@ -20,16 +21,7 @@ async function synth(root: string, ...extra: string[]): Promise<{ code: number; 
 }
 
 function mtimes(dir: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[p] = statSync(p).mtimeMs;
-    }
-  };
-  walk(dir);
-  return out;
+  return Object.fromEntries(listFiles(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs]));
 }
 
 describe('synth cache', () => {

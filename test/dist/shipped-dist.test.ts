@@ -1,9 +1,10 @@
 import { spawnSync } from 'child_process';
-import { readdirSync, readFileSync, statSync } from 'fs';
-import { join, relative } from 'path';
+import { readFileSync, statSync } from 'fs';
+import { join } from 'path';
 import { loadAll } from 'js-yaml';
 import { runPipeline } from '../../src/pipeline';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
+import { listFiles } from '../../src/util/list-files';
 import { validateManifest } from '../support/validate-objects';
 import { crdsAvailable, validateAgainstCrd, SHARED_CRDS } from '../support/crd-schema';
 
@@ -13,19 +14,6 @@ import { crdsAvailable, validateAgainstCrd, SHARED_CRDS } from '../support/crd-s
  */
 const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(relative(dir, p).split('\\').join('/'));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 const files = listFiles(DIST);
 const objectFiles = files.filter((f) => !f.endsWith('kustomization.yaml'));

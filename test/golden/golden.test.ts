@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { dirname, join, relative } from 'path';
+import { dirname, join } from 'path';
 import { runPipeline } from '../../src/pipeline';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
+import { listFiles } from '../../src/util/list-files';
 
 /**
  * Golden fixtures, one per version profile: `test/fixtures/golden/N-name/input/{clusters,routes}` renders to
@@ -12,17 +13,7 @@ const GOLDEN = join(__dirname, '..', 'fixtures', 'golden');
 const UPDATE = process.env.KFAAS_UPDATE_GOLDEN === '1';
 
 function readTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!existsSync(dir)) return out;
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(relative(dir, p).split('\\').join('/'), readFileSync(p, 'utf8'));
-    }
-  };
-  walk(dir);
-  return out;
+  return new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 }
 
 const cases = readdirSync(GOLDEN).filter((n) => existsSync(join(GOLDEN, n, 'input'))).sort();

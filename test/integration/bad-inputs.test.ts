@@ -1,9 +1,10 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join, relative } from 'path';
+import { join } from 'path';
 import { main } from '../../src/cli/main';
 import { CliIo } from '../../src/cli/io';
 import { CORPUS_SETUP } from '../support/corpus-setup';
+import { listFiles } from '../../src/util/list-files';
 
 /**
  * Every bad input, through the real CLI entry (`kfaas synth`): exit 2, every expected diagnostic at once, no
@@ -30,16 +31,7 @@ const PREVIOUS_DIST: Record<string, string> = {
 };
 
 function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(relative(dir, p), `${statSync(p).mtimeMs}|${readFileSync(p, 'base64')}`);
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
+  return new Map(listFiles(dir).map((f) => [f, `${statSync(join(dir, f)).mtimeMs}|${readFileSync(join(dir, f), 'base64')}`]));
 }
 
 describe('bad inputs through kfaas synth', () => {
