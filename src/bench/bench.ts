@@ -38,7 +38,7 @@ interface TierFigures {
   readonly largestObjectBytes: number;
   readonly largestObjectFile: string;
   readonly floorOutputIdentical: boolean;
-  readonly kustomize: { readonly folder: string; readonly wallMs: number; readonly skipped?: string };
+  readonly kustomize: { readonly folder: string; readonly wallMs: number; readonly runsMs: readonly number[]; readonly skipped?: string };
 }
 
 function timed(args: readonly string[], env: NodeJS.ProcessEnv = {}): RunFigures & { stdout: string; stderr: string } {
@@ -117,13 +117,19 @@ function runTier(tier: string, routes: number, keep: boolean): TierFigures {
     bytesPerFolder.set(folder, (bytesPerFolder.get(folder) ?? 0) + statSync(f).size);
   }
   const largestFolder = [...bytesPerFolder.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  // Median of three builds: one process start each, as Argo CD and Flux pay it.
   let kustomize: TierFigures['kustomize'];
-  const kStart = process.hrtime.bigint();
-  const k = spawnSync('kubectl', ['kustomize', join(dist, largestFolder)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  const kMs = Number(process.hrtime.bigint() - kStart) / 1e6;
-  if (k.error) kustomize = { folder: largestFolder, wallMs: NaN, skipped: `kubectl not runnable: ${k.error.message}` };
-  else if (k.status !== 0) throw new Error(`kubectl kustomize ${largestFolder} failed: ${k.stderr}`);
-  else kustomize = { folder: largestFolder, wallMs: round(kMs) };
+  const runs: number[] = [];
+  let failure: string | undefined;
+  for (let i = 0; i < 3 && failure === undefined; i++) {
+    const kStart = process.hrtime.bigint();
+    const k = spawnSync('kubectl', ['kustomize', join(dist, largestFolder)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    runs.push(Number(process.hrtime.bigint() - kStart) / 1e6);
+    if (k.error) failure = `kubectl not runnable: ${k.error.message}`;
+    else if (k.status !== 0) throw new Error(`kubectl kustomize ${largestFolder} failed: ${k.stderr}`);
+  }
+  if (failure) kustomize = { folder: largestFolder, wallMs: NaN, runsMs: [], skipped: failure };
+  else kustomize = { folder: largestFolder, wallMs: round([...runs].sort((a, b) => a - b)[1]), runsMs: runs.map(round) };
 
   if (!keep) rmSync(root, { recursive: true, force: true });
   return {
@@ -132,13 +138,13 @@ function runTier(tier: string, routes: number, keep: boolean): TierFigures {
     inputFiles: generated.files,
     synth: { wallMs: synth.wallMs, peakRssMiB: synth.peakRssMiB, exitCode: synth.exitCode },
     floor: { wallMs: floor.wallMs, peakRssMiB: floor.peakRssMiB, exitCode: floor.exitCode },
-    synthOverFloor: round((synth.wallMs / floor.wallMs) * 100) / 100,
+    synthOverFloor: Number((synth.wallMs / floor.wallMs).toFixed(2)),
     rerun: {
       wallMs: rerun.wallMs,
       peakRssMiB: rerun.peakRssMiB,
       exitCode: rerun.exitCode,
       filesRewritten,
-      fractionOfFullSynth: round((rerun.wallMs / synth.wallMs) * 1000) / 1000,
+      fractionOfFullSynth: Number((rerun.wallMs / synth.wallMs).toFixed(3)),
     },
     outputFiles: files.length,
     folders: perFolder.size,
@@ -187,7 +193,7 @@ function main(argv: readonly string[]): number {
         `  synth/floor   ${r.synthOverFloor}`,
         `  re-run        ${r.rerun.wallMs} ms (${r.rerun.fractionOfFullSynth} of full), ${r.rerun.filesRewritten} files rewritten`,
         `  objects       max ${r.maxObjectsPerFolder} per folder, largest ${r.largestObjectBytes} B (${r.largestObjectFile})`,
-        `  kustomize     ${r.kustomize.skipped ?? `${r.kustomize.wallMs} ms`} (${r.kustomize.folder})`,
+        `  kustomize     ${r.kustomize.skipped ?? `${r.kustomize.wallMs} ms median of ${r.kustomize.runsMs.join(', ')}`} (${r.kustomize.folder})`,
         ...verdicts(r).map((v) => `  ${v}`),
         '',
       ].join('\n'),

@@ -1,4 +1,4 @@
-import { gatewayHost } from '../model/defaults';
+import { gatewayHost, PREFERRED_OBJECT_BYTES } from '../model/defaults';
 import { Route, RouteBehaviour } from '../model/project';
 import { findConflicts } from './conflicts';
 import { makeEntry, RouteEntry, sortEntries } from './entries';
@@ -42,6 +42,8 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
     cluster, environment, profile, namespace, sizeOf, findings, scope,
     maxObjectBytes: options.maxObjectBytes,
     budget: options.maxObjectBytes - OBJECT_OVERHEAD_BYTES,
+    preferredBudget: Math.min(options.maxObjectBytes, PREFERRED_OBJECT_BYTES) - OBJECT_OVERHEAD_BYTES,
+    maxObjectsPerFolder: options.maxObjectsPerFolder,
   };
   const perRoute = cluster.layout === 'per-route';
   findConflicts(sorted, scope, findings, { crossRoute: !perRoute });

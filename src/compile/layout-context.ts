@@ -13,6 +13,10 @@ export interface LayoutContext {
   readonly maxObjectBytes: number;
   /** Bytes available to the http routes of one VirtualService (maxObjectBytes minus the fixed overhead). */
   readonly budget: number;
+  /** Preferred bytes of routes per root VirtualService, when the folder's object count allows (≤ budget). */
+  readonly preferredBudget: number;
+  /** Most objects the folder may hold, the gateway Service included. */
+  readonly maxObjectsPerFolder: number;
   readonly sizeOf: (http: HttpRouteTable) => number;
   readonly findings: Findings;
   /** The environment name, appended to diagnostics found in this table. */

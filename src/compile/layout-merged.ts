@@ -98,7 +98,11 @@ export function layoutMerged(sorted: readonly RouteEntry[], ctx: LayoutContext):
     return { root: p.root, items, size: totalSize(items.map((i) => ({ size: ctx.sizeOf(i.http) }))) };
   });
 
-  const bins = packInOrder(units, ctx.budget);
+  // Prefer smaller objects (cheaper for kustomize, see PREFERRED_OBJECT_BYTES) unless that would take more
+  // objects than the folder may hold; then fill them up to the hard budget.
+  const roomForRoots = ctx.maxObjectsPerFolder - 1 - delegates.length;
+  const preferred = packInOrder(units, ctx.preferredBudget);
+  const bins = preferred.length <= roomForRoots ? preferred : packInOrder(units, ctx.budget);
   const taken = new Set(delegateNames);
   const names = bins.length === 1
     ? [gatewayServiceName(ctx.namespace)]

@@ -47,6 +47,14 @@ export const DEFAULT_RETRY_ATTEMPTS = 0;
 /** Largest serialized VirtualService kfaas emits: under the 262,144-byte last-applied annotation of client-side apply, with headroom for metadata added by tools. */
 export const MAX_OBJECT_BYTES = 200 * 1024;
 
+/**
+ * Preferred size of a VirtualService when the folder's object budget allows: kustomize builds the same routes
+ * faster in ~100 KiB objects than in 200 KiB ones (7,700 routes: 1.88 s in 47 objects, 2.03 s in 18, 2.43 s in
+ * one), so a host is split at about this size and only filled up to MAX_OBJECT_BYTES when it would otherwise
+ * take more than MAX_OBJECTS_PER_FOLDER objects.
+ */
+export const PREFERRED_OBJECT_BYTES = 96 * 1024;
+
 /** Most objects kfaas puts in one dist/<cluster>/<env> folder (kustomize and Argo CD cost grows with it). */
 export const MAX_OBJECTS_PER_FOLDER = 50;
 

@@ -107,4 +107,20 @@ describe('merged layout', () => {
         'Service), more than 2; shorten routes or raise the object budget',
     ]);
   });
+
+  test('objects are cut at the preferred size while the folder has room, and filled up to the budget when not', () => {
+    // GIVEN six disjoint routes of 40 KiB each (240 KiB in all)
+    const big = { sizeOf: fixedSizeOf(40 * 1024), maxObjectBytes: 200 * 1024 };
+    const project = build('1.22.0', Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((n) => [n, [`/${n}/`]])));
+
+    // WHEN the folder may hold many objects, THEN each holds what fits the preferred ~96 KiB (two routes)
+    const roomy = compile(project, big);
+    expect(codes(roomy)).toEqual([]);
+    expect(Object.values(layout(roomy)).map((http) => http.length)).toEqual([2, 2, 2]);
+
+    // WHEN only three objects fit (two VirtualServices and the gateway Service), THEN they are filled up to 200 KiB
+    const tight = compile(project, { ...big, maxObjectsPerFolder: 3 });
+    expect(codes(tight)).toEqual([]);
+    expect(Object.values(layout(tight)).map((http) => http.length)).toEqual([4, 2]);
+  });
 });
