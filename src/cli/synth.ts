@@ -39,6 +39,8 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
   const rel = relative(io.cwd, outDir);
   const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? outDir : rel;
   const { folders, objects } = treeCounts(result.tree!);
+  const foreign = check ? result.diff!.foreign : result.report!.foreign;
+  for (const f of foreign) io.stderr(`warning: ${shown}/${f} was not written by kfaas; left in place\n`);
   if (check) {
     const diff = result.diff!;
     for (const f of diff.write) io.stderr(`out of date: ${shown}/${f}\n`);

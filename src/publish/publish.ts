@@ -1,5 +1,9 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'path';
+import { GENERATED_MARK } from '../model/defaults';
+
+/** Temporary files of publishTree (see below): removed as stale output when a killed run left them. */
+const TEMP_FILE = /\.kfaas-\d+-\d+\.tmp\.yaml$/;
 
 /** Files publish may delete when no longer rendered: what kustomize, Argo CD and Flux read. Nothing else is ever removed. */
 const MANAGED_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
@@ -10,6 +14,8 @@ export interface PublishReport {
   readonly written: string[];
   /** Stale manifest files removed. */
   readonly deleted: string[];
+  /** Manifest files in outDir that kfaas did not write (no generated mark): never deleted, only reported. */
+  readonly foreign: string[];
   /** Files left alone because they already hold the rendered bytes. */
   readonly unchanged: number;
 }
@@ -20,6 +26,8 @@ export interface TreeDiff {
   readonly write: string[];
   /** Stale manifest files that would be removed. */
   readonly delete: string[];
+  /** Manifest files not in the tree that kfaas did not write: left alone. */
+  readonly foreign: string[];
   readonly unchanged: number;
 }
 
@@ -41,7 +49,8 @@ export interface PublishOptions {
  * - A changed file is written to a temporary file in the same folder and renamed over the old one: readers see
  *   the old or the new file, never a partial one.
  * - Files under outDir that the tree no longer has are deleted if they are manifests (`*.yaml`, `*.yml`,
- *   `*.json`), then folders left empty; anything else (README, .gitkeep, ...) is left alone. Symbolic links are
+ *   `*.json`) that kfaas wrote (they start with GENERATED_MARK), then folders left empty; anything else
+ *   (README, .gitkeep, a hand-written manifest: reported as `foreign`) is left alone. Symbolic links are
  *   never followed, written through or deleted, and nothing outside outDir is touched.
  */
 export function publishTree(outDir: string, tree: ReadonlyMap<string, string>, opts: PublishOptions = {}): PublishReport {
@@ -76,7 +85,7 @@ export function publishTree(outDir: string, tree: ReadonlyMap<string, string>, o
   }
   for (const rel of diff.delete) unlinkSync(join(root, ...rel.split('/')));
   removeEmptyFolders(root, true);
-  return { written: diff.write, deleted: diff.delete, unchanged: diff.unchanged };
+  return { written: diff.write, deleted: diff.delete, foreign: diff.foreign, unchanged: diff.unchanged };
 }
 
 /** Compares `outDir` with `tree` without changing anything. A missing outDir means every file is to be written. */
@@ -90,8 +99,26 @@ export function diffTree(outDir: string, tree: ReadonlyMap<string, string>): Tre
     if (existing !== undefined && existing.equals(Buffer.from(tree.get(rel)!, 'utf8'))) unchanged++;
     else write.push(rel);
   }
-  const del = listManagedFiles(root).filter((rel) => !tree.has(rel));
-  return { write, delete: del, unchanged };
+  const stale = listManagedFiles(root).filter((rel) => !tree.has(rel));
+  const owned = stale.filter((rel) => isKfaasOutput(join(root, ...rel.split('/'))));
+  const foreign = stale.filter((rel) => !owned.includes(rel));
+  return { write, delete: owned, foreign, unchanged };
+}
+
+/** A temporary file of a killed run, or a file starting with kfaas's generated mark. */
+function isKfaasOutput(path: string): boolean {
+  if (TEMP_FILE.test(path)) return true;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(GENERATED_MARK.length);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, n).toString('utf8') === GENERATED_MARK;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function readIfFile(path: string): Buffer | undefined {
