@@ -2,6 +2,7 @@ import { RouteEntry } from './entries';
 import { describeMatch, Findings, where } from './findings';
 import { covers } from './overlap';
 import { prefixChains } from './partition';
+import { groupBy } from '../util/group-by';
 
 /** Which conflicts to look for. */
 export interface ConflictScope {
@@ -81,12 +82,7 @@ function reportShadowed(sorted: readonly RouteEntry[], scope: string, findings: 
 }
 
 function reportUnreachable(sorted: readonly RouteEntry[], covered: Set<RouteEntry>, scope: string, findings: Findings): void {
-  const byRoute = new Map<string, RouteEntry[]>();
-  for (const e of sorted) {
-    const list = byRoute.get(e.routeName);
-    if (list) list.push(e);
-    else byRoute.set(e.routeName, [e]);
-  }
+  const byRoute = groupBy(sorted, (e) => e.routeName);
   for (const entries of byRoute.values()) {
     if (!entries.every((e) => covered.has(e))) continue;
     const route = entries[0].route;

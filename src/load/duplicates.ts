@@ -1,5 +1,6 @@
 import { DocumentContext } from './document-context';
 import { FieldPath } from './field-path';
+import { groupBy } from '../util/group-by';
 
 /** One occurrence of a value that must be unique. */
 export interface Occurrence {
@@ -17,12 +18,7 @@ export function reportDuplicates<T extends Occurrence>(
   message: (item: T, others: readonly T[]) => string,
   code: string,
 ): void {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const group = groups.get(item.key);
-    if (group) group.push(item);
-    else groups.set(item.key, [item]);
-  }
+  const groups = groupBy(items, (item) => item.key);
   for (const group of groups.values()) {
     if (group.length < 2) continue;
     for (const item of group) item.ctx.error(code, item.path, message(item, group.filter((o) => o !== item)));
