@@ -16,7 +16,7 @@ export interface EnvironmentTable {
   readonly gatewayService: GatewayServiceTable;
   /** `<namespace>-ksvc-gateway.kfaas-system.svc.<clusterDomain>`. */
   readonly host: string;
-  /** Istio Gateways the VirtualServices bind to (Knative local + ingress), sorted. */
+  /** Istio Gateways the VirtualServices bind to (Knative local, plus ingress with `publicIngress`), sorted. */
   readonly gateways: readonly string[];
   /** In emission order; names are unique within the table. */
   readonly virtualServices: readonly VirtualServiceTable[];

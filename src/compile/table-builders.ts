@@ -18,9 +18,12 @@ export function makeGatewayService(namespace: string, profile: VersionProfile): 
   return { name: gatewayServiceName(namespace), namespace: KFAAS_NAMESPACE, externalName: profile.localGatewayHost };
 }
 
-/** Gateways every root VirtualService binds to: Knative local and ingress, sorted and distinct. */
+/**
+ * Gateways every root VirtualService binds to, sorted and distinct: Knative's local gateway, plus the public
+ * ingress only when the cluster opts in (`publicIngress`, see VersionProfile.gateways).
+ */
 export function makeGateways(profile: VersionProfile): string[] {
-  return [...new Set([profile.localGateway, profile.ingressGateway])].sort(compareStrings);
+  return [...new Set(profile.gateways)].sort(compareStrings);
 }
 
 /** Retries are always explicit: without them Istio retries twice on its own (see DEFAULT_RETRY_ATTEMPTS). */

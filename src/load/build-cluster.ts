@@ -1,11 +1,12 @@
 import { DEFAULT_CLUSTER_DOMAIN, defaultEnvironmentNamespace, RESERVED_NAMESPACES } from '../model/defaults';
 import { Cluster, Environment, Layout, LocalGatewayOverride } from '../model/project';
-import { parseVersion, Version } from '../model/version';
+import { compareVersions, parseVersion, Version } from '../model/version';
+import { checkSupported, ISTIO_SUPPORT, KNATIVE_SUPPORT, SupportedProduct } from '../versions/support';
 import { DocumentContext } from './document-context';
 import { Built } from './document-kinds';
 import { reportDuplicates } from './duplicates';
 import { FieldPath, formatPath } from './field-path';
-import { compareText, isMapping, list, mapping, Mapping, str } from './values';
+import { compareText, has, isMapping, list, mapping, Mapping, str } from './values';
 
 const NO_VERSION: Version = { major: 0, minor: 0, patch: 0, raw: '' };
 const MAX_NAMESPACE_LENGTH = 63;
@@ -17,16 +18,47 @@ export function buildCluster(ctx: DocumentContext, doc: Mapping): Cluster {
   const localGateway: LocalGatewayOverride | undefined = local
     ? { gateway: str(local, 'gateway') ?? '', host: str(local, 'host') ?? '' }
     : undefined;
+  const allowNewerVersions = spec.allowNewerVersions === true;
+  const istio = readVersion(ctx, spec, 'istio', ISTIO_SUPPORT, allowNewerVersions);
+  const knative = readVersion(ctx, spec, 'knative', KNATIVE_SUPPORT, allowNewerVersions);
+  const gatewayProxy = has(spec, 'gatewayProxy') ? readVersion(ctx, spec, 'gatewayProxy', ISTIO_SUPPORT, allowNewerVersions) : undefined;
+  if (gatewayProxy && gatewayProxy !== NO_VERSION && istio !== NO_VERSION && compareVersions(gatewayProxy, istio) > 0) {
+    ctx.error('invalid-version', ['spec', 'gatewayProxy'],
+      `expected the oldest gateway proxy still running, at most the control plane's version (istio: ${istio.raw}), got ${gatewayProxy.raw}; ` +
+        'when every proxy runs the control plane\'s version, leave gatewayProxy out');
+  }
   return {
     name: str(mapping(doc, 'metadata') ?? {}, 'name') ?? '',
-    istio: parseVersion(str(spec, 'istio') ?? '') ?? NO_VERSION,
-    knative: parseVersion(str(spec, 'knative') ?? '') ?? NO_VERSION,
+    istio,
+    knative,
     clusterDomain: str(spec, 'clusterDomain') ?? DEFAULT_CLUSTER_DOMAIN,
     environments: buildEnvironments(ctx, list(spec, 'environments') ?? []),
     layout: (str(spec, 'layout') ?? 'merged') as Layout,
     ...(localGateway ? { localGateway } : {}),
+    ...(spec.publicIngress === true ? { publicIngress: true } : {}),
+    ...(gatewayProxy && gatewayProxy !== NO_VERSION ? { gatewayProxy } : {}),
+    ...(allowNewerVersions ? { allowNewerVersions } : {}),
+    versionOrigins: {
+      istio: ctx.origin(['spec', 'istio']),
+      knative: ctx.origin(['spec', 'knative']),
+      ...(gatewayProxy ? { gatewayProxy: ctx.origin(['spec', 'gatewayProxy']) } : {}),
+    },
     origin: ctx.origin(['metadata', 'name']),
   };
+}
+
+/**
+ * The version at `spec.<key>`, checked against the supported range (the schema has checked its form). Returns
+ * NO_VERSION when absent or malformed; the document has an error then.
+ */
+function readVersion(ctx: DocumentContext, spec: Mapping, key: string, product: SupportedProduct, allowNewer: boolean): Version {
+  const text = str(spec, key);
+  const version = text === undefined ? undefined : parseVersion(text);
+  if (!version) return NO_VERSION;
+  const verdict = checkSupported(product, version, allowNewer);
+  if (!verdict.ok) ctx.error('unsupported-version', ['spec', key], verdict.error);
+  else if (verdict.warning) ctx.warning('newer-version', ['spec', key], verdict.warning);
+  return version;
 }
 
 interface EnvironmentDraft {

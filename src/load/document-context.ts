@@ -27,6 +27,17 @@ export class DocumentContext {
     });
   }
 
+  /** Reports a warning at the field `path`: shown, never fails the run, never keeps the document out. */
+  public warning(code: string, path: FieldPath, message: string, target: Target = 'value'): void {
+    this.diagnostics.push({
+      severity: 'warning',
+      code,
+      location: this.locator.location(path, target),
+      path: path.length > 0 ? formatPath(path) : undefined,
+      message,
+    });
+  }
+
   public location(path: FieldPath, target: Target = 'value'): SourceLocation {
     return this.locator.location(path, target);
   }

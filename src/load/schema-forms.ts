@@ -1,4 +1,5 @@
 import { RETRY_ON_POLICIES } from '../model/defaults';
+import { suggestVersion } from '../model/version';
 import { suggestion } from './did-you-mean';
 import { isMapping } from './values';
 
@@ -37,7 +38,14 @@ export const FORMS: Readonly<Record<string, Form>> = {
     },
   },
   DnsSubdomain: { code: 'invalid-name' },
-  Version: { code: 'invalid-version' },
+  Version: {
+    code: 'invalid-version',
+    why: (v) => {
+      const fixed = typeof v === 'string' ? suggestVersion(v) : undefined;
+      return fixed ? `; write "${fixed}"` : undefined;
+    },
+    notText: (source) => `; quote it with the patch number: "${suggestVersion(source) ?? source}"`,
+  },
   Duration: { code: 'invalid-duration', notText: (source) => `; add a unit, e.g. ${source}s` },
   HttpPath: { code: 'invalid-path', why: pathProblem },
   Regex: {

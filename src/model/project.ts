@@ -43,6 +43,27 @@ export interface Cluster {
    * @default derived from the Knative version
    */
   readonly localGateway?: LocalGatewayOverride;
+  /**
+   * Also bind the routes to Knative's public ingress, `knative-serving/knative-ingress-gateway`. Off by default:
+   * anyone who can reach the ingress and sends the environment's gateway Host header would reach every route,
+   * cluster-local services included. Only for clusters whose ingress is intranet-only (the seed's setup).
+   * @default false
+   */
+  readonly publicIngress?: boolean;
+  /**
+   * The oldest Istio gateway proxy still running (canary upgrades, revisions). Output is rendered for what both it
+   * and the control plane (`istio`) support.
+   * @default the control plane's version (`istio`)
+   */
+  readonly gatewayProxy?: Version;
+  /**
+   * Accept an Istio or Knative minor newer than any kfaas knows (same major), rendered as the newest known one,
+   * with a warning.
+   * @default false
+   */
+  readonly allowNewerVersions?: boolean;
+  /** Where the version fields were written, for diagnostics the compiler raises about them. @default `origin` */
+  readonly versionOrigins?: Readonly<Partial<Record<'istio' | 'knative' | 'gatewayProxy', Origin>>>;
   readonly origin: Origin;
 }
 

@@ -1,36 +1,74 @@
 import { Cluster } from '../model/project';
-import { atLeast } from '../model/version';
+import { atLeast, compareVersions, Version } from '../model/version';
+import {
+  ISTIO_DELEGATE_PUSH_BUG, ISTIO_SINCE, KNATIVE_OWN_RETRIES, KNATIVE_SINCE, KnativeOwnRetries, RETRY_ON_SINCE,
+} from './facts';
 
 /**
- * What the installed Istio and Knative versions allow, in one place. Facts and sources:
- * `shared/docs/domain-notes.md` (Istio API versions by release, Knative local gateway renames, Istio 1.12
- * per-destination authority, delegation from 1.8).
+ * What the installed Istio and Knative versions allow, in one place: the single source of version facts for the
+ * compiler, the emitter and the README's profile table. The thresholds and their sources are in facts.ts.
+ * Facts that depend on the gateway proxy (data plane) use the older of the control plane and `gatewayProxy`.
  */
 export interface VersionProfile {
+  /** The cluster's Istio control plane version. */
+  readonly istio: Version;
+  /** The cluster's Knative Serving version. */
+  readonly knative: Version;
+  /** The oldest gateway proxy still running. @default `istio` */
+  readonly gatewayProxy: Version;
   /** `networking.istio.io/v1alpha3` (Istio < 1.5), `v1beta1` (1.5-1.21) or `v1` (>= 1.22). */
   readonly virtualServiceApiVersion: VirtualServiceApiVersion;
   /** Knative's Istio Gateway for in-cluster traffic, `<namespace>/<name>`. */
   readonly localGateway: string;
   /** Knative's Istio Gateway for traffic from outside the cluster, `<namespace>/<name>`. */
   readonly ingressGateway: string;
+  /**
+   * The Gateways every root VirtualService binds to, sorted: the local gateway, plus the ingress gateway only when
+   * the cluster opts in (`publicIngress: true`).
+   */
+  readonly gateways: readonly string[];
   /** In-cluster host of the local gateway Service (what the ExternalName points at and routes go to). */
   readonly localGatewayHost: string;
   /** Port of the local gateway Service that serves plain HTTP. */
   readonly localGatewayPort: number;
   /**
-   * Istio >= 1.12: a destination-level `headers.request.set.host` rewrites the authority per weighted
-   * destination, so a split between two Knative services works. Before, only the route-level
-   * `rewrite.authority` exists and such a split cannot be expressed.
+   * Istio >= 1.12 with gateway proxies >= 1.12: a destination-level `headers.request.set.host` rewrites the
+   * authority per weighted destination, so a split between two Knative services works. Before, only the
+   * route-level `rewrite.authority` exists and such a split cannot be expressed.
    */
   readonly perDestinationAuthority: boolean;
   /** Istio >= 1.8: VirtualService delegation is on by default. */
   readonly delegation: boolean;
+  /** Istio 1.12.0-1.12.1 do not push delegate changes (istio/istio #36525): delegation there deserves a warning. */
+  readonly delegatePushBug: boolean;
+  /** `retryOn` policy names the cluster's webhook accepts, sorted. */
+  readonly retryOnPolicies: readonly string[];
+  /**
+   * Before Istio 1.12 a status code in `retryOn` retries nothing unless `retriable-status-codes` is listed too:
+   * kfaas adds it.
+   */
+  readonly retryOnCodesNeedPolicy: boolean;
+  /** `retries.attempts: 0` is accepted (Istio >= 1.2.1); before, routes without retries omit the field. */
+  readonly zeroRetryAttempts: boolean;
+  /** What Istio does for a route without `retries`. */
+  readonly istioDefaultRetries: IstioDefaultRetries;
+  /** Retries on Knative's own VirtualService, the hop after kfaas's. */
+  readonly knativeOwnRetries: KnativeOwnRetries;
 }
 
 export type VirtualServiceApiVersion =
   | 'networking.istio.io/v1alpha3'
   | 'networking.istio.io/v1beta1'
   | 'networking.istio.io/v1';
+
+/** Istio's retries for a route that sets none (shared/docs/domain-notes.md "Version-specific behaviour"). */
+export type IstioDefaultRetries =
+  /** 1.1-1.5: 2 attempts on connect-failure, refused-stream, unavailable, cancelled, resource-exhausted, 503. */
+  | 'two-attempts-with-503-and-resource-exhausted'
+  /** 1.6-1.23: 2 attempts on connect-failure, refused-stream, unavailable, cancelled, 503. */
+  | 'two-attempts-with-503'
+  /** 1.24+: 2 attempts on connect-failure, refused-stream, unavailable, cancelled (istio/istio #52111). */
+  | 'two-attempts';
 
 /** Knative's ingress gateway name has not changed since 0.8. */
 export const KNATIVE_INGRESS_GATEWAY = 'knative-serving/knative-ingress-gateway';
@@ -40,25 +78,67 @@ export const LEGACY_LOCAL_GATEWAY = { gateway: 'knative-serving/cluster-local-ga
 export const LOCAL_GATEWAY = { gateway: 'knative-serving/knative-local-gateway', service: 'knative-local-gateway' };
 /** Namespace of the gateway Services in every supported Knative/Istio install. */
 export const GATEWAY_SERVICE_NAMESPACE = 'istio-system';
-/** Plain-HTTP port of the Knative gateway Services. */
+/** Plain-HTTP port of the Knative gateway Services (knative-local-gateway maps 80 -> 8081; name 80, never 8081). */
 export const LOCAL_GATEWAY_PORT = 80;
 
 /** Derives the profile of a cluster from its versions and overrides. */
 export function profileFor(cluster: Cluster): VersionProfile {
   const { istio, knative, clusterDomain } = cluster;
-  const virtualServiceApiVersion: VirtualServiceApiVersion = !atLeast(istio, 1, 5)
+  const proxy = cluster.gatewayProxy && compareVersions(cluster.gatewayProxy, istio) < 0 ? cluster.gatewayProxy : istio;
+  const since = (v: Version, t: Version): boolean => atLeast(v, t.major, t.minor, t.patch);
+  const virtualServiceApiVersion: VirtualServiceApiVersion = !since(istio, ISTIO_SINCE.v1beta1)
     ? 'networking.istio.io/v1alpha3'
-    : !atLeast(istio, 1, 22)
+    : !since(istio, ISTIO_SINCE.v1)
       ? 'networking.istio.io/v1beta1'
       : 'networking.istio.io/v1';
-  const local = atLeast(knative, 0, 19) ? LOCAL_GATEWAY : LEGACY_LOCAL_GATEWAY;
+  const local = since(knative, KNATIVE_SINCE.knativeLocalGateway) ? LOCAL_GATEWAY : LEGACY_LOCAL_GATEWAY;
+  const localGateway = cluster.localGateway?.gateway ?? local.gateway;
+  const gateways = cluster.publicIngress ? [localGateway, KNATIVE_INGRESS_GATEWAY] : [localGateway];
   return {
+    istio,
+    knative,
+    gatewayProxy: proxy,
     virtualServiceApiVersion,
-    localGateway: cluster.localGateway?.gateway ?? local.gateway,
+    localGateway,
     ingressGateway: KNATIVE_INGRESS_GATEWAY,
+    gateways: [...new Set(gateways)].sort(),
     localGatewayHost: cluster.localGateway?.host ?? `${local.service}.${GATEWAY_SERVICE_NAMESPACE}.svc.${clusterDomain}`,
     localGatewayPort: LOCAL_GATEWAY_PORT,
-    perDestinationAuthority: atLeast(istio, 1, 12),
-    delegation: atLeast(istio, 1, 8),
+    perDestinationAuthority: since(istio, ISTIO_SINCE.perDestinationAuthority) && since(proxy, ISTIO_SINCE.perDestinationAuthorityProxy),
+    delegation: since(istio, ISTIO_SINCE.delegation),
+    delegatePushBug: since(istio, ISTIO_DELEGATE_PUSH_BUG.from) && !since(istio, ISTIO_DELEGATE_PUSH_BUG.before),
+    retryOnPolicies: Object.keys(RETRY_ON_SINCE).filter((name) => since(istio, RETRY_ON_SINCE[name])).sort(),
+    retryOnCodesNeedPolicy: !since(istio, ISTIO_SINCE.implicitRetriableStatusCodes),
+    zeroRetryAttempts: since(istio, ISTIO_SINCE.zeroRetryAttempts),
+    istioDefaultRetries: since(istio, ISTIO_SINCE.defaultRetriesWithout503)
+      ? 'two-attempts'
+      : since(istio, ISTIO_SINCE.defaultRetriesWithoutResourceExhausted)
+        ? 'two-attempts-with-503'
+        : 'two-attempts-with-503-and-resource-exhausted',
+    knativeOwnRetries: [...KNATIVE_OWN_RETRIES].reverse().find((r) => since(knative, r.since))?.retries ?? 'three-attempts',
   };
+}
+
+/** Human wording of Istio's default retries, for warnings and the README. */
+export function describeIstioDefaultRetries(d: IstioDefaultRetries): string {
+  switch (d) {
+    case 'two-attempts-with-503-and-resource-exhausted':
+      return '2 retries on connect-failure, refused-stream, unavailable, cancelled, resource-exhausted and 503';
+    case 'two-attempts-with-503':
+      return '2 retries on connect-failure, refused-stream, unavailable, cancelled and 503';
+    case 'two-attempts':
+      return '2 retries on connect-failure, refused-stream, unavailable and cancelled';
+  }
+}
+
+/** Human wording of Knative's own retries. */
+export function describeKnativeOwnRetries(r: KnativeOwnRetries): string {
+  switch (r) {
+    case 'three-attempts':
+      return '3 attempts (DefaultRetryCount)';
+    case 'istio-default':
+      return "Istio's default";
+    case 'none':
+      return 'none';
+  }
 }

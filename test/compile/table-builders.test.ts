@@ -73,11 +73,20 @@ describe('environment table', () => {
   test.each([
     ['Knative 1.x', '1.14.1', 'knative-serving/knative-local-gateway', 'knative-local-gateway.istio-system.svc.cluster.local'],
     ['Knative 0.15', '0.15.2', 'knative-serving/cluster-local-gateway', 'cluster-local-gateway.istio-system.svc.cluster.local'],
-  ])('%s: gateway Service, host and sorted gateways', (_, knative, localGateway, externalName) => {
+  ])('%s: gateway Service, host and only the local gateway (private by default)', (_, knative, localGateway, externalName) => {
     const t = compile(new ProjectBuilder().cluster('c1', { knative }).route('r').build()).tables[0];
     expect(t.gatewayService).toEqual({ name: 'faas-alpha-ksvc-gateway', namespace: 'kfaas-system', externalName });
     expect(t.host).toBe('faas-alpha-ksvc-gateway.kfaas-system.svc.cluster.local');
-    expect(t.gateways).toEqual([localGateway, 'knative-serving/knative-ingress-gateway'].sort());
+    expect(t.gateways).toEqual([localGateway]);
+  });
+
+  test('publicIngress: true also binds the public ingress gateway, sorted', () => {
+    // GIVEN a cluster whose ingress is intranet-only and opts in
+    const p = new ProjectBuilder().cluster('c1', { knative: '0.15.2', publicIngress: true }).route('r').build();
+    // WHEN compiled
+    const t = compile(p).tables[0];
+    // THEN both Knative gateways are bound
+    expect(t.gateways).toEqual(['knative-serving/cluster-local-gateway', 'knative-serving/knative-ingress-gateway']);
   });
 
   test('no undefined fields anywhere (canonical output)', () => {

@@ -100,7 +100,6 @@ metadata:
   namespace: kfaas-system
 spec:
   gateways:
-    - knative-serving/knative-ingress-gateway
     - knative-serving/knative-local-gateway
   hosts:
     - faas-prod-ksvc-gateway.kfaas-system.svc.cluster.local

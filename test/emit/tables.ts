@@ -8,35 +8,21 @@ import {
 } from '../../src/compile/route-table';
 import { gatewayHost, gatewayServiceName, KFAAS_NAMESPACE, serviceAuthority } from '../../src/model/defaults';
 import { MatchKind, Origin } from '../../src/model/project';
-import { VersionProfile } from '../../src/versions/profile';
+import { profileFor, VersionProfile } from '../../src/versions/profile';
+import { makeCluster } from '../support/project-builder';
 
 /** Hand-built tables for emitter tests (the emitter must not depend on the compiler's choices). */
 
 export const ORIGIN: Origin = { at: { file: 'routes/shop/cart.yaml', line: 4, col: 1 }, path: '' };
 
 /** Istio 1.22+, Knative >= 0.19. */
-export const PROFILE_V1: VersionProfile = {
-  virtualServiceApiVersion: 'networking.istio.io/v1',
-  localGateway: 'knative-serving/knative-local-gateway',
-  ingressGateway: 'knative-serving/knative-ingress-gateway',
-  localGatewayHost: 'knative-local-gateway.istio-system.svc.cluster.local',
-  localGatewayPort: 80,
-  perDestinationAuthority: true,
-  delegation: true,
-};
+export const PROFILE_V1: VersionProfile = profileFor(makeCluster('c', { istio: '1.22.6', knative: '1.14.1' }));
 
 /** Istio 1.10 (v1beta1, no per-destination authority). */
-export const PROFILE_1_10: VersionProfile = { ...PROFILE_V1, virtualServiceApiVersion: 'networking.istio.io/v1beta1', perDestinationAuthority: false };
+export const PROFILE_1_10: VersionProfile = profileFor(makeCluster('c', { istio: '1.10.3', knative: '1.14.1' }));
 
 /** Istio 1.4, Knative 0.15 (v1alpha3, cluster-local-gateway). */
-export const PROFILE_1_4: VersionProfile = {
-  ...PROFILE_V1,
-  virtualServiceApiVersion: 'networking.istio.io/v1alpha3',
-  localGateway: 'knative-serving/cluster-local-gateway',
-  localGatewayHost: 'cluster-local-gateway.istio-system.svc.cluster.local',
-  perDestinationAuthority: false,
-  delegation: false,
-};
+export const PROFILE_1_4: VersionProfile = profileFor(makeCluster('c', { istio: '1.4.10', knative: '0.15.0' }));
 
 export function match(kind: MatchKind, value: string): MatchTable {
   return { kind, value, origin: ORIGIN };
@@ -91,7 +77,7 @@ export function environmentTable(
     profile,
     gatewayService: { name: gatewayServiceName(namespace), namespace: KFAAS_NAMESPACE, externalName: profile.localGatewayHost },
     host: gatewayHost(namespace, 'cluster.local'),
-    gateways: [profile.ingressGateway, profile.localGateway].sort(),
+    gateways: [...profile.gateways],
     virtualServices,
   };
 }

@@ -37,6 +37,10 @@ export interface ClusterSpec {
   /** @default 'merged' */
   readonly layout?: Layout;
   readonly localGateway?: LocalGatewayOverride;
+  /** @default false */
+  readonly publicIngress?: boolean;
+  /** The oldest gateway proxy. @default the control plane's version */
+  readonly gatewayProxy?: string;
 }
 
 /** The `spec` fields an override may replace. */
@@ -93,6 +97,13 @@ export function makeCluster(name: string, spec: ClusterSpec = {}): Cluster {
     }),
     layout: spec.layout ?? 'merged',
     ...(spec.localGateway ? { localGateway: spec.localGateway } : {}),
+    ...(spec.publicIngress ? { publicIngress: true } : {}),
+    ...(spec.gatewayProxy ? { gatewayProxy: version(spec.gatewayProxy) } : {}),
+    versionOrigins: {
+      istio: origin(file, 6, 'spec.istio', 10),
+      knative: origin(file, 7, 'spec.knative', 12),
+      ...(spec.gatewayProxy ? { gatewayProxy: origin(file, 8, 'spec.gatewayProxy', 17) } : {}),
+    },
     origin: origin(file, 4, 'metadata.name'),
   };
 }

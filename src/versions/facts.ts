@@ -1,0 +1,102 @@
+import { Version, versionOf } from '../model/version';
+
+/**
+ * Every Istio and Knative version threshold kfaas follows, as data: the profile (profile.ts) reads them, the
+ * README's profile table (profile-table.ts) enumerates them. Sources are the release tags audited in
+ * `shared/docs/domain-notes.md` ("Version-specific behaviour") and `shared/docs/version-facts.md`; each entry
+ * names the upstream file or issue.
+ */
+
+/** The first Istio release with each behaviour (control plane unless the name says proxy). */
+export const ISTIO_SINCE = {
+  /**
+   * `networking.istio.io/v1beta1` served (istio@1.5.0 `install/kubernetes/helm/istio-init/files/crd-all.gen.yaml`
+   * versions; istio/api #1232).
+   */
+  v1beta1: versionOf(1, 5),
+  /** `networking.istio.io/v1` served (istio@1.22.0 `manifests/charts/base/crds/crd-all.gen.yaml`; istio/api #3111). */
+  v1: versionOf(1, 22),
+  /**
+   * `retries.attempts: 0` accepted: 1.1.0-1.2.0 reject it ("attempts must be positive"), fixed in 1.2.1
+   * (istio/istio #14925).
+   */
+  zeroRetryAttempts: versionOf(1, 2, 1),
+  /**
+   * Istio adds `retriable-status-codes` itself when `retryOn` lists a status code (istio/istio #34825, istio@1.12.0
+   * `pilot/pkg/networking/core/v1alpha3/route/retry/retry.go`); before, a bare code retries nothing.
+   */
+  implicitRetriableStatusCodes: versionOf(1, 12),
+  /**
+   * Destination-level `headers.request.set.host` becomes Envoy's per-weighted-cluster `host_rewrite_literal`
+   * (istio/istio #35120; istio@1.12.0 `pilot/pkg/networking/core/v1alpha3/route/route.go`, absent at 1.10.0).
+   * Needs gateway proxies >= 1.12 too (istio/istio #37575), see `perDestinationAuthorityProxy`.
+   */
+  perDestinationAuthority: versionOf(1, 12),
+  /** The gateway proxy side of `perDestinationAuthority` (istio/istio #37575). */
+  perDestinationAuthorityProxy: versionOf(1, 12),
+  /** VirtualService delegation on by default (`PILOT_ENABLE_VIRTUAL_SERVICE_DELEGATE`, istio@1.8.0 `pilot/pkg/features`). */
+  delegation: versionOf(1, 8),
+  /** 503 no longer in Istio's default retry conditions (istio/istio #52111). */
+  defaultRetriesWithout503: versionOf(1, 24),
+  /** `resource-exhausted` dropped from Istio's default retry conditions (after 1.5; domain-notes). */
+  defaultRetriesWithoutResourceExhausted: versionOf(1, 6),
+  /** ExternalName Services are aliases, so a sidecar caller needs no declared ports (ENABLE_EXTERNAL_NAME_ALIAS, istio@1.21.0). */
+  externalNameAlias: versionOf(1, 21),
+  /** Proxies use RE2 `safe_regex` instead of Envoy's ECMAScript `regex` (istio@1.4.0 `route.go`). */
+  safeRegexProxy: versionOf(1, 4),
+} as const;
+
+/**
+ * Delegate changes are not pushed to proxies in these releases (istio/istio #36525, fixed in 1.12.2): a delegated
+ * host keeps serving its old routes until istiod restarts.
+ */
+export const ISTIO_DELEGATE_PUSH_BUG = { from: versionOf(1, 12, 0), before: versionOf(1, 12, 2) } as const;
+
+/**
+ * `retryOn` policy names the Istio webhook accepts, by the first release that accepts each; one unknown name gets
+ * the whole VirtualService rejected (istio `pkg/config/validation/validation.go` `supportedRetryOnPolicies`, and
+ * `pilot/pkg/model/validation.go` before 1.5; shared/docs/domain-notes.md). `retryOn` itself exists from 1.1.
+ */
+export const RETRY_ON_SINCE: Readonly<Record<string, Version>> = {
+  '5xx': versionOf(1, 1),
+  'gateway-error': versionOf(1, 1),
+  'connect-failure': versionOf(1, 1),
+  'retriable-4xx': versionOf(1, 1),
+  'refused-stream': versionOf(1, 1),
+  'retriable-status-codes': versionOf(1, 1),
+  cancelled: versionOf(1, 1),
+  'deadline-exceeded': versionOf(1, 1),
+  internal: versionOf(1, 1),
+  'resource-exhausted': versionOf(1, 1),
+  unavailable: versionOf(1, 1),
+  reset: versionOf(1, 4, 3),
+  'retriable-headers': versionOf(1, 9),
+  'envoy-ratelimited': versionOf(1, 9),
+  'reset-before-request': versionOf(1, 23),
+  'http3-post-connect-failure': versionOf(1, 23),
+};
+
+/** The first Knative Serving release with each behaviour. */
+export const KNATIVE_SINCE = {
+  /**
+   * The local gateway is `knative-serving/knative-local-gateway` at `knative-local-gateway.istio-system`; before,
+   * `cluster-local-gateway` (0.18 adds the new Gateway but still points at the old Service; net-istio #237, #252,
+   * #388, #411).
+   */
+  knativeLocalGateway: versionOf(0, 19),
+} as const;
+
+/**
+ * Retries on Knative's own per-service VirtualServices (the hop after kfaas's), by release: 3 attempts
+ * (`DefaultRetryCount`) in 0.8-0.14, Istio's default in 0.15 and 0.18-0.20, none in 0.16-0.17 (net-istio #159)
+ * and from 0.21 (net-istio #508). net-istio #296 is the user report that led to the fix, not the fix.
+ */
+export const KNATIVE_OWN_RETRIES: readonly { readonly since: Version; readonly retries: KnativeOwnRetries }[] = [
+  { since: versionOf(0, 8), retries: 'three-attempts' },
+  { since: versionOf(0, 15), retries: 'istio-default' },
+  { since: versionOf(0, 16), retries: 'none' },
+  { since: versionOf(0, 18), retries: 'istio-default' },
+  { since: versionOf(0, 21), retries: 'none' },
+];
+
+export type KnativeOwnRetries = 'three-attempts' | 'istio-default' | 'none';
