@@ -75,7 +75,7 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
   if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project };
 
   const tables = compiled.tables;
-  const tree = renderTables(tables);
+  const tree = renderTables(tables, compiled.platforms);
   const outDir = resolve(opts.outDir ?? join(root, 'dist'));
   const base = { diagnostics: bag.all, project: loaded.project, tables, tree };
   if (opts.write) return { ...base, report: publishTree(outDir, tree) };

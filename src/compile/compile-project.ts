@@ -6,6 +6,8 @@ import { compileEnvironment } from './compile-environment';
 import { expandProject } from './expand';
 import { Findings } from './findings';
 import { checkOwnership, makeOwnershipIndex } from './ownership';
+import { compilePlatform } from './platform/compile-platform';
+import { PlatformTable } from './platform/platform-table';
 import { EnvironmentTable, HttpRouteTable } from './route-table';
 
 export interface CompileOptions {
@@ -20,6 +22,8 @@ export interface CompileOptions {
 export interface CompileResult {
   /** One per (cluster, environment the cluster hosts), sorted by cluster then environment. */
   readonly tables: EnvironmentTable[];
+  /** One per cluster (`dist/<cluster>/platform/`), sorted by cluster. */
+  readonly platforms: PlatformTable[];
   /** Sorted and de-duplicated; the tables are only fit to publish when there is no error. */
   readonly diagnostics: Diagnostic[];
 }
@@ -38,5 +42,7 @@ export function compileProject(project: Project, options: CompileOptions): Compi
   const slots = expandProject(project, findings);
   checkOwnership(makeOwnershipIndex(project.teams), slots.flatMap((s) => s.landings), findings);
   const tables = slots.map((slot) => compileEnvironment(slot, resolved, findings));
-  return { tables, diagnostics: findings.diagnostics };
+  const clusters = [...new Set(slots.map((s) => s.cluster))];
+  const platforms = clusters.map((cluster) => compilePlatform(cluster, slots, { hostnames: [], egress: [] }));
+  return { tables, platforms, diagnostics: findings.diagnostics };
 }

@@ -1,6 +1,10 @@
 import { App } from 'cdk8s';
+import { Chart } from 'cdk8s';
+import { PlatformTable } from '../compile/platform/platform-table';
 import { EnvironmentTable } from '../compile/route-table';
+import { PLATFORM_FOLDER } from '../model/defaults';
 import { EnvironmentChart } from './environment-chart';
+import { PlatformChart } from './platform/platform-chart';
 import { GENERATED_HEADER, pruneEmpty, toYaml, YamlWriter } from './yaml';
 
 /** The file every dist/<cluster>/<env> folder gets: Argo CD then builds it with kustomize, Flux uses it as is. */
@@ -24,7 +28,7 @@ export function fileNameFor(kind: string, name: string): string {
  * goes to its own file, pruned of empty values and serialized with js-yaml, after a one-line header. Paths are
  * inserted sorted and the output depends on nothing but the tables, so the same tables give the same bytes.
  */
-export function renderTables(tables: readonly EnvironmentTable[]): Map<string, string> {
+export function renderTables(tables: readonly EnvironmentTable[], platforms: readonly PlatformTable[] = []): Map<string, string> {
   const sorted = [...tables].sort((a, b) => compareStrings(folderOf(a.cluster, a.environment), folderOf(b.cluster, b.environment)));
   // Nothing is synthesized to disk: no outdir use, no construct metadata file, whatever CDK8S_* says.
   const app = new App({ recordConstructMetadata: false });
@@ -38,21 +42,32 @@ export function renderTables(tables: readonly EnvironmentTable[]): Map<string, s
     charts.push(new EnvironmentChart(app, `${table.cluster}_${table.environment}`, { table }));
   }
 
-  const tree = new Map<string, string>();
   const writer = new YamlWriter();
-  for (const chart of charts) {
-    const folder = folderOf(chart.table.cluster, chart.table.environment);
-    const files = new Map<string, string>();
-    for (const obj of chart.toJson() as Record<string, any>[]) {
-      const file = fileNameFor(String(obj.kind), String(obj.metadata?.name));
-      if (files.has(file)) throw new Error(`${folder}: two objects render to ${file}`);
-      files.set(file, GENERATED_HEADER + writer.write(pruneEmpty(obj) as Record<string, unknown>));
-    }
-    const names = [...files.keys()].sort(compareStrings);
-    files.set(KUSTOMIZATION_FILE, GENERATED_HEADER + toYaml(kustomization(names)));
-    for (const name of [...files.keys()].sort(compareStrings)) tree.set(`${folder}/${name}`, files.get(name)!);
+  const folders: [string, Chart][] = charts.map((chart) => [folderOf(chart.table.cluster, chart.table.environment), chart]);
+  for (const table of [...platforms].sort((a, b) => compareStrings(a.cluster, b.cluster))) {
+    const folder = folderOf(table.cluster, PLATFORM_FOLDER);
+    if (seen.has(folder)) throw new Error(`two tables for ${folder}`);
+    seen.add(folder);
+    folders.push([folder, new PlatformChart(app, `${table.cluster}_${PLATFORM_FOLDER}`, { table })]);
+  }
+  const tree = new Map<string, string>();
+  for (const [folder, chart] of folders.sort((a, b) => compareStrings(a[0], b[0]))) {
+    for (const [file, text] of renderFolder(folder, chart, writer)) tree.set(`${folder}/${file}`, text);
   }
   return tree;
+}
+
+/** One object per file (`<kind>-<name>.yaml`) plus the kustomization listing them, sorted by file name. */
+function renderFolder(folder: string, chart: Chart, writer: YamlWriter): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const obj of chart.toJson() as Record<string, any>[]) {
+    const file = fileNameFor(String(obj.kind), String(obj.metadata?.name));
+    if (files.has(file)) throw new Error(`${folder}: two objects render to ${file}`);
+    files.set(file, GENERATED_HEADER + writer.write(pruneEmpty(obj) as Record<string, unknown>));
+  }
+  const names = [...files.keys()].sort(compareStrings);
+  files.set(KUSTOMIZATION_FILE, GENERATED_HEADER + toYaml(kustomization(names)));
+  return new Map([...files.keys()].sort(compareStrings).map((name) => [name, files.get(name)!]));
 }
 
 /** A kustomize Kustomization listing the folder's files. */

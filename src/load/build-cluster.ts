@@ -1,8 +1,9 @@
-import { DEFAULT_CLUSTER_DOMAIN, defaultEnvironmentNamespace, RESERVED_NAMESPACES } from '../model/defaults';
+import { DEFAULT_CLUSTER_DOMAIN, defaultEnvironmentNamespace, PLATFORM_FOLDER, RESERVED_NAMESPACES } from '../model/defaults';
 import { Cluster, Environment, Layout, LocalGatewayOverride } from '../model/project';
 import { compareVersions, parseVersion, Version } from '../model/version';
 import { checkSupported, ISTIO_SUPPORT, KNATIVE_SUPPORT, SupportedProduct } from '../versions/support';
 import { DocumentContext } from './document-context';
+import { buildClusterPlatform } from './build-cluster-platform';
 import { Built } from './document-kinds';
 import { reportDuplicates } from './duplicates';
 import { FieldPath, formatPath } from './field-path';
@@ -43,6 +44,7 @@ export function buildCluster(ctx: DocumentContext, doc: Mapping): Cluster {
       knative: ctx.origin(['spec', 'knative']),
       ...(gatewayProxy ? { gatewayProxy: ctx.origin(['spec', 'gatewayProxy']) } : {}),
     },
+    ...buildClusterPlatform(ctx, spec),
     origin: ctx.origin(['metadata', 'name']),
   };
 }
@@ -75,6 +77,10 @@ function buildEnvironments(ctx: DocumentContext, items: readonly unknown[]): Env
     const name = str(item, 'name');
     if (name === undefined) return;
     const at: FieldPath = ['spec', 'environments', index];
+    if (name === PLATFORM_FOLDER) {
+      ctx.error('reserved-environment', [...at, 'name'],
+        `"${PLATFORM_FOLDER}" is reserved for the cluster-level folder dist/<cluster>/${PLATFORM_FOLDER}/ (kfaas-system, the east-west gateway); expected another environment name`);
+    }
     const explicit = str(item, 'namespace');
     const namespace = explicit ?? defaultEnvironmentNamespace(name);
     if (explicit !== undefined && RESERVED_NAMESPACES.includes(explicit)) {

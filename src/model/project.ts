@@ -1,4 +1,5 @@
 import { SourceLocation } from '../diagnostics/diagnostic';
+import { ClusterPlatform } from './platform';
 import { Version } from './version';
 
 /**
@@ -23,8 +24,8 @@ export interface Origin {
 /** How a cluster lays out its VirtualServices. */
 export type Layout = 'merged' | 'per-route';
 
-/** A `kind: Cluster` document. */
-export interface Cluster {
+/** A `kind: Cluster` document (its platform fields, `kubernetes`, `gateway`, `javaExport`, `javaGateway`, in platform.ts). */
+export interface Cluster extends ClusterPlatform {
   /** DNS-1123 label; also the folder name under dist/. */
   readonly name: string;
   readonly istio: Version;

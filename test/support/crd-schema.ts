@@ -26,7 +26,7 @@ let crds: CrdDocument[] | undefined;
 function loadCrds(): CrdDocument[] {
   if (crds) return crds;
   crds = [];
-  for (const file of ['istio-crd-all.gen.yaml', 'knative-serving-service.yaml']) {
+  for (const file of ['istio-crd-all.gen.yaml', 'knative-serving-service.yaml', 'cert-manager-certificate-crd.yaml']) {
     const path = join(SHARED_CRDS, file);
     if (!existsSync(path)) continue;
     for (const doc of loadAll(readFileSync(path, 'utf8')) as CrdDocument[]) {

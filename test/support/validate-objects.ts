@@ -1,8 +1,9 @@
 import { dirname } from 'path';
 
 /**
- * Validates rendered objects against the upstream schemas of kubernetes-models-ts: core v1 Service
- * (`kubernetes-models`), Istio VirtualService v1alpha3 and v1beta1 (`@kubernetes-models/istio` 2.3.0, the last
+ * Validates rendered objects against the upstream schemas of kubernetes-models-ts: core, apps, rbac, autoscaling
+ * and policy objects (`kubernetes-models`), cert-manager Certificates (`@kubernetes-models/cert-manager`), Istio
+ * VirtualService, Gateway and ServiceEntry v1alpha3 and v1beta1 (`@kubernetes-models/istio` 2.3.0, the last
  * release for Node 20). That package predates `networking.istio.io/v1`; Istio serves one schema for all three
  * versions (shared/docs/domain-notes.md), so a v1 object is validated with the v1beta1 model, apiVersion swapped.
  *
@@ -45,12 +46,36 @@ function loadModels(): Record<string, ModelClass> {
   const v1alpha3 = require('@kubernetes-models/istio/networking.istio.io/v1alpha3/VirtualService').VirtualService;
   const v1beta1 = require('@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService').VirtualService;
   const service = require('kubernetes-models/v1/Service').Service;
+  const istioKinds = ['Gateway', 'ServiceEntry'];
+  const coreModels: Record<string, string> = {
+    'v1/Namespace': 'kubernetes-models/v1/Namespace',
+    'v1/ConfigMap': 'kubernetes-models/v1/ConfigMap',
+    'v1/ServiceAccount': 'kubernetes-models/v1/ServiceAccount',
+    'apps/v1/Deployment': 'kubernetes-models/apps/v1/Deployment',
+    'rbac.authorization.k8s.io/v1/Role': 'kubernetes-models/rbac.authorization.k8s.io/v1/Role',
+    'rbac.authorization.k8s.io/v1/RoleBinding': 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding',
+    'autoscaling/v2/HorizontalPodAutoscaler': 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler',
+    'autoscaling/v2beta2/HorizontalPodAutoscaler': 'kubernetes-models/autoscaling/v2beta2/HorizontalPodAutoscaler',
+    'autoscaling/v1/HorizontalPodAutoscaler': 'kubernetes-models/autoscaling/v1/HorizontalPodAutoscaler',
+    'policy/v1/PodDisruptionBudget': 'kubernetes-models/policy/v1/PodDisruptionBudget',
+    'policy/v1beta1/PodDisruptionBudget': 'kubernetes-models/policy/v1beta1/PodDisruptionBudget',
+    'cert-manager.io/v1/Certificate': '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate',
+  };
   /* eslint-enable @typescript-eslint/no-var-requires */
   models = {
     'networking.istio.io/v1alpha3/VirtualService': v1alpha3,
     'networking.istio.io/v1beta1/VirtualService': v1beta1,
     'v1/Service': service,
   };
+  for (const version of ['v1alpha3', 'v1beta1']) {
+    for (const kind of istioKinds) {
+      models[`networking.istio.io/${version}/${kind}`] = require(`@kubernetes-models/istio/networking.istio.io/${version}/${kind}`)[kind];
+    }
+  }
+  for (const [key, path] of Object.entries(coreModels)) {
+    const kind = key.slice(key.lastIndexOf('/') + 1);
+    models[key] = require(path)[kind];
+  }
   return models;
 }
 
@@ -60,9 +85,9 @@ export function validateManifest(obj: unknown): string[] {
   const o = obj as Record<string, unknown>;
   let data = o;
   let key = `${String(o.apiVersion)}/${String(o.kind)}`;
-  if (key === 'networking.istio.io/v1/VirtualService') {
+  if (o.apiVersion === 'networking.istio.io/v1') {
     data = { ...o, apiVersion: 'networking.istio.io/v1beta1' };
-    key = 'networking.istio.io/v1beta1/VirtualService';
+    key = `networking.istio.io/v1beta1/${String(o.kind)}`;
   }
   const Model = loadModels()[key];
   if (!Model) return [`no schema for ${String(o.apiVersion)} ${String(o.kind)}`];

@@ -1,0 +1,84 @@
+import { EAST_WEST_GATEWAY_NAME, JAVA_EXPORT_NAME, JAVA_EXPORT_STATIC_HOST, KFAAS_NAMESPACE } from '../../model/defaults';
+import { Cluster } from '../../model/project';
+import { platformProfileFor } from '../../versions/platform-profile';
+import { profileFor } from '../../versions/profile';
+import { EnvironmentSlot } from '../expand';
+import { slugify, stableHash, MAX_OBJECT_NAME_LENGTH } from '../naming';
+import { compareStrings } from '../specificity';
+import { makeForwardingTable } from './forwarding';
+import { CertificateTable, EgressHttpTable, GatewayTable, JavaExportTable, PlatformTable } from './platform-table';
+
+/** What other passes found for one cluster: the hostnames it serves and the Egress prefixes it allows. */
+export interface PlatformInputs {
+  /** Business-domain hostnames served on the cluster (any order; de-duplicated here). */
+  readonly hostnames: readonly string[];
+  /** Allowed Java prefixes in specificity order (see compile-egress.ts). */
+  readonly egress: readonly EgressHttpTable[];
+}
+
+/** The platform table of one cluster. Pure. */
+export function compilePlatform(cluster: Cluster, slots: readonly EnvironmentSlot[], inputs: PlatformInputs): PlatformTable {
+  const hostnames = [...new Set(inputs.hostnames)].sort(compareStrings);
+  const certificates: CertificateTable[] = cluster.gateway?.domains
+    ? hostnames.map((hostname) => makeCertificate(hostname, cluster.gateway!.domains!.issuer))
+    : [];
+  return {
+    cluster: cluster.name,
+    clusterDomain: cluster.clusterDomain,
+    profile: profileFor(cluster),
+    platform: platformProfileFor(cluster),
+    namespace: KFAAS_NAMESPACE,
+    ...(cluster.gateway ? { gateway: makeGateway(cluster, certificates) } : {}),
+    certificates,
+    ...(cluster.javaExport ? { javaExport: makeJavaExport(cluster, inputs.egress) } : {}),
+    forwarding: makeForwardingTable(cluster, slots),
+  };
+}
+
+function makeGateway(cluster: Cluster, certificates: readonly CertificateTable[]): GatewayTable {
+  const g = cluster.gateway!;
+  return {
+    name: EAST_WEST_GATEWAY_NAME,
+    selector: { app: EAST_WEST_GATEWAY_NAME, istio: EAST_WEST_GATEWAY_NAME },
+    ...(g.revision !== undefined ? { revision: g.revision } : {}),
+    minReplicas: g.minReplicas,
+    maxReplicas: g.maxReplicas,
+    targetCpuUtilization: g.targetCpuUtilization,
+    service: g.service,
+    resources: g.resources,
+    servers: certificates.map((c) => ({ hostname: c.hostname, credentialName: c.secretName })),
+  };
+}
+
+/**
+ * `domain-<hostname>` (a wildcard `*.` becomes `wildcard-`), the hash of the hostname added when the slug does
+ * not fit 63 characters with the `-tls` of its Secret.
+ */
+export function domainObjectName(hostname: string): string {
+  const slug = slugify(hostname.replace(/^\*\./, 'wildcard.'));
+  const base = `domain-${slug}`;
+  const room = MAX_OBJECT_NAME_LENGTH - '-tls'.length;
+  if (base.length <= room) return base;
+  const hash = stableHash(hostname);
+  return `${base.slice(0, room - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
+
+function makeCertificate(hostname: string, issuer: CertificateTable['issuer']): CertificateTable {
+  const name = domainObjectName(hostname);
+  return { name, hostname, secretName: `${name}-tls`, issuer };
+}
+
+function makeJavaExport(cluster: Cluster, egress: readonly EgressHttpTable[]): JavaExportTable {
+  const j = cluster.javaExport!;
+  const host = `${JAVA_EXPORT_NAME}.${KFAAS_NAMESPACE}.svc.${cluster.clusterDomain}`;
+  const serviceEntry = j.addresses
+    ? { name: `${JAVA_EXPORT_NAME}-gateway`, host: JAVA_EXPORT_STATIC_HOST, addresses: j.addresses, port: j.port }
+    : undefined;
+  return {
+    serviceName: JAVA_EXPORT_NAME,
+    host,
+    destination: { host: serviceEntry ? serviceEntry.host : j.host!, port: j.port },
+    ...(serviceEntry ? { serviceEntry } : {}),
+    http: egress,
+  };
+}

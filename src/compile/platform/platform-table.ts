@@ -1,0 +1,102 @@
+import { CertificateIssuer, GatewayResources, GatewayServiceSettings } from '../../model/platform';
+import { VersionProfile } from '../../versions/profile';
+import { PlatformProfile } from '../../versions/platform-profile';
+import { MatchTable, RetryTable } from '../route-table';
+
+/**
+ * What the compiler decided for `dist/<cluster>/platform/`: the objects that exist once per cluster in
+ * kfaas-system. Plain data (no cdk8s); the emitter turns it into objects, explain and the tests read it.
+ */
+export interface PlatformTable {
+  readonly cluster: string;
+  readonly clusterDomain: string;
+  readonly profile: VersionProfile;
+  readonly platform: PlatformProfile;
+  /** kfaas-system: the Namespace, protected from pruning. */
+  readonly namespace: string;
+  /** The east-west gateway stack; absent without `spec.gateway`. */
+  readonly gateway?: GatewayTable;
+  /** One per business-domain hostname this cluster serves, sorted by hostname. */
+  readonly certificates: readonly CertificateTable[];
+  /** The bridge into Java; absent without `spec.javaExport`. */
+  readonly javaExport?: JavaExportTable;
+  /** The Java site gateway's forwarding table, one entry per environment the cluster hosts. */
+  readonly forwarding: ForwardingTable;
+}
+
+export interface GatewayTable {
+  /** Name of the Deployment, Service, ServiceAccount, Role(Binding), HPA, PDB and Istio Gateway. */
+  readonly name: string;
+  /** Pod labels, also the Service and PDB selector and the Istio Gateway's workload selector. */
+  readonly selector: Readonly<Record<string, string>>;
+  readonly revision?: string;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly targetCpuUtilization: number;
+  readonly service: GatewayServiceSettings;
+  readonly resources: GatewayResources;
+  /** HTTPS servers, one per hostname (sorted); the HTTP server redirects all of them. Empty: no Istio Gateway. */
+  readonly servers: readonly GatewayServerTable[];
+}
+
+export interface GatewayServerTable {
+  readonly hostname: string;
+  /** Secret in kfaas-system written by the hostname's Certificate (Istio reads credentialName in the gateway's own namespace). */
+  readonly credentialName: string;
+}
+
+export interface CertificateTable {
+  readonly name: string;
+  readonly hostname: string;
+  readonly secretName: string;
+  readonly issuer: CertificateIssuer;
+}
+
+export interface JavaExportTable {
+  /** The selector-less ClusterIP Service functions call: `java-export`. */
+  readonly serviceName: string;
+  /** `java-export.kfaas-system.svc.<clusterDomain>`: the mesh host of the VirtualService. */
+  readonly host: string;
+  /** Where declared prefixes go: the Java gateway Service, or the ServiceEntry host standing for the KVMs. */
+  readonly destination: { readonly host: string; readonly port: number };
+  /** For a Java gateway on KVM machines: a ServiceEntry with static endpoints. */
+  readonly serviceEntry?: ServiceEntryTable;
+  /** Allowed prefixes in specificity order; everything else is answered 403. */
+  readonly http: readonly EgressHttpTable[];
+}
+
+export interface ServiceEntryTable {
+  readonly name: string;
+  readonly host: string;
+  readonly addresses: readonly string[];
+  readonly port: number;
+}
+
+/** One allowed prefix of one Egress document. */
+export interface EgressHttpTable {
+  /** The Egress document's name. */
+  readonly name: string;
+  readonly team: string;
+  readonly match: MatchTable;
+  readonly timeoutMs?: number;
+  readonly retries: RetryTable;
+}
+
+export interface ForwardingTable {
+  readonly name: string;
+  /** `spring.cloud.gateway.server.webflux` (Spring Cloud Gateway >= 4.3) or `spring.cloud.gateway`. */
+  readonly springPropertyPrefix: string;
+  /** Sorted by environment. */
+  readonly entries: readonly ForwardingEntry[];
+}
+
+export interface ForwardingEntry {
+  readonly environment: string;
+  readonly namespace: string;
+  /** Ant-style path patterns (`/faas/api/shop/**`, or an exact path), segment-aligned, none covering another, sorted. */
+  readonly paths: readonly string[];
+  /** `http://<address or gateway host>`. */
+  readonly target: string;
+  /** The Host header every forwarded request must carry: the environment's gateway host. */
+  readonly host: string;
+}

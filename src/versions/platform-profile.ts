@@ -1,0 +1,53 @@
+import { Cluster } from '../model/project';
+import { atLeast, Version } from '../model/version';
+import { profileFor, VirtualServiceApiVersion } from './profile';
+
+/**
+ * What the cluster's Kubernetes and Istio versions decide for the platform folder (the east-west gateway, the
+ * Java bridge). Facts and sources: shared/docs/version-facts.md sections C (gateway deployment), D (Kubernetes
+ * API versions), E (cert-manager) and F (ServiceEntry, mesh VirtualServices); istio/api for `directResponse`.
+ */
+export interface PlatformProfile {
+  /** `autoscaling/v2` (Kubernetes >= 1.23), `autoscaling/v2beta2` (1.12-1.22), `autoscaling/v1` before. */
+  readonly hpaApiVersion: 'autoscaling/v2' | 'autoscaling/v2beta2' | 'autoscaling/v1';
+  /**
+   * `policy/v1` (Kubernetes >= 1.21) or `policy/v1beta1`. kfaas always writes a non-empty selector: an empty
+   * `selector: {}` selects every pod in v1 but none in v1beta1.
+   */
+  readonly pdbApiVersion: 'policy/v1' | 'policy/v1beta1';
+  /**
+   * How the proxy gets into the gateway pod. `template` (Istio >= 1.10): the injector's built-in `gateway`
+   * template fills in `image: auto` (istio@1.10.0 gateway-injection-template.yaml; `image: auto` itself from
+   * 1.9, webhook.go). `image` before: the exact `proxyv2` image of the installed Istio, args `proxy router`.
+   */
+  readonly gatewayInjection: 'template' | 'image';
+  /** Health port of the proxy: 15021 from Istio 1.6 (istio@1.6.0 release notes, status port moved), 15020 before. */
+  readonly proxyStatusPort: number;
+  /** VirtualService, Gateway and ServiceEntry share the API version of VirtualServices (domain-notes, section F). */
+  readonly istioApiVersion: VirtualServiceApiVersion;
+  /** Istio >= 1.15: `directResponse` (api@1.15.0); before, an undeclared path is denied with a fault abort. */
+  readonly directResponse: boolean;
+  /** Istio >= 1.1: `fault.abort.percentage`; 1.0 has only the integer `percent` (removed in 1.5). */
+  readonly faultPercentage: boolean;
+  /** Istio's proxy image for the `image` injection. */
+  readonly proxyImage: string;
+}
+
+/** Where Istio's release images live (istio@1.9.0 manifests/charts/global.yaml `hub`). */
+export const ISTIO_HUB = 'docker.io/istio';
+
+/** The platform profile of a cluster; `kubernetes` defaults to the newest behaviour when absent (no gateway then). */
+export function platformProfileFor(cluster: Cluster): PlatformProfile {
+  const k8s: Version = cluster.kubernetes ?? { major: 1, minor: 99, patch: 0, raw: '' };
+  const istio = cluster.istio;
+  return {
+    hpaApiVersion: atLeast(k8s, 1, 23) ? 'autoscaling/v2' : atLeast(k8s, 1, 12) ? 'autoscaling/v2beta2' : 'autoscaling/v1',
+    pdbApiVersion: atLeast(k8s, 1, 21) ? 'policy/v1' : 'policy/v1beta1',
+    gatewayInjection: atLeast(istio, 1, 10) ? 'template' : 'image',
+    proxyStatusPort: atLeast(istio, 1, 6) ? 15021 : 15020,
+    istioApiVersion: profileFor(cluster).virtualServiceApiVersion,
+    directResponse: atLeast(istio, 1, 15),
+    faultPercentage: atLeast(istio, 1, 1),
+    proxyImage: `${ISTIO_HUB}/proxyv2:${istio.raw.replace(/^v/, '')}`,
+  };
+}
