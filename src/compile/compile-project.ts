@@ -43,6 +43,6 @@ export function compileProject(project: Project, options: CompileOptions): Compi
   checkOwnership(makeOwnershipIndex(project.teams), slots.flatMap((s) => s.landings), findings);
   const tables = slots.map((slot) => compileEnvironment(slot, resolved, findings));
   const clusters = [...new Set(slots.map((s) => s.cluster))];
-  const platforms = clusters.map((cluster) => compilePlatform(cluster, slots, { hostnames: [], egress: [] }));
+  const platforms = clusters.map((cluster) => compilePlatform(cluster, slots, { hostnames: [], egress: [] }, findings));
   return { tables, platforms, diagnostics: findings.diagnostics };
 }

@@ -1,5 +1,7 @@
 import { EAST_WEST_GATEWAY_NAME, JAVA_EXPORT_NAME, JAVA_EXPORT_STATIC_HOST, KFAAS_NAMESPACE } from '../../model/defaults';
 import { Cluster } from '../../model/project';
+import { atLeast } from '../../model/version';
+import { Findings } from '../findings';
 import { platformProfileFor } from '../../versions/platform-profile';
 import { profileFor } from '../../versions/profile';
 import { EnvironmentSlot } from '../expand';
@@ -17,7 +19,14 @@ export interface PlatformInputs {
 }
 
 /** The platform table of one cluster. Pure. */
-export function compilePlatform(cluster: Cluster, slots: readonly EnvironmentSlot[], inputs: PlatformInputs): PlatformTable {
+export function compilePlatform(
+  cluster: Cluster, slots: readonly EnvironmentSlot[], inputs: PlatformInputs, findings: Findings,
+): PlatformTable {
+  if (cluster.gateway && !atLeast(cluster.istio, 1, 5)) {
+    findings.error('gateway-unsupported', cluster.gateway.origin,
+      `cluster ${cluster.name} runs Istio ${cluster.istio.raw}; kfaas's east-west gateway takes its certificates and ` +
+        'configuration from istiod (Istio >= 1.5): upgrade Istio or remove spec.gateway');
+  }
   const hostnames = [...new Set(inputs.hostnames)].sort(compareStrings);
   const certificates: CertificateTable[] = cluster.gateway?.domains
     ? hostnames.map((hostname) => makeCertificate(hostname, cluster.gateway!.domains!.issuer))

@@ -2,7 +2,14 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PlatformTable } from '../../compile/platform/platform-table';
 import { CLUSTER_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../environment-chart';
+import { DomainCertificate } from './domain-certificate';
 import { ForwardingTableConfigMap } from './forwarding-table-config-map';
+import { GatewayAutoscaler } from './gateway-autoscaler';
+import { GatewayDeployment } from './gateway-deployment';
+import { GatewayDisruptionBudget } from './gateway-disruption-budget';
+import { GatewayService } from './gateway-service';
+import { GatewayServiceAccount } from './gateway-service-account';
+import { EastWestIstioGateway } from './istio-gateway';
 import { KfaasNamespace } from './kfaas-namespace';
 
 /** Labels of every platform object. */
@@ -32,5 +39,28 @@ export class PlatformChart extends Chart {
     this.table = table;
     new KfaasNamespace(this, 'Namespace', { name: table.namespace });
     new ForwardingTableConfigMap(this, 'ForwardingTable', { table: table.forwarding, namespace: table.namespace });
+    if (table.gateway) this.addGateway(table);
+    for (const certificate of table.certificates) {
+      new DomainCertificate(this, `Certificate-${certificate.name}`, { table: certificate, namespace: table.namespace });
+    }
+  }
+
+  /** The east-west gateway stack: identity, proxy, Service, autoscaling, disruption budget and Istio Gateway. */
+  private addGateway(table: PlatformTable): void {
+    const gateway = table.gateway!;
+    const namespace = table.namespace;
+    const identity = new GatewayServiceAccount(this, 'GatewayIdentity', { name: gateway.name, namespace });
+    const proxy = new GatewayDeployment(this, 'GatewayDeployment', {
+      table: gateway, profile: table.platform, serviceAccount: identity.serviceAccount, namespace, clusterDomain: table.clusterDomain,
+    });
+    new GatewayService(this, 'GatewayService', { table: gateway, namespace, statusPort: table.platform.proxyStatusPort });
+    new GatewayAutoscaler(this, 'GatewayAutoscaler', {
+      name: gateway.name, namespace, deployment: proxy.deployment, profile: table.platform,
+      minReplicas: gateway.minReplicas, maxReplicas: gateway.maxReplicas, targetCpuUtilization: gateway.targetCpuUtilization,
+    });
+    new GatewayDisruptionBudget(this, 'GatewayDisruptionBudget', { name: gateway.name, namespace, selector: gateway.selector, profile: table.platform });
+    if (gateway.servers.length > 0) {
+      new EastWestIstioGateway(this, 'IstioGateway', { table: gateway, namespace, apiVersion: table.platform.istioApiVersion });
+    }
   }
 }
