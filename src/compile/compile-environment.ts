@@ -1,7 +1,7 @@
 import { gatewayHost, PREFERRED_OBJECT_BYTES } from '../model/defaults';
 import { Route, RouteBehaviour } from '../model/project';
 import { findConflicts } from './conflicts';
-import { makeEntry, RouteEntry, sortEntries } from './entries';
+import { makeEntries, RouteEntry, sortEntries } from './entries';
 import { EnvironmentSlot, Landing } from './expand';
 import { Findings } from './findings';
 import { LayoutContext } from './layout-context';
@@ -34,7 +34,7 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
     if (!checkWeightedSplit(landing, slot, findings)) continue;
     behaviours.set(landing.route, landing.behaviour);
     const action = makeForwardAction(landing.behaviour, namespace, cluster.clusterDomain);
-    for (const match of landing.behaviour.match) entries.push(makeEntry(landing.route, match, action, sizeOf));
+    for (const match of landing.behaviour.match) entries.push(...makeEntries(landing.route, match, action, sizeOf));
   }
   const sorted = sortEntries(entries);
 

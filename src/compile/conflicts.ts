@@ -1,4 +1,5 @@
 import { RouteEntry } from './entries';
+import { conditionsKey, describeConditions, isUnconditioned } from './conditions';
 import { describeMatch, Findings, where } from './findings';
 import { covers } from './overlap';
 import { prefixChains } from './partition';
@@ -29,7 +30,7 @@ export function findConflicts(sorted: readonly RouteEntry[], scope: string, find
 function reportDuplicates(sorted: readonly RouteEntry[], scope: string, findings: Findings): void {
   const groups = new Map<string, RouteEntry[]>();
   for (const e of sorted) {
-    const key = `${e.kind}\u0000${e.value}`;
+    const key = `${e.kind}\u0000${e.value}\u0000${conditionsKey(e.conditions)}`;
     const group = groups.get(key);
     if (group) group.push(e);
     else groups.set(key, [e]);
@@ -40,7 +41,7 @@ function reportDuplicates(sorted: readonly RouteEntry[], scope: string, findings
       if (others.length === 0) continue;
       const list = others.map((o) => `route ${JSON.stringify(o.routeName)} (${where(o.match.origin)})`).join(', ');
       findings.error('duplicate-match', e.match.origin,
-        `${describeMatch(e)} is also declared by ${list}; Envoy would only ever use the first: remove one or make them differ`,
+        `${describeEntry(e)} is also declared by ${list}; Envoy would only ever use the first: remove one or make them differ`,
         scope);
     }
   }
@@ -68,14 +69,17 @@ function reportShadowed(sorted: readonly RouteEntry[], scope: string, findings: 
     if (!first) return;
     covered.add(b);
     const a = first.entry;
-    if (a.route !== b.route && a.kind === b.kind && a.value === b.value) return; // reported as duplicate-match
+    if (a.route !== b.route && a.kind === b.kind && a.value === b.value && conditionsKey(a.conditions) === conditionsKey(b.conditions)) {
+      return; // reported as duplicate-match
+    }
     const owner = a.route === b.route ? 'this route' : `route ${JSON.stringify(a.routeName)}`;
     const other = b.route === a.route ? 'this route' : `route ${JSON.stringify(b.routeName)}`;
+    const unit = isUnconditioned(a.conditions) && isUnconditioned(b.conditions) ? 'path' : 'request';
     findings.error('match-shadowed', b.match.origin,
-      `${describeMatch(b)} can never match: the earlier ${describeMatch(a)} of ${owner} (${where(a.match.origin)}) ` +
-        'matches every path it does, and Envoy takes the first match', scope);
+      `${describeEntry(b)} can never match: the earlier ${describeEntry(a)} of ${owner} (${where(a.match.origin)}) ` +
+        `matches every ${unit} it does, and Envoy takes the first match`, scope);
     findings.error('match-shadowed', a.match.origin,
-      `${describeMatch(a)} matches every path of the later ${describeMatch(b)} of ${other} (${where(b.match.origin)}), ` +
+      `${describeEntry(a)} matches every ${unit} of the later ${describeEntry(b)} of ${other} (${where(b.match.origin)}), ` +
         'which can therefore never match', scope);
   });
   return covered;
@@ -90,4 +94,9 @@ function reportUnreachable(sorted: readonly RouteEntry[], covered: Set<RouteEntr
       `route ${JSON.stringify(route.name)} can never be reached: every one of its matches is covered by an earlier route`,
       scope);
   }
+}
+
+/** `prefix "/a/" with header x-canary exact "true"`. */
+function describeEntry(e: RouteEntry): string {
+  return describeMatch(e) + describeConditions(e.conditions);
 }

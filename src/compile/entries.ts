@@ -1,28 +1,38 @@
 import { PathMatch, Route } from '../model/project';
 import { HttpRouteTable } from './route-table';
 import { compareSpecificity, kindRank, matchLiteral, Ranked } from './specificity';
-import { makeHttpRoute, makeMatchTable } from './table-builders';
+import { Conditions } from './conditions';
+import { makeHttpRoute, makeMatchTables } from './table-builders';
 
 /** One match of one route in one (cluster, environment): the unit the compiler orders, checks and packs. */
 export interface RouteEntry extends Ranked {
   readonly route: Route;
   readonly match: PathMatch;
+  /** The method, header and query conditions of this entry (one method: a match with several is several entries). */
+  readonly conditions: Conditions;
   /** The entry as an HTTP route with this single match. */
   readonly http: HttpRouteTable;
   /** `sizeOf(http)`: serialized bytes as the emitter writes it. */
   readonly size: number;
 }
 
-/** Builds the entry of `match`, measuring its serialized size with `sizeOf`. */
-export function makeEntry(
+/** Builds the entries of `match` (one per method), measuring each entry's serialized size with `sizeOf`. */
+export function makeEntries(
   route: Route, match: PathMatch, action: HttpRouteTable['action'], sizeOf: (http: HttpRouteTable) => number,
-): RouteEntry {
-  const http = makeHttpRoute(route, [makeMatchTable(match)], action);
-  const { kind, value } = match;
-  return {
-    kind, value, literal: matchLiteral(kind, value), kindRank: kindRank(kind, value), routeName: route.name,
-    originPath: match.origin.path, route, match, http, size: sizeOf(http),
-  };
+): RouteEntry[] {
+  return makeMatchTables(match).map((table) => {
+    const http = makeHttpRoute(route, [table], action);
+    const { kind, value } = match;
+    const conditions: Conditions = {
+      ...(table.method !== undefined ? { method: table.method } : {}),
+      ...(table.headers ? { headers: table.headers } : {}),
+      ...(table.query ? { query: table.query } : {}),
+    };
+    return {
+      kind, value, literal: matchLiteral(kind, value), kindRank: kindRank(kind, value), routeName: route.name,
+      originPath: match.origin.path, conditions, route, match, http, size: sizeOf(http),
+    };
+  });
 }
 
 /** Sorts entries by specificity (most specific first) without touching the input. */

@@ -1,4 +1,4 @@
-import { MatchKind, Origin } from '../model/project';
+import { HeaderCondition, HttpMethod, MatchKind, Origin, QueryCondition } from '../model/project';
 import { VersionProfile } from '../versions/profile';
 
 /**
@@ -40,12 +40,18 @@ export interface VirtualServiceTable {
   readonly http: readonly HttpRouteTable[];
 }
 
-/** One path condition of an HTTP route. */
+/** One match of an HTTP route: a path condition and the request conditions that must hold with it. */
 export interface MatchTable {
   readonly kind: MatchKind;
   readonly value: string;
   /** Where the user wrote it (for explain and diagnostics). */
   readonly origin: Origin;
+  /** The one method the request must use (Istio matches one method per match). @default any method */
+  readonly method?: HttpMethod;
+  /** Sorted by name. @default none */
+  readonly headers?: readonly HeaderCondition[];
+  /** Sorted by name. @default none */
+  readonly query?: readonly QueryCondition[];
 }
 
 /** One HTTP route entry (Istio `spec.http[i]`). A Route can yield several when its matches rank apart. */

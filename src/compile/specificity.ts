@@ -1,4 +1,5 @@
 import { MatchKind } from '../model/project';
+import { compareConditions, Conditions, NO_CONDITIONS } from './conditions';
 import { parseRegexLiteral, prefixEquivalentLiteral } from './regex-literal';
 
 /**
@@ -10,7 +11,10 @@ import { parseRegexLiteral, prefixEquivalentLiteral } from './regex-literal';
  *    another's is tried before it. Catch-alls (prefix `/`, regex `.*`) fall last by themselves.
  * 3. At an equal literal: a regex first (it only matches paths starting with the literal, so it is narrower
  *    than the prefix), then the prefix, then a regex of the form `<literal>.*` (the same paths as the prefix).
- * 4. Then literal text, value, route name and field path, so the order is total and deterministic.
+ * 4. For the same path match (kind and value): a method match first, then more header matches, then more
+ *    query matches (Gateway API's precedence), see {@link compareConditions}. Conditions never lift a match
+ *    above a more specific path: a conditioned shorter prefix stays behind a longer plain one.
+ * 5. Then literal text, value, route name and field path, so the order is total and deterministic.
  */
 export interface Ranked {
   readonly kind: MatchKind;
@@ -23,6 +27,8 @@ export interface Ranked {
   readonly routeName: string;
   /** Field path of the match, the last tie-break (two equal matches in one route). */
   readonly originPath: string;
+  /** Method, header and query conditions. @default none */
+  readonly conditions?: Conditions;
 }
 
 /** The literal leading part of a match: every path it matches starts with this text. */
@@ -43,8 +49,8 @@ export function kindRank(kind: MatchKind, value: string): number {
 }
 
 /** Builds the ranking key of a match. */
-export function rank(kind: MatchKind, value: string, routeName: string, originPath = ''): Ranked {
-  return { kind, value, literal: matchLiteral(kind, value), kindRank: kindRank(kind, value), routeName, originPath };
+export function rank(kind: MatchKind, value: string, routeName: string, originPath = '', conditions: Conditions = NO_CONDITIONS): Ranked {
+  return { kind, value, literal: matchLiteral(kind, value), kindRank: kindRank(kind, value), routeName, originPath, conditions };
 }
 
 /** Code-unit string order (never locale-dependent). */
@@ -62,6 +68,7 @@ export function compareSpecificity(a: Ranked, b: Ranked): number {
     compareStrings(a.literal, b.literal) ||
     a.kindRank - b.kindRank ||
     compareStrings(a.value, b.value) ||
+    compareConditions(a.conditions ?? NO_CONDITIONS, b.conditions ?? NO_CONDITIONS) ||
     compareStrings(a.routeName, b.routeName) ||
     compareStrings(a.originPath, b.originPath)
   );

@@ -75,8 +75,21 @@ export function makeDelegateAction(virtualService: string): DelegateAction {
   return { type: 'delegate', name: virtualService, namespace: KFAAS_NAMESPACE };
 }
 
+/** The path part of a match alone (a delegating root route matches the path; its delegates add conditions). */
 export function makeMatchTable(match: PathMatch): MatchTable {
   return { kind: match.kind, value: match.value, origin: match.origin };
+}
+
+/** The Istio matches of one match item: one per method (Istio matches one method per match), with its conditions. */
+export function makeMatchTables(match: PathMatch): MatchTable[] {
+  const c = match.conditions;
+  const shared: MatchTable = {
+    ...makeMatchTable(match),
+    ...(c?.headers && c.headers.length > 0 ? { headers: c.headers } : {}),
+    ...(c?.query && c.query.length > 0 ? { query: c.query } : {}),
+  };
+  const methods = c?.methods ?? [];
+  return methods.length === 0 ? [shared] : methods.map((method) => ({ ...shared, method }));
 }
 
 /** One HTTP route entry of `route` with the given matches and action. */

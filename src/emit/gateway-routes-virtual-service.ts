@@ -167,7 +167,19 @@ export function assertSchemaKeepsHttpFields(apiVersion: VirtualServiceApiVersion
 function sampleRoutes(profile: VersionProfile): HttpRouteTable[] {
   const origin = { at: { file: 'sample', line: 1, col: 1 }, path: '' };
   const base = { route: 'sample', team: 'sample', origin };
-  const matches = (['exact', 'prefix', 'regex'] as const).map((kind) => ({ kind, value: '/sample', origin }));
+  const matches = [
+    ...(['exact', 'prefix', 'regex'] as const).map((kind) => ({ kind, value: '/sample', origin })),
+    {
+      kind: 'prefix' as const, value: '/conditioned', origin, method: 'GET' as const,
+      headers: [
+        { name: 'x-a', test: { kind: 'exact' as const, value: 'v' }, origin },
+        { name: 'x-b', test: { kind: 'prefix' as const, value: 'v' }, origin },
+        { name: 'x-c', test: { kind: 'present' as const }, origin },
+        { name: 'x-d', test: { kind: 'absent' as const }, origin },
+      ],
+      query: [{ name: 'q', test: { kind: 'regex' as const, value: '[0-9]+' }, origin }],
+    },
+  ];
   const retries = { attempts: 2, perTryTimeoutMs: 1500, retryOn: ['5xx', 'connect-failure'] };
   const authority = 'sample.faas-sample.svc.cluster.local';
   const samples: HttpRouteTable[] = [

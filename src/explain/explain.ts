@@ -2,6 +2,7 @@ import { RouteOrigin } from './delegate';
 import { PathCondition, matchesPath, rewritePath } from './match';
 import { MergeOrder } from './merge-order';
 import { MergedRoute, MergedVirtualHost, headerAuthority, mergeVirtualHost } from './merge';
+import { matchesRequest, RequestMatcher, SampleRequest } from './request-match';
 import { VsRef } from './virtual-service';
 
 /**
@@ -9,11 +10,11 @@ import { VsRef } from './virtual-service';
  * route whose path specifier matches wins; later routes that also match are reported as losers.
  */
 
-export interface ExplainRequest {
+export interface ExplainRequest extends SampleRequest {
   readonly host: string;
   /** `namespace/name` of the Istio Gateway. */
   readonly gateway: string;
-  /** The request path; a query string is ignored for matching and kept on the forwarded path. */
+  /** The request path; its query string joins `query` for query matches and is kept on the forwarded path. */
   readonly path: string;
   /** @default Istio's order: creation time, then name, then namespace */
   readonly mergeOrder?: MergeOrder;
@@ -53,7 +54,13 @@ export interface RouteHit {
   readonly istioName?: string;
   readonly envoyName?: string;
   /** The match that matched; undefined when the route has no matches (matches every path). */
-  readonly match?: { readonly index: number; readonly name?: string; readonly condition: PathCondition };
+  readonly match?: {
+    readonly index: number;
+    readonly name?: string;
+    readonly condition: PathCondition;
+    /** Its method, header and query conditions. */
+    readonly request: RequestMatcher;
+  };
   /** The Envoy path specifier used. */
   readonly condition: PathCondition;
   readonly catchAll: boolean;
@@ -65,6 +72,8 @@ export interface RouteHit {
 
 export interface Explanation extends MergedVirtualHost {
   readonly path: string;
+  /** The request's method, headers and query parameters as given. */
+  readonly request: SampleRequest;
   readonly winner?: RouteHit;
   /** Later routes that also match, in route order. */
   readonly losers: readonly RouteHit[];
@@ -72,20 +81,38 @@ export interface Explanation extends MergedVirtualHost {
 
 export function explainRequest(objects: readonly unknown[], request: ExplainRequest): Explanation {
   const merged = mergeVirtualHost(objects, request);
-  return { ...merged, path: request.path, ...explainPath(merged, request.path) };
+  const sample: SampleRequest = {
+    path: request.path,
+    ...(request.method !== undefined ? { method: request.method } : {}),
+    ...(request.headers !== undefined ? { headers: request.headers } : {}),
+    ...(request.query !== undefined ? { query: request.query } : {}),
+  };
+  return { ...merged, path: request.path, request: sample, ...explainPath(merged, sample) };
 }
 
-/** First match over an already merged virtual host (reuse it for many paths). */
-export function explainPath(merged: MergedVirtualHost, path: string): { winner?: RouteHit; losers: RouteHit[] } {
-  const hits = merged.routes
-    .filter((r) => r.unsupported.length === 0 && matchesPath(r.condition, path))
-    .map((r) => toHit(r, merged.host, path));
+/**
+ * First match over an already merged virtual host (reuse it for many requests). A bare path is a GET without
+ * headers; pass a {@link SampleRequest} to set the method, headers and query parameters.
+ */
+export function explainPath(merged: MergedVirtualHost, request: string | SampleRequest): { winner?: RouteHit; losers: RouteHit[] } {
+  const sample = toSample(request);
+  const hits = merged.routes.filter((r) => routeMatches(r, sample)).map((r) => toHit(r, merged.host, sample.path));
   return { winner: hits[0], losers: hits.slice(1) };
 }
 
 /** The winning route only (no hit details): the cheap path for proofs over many orders. */
-export function firstMatch(merged: MergedVirtualHost, path: string): MergedRoute | undefined {
-  return merged.routes.find((r) => r.unsupported.length === 0 && matchesPath(r.condition, path));
+export function firstMatch(merged: MergedVirtualHost, request: string | SampleRequest): MergedRoute | undefined {
+  const sample = toSample(request);
+  return merged.routes.find((r) => routeMatches(r, sample));
+}
+
+/** Does the Envoy route take the request (path, then method, headers and query parameters)? */
+export function routeMatches(route: MergedRoute, request: SampleRequest): boolean {
+  return route.unsupported.length === 0 && matchesPath(route.condition, request.path) && matchesRequest(route.request, request);
+}
+
+function toSample(request: string | SampleRequest): SampleRequest {
+  return typeof request === 'string' ? { path: request } : request;
 }
 
 function toHit(route: MergedRoute, requestHost: string, path: string): RouteHit {
@@ -104,7 +131,9 @@ function toHit(route: MergedRoute, requestHost: string, path: string): RouteHit 
     routeName: route.routeName,
     istioName: route.istioName,
     envoyName: route.envoyName,
-    match: route.matchIndex === undefined ? undefined : { index: route.matchIndex, name: route.matchName, condition: route.condition },
+    match: route.matchIndex === undefined
+      ? undefined
+      : { index: route.matchIndex, name: route.matchName, condition: route.condition, request: route.request },
     condition: route.condition,
     catchAll: route.catchAll,
     action,

@@ -1,5 +1,6 @@
 import { DestinationHit, Explanation, RouteHit } from './explain';
 import { formatCondition } from './match';
+import { formatRequestMatcher, SampleRequest } from './request-match';
 import { formatVsRef } from './virtual-service';
 
 /** Route name → `file:line` of the Route document that produced it. */
@@ -12,7 +13,7 @@ export interface FormatOptions {
 
 /** Plain-text report for `kfaas explain`: stable, no colours, one fact per line. */
 export function formatExplanation(e: Explanation, options: FormatOptions = {}): string {
-  const lines: string[] = [`Request: host ${e.host}, gateway ${e.gateway}, path ${e.path}`];
+  const lines: string[] = [`Request: host ${e.host}, gateway ${e.gateway}, ${describeRequest(e.request)}`];
   if (e.domain === undefined) {
     lines.push(`No VirtualService binds host ${e.host} to gateway ${e.gateway}.`);
   } else {
@@ -39,10 +40,22 @@ function describeHit(hit: RouteHit, sources: SourceLookup | undefined): string {
   const name = hit.routeName ? `route ${JSON.stringify(hit.routeName)}` : 'unnamed route';
   const at = `${formatVsRef(hit.virtualService)} spec.http[${hit.httpIndex}]`;
   const via = hit.delegate ? ` via delegate ${formatVsRef(hit.delegate.virtualService)} spec.http[${hit.delegate.httpIndex}]` : '';
-  const match = hit.match ? `match[${hit.match.index}] ${formatCondition(hit.match.condition)}` : 'no match (every path)';
+  const conditions = hit.match ? formatRequestMatcher(hit.match.request) : '';
+  const match = hit.match
+    ? `match[${hit.match.index}] ${formatCondition(hit.match.condition)}${conditions ? `, ${conditions}` : ''}`
+    : 'no match (every path)';
   const catchAll = hit.catchAll ? ', catch-all' : '';
   const source = hit.routeName ? lookup(sources, hit.routeName) : undefined;
   return `#${hit.position} ${name} in ${at}${via}, ${match}${catchAll}${source ? ` (${source})` : ''}`;
+}
+
+/** `path /a?x=1, method POST, headers x-canary=true`: method, headers and extra query parameters when given. */
+function describeRequest(r: SampleRequest): string {
+  const headers = Object.entries(r.headers ?? {}).map(([k, v]) => `${k}=${v}`);
+  const query = Object.entries(r.query ?? {}).map(([k, v]) => `${k}=${v}`);
+  return `path ${r.path}` + (r.method !== undefined ? `, method ${r.method}` : '') +
+    (headers.length > 0 ? `, headers ${headers.join(' ')}` : '') +
+    (query.length > 0 ? `, query ${query.join('&')}` : '');
 }
 
 function describeAction(hit: RouteHit): string[] {

@@ -7,5 +7,6 @@ export * from './merge';
 export * from './explain';
 export * from './format';
 export * from './sample-path';
+export * from './request-match';
 export * from './order-proof';
 export { generateRegexCandidates } from './regex-sample';

@@ -1,6 +1,7 @@
 import { DroppedRoute, InlinedRoute, RouteOrigin, inlineDelegates } from './delegate';
 import { MATCH_ALL, PathCondition, compileRegex, toPathCondition } from './match';
 import { MergeOrder, orderVirtualServices } from './merge-order';
+import { EVALUATED_MATCH_FIELDS, readRequestMatcher, RequestMatcher } from './request-match';
 import {
   HttpMatchRequest,
   HttpRoute,
@@ -54,9 +55,11 @@ export interface MergedRoute {
   readonly matchName?: string;
   /** The Envoy path specifier (prefix `/` when the match has no `uri`). */
   readonly condition: PathCondition;
+  /** Method, header and query conditions of the match, evaluated against the request. */
+  readonly request: RequestMatcher;
   /**
-   * Field paths of request-dependent conditions (headers, query parameters, method, ...) the simulator cannot
-   * evaluate for a bare path. A route with any never matches in `explain`; `warnings` says so.
+   * Field paths of request-dependent conditions (scheme, authority, port, source labels, ...) the simulator cannot
+   * evaluate. A route with any never matches in `explain`; `warnings` says so.
    */
   readonly unsupported: readonly string[];
   readonly catchAll: boolean;
@@ -185,6 +188,7 @@ function envoyRoute(route: InlinedRoute, match: HttpMatchRequest | undefined, in
   const condition = toPathCondition(match?.uri, match?.ignoreUriCase ?? false) ?? MATCH_ALL;
   if (condition.kind === 'regex') compileRegex(condition.value);
   const fields = match ? Object.keys(match).filter((k) => match[k] !== undefined && !INERT_MATCH_FIELDS.has(k)) : [];
+  const unsupported = fields.filter((k) => !EVALUATED_MATCH_FIELDS.includes(k));
   const istioName = route.http.name;
   const matchName = match?.name || undefined;
   const envoyName = matchName ? `${istioName ?? ''}.${matchName}` : istioName;
@@ -200,7 +204,8 @@ function envoyRoute(route: InlinedRoute, match: HttpMatchRequest | undefined, in
     matchIndex: index,
     matchName,
     condition,
-    unsupported: fields.map((k) => `${describeRoute(route)}.match[${index}].${k}`),
+    request: readRequestMatcher(match),
+    unsupported: unsupported.map((k) => `${describeRoute(route)}.match[${index}].${k}`),
     catchAll: isPathCatchAll && !fields.some((k) => REQUEST_MATCH_FIELDS.has(k)),
   };
 }

@@ -1,6 +1,7 @@
 import { firstMatch } from './explain';
 import { mergeVirtualHost, selectVirtualServices } from './merge';
 import { orderVirtualServices } from './merge-order';
+import { SampleRequest } from './request-match';
 import { VsRef, formatVsRef, isVirtualService, vsRef } from './virtual-service';
 
 /**
@@ -9,10 +10,9 @@ import { VsRef, formatVsRef, isVirtualService, vsRef } from './virtual-service';
  * in GitOps creation time is an accident, so a correct layout must not depend on it.
  */
 
-export interface OrderSample {
+export interface OrderSample extends SampleRequest {
   /** The expected winner's `routeName` (the name as written in the VirtualService the route came from). */
   readonly route: string;
-  readonly path: string;
 }
 
 export interface OrderViolation {
@@ -44,7 +44,7 @@ export function checkOrderProof(
   for (const order of orders ?? mergeOrders(keys)) {
     const merged = mergeVirtualHost(objects, { host, gateway, mergeOrder: order });
     for (const sample of samples) {
-      const winner = firstMatch(merged, sample.path);
+      const winner = firstMatch(merged, sample);
       if (winner?.routeName === sample.route) continue;
       violations.push({
         order: merged.order.map(formatVsRef),

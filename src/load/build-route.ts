@@ -5,6 +5,7 @@ import { Built } from './document-kinds';
 import { reportDuplicates } from './duplicates';
 import { durationProblemMessage, parseDuration } from './durations';
 import { FieldPath, formatPath } from './field-path';
+import { readConditions } from './read-conditions';
 import { regexProblem } from './regex-check';
 import { has, isMapping, list, mapping, Mapping, str } from './values';
 
@@ -94,7 +95,8 @@ function readMatches(ctx: DocumentContext, items: readonly unknown[], at: FieldP
       const problem = regexProblem(value);
       if (problem) ctx.error('invalid-regex', path, problem);
     }
-    out.push({ kind, value, origin: ctx.origin(path) });
+    const conditions = readConditions(ctx, item, [...at, i]);
+    out.push({ kind, value, origin: ctx.origin(path), ...(conditions ? { conditions } : {}) });
   });
   return out;
 }

@@ -27,6 +27,7 @@ export interface Form {
 }
 
 const MATCH_KINDS = ['prefix', 'exact', 'regex'];
+const MATCH_FIELDS = [...MATCH_KINDS, 'methods', 'headers', 'query'];
 
 export const FORMS: Readonly<Record<string, Form>> = {
   ApiVersion: { code: 'unknown-api-version' },
@@ -60,14 +61,34 @@ export const FORMS: Readonly<Record<string, Form>> = {
     code: 'invalid-match',
     expected: 'a match with exactly one of prefix, exact or regex',
     keywords: {
-      minProperties: () => 'expected exactly one of prefix, exact or regex, got none',
-      maxProperties: (v) => {
-        const kinds = isMapping(v) ? Object.keys(v).filter((k) => MATCH_KINDS.includes(k)) : [];
-        // with one known kind the extra fields are unknown-field errors already
-        return kinds.length < 2 ? undefined : `expected exactly one of prefix, exact or regex, got ${kinds.join(' and ')}; write one match item per path`;
+      oneOf: (v) => {
+        const keys = isMapping(v) ? Object.keys(v) : [];
+        const kinds = keys.filter((k) => MATCH_KINDS.includes(k));
+        // an unknown field (a misspelt kind) is reported on its own, with a did-you-mean
+        if (kinds.length === 0 && keys.some((k) => !MATCH_FIELDS.includes(k))) return undefined;
+        return kinds.length === 0
+          ? 'expected exactly one of prefix, exact or regex, got none'
+          : `expected exactly one of prefix, exact or regex, got ${kinds.join(' and ')}; write one match item per path`;
       },
     },
   },
+  HeaderMatch: {
+    code: 'invalid-match',
+    expected: 'a header match such as { exact: "true" }, { prefix: beta- }, { regex: ... }, { present: true } or { absent: true }',
+    keywords: {
+      minProperties: () => 'expected exactly one of exact, prefix, regex, present or absent, got none',
+      maxProperties: (v) => `expected exactly one of exact, prefix, regex, present or absent, got ${isMapping(v) ? Object.keys(v).join(' and ') : 'several'}`,
+    },
+  },
+  QueryMatch: {
+    code: 'invalid-match',
+    expected: 'a query parameter match such as { exact: "1" } or { regex: "[0-9]+" }',
+    keywords: {
+      minProperties: () => 'expected exactly one of exact or regex, got none',
+      maxProperties: (v) => `expected exactly one of exact or regex, got ${isMapping(v) ? Object.keys(v).join(' and ') : 'several'}`,
+    },
+  },
+  HeaderName: { code: 'invalid-header-name' },
   MatchList: { code: 'invalid-match', expected: 'a list of path matches such as "- prefix: /faas/api/shop/"' },
   Rewrite: {
     expected: 'a mapping such as { uri: / }',

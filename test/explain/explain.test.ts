@@ -83,7 +83,7 @@ describe('explainRequest: first match over the merged virtual host', () => {
     expect(e.warnings.join('\n')).toContain('kfaas-system/vs spec.http[1] (route "late"): dropped');
   });
 
-  test('a prefix "/" with a header condition is not a catch-all, and is never matched by a bare path', () => {
+  test('a prefix "/" with a header condition is not a catch-all, and matches only requests with the header', () => {
     const objects = [
       virtualService('a', [{ ...forward('canary', [], 'canary'), match: [{ uri: { prefix: '/' }, headers: { canary: { exact: '1' } } }] }]),
       virtualService('b', [forward('api', [{ prefix: '/api' }], 'api')]),
@@ -91,7 +91,34 @@ describe('explainRequest: first match over the merged virtual host', () => {
     const e = explain(objects, '/api');
     expect(e.routes.map((r) => [r.routeName, r.catchAll])).toEqual([['canary', false], ['api', false]]);
     expect(e.winner?.routeName).toBe('api');
-    expect(e.warnings).toContain('kfaas-system/a spec.http[0].match[0].headers: request-dependent condition the simulator cannot evaluate; treated as never matching');
+    expect(e.warnings).toEqual([]);
+    const withHeader = explainRequest(objects, { host: HOST, gateway: GATEWAY, path: '/api', headers: { Canary: '1' } });
+    expect(withHeader.winner?.routeName).toBe('canary');
+    expect(withHeader.losers.map((l) => l.routeName)).toEqual(['api']);
+  });
+
+  test('method, headers (present, prefix, regex, absent) and query parameters are evaluated as Envoy does', () => {
+    const match = {
+      uri: { prefix: '/a' },
+      method: { exact: 'POST' },
+      headers: { 'x-p': { regex: '.*' }, 'x-pre': { prefix: 'be' }, 'x-re': { regex: 'v[0-9]+' } },
+      withoutHeaders: { 'x-old': { regex: '.*' } },
+      queryParams: { debug: { exact: '1' } },
+    };
+    const objects = [virtualService('vs', [{ ...forward('c', [], 'c'), match: [match] }, forward('plain', [{ prefix: '/a' }], 'plain')])];
+    const ok: { path: string; method: string; headers: Record<string, string> } = {
+      path: '/a?debug=1', method: 'POST', headers: { 'x-p': '', 'x-pre': 'beta', 'x-re': 'v12' },
+    };
+    const winner = (r: Partial<typeof ok> & { query?: Record<string, string> }) =>
+      explainRequest(objects, { host: HOST, gateway: GATEWAY, ...ok, ...r }).winner?.routeName;
+    expect(winner({})).toBe('c');
+    expect(winner({ path: '/a', query: { debug: '1' } })).toBe('c');
+    expect(winner({ method: 'GET' })).toBe('plain');
+    expect(winner({ path: '/a?debug=2' })).toBe('plain');
+    expect(winner({ headers: { ...ok.headers, 'x-old': 'y' } })).toBe('plain');
+    expect(winner({ headers: { 'x-pre': 'beta', 'x-re': 'v12' } })).toBe('plain');
+    expect(winner({ headers: { ...ok.headers, 'x-re': 'v12x' } })).toBe('plain');
+    expect(winner({ headers: { ...ok.headers, 'x-pre': 'alpha' } })).toBe('plain');
   });
 
   test('weighted split: each destination carries its own authority, the route rewrite has none', () => {

@@ -1,4 +1,5 @@
-import { DestinationTable, ForwardAction, HttpRouteTable } from '../../compile/route-table';
+import { DestinationTable, ForwardAction, HttpRouteTable, MatchTable } from '../../compile/route-table';
+import { HeaderTest, QueryTest } from '../../model/project';
 import { VersionProfile } from '../../versions/profile';
 
 /**
@@ -8,9 +9,7 @@ import { VersionProfile } from '../../versions/profile';
  */
 export function httpRouteJson(http: HttpRouteTable, profile: VersionProfile): Record<string, unknown> {
   const out: Record<string, unknown> = { name: http.name };
-  if (http.matches.length > 0) {
-    out.match = http.matches.map((m) => ({ uri: { [m.kind]: m.value } }));
-  }
+  if (http.matches.length > 0) out.match = http.matches.map(matchJson);
   const action = http.action;
   if (action.type === 'delegate') {
     out.delegate = { name: action.name, namespace: action.namespace };
@@ -22,6 +21,29 @@ export function httpRouteJson(http: HttpRouteTable, profile: VersionProfile): Re
   if (action.timeoutMs !== undefined) out.timeout = durationJson(action.timeoutMs);
   out.retries = retriesJson(action);
   return out;
+}
+
+/**
+ * One Istio `HTTPMatchRequest`: `uri`, then `method`, `headers`, `withoutHeaders` and `queryParams`. A `present`
+ * header is the RE2 `.*` (any value, header required), which every Istio version takes; `absent` is the same
+ * test under `withoutHeaders` (Envoy `invert_match`, Istio >= 1.6; the compiler refuses it before).
+ */
+function matchJson(m: MatchTable): Record<string, unknown> {
+  const out: Record<string, unknown> = { uri: { [m.kind]: m.value } };
+  if (m.method !== undefined) out.method = { exact: m.method };
+  const present = (m.headers ?? []).filter((h) => h.test.kind !== 'absent');
+  const absent = (m.headers ?? []).filter((h) => h.test.kind === 'absent');
+  if (present.length > 0) out.headers = Object.fromEntries(present.map((h) => [h.name, stringMatchJson(h.test)]));
+  if (absent.length > 0) out.withoutHeaders = Object.fromEntries(absent.map((h) => [h.name, { regex: ANY_VALUE }]));
+  if (m.query && m.query.length > 0) out.queryParams = Object.fromEntries(m.query.map((q) => [q.name, stringMatchJson(q.test)]));
+  return out;
+}
+
+/** RE2 (and ECMAScript, for Istio < 1.4) pattern of any header value, the empty one included. */
+const ANY_VALUE = '.*';
+
+function stringMatchJson(test: HeaderTest | QueryTest): Record<string, string> {
+  return 'value' in test ? { [test.kind]: test.value } : { regex: ANY_VALUE };
 }
 
 function rewriteJson(http: HttpRouteTable, action: ForwardAction): Record<string, string> | undefined {
@@ -137,7 +159,7 @@ const CERTAINLY_PLAIN = /^(?:\/[A-Za-z0-9/._~-]*|\d+(?:\.\d+)?s|[A-Za-z][A-Za-z0
 const PLAIN_KEYS = new Set([
   'name', 'match', 'uri', 'exact', 'prefix', 'regex', 'rewrite', 'authority', 'route', 'destination', 'host', 'port',
   'number', 'weight', 'headers', 'request', 'set', 'timeout', 'retries', 'attempts', 'perTryTimeout', 'retryOn',
-  'delegate', 'namespace',
+  'delegate', 'namespace', 'method', 'withoutHeaders', 'queryParams',
 ]);
 
 /** Upper bound of a scalar's bytes as js-yaml writes it (plain, single-quoted, double-quoted or literal). */
