@@ -8,7 +8,7 @@ import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics, UsageError } from './io';
 
 /**
- * `kfaas explain --cluster C --env E <path> [--root .] [--gateway G]`: renders the project in memory (nothing is
+ * `kfaas explain --cluster C --env E <path> [--root .] [--gateway G] [--method M] [--header k=v]... [--query k=v]...`: renders the project in memory (nothing is
  * written), reads back the VirtualServices of dist/C/E exactly as they would be published, and simulates Envoy's
  * first-match selection for a request to the environment's gateway host: which route wins (with its file:line),
  * where it forwards (service authority), and which routes also match but lose.
@@ -17,9 +17,16 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
   const { values, positionals } = parseCommandArgs(
     'explain',
     argv,
-    { root: { type: 'string' }, cluster: { type: 'string' }, env: { type: 'string' }, gateway: { type: 'string' } },
+    {
+      root: { type: 'string' }, cluster: { type: 'string' }, env: { type: 'string' }, gateway: { type: 'string' },
+      method: { type: 'string' }, header: { type: 'string', multiple: true }, query: { type: 'string', multiple: true },
+    },
     true,
   );
+  const method = values.method as string | undefined;
+  if (method !== undefined && !/^[A-Z]+$/.test(method)) throw new UsageError(`explain: --method expects an uppercase HTTP method such as POST, got '${method}'`);
+  const headers = keyValues('header', values.header);
+  const query = keyValues('query', values.query);
   const cluster = values.cluster as string | undefined;
   const env = values.env as string | undefined;
   if (!cluster || !env) throw new UsageError('explain: --cluster and --env are required');
@@ -43,10 +50,29 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
     if (file.startsWith(folder) && file.slice(folder.length).startsWith('virtualservice-')) objects.push(...loadAll(text));
   }
   const gateway = (values.gateway as string | undefined) ?? table.profile.localGateway;
-  const explanation = explainRequest(objects, { host: table.host, gateway, path });
+  const explanation = explainRequest(objects, {
+    host: table.host, gateway, path,
+    ...(method !== undefined ? { method } : {}),
+    ...(headers ? { headers } : {}),
+    ...(query ? { query } : {}),
+  });
   io.stdout(`Cluster ${cluster}, environment ${env} (namespace ${table.namespace})\n`);
   io.stdout(formatExplanation(explanation, { sources: routeSources(table) }));
   return EXIT_OK;
+}
+
+/** `--header k=v` values as a record (header names lowercased); undefined when none were given. */
+function keyValues(option: string, raw: unknown): Record<string, string> | undefined {
+  const items = Array.isArray(raw) ? (raw as string[]) : [];
+  if (items.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`explain: --${option} expects key=value, got '${item}'`);
+    const key = item.slice(0, eq);
+    out[option === 'header' ? key.toLowerCase() : key] = item.slice(eq + 1);
+  }
+  return out;
 }
 
 /** Istio route name (the Route's metadata.name) → `file:line` of its Route document, from the compiled table. */

@@ -7,6 +7,7 @@ Usage:
                                                       (--check: write nothing, exit 2 if the folder is out of date)
   kfaas validate [--root DIR]                         run every check and render in memory; write nothing
   kfaas explain  --cluster C --env E PATH [--root DIR] [--gateway NS/NAME]
+                 [--method M] [--header K=V]... [--query K=V]...
                                                       which route a request for PATH takes in C/E, and which lose
   kfaas --help | --version
 
@@ -14,6 +15,9 @@ Options:
   --root DIR      project root holding clusters/ and routes/ (default: .)
   --out DIR       output folder (default: <root>/dist)
   --gateway G     Istio Gateway the request arrives at (default: the cluster's Knative local gateway)
+  --method M      HTTP method of the explained request (default: GET)
+  --header K=V    a request header (repeatable)
+  --query K=V     a query parameter (repeatable; PATH may also carry ?k=v)
 
 Exit status: 0 ok, 2 invalid input or usage (diagnostics on stderr), 1 internal error (set KFAAS_DEBUG=1 for the stack).
 `;

@@ -3,6 +3,7 @@ import { Route, RouteBehaviour } from '../model/project';
 import { findConflicts } from './conflicts';
 import { makeEntries, RouteEntry, sortEntries } from './entries';
 import { EnvironmentSlot, Landing } from './expand';
+import { checkFeatureGates } from './feature-gates';
 import { Findings } from './findings';
 import { LayoutContext } from './layout-context';
 import { layoutMerged } from './layout-merged';
@@ -32,6 +33,7 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
     // A split this Istio cannot express is reported and left out: the run fails anyway, and the emitter never
     // sees a table it cannot render.
     if (!checkWeightedSplit(landing, slot, findings)) continue;
+    if (!checkFeatureGates(landing, slot, findings)) continue;
     behaviours.set(landing.route, landing.behaviour);
     const action = makeForwardAction(landing.behaviour, namespace, cluster.clusterDomain);
     for (const match of landing.behaviour.match) entries.push(...makeEntries(landing.route, match, action, sizeOf));

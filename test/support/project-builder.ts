@@ -17,13 +17,22 @@
 import { SourceLocation } from '../../src/diagnostics/diagnostic';
 import { DEFAULT_CLUSTER_DOMAIN, defaultEnvironmentNamespace } from '../../src/model/defaults';
 import {
-  Cluster, Layout, LocalGatewayOverride, MatchKind, Origin, PathMatch, Project, RetryPolicy, Route, RouteBehaviour, Team,
-  TrafficTarget,
+  Cluster, HeaderTest, HttpMethod, Layout, LocalGatewayOverride, MatchKind, Origin, PathMatch, Project, QueryTest,
+  RequestConditions, RetryPolicy, Route, RouteBehaviour, Team, TrafficTarget,
 } from '../../src/model/project';
 import { parseVersion, Version } from '../../src/model/version';
 
-/** A path match: a bare string is a prefix; or `{ exact }`, `{ prefix }`, `{ regex }`. */
-export type MatchInput = string | { readonly exact: string } | { readonly prefix: string } | { readonly regex: string };
+/** A path match: a bare string is a prefix; or `{ exact }`, `{ prefix }`, `{ regex }`, each optionally with `conditions`. */
+export type MatchInput = string | ((
+  { readonly exact: string } | { readonly prefix: string } | { readonly regex: string }
+) & { readonly conditions?: ConditionsInput });
+
+/** Request conditions of a match; origins are filled in. */
+export interface ConditionsInput {
+  readonly methods?: readonly HttpMethod[];
+  readonly headers?: Readonly<Record<string, HeaderTest>>;
+  readonly query?: Readonly<Record<string, QueryTest>>;
+}
 
 export interface ClusterSpec {
   /** @default '1.22.6' */
@@ -119,8 +128,17 @@ export function makeTeam(name: string, owns: readonly string[]): Team {
 
 function makeMatches(inputs: readonly MatchInput[], file: string, pathBase: string, line: number): PathMatch[] {
   return inputs.map((m, i) => {
-    const [kind, value] = typeof m === 'string' ? ['prefix' as MatchKind, m] : (Object.entries(m)[0] as [MatchKind, string]);
-    return { kind, value, origin: origin(file, line + i, `${pathBase}.match[${i}].${kind}`, 9) };
+    const [kind, value] = typeof m === 'string'
+      ? ['prefix' as MatchKind, m]
+      : (Object.entries(m).find(([k]) => k !== 'conditions') as [MatchKind, string]);
+    const at = (field: string) => origin(file, line + i, `${pathBase}.match[${i}].${field}`, 9);
+    const c = typeof m === 'string' ? undefined : m.conditions;
+    const conditions: RequestConditions | undefined = c && {
+      ...(c.methods ? { methods: [...c.methods].sort(), methodsOrigin: at('methods') } : {}),
+      ...(c.headers ? { headers: Object.keys(c.headers).sort().map((name) => ({ name, test: c.headers![name], origin: at(`headers.${name}`) })) } : {}),
+      ...(c.query ? { query: Object.keys(c.query).sort().map((name) => ({ name, test: c.query![name], origin: at(`query.${name}`) })) } : {}),
+    };
+    return { kind, value, origin: at(kind), ...(conditions ? { conditions } : {}) };
   });
 }
 

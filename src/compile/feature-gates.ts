@@ -1,0 +1,41 @@
+import { Origin, RouteBehaviour } from '../model/project';
+import { ROUTE_FEATURE_GATES, RouteFeature, sinceText, supportsFeature } from '../versions/route-features';
+import { EnvironmentSlot, Landing } from './expand';
+import { Findings } from './findings';
+
+/** One use of a version-gated feature in a route, where it was written. */
+export interface FeatureUse {
+  readonly feature: RouteFeature;
+  readonly origin: Origin;
+}
+
+/** Every version-gated feature a behaviour uses, in field order. */
+export function featureUses(behaviour: RouteBehaviour): FeatureUse[] {
+  const uses: FeatureUse[] = [];
+  for (const m of behaviour.match) {
+    const c = m.conditions;
+    for (const h of c?.headers ?? []) if (h.test.kind === 'absent') uses.push({ feature: 'withoutHeaders', origin: h.origin });
+    for (const q of c?.query ?? []) uses.push({ feature: 'queryParams', origin: q.origin });
+  }
+  return uses;
+}
+
+/**
+ * Refuses, at the field, every feature the cluster's Istio does not implement (an unknown field would be pruned
+ * silently by the API server). Returns false when something was refused, so the route is left out of the table.
+ */
+export function checkFeatureGates(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
+  const istio = slot.cluster.istio;
+  let ok = true;
+  for (const use of featureUses(landing.behaviour)) {
+    if (supportsFeature(istio, use.feature)) continue;
+    ok = false;
+    const gate = ROUTE_FEATURE_GATES[use.feature];
+    findings.error('feature-unsupported', use.origin,
+      `route ${JSON.stringify(landing.route.name)} uses ${gate.feature}, but cluster ${slot.cluster.name} runs Istio ` +
+        `${istio.raw}, and VirtualService ${gate.field} needs Istio >= ${sinceText(use.feature)} (${gate.source}); ` +
+        'an older Istio would drop the field silently. Limit the route to other clusters (spec.clusters) or upgrade Istio',
+      slot.environment.name);
+  }
+  return ok;
+}
