@@ -25,15 +25,15 @@ export function featureUses(behaviour: RouteBehaviour): FeatureUse[] {
  * silently by the API server). Returns false when something was refused, so the route is left out of the table.
  */
 export function checkFeatureGates(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
-  const istio = slot.cluster.istio;
+  const { istio, gatewayProxy } = slot.profile;
+  const runs = gatewayProxy.raw === istio.raw ? `Istio ${istio.raw}` : `Istio ${istio.raw} with gateway proxies ${gatewayProxy.raw}`;
   let ok = true;
   for (const use of featureUses(landing.behaviour)) {
-    if (supportsFeature(istio, use.feature)) continue;
+    if (supportsFeature(gatewayProxy, use.feature)) continue;
     ok = false;
     const gate = ROUTE_FEATURE_GATES[use.feature];
     findings.error('feature-unsupported', use.origin,
-      `route ${JSON.stringify(landing.route.name)} uses ${gate.feature}, but cluster ${slot.cluster.name} runs Istio ` +
-        `${istio.raw}, and VirtualService ${gate.field} needs Istio >= ${sinceText(use.feature)} (${gate.source}); ` +
+      `route ${JSON.stringify(landing.route.name)} uses ${gate.feature}, but cluster ${slot.cluster.name} runs ${runs}, and VirtualService ${gate.field} needs Istio >= ${sinceText(use.feature)} (${gate.source}); ` +
         'an older Istio would drop the field silently. Limit the route to other clusters (spec.clusters) or upgrade Istio',
       slot.environment.name);
   }

@@ -1,4 +1,4 @@
-import { atLeast, Version } from '../model/version';
+import { atLeast, minorOf, Version, versionOf } from '../model/version';
 
 /**
  * The first Istio minor that implements each VirtualService field a Route feature needs. Since Istio 1.6 the API
@@ -16,69 +16,72 @@ export interface FeatureGate {
   readonly feature: string;
   /** The VirtualService field it becomes. */
   readonly field: string;
-  /** First Istio `[major, minor]` that implements it. */
-  readonly since: readonly [number, number];
+  /** First Istio minor that implements it (control plane and gateway proxy). */
+  readonly since: Version;
   /** Where that was read. */
   readonly source: string;
 }
 
 export const ROUTE_FEATURE_GATES = {
   method: {
-    feature: 'method matches', field: 'match[].method', since: [0, 8], source: 'api@0.8.0 VS.proto',
+    feature: 'method matches', field: 'match[].method', since: versionOf(0, 8), source: 'api@0.8.0 VS.proto',
   },
   headers: {
-    feature: 'header matches', field: 'match[].headers', since: [0, 8], source: 'api@0.8.0 VS.proto',
+    feature: 'header matches', field: 'match[].headers', since: versionOf(0, 8), source: 'api@0.8.0 VS.proto',
   },
   queryParams: {
-    feature: 'query parameter matches', field: 'match[].queryParams', since: [1, 3],
+    feature: 'query parameter matches', field: 'match[].queryParams', since: versionOf(1, 3),
     source: 'in api@1.2.0 but translated only from istio@1.3.0 route.go (in.QueryParams, L591)',
   },
   withoutHeaders: {
-    feature: 'absent-header matches', field: 'match[].withoutHeaders', since: [1, 6], source: 'api@1.6.0 VS.proto; istio@1.6.0 route.go',
+    feature: 'absent-header matches', field: 'match[].withoutHeaders', since: versionOf(1, 6), source: 'api@1.6.0 VS.proto; istio@1.6.0 route.go',
   },
   faultPercentage: {
-    feature: 'fault injection', field: 'fault.{delay,abort}.percentage', since: [1, 1],
+    feature: 'fault injection', field: 'fault.{delay,abort}.percentage', since: versionOf(1, 1),
     source: 'api@1.1.0 VS.proto (Percent); before, only the integer percent, removed in 1.5',
   },
   headerOperations: {
-    feature: 'header manipulation', field: 'headers.{request,response}.{set,add,remove}', since: [1, 1],
+    feature: 'header manipulation', field: 'headers.{request,response}.{set,add,remove}', since: versionOf(1, 1),
     source: 'api@1.1.0 VS.proto; istio@1.1.0 route.go',
   },
   allowOrigins: {
-    feature: 'CORS origin prefix/regex matches', field: 'corsPolicy.allowOrigins', since: [1, 5],
+    feature: 'CORS origin prefix/regex matches', field: 'corsPolicy.allowOrigins', since: versionOf(1, 5),
     source: 'api@1.5.0 VS.proto; istio@1.5.0 route.go reads AllowOrigins first (allowOrigin before: exact origins only)',
   },
   redirectCode: {
-    feature: 'redirect status codes', field: 'redirect.redirectCode', since: [1, 3], source: 'api@1.3.0 VS.proto (301 before)',
+    feature: 'redirect status codes', field: 'redirect.redirectCode', since: versionOf(1, 3), source: 'api@1.3.0 VS.proto (301 before)',
   },
   redirectScheme: {
-    feature: 'redirect scheme', field: 'redirect.scheme', since: [1, 12], source: 'api@1.12.0 VS.proto; istio@1.12.0 route.go L440-447',
+    feature: 'redirect scheme', field: 'redirect.scheme', since: versionOf(1, 12), source: 'api@1.12.0 VS.proto; istio@1.12.0 route.go L440-447',
   },
   redirectPort: {
-    feature: 'redirect port', field: 'redirect.port', since: [1, 12], source: 'api@1.12.0 VS.proto; istio@1.12.0 route.go L440-447',
+    feature: 'redirect port', field: 'redirect.port', since: versionOf(1, 12), source: 'api@1.12.0 VS.proto; istio@1.12.0 route.go L440-447',
   },
   directResponse: {
-    feature: 'direct responses', field: 'directResponse', since: [1, 15], source: 'api@1.15.0 VS.proto; istio@1.15.0 route.go',
+    feature: 'direct responses', field: 'directResponse', since: versionOf(1, 15), source: 'api@1.15.0 VS.proto; istio@1.15.0 route.go',
   },
   mirrorPercentage: {
-    feature: 'mirroring a percentage of requests', field: 'mirrorPercentage', since: [1, 6],
+    feature: 'mirroring a percentage of requests', field: 'mirrorPercentage', since: versionOf(1, 6),
     source: 'in api@1.5.0, but istio 1.5 route.go ignores it and mirrors 100%; read from istio@1.6.0',
   },
   perDestinationAuthority: {
-    feature: 'a split between Knative services or tags', field: 'route[].headers.request.set.host', since: [1, 12],
+    feature: 'a split between Knative services or tags', field: 'route[].headers.request.set.host', since: versionOf(1, 12),
     source: 'istio@1.12.0 route.go (absent at 1.10.0); istio/istio #35120',
   },
 } as const satisfies Readonly<Record<string, FeatureGate>>;
 
 export type RouteFeature = keyof typeof ROUTE_FEATURE_GATES;
 
-/** True when Istio `istio` implements `feature`. */
+/**
+ * True when Istio `istio` implements `feature`. Pass the older of the control plane and the gateway proxy
+ * (`VersionProfile.gatewayProxy`): istiod must know the field and the proxy the Envoy config it becomes.
+ */
 export function supportsFeature(istio: Version, feature: RouteFeature): boolean {
-  const [major, minor] = ROUTE_FEATURE_GATES[feature].since;
-  return atLeast(istio, major, minor);
+  const { major, minor, patch } = ROUTE_FEATURE_GATES[feature].since;
+  return atLeast(istio, major, minor, patch);
 }
 
 /** `1.6` */
 export function sinceText(feature: RouteFeature): string {
-  return ROUTE_FEATURE_GATES[feature].since.join('.');
+  return minorOf(ROUTE_FEATURE_GATES[feature].since);
 }

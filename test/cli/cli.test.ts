@@ -8,6 +8,7 @@ import * as render from '../../src/emit/render';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const GOOD = join(FIXTURES, 'golden', '04-istio-1.22-knative-0.19', 'input');
+const CONDITIONED = join(FIXTURES, 'golden', '05-istio-1.30-knative-1.23-custom', 'input');
 const BAD_ROUTING = join(FIXTURES, 'bad-routing', '01-duplicate-prefix');
 
 interface Run {
@@ -163,6 +164,22 @@ describe('kfaas CLI', () => {
     expect(r.stdout).toMatch(/Winner: .*"web-checkout".*\(routes\/web\/routes\.yaml:\d+\)/);
     expect(r.stdout).toMatch(/authority web-checkout\.faas-prod\.svc\.cluster\.local/);
     expect(r.stdout).toMatch(/lost[^]*"web-fallback".*\(routes\/web\/routes\.yaml:\d+\)/);
+  });
+
+  test('explain takes --method, --header and --query and shows the conditions of the winning match', async () => {
+    const r = await run(['explain', '--cluster', 'current-cluster', '--env', 'prod', '/faas/api/web/x?v=2', '--method', 'POST',
+      '--header', 'User-Agent=web-beta/1.0', '--root', CONDITIONED]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('path /faas/api/web/x?v=2, method POST, headers user-agent=web-beta/1.0');
+    expect(r.stdout).toMatch(/Winner: #\d+ route "web-canary" .*method exact "POST", header user-agent prefix "web-beta\/", header x-legacy absent, query v regex "2\|3"/);
+    const plain = await run(['explain', '--cluster', 'current-cluster', '--env', 'prod', '/faas/api/web/x', '--root', CONDITIONED]);
+    expect(plain.stdout).toMatch(/Winner: #\d+ route "web-fallback"/);
+    const header = await run(['explain', '--cluster', 'current-cluster', '--env', 'prod', '/faas/api/web/x', '--header', 'x-canary=true',
+      '--query', 'a=b', '--root', CONDITIONED]);
+    expect(header.stdout).toMatch(/Winner: #\d+ route "web-canary"/);
+    const bad = await run(['explain', '--cluster', 'current-cluster', '--env', 'prod', '/x', '--header', 'novalue', '--root', CONDITIONED]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--header expects key=value, got 'novalue'");
   });
 
   test('explain for an unknown cluster/environment is a usage error listing the known ones', async () => {

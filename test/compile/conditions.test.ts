@@ -88,3 +88,24 @@ describe('match conditions: versions', () => {
     expect(codes(order([absent], '1.5.4').result)).toEqual(['feature-unsupported']);
   });
 });
+
+describe('match conditions: layouts and ownership', () => {
+  const perRoute = (a: MatchInput, b: MatchInput) => compile(new ProjectBuilder()
+    .cluster('c1', { layout: 'per-route' }).route('a', { match: [a] }).route('b', { match: [b] }).build());
+  const get = { methods: ['GET' as const] };
+
+  test('per-route: the same path overlaps unless the conditions exclude each other', () => {
+    expect(codes(perRoute({ prefix: '/a/', conditions: canary }, '/a/'))).toEqual(['per-route-overlap', 'per-route-overlap']);
+    expect(codes(perRoute({ prefix: '/a/', conditions: get }, { prefix: '/a/', conditions: { methods: ['POST'] } }))).toEqual([]);
+    expect(codes(perRoute({ prefix: '/a/', conditions: canary },
+      { prefix: '/a/', conditions: { headers: { 'x-canary': { kind: 'exact', value: 'no' } } } }))).toEqual([]);
+    expect(codes(perRoute({ prefix: '/a/', conditions: { headers: { 'x-c': { kind: 'present' } } } },
+      { prefix: '/a/', conditions: { headers: { 'x-c': { kind: 'absent' } } } }))).toEqual([]);
+  });
+
+  test('ownership stays by path: a header condition does not let a team into another team\'s prefix', () => {
+    const result = compile(new ProjectBuilder().cluster('c1').team('shop', ['/faas/api/shop/']).team('pay', ['/faas/api/pay/'])
+      .route('sneaky', { team: 'pay', match: [{ prefix: '/faas/api/shop/', conditions: canary }] }).build());
+    expect(codes(result)).toEqual(['path-not-owned']);
+  });
+});
