@@ -1,8 +1,10 @@
 import { join, resolve } from 'path';
 import { compileProject, CompileOptions } from './compile/compile-project';
+import { compileDelivery, renderedFolders } from './compile/delivery';
 import { EnvironmentTable } from './compile/route-table';
 import { Diagnostic, DiagnosticBag } from './diagnostics/diagnostic';
 import { sizeOfHttpRoute } from './emit/istio/http-route';
+import { renderDelivery } from './emit/delivery/render-delivery';
 import { renderTables } from './emit/render';
 import { loadProject } from './load/load-project';
 import { Project } from './model/project';
@@ -76,6 +78,11 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
 
   const tables = compiled.tables;
   const tree = renderTables(tables, compiled.platforms);
+  // Delivery objects point at the folders that were rendered, so they are planned from the tree itself.
+  const delivery = compileDelivery(loaded.project, renderedFolders(tree));
+  bag.addAll(delivery.diagnostics);
+  if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project, tables };
+  for (const [path, text] of renderDelivery(delivery.table)) tree.set(path, text);
   const outDir = resolve(opts.outDir ?? join(root, 'dist'));
   const base = { diagnostics: bag.all, project: loaded.project, tables, tree };
   if (opts.write) return { ...base, report: publishTree(outDir, tree) };

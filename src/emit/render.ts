@@ -66,12 +66,12 @@ function renderFolder(folder: string, chart: Chart, writer: YamlWriter): Map<str
     files.set(file, GENERATED_HEADER + writer.write(pruneEmpty(obj) as Record<string, unknown>));
   }
   const names = [...files.keys()].sort(compareStrings);
-  files.set(KUSTOMIZATION_FILE, GENERATED_HEADER + toYaml(kustomization(names)));
+  files.set(KUSTOMIZATION_FILE, GENERATED_HEADER + toYaml(kustomizationOf(names)));
   return new Map([...files.keys()].sort(compareStrings).map((name) => [name, files.get(name)!]));
 }
 
 /** A kustomize Kustomization listing the folder's files. */
-function kustomization(resources: readonly string[]): Record<string, unknown> {
+export function kustomizationOf(resources: readonly string[]): Record<string, unknown> {
   return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources] };
 }
 

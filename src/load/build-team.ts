@@ -19,7 +19,8 @@ export function buildTeam(ctx: DocumentContext, doc: Mapping): Team {
   (list(mapping(doc, 'spec') ?? {}, 'owns') ?? []).forEach((prefix, i) => {
     if (typeof prefix === 'string') owns.push({ prefix, origin: ctx.origin(['spec', 'owns', i]) });
   });
-  return { name: folder, owns, origin: ctx.origin(['metadata', 'name']) };
+  const reviewers = (list(mapping(doc, 'spec') ?? {}, 'reviewers') ?? []).filter((r): r is string => typeof r === 'string');
+  return { name: folder, owns, reviewers, origin: ctx.origin(['metadata', 'name']) };
 }
 
 /** One Team document per team folder, and no prefix claimed by two teams. */

@@ -1,5 +1,6 @@
-import { Cluster, Route, Team } from '../model/project';
+import { Cluster, Delivery, Route, Team } from '../model/project';
 import { buildCluster, checkClusters } from './build-cluster';
+import { buildDelivery, checkDeliveries } from './build-delivery';
 import { buildRoute, checkRoutes } from './build-route';
 import { buildTeam, checkTeams } from './build-team';
 import { suggestion } from './did-you-mean';
@@ -18,6 +19,7 @@ export interface ProjectDraft {
   readonly clusters: Cluster[];
   readonly teams: Team[];
   readonly routes: Route[];
+  readonly deliveries: Delivery[];
 }
 
 /**
@@ -58,6 +60,16 @@ export const DOCUMENT_KINDS: readonly DocumentKind<unknown>[] = [
     build: buildCluster,
     checkAll: checkClusters,
     add: (project, value) => project.clusters.push(value),
+  }),
+  defineKind<Delivery>({
+    apiVersion: 'kfaas/v1',
+    kind: 'Delivery',
+    area: 'clusters',
+    home: 'clusters/ (e.g. clusters/delivery.yaml)',
+    definition: 'Delivery',
+    build: buildDelivery,
+    checkAll: checkDeliveries,
+    add: (project, value) => project.deliveries.push(value),
   }),
   defineKind<Route>({
     apiVersion: 'kfaas/v1',

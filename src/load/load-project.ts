@@ -44,7 +44,7 @@ export function loadProject(root: string): LoadResult {
     checked.push(...outcome.documents);
   }
 
-  const draft: ProjectDraft = { clusters: [], teams: [], routes: [] };
+  const draft: ProjectDraft = { clusters: [], teams: [], routes: [], deliveries: [] };
   for (const kind of DOCUMENT_KINDS) {
     const mine = checked.filter((c): c is Built<unknown> & Checked => c.kind === kind);
     kind.checkAll?.(mine);
@@ -62,6 +62,8 @@ export function loadProject(root: string): LoadResult {
       clusters: draft.clusters.sort(byName),
       teams: draft.teams.sort(byName),
       routes: draft.routes.sort(byName),
+      // checkDeliveries reports a second one, so a kept Delivery is the only one
+      ...(draft.deliveries.length === 1 ? { delivery: draft.deliveries[0] } : {}),
     },
     diagnostics: bag.all,
   };

@@ -122,6 +122,20 @@ export const FORMS: Readonly<Record<string, Form>> = {
   'RouteSpec/properties/environments': { expected: 'a list of environment names (leave the field out for every environment)' },
   'RouteSpec/properties/clusters': { expected: 'a list of cluster names (leave the field out for every cluster)' },
   'TeamSpec/properties/owns': { expected: 'a list of path prefixes such as "- /faas/api/shop/"' },
+  Reviewers: { code: 'invalid-reviewer', expected: 'a list of reviewers such as ["@example/shop-reviewers"]' },
+  'Reviewers/items': { code: 'invalid-reviewer' },
+  'DeliverySpec/properties/engines': { code: 'invalid-engine', expected: 'a list of engines: argocd, flux or both' },
+  'DeliverySpec/properties/repository': { code: 'invalid-repository' },
+  ArgoCdSettings: { expected: 'a mapping such as { namespace: argocd, clusters: { cn-hz-test: { name: hz-test } } }' },
+  FluxSettings: { expected: 'a mapping such as { namespace: flux-system, interval: 5m }' },
+  ArgoCdDestination: {
+    code: 'invalid-destination',
+    expected: 'a mapping with exactly one of name or server, such as { name: hz-test }',
+    keywords: {
+      minProperties: () => 'expected exactly one of name (the Argo CD cluster name) or server (its API URL), got none',
+      maxProperties: () => 'expected exactly one of name or server, got both; Argo CD refuses a destination with both',
+    },
+  },
 };
 
 /** Why a path-like value fails, for the cases the expected form does not make obvious. */

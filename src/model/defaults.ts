@@ -120,3 +120,19 @@ export const FORWARDING_TABLE_NAME = 'kfaas-forwarding-table';
 
 /** Base path the Java site gateway forwards to serverless. */
 export const FAAS_BASE_PATH = '/faas/api/';
+
+/** Delivery defaults (clusters/delivery.yaml), see README "GitOps". */
+export const DEFAULT_DELIVERY_BRANCH = 'main';
+export const DEFAULT_DELIVERY_PATH = 'dist';
+export const DEFAULT_ARGOCD_NAMESPACE = 'argocd';
+export const DEFAULT_ARGOCD_PROJECT = 'kfaas';
+export const DEFAULT_FLUX_NAMESPACE = 'flux-system';
+export const DEFAULT_FLUX_INTERVAL = '5m';
+
+/**
+ * Retry of failed Argo CD syncs of environment Applications. An environment's objects live in kfaas-system,
+ * which the cluster's platform Application creates; until it has, the environment's sync fails and is retried
+ * with this backoff (10s, 20s, 40s, ... capped at 3m), without limit (`limit < 0`, argo-cd@v3.5.1
+ * controller/appcontroller.go L1620), each retry on the latest revision (`refresh`).
+ */
+export const ARGOCD_SYNC_RETRY = { limit: -1, backoff: { duration: '10s', factor: 2, maxDuration: '3m' }, refresh: true } as const;

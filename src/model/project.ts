@@ -12,6 +12,8 @@ export interface Project {
   readonly clusters: readonly Cluster[];
   readonly teams: readonly Team[];
   readonly routes: readonly Route[];
+  /** The `kind: Delivery` document of clusters/, if any: how Argo CD / Flux deliver dist/, and who reviews what. */
+  readonly delivery?: Delivery;
 }
 
 /** Where a value was written: file position plus the field path inside its document. */
@@ -90,11 +92,63 @@ export interface Team {
   /** Equals the folder name under routes/. */
   readonly name: string;
   readonly owns: readonly OwnedPrefix[];
+  /**
+   * GitHub users (`@login`), teams (`@org/team`) or e-mail addresses that review the team's folder
+   * (`.github/CODEOWNERS`). @default none: the folder is reviewed by the platform team
+   */
+  readonly reviewers: readonly string[];
   readonly origin: Origin;
 }
 
 export interface OwnedPrefix {
   readonly prefix: string;
+  readonly origin: Origin;
+}
+
+/** A GitOps engine kfaas writes delivery objects for. */
+export type DeliveryEngine = 'argocd' | 'flux';
+
+/** Where Argo CD deploys one kfaas cluster: a cluster registered in Argo CD, by name or by API server URL. */
+export interface ArgoCdDestination {
+  /** Argo CD cluster name (exactly one of name and server is set). */
+  readonly name?: string;
+  /** Kubernetes API server URL as registered in Argo CD. */
+  readonly server?: string;
+  readonly origin: Origin;
+}
+
+/** Argo CD settings of the Delivery document. */
+export interface ArgoCdDelivery {
+  /** Namespace Argo CD runs in (Applications and AppProjects live there). @default 'argocd' */
+  readonly namespace: string;
+  /** AppProject of every kfaas Application. @default 'kfaas' */
+  readonly project: string;
+  /** Destination per kfaas cluster name; a cluster not listed is the Argo CD cluster of the same name. */
+  readonly clusters: ReadonlyMap<string, ArgoCdDestination>;
+}
+
+/** Flux settings of the Delivery document. */
+export interface FluxDelivery {
+  /** Namespace of the GitRepository and Kustomizations. @default 'flux-system' */
+  readonly namespace: string;
+  /** Reconcile interval of every Flux object (Go duration). @default '5m' */
+  readonly interval: string;
+}
+
+/** A `kind: Delivery` document (at most one, in clusters/). */
+export interface Delivery {
+  /** Git URL both engines fetch, e.g. `https://github.com/example/routes.git`. */
+  readonly repository: string;
+  /** Branch both engines follow. @default 'main' */
+  readonly branch: string;
+  /** Folder of the rendered output in the repository. @default 'dist' */
+  readonly path: string;
+  /** Engines to write objects for, sorted. */
+  readonly engines: readonly DeliveryEngine[];
+  /** The platform team: reviewers of clusters/, Team documents, the delivery output and CI (`.github/`). */
+  readonly reviewers: readonly string[];
+  readonly argocd: ArgoCdDelivery;
+  readonly flux: FluxDelivery;
   readonly origin: Origin;
 }
 

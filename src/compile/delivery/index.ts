@@ -1,0 +1,3 @@
+export * from './compile-delivery';
+export * from './delivery-table';
+export * from './rendered-folders';
