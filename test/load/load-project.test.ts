@@ -99,6 +99,7 @@ describe('loadProject: the documented example', () => {
       {
         name: 'saas',
         owns: [{ prefix: '/faas/api/saas/', origin: origin(file, 5, 10, 'spec.owns[0]') }],
+        reviewers: [],
         origin: origin(file, 3, 19, 'metadata.name'),
       },
     ]);
@@ -249,7 +250,7 @@ describe('loadProject: problems in several places are all reported', () => {
       'routes/a/one.yaml:10:12 spec.timeout: expected a duration such as 10s, 500ms or 1.5s, got "10"',
       'routes/b/two.yaml:12:3 spec.traffic: expected traffic weights that sum to 100, got 110 (90 + 20)',
       'routes/b/two.yaml:20:1: missing required field "apiVersion" (expected kfaas/v1)',
-      'routes/b/two.yaml:20:7 kind: unknown kind "Nope" (known kinds: Cluster, Route, Team)',
+      'routes/b/two.yaml:20:7 kind: unknown kind "Nope" (known kinds: Cluster, Delivery, Route, Team)',
     ]);
   });
 });

@@ -5,7 +5,8 @@ import { loadAll } from 'js-yaml';
 
 /**
  * Validates objects against the openAPIV3Schema of the upstream CRDs in `../shared/crds/` (Istio 1.30.3,
- * Knative Serving 1.23, ...), which CI gets beside the clone. This complements @kubernetes-models, whose Istio
+ * Knative Serving 1.23, Argo CD 3.5.1, Flux kustomize-controller 1.9.4 / source-controller 1.9.1), which CI gets
+ * beside the clone. This complements @kubernetes-models, whose Istio
  * package (2.3.0, the last for Node 20) predates the `v1` API version.
  */
 export const SHARED_CRDS = join(__dirname, '..', '..', '..', 'shared', 'crds');
@@ -26,7 +27,15 @@ let crds: CrdDocument[] | undefined;
 function loadCrds(): CrdDocument[] {
   if (crds) return crds;
   crds = [];
-  for (const file of ['istio-crd-all.gen.yaml', 'knative-serving-service.yaml', 'cert-manager-certificate-crd.yaml']) {
+  for (const file of [
+    'istio-crd-all.gen.yaml',
+    'knative-serving-service.yaml',
+    'cert-manager-certificate-crd.yaml',
+    'argocd-application-crd.yaml',
+    'argocd-appproject-crd.yaml',
+    'flux-kustomization-crd.yaml',
+    'flux-gitrepository-crd.yaml',
+  ]) {
     const path = join(SHARED_CRDS, file);
     if (!existsSync(path)) continue;
     for (const doc of loadAll(readFileSync(path, 'utf8')) as CrdDocument[]) {

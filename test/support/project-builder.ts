@@ -117,11 +117,12 @@ export function makeCluster(name: string, spec: ClusterSpec = {}): Cluster {
   };
 }
 
-export function makeTeam(name: string, owns: readonly string[]): Team {
+export function makeTeam(name: string, owns: readonly string[], reviewers: readonly string[] = []): Team {
   const file = `routes/${name}/team.yaml`;
   return {
     name,
     owns: owns.map((prefix, i) => ({ prefix, origin: origin(file, 10 + i, `spec.owns[${i}]`, 9) })),
+    reviewers,
     origin: origin(file, 4, 'metadata.name'),
   };
 }

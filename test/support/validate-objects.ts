@@ -61,8 +61,17 @@ function loadModels(): Record<string, ModelClass> {
     'policy/v1beta1/PodDisruptionBudget': 'kubernetes-models/policy/v1beta1/PodDisruptionBudget',
     'cert-manager.io/v1/Certificate': '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate',
   };
+  // @kubernetes-models/argo-cd 2.7.2 and flux-cd 2.3.4: the last releases for Node 20 (later ones need Node 22).
+  const application = require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application').Application;
+  const appProject = require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject').AppProject;
+  const kustomization = require('@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization').Kustomization;
+  const gitRepository = require('@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository').GitRepository;
   /* eslint-enable @typescript-eslint/no-var-requires */
   models = {
+    'argoproj.io/v1alpha1/Application': application,
+    'argoproj.io/v1alpha1/AppProject': appProject,
+    'kustomize.toolkit.fluxcd.io/v1/Kustomization': kustomization,
+    'source.toolkit.fluxcd.io/v1/GitRepository': gitRepository,
     'networking.istio.io/v1alpha3/VirtualService': v1alpha3,
     'networking.istio.io/v1beta1/VirtualService': v1beta1,
     'v1/Service': service,
