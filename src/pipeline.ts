@@ -1,14 +1,20 @@
 import { join, resolve } from 'path';
 import { compileProject, CompileOptions } from './compile/compile-project';
-import { compileDelivery, renderedFolders } from './compile/delivery';
+import { CODEOWNERS_PATH, compileDelivery, planCodeowners, renderedFolders } from './compile/delivery';
 import { EnvironmentTable } from './compile/route-table';
 import { Diagnostic, DiagnosticBag } from './diagnostics/diagnostic';
 import { sizeOfHttpRoute } from './emit/istio/http-route';
+import { renderCodeowners } from './emit/codeowners';
 import { renderDelivery } from './emit/delivery/render-delivery';
 import { renderTables } from './emit/render';
 import { loadProject } from './load/load-project';
+import { DEFAULT_DELIVERY_PATH } from './model/defaults';
 import { Project } from './model/project';
 import { diffTree, publishTree, PublishReport, TreeDiff } from './publish/publish';
+import { diffRepoFiles, publishRepoFiles, RepoFilesDiff } from './publish/repo-files';
+
+/** The only files kfaas writes outside the output folder (relative to the project root). */
+export const REPO_FILE_PATHS: readonly string[] = [CODEOWNERS_PATH];
 
 /** Options of `runPipeline`. */
 export interface PipelineOptions {
@@ -50,6 +56,13 @@ export interface PipelineResult {
   readonly report?: PublishReport;
   /** How outDir differs from the rendered tree (only with `check`). */
   readonly diff?: TreeDiff;
+  /**
+   * Files rendered for fixed places in the project root (`.github/CODEOWNERS`), relative to the root. Only
+   * published (or checked) when outDir is the project's delivered folder (`<root>/<Delivery spec.path>`).
+   */
+  readonly repoFiles?: Map<string, string>;
+  /** What publishing (with `write`) did, or checking (with `check`) found, for repoFiles. */
+  readonly repoDiff?: RepoFilesDiff;
 }
 
 /**
@@ -83,11 +96,32 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
   bag.addAll(delivery.diagnostics);
   if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project, tables };
   for (const [path, text] of renderDelivery(delivery.table)) tree.set(path, text);
+  const codeowners = planCodeowners(loaded.project);
+  const repoFiles = new Map<string, string>();
+  if (codeowners) repoFiles.set(CODEOWNERS_PATH, renderCodeowners(codeowners, loaded.project.delivery!.origin.at.file));
+
   const outDir = resolve(opts.outDir ?? join(root, 'dist'));
-  const base = { diagnostics: bag.all, project: loaded.project, tables, tree };
-  if (opts.write) return { ...base, report: publishTree(outDir, tree) };
-  if (opts.check) return { ...base, diff: diffTree(outDir, tree) };
-  return base;
+  const base = { diagnostics: bag.all, project: loaded.project, tables, tree, repoFiles };
+  if (!opts.write && !opts.check) return base;
+  // Files outside outDir belong to the repository that delivers outDir: left alone when rendering elsewhere.
+  const delivered = outDir === resolve(root, loaded.project.delivery?.path ?? DEFAULT_DELIVERY_PATH);
+  const repoPaths = delivered ? REPO_FILE_PATHS : [];
+  const repoDiff = diffRepoFiles(root, repoPaths, repoFiles);
+  for (const rel of repoDiff.refused) {
+    const at = loaded.project.delivery?.origin;
+    bag.error(
+      'foreign-file',
+      at?.at,
+      at?.path,
+      `kfaas generates ${rel} from the reviewers of this document and of the Team documents, but ${rel} exists and was not written by kfaas; move its rules into spec.reviewers and delete it`,
+    );
+  }
+  if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project, tables };
+  if (opts.write) {
+    const report = publishTree(outDir, tree);
+    return { ...base, report, repoDiff: publishRepoFiles(root, repoPaths, repoFiles) };
+  }
+  return { ...base, diff: diffTree(outDir, tree), repoDiff };
 }
 
 function isRouteFile(d: Diagnostic): boolean {

@@ -43,22 +43,28 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
   for (const f of foreign) io.stderr(`warning: ${shown}/${f} was not written by kfaas; left in place\n`);
   if (check) {
     const diff = result.diff!;
+    const repo = result.repoDiff ?? { write: [], delete: [], refused: [] };
     for (const f of diff.write) io.stderr(`out of date: ${shown}/${f}\n`);
     for (const f of diff.delete) io.stderr(`stale: ${shown}/${f}\n`);
-    if (diff.write.length + diff.delete.length > 0) {
-      io.stderr(
-        `kfaas: ${shown} is out of date: ${diff.write.length} file(s) to write, ${diff.delete.length} to delete; run kfaas synth\n`,
-      );
+    for (const f of repo.write) io.stderr(`out of date: ${f}\n`);
+    for (const f of repo.delete) io.stderr(`stale: ${f}\n`);
+    const toWrite = diff.write.length + repo.write.length;
+    const toDelete = diff.delete.length + repo.delete.length;
+    if (toWrite + toDelete > 0) {
+      io.stderr(`kfaas: ${shown} is out of date: ${toWrite} file(s) to write, ${toDelete} to delete; run kfaas synth\n`);
       return EXIT_USER;
     }
     io.stdout(`kfaas: ${shown} is up to date (${folders} folder(s), ${objects} object(s))\n`);
     return EXIT_OK;
   }
   const report = result.report!;
+  const repo = result.repoDiff ?? { write: [], delete: [], refused: [] };
   io.stdout(
     `kfaas: ${folders} folder(s), ${objects} object(s) -> ${shown}: ` +
       `${report.written.length} written, ${report.deleted.length} deleted, ${report.unchanged} unchanged\n`,
   );
+  for (const f of repo.write) io.stdout(`kfaas: wrote ${f}\n`);
+  for (const f of repo.delete) io.stdout(`kfaas: deleted ${f}\n`);
   if (cacheKey !== undefined) {
     const warnings = result.diagnostics.map(formatDiagnostic);
     synthCache.store(root, outDir, cacheKey, warnings, `kfaas: ${folders} folder(s), ${objects} object(s) -> ${shown}: 0 written`);
