@@ -21,7 +21,7 @@ const applications = argo.filter(({ o }) => o.kind === 'Application' && o.metada
 
 test('the example with a Delivery document renders without diagnostics', () => {
   expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
-  expect(folders.length).toBe(8);
+  expect(folders.length).toBe(14); // 8 environments, 6 platform folders
 });
 
 describe.each([
@@ -65,12 +65,12 @@ test('the AppProject allows the repository, the destinations and the kinds that 
   expect(project.spec.sourceRepos).toEqual(['https://github.com/example/kfaas-routes.git']);
   const destinations = applications.map((a) => JSON.stringify(a.spec.destination));
   expect(project.spec.destinations.map((d: object) => JSON.stringify(d)).sort()).toEqual([...new Set(destinations)].sort());
-  expect(project.spec.namespaceResourceWhitelist).toEqual([
-    { group: '', kind: 'Service' },
-    { group: 'networking.istio.io', kind: 'VirtualService' },
-  ]);
-  // no cluster-scoped object was rendered (no platform folder yet), so none is allowed
-  expect(project.spec.clusterResourceWhitelist).toBeUndefined();
+  const rendered = objectsUnder(tree, '').filter(({ file }) => !file.startsWith('_')).map(({ o }) => o);
+  const namespacedKinds = new Set(rendered.filter((o) => o.metadata.namespace).map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`));
+  expect(project.spec.namespaceResourceWhitelist.map((r: { group: string; kind: string }) => `${r.group}/${r.kind}`).sort()).toEqual([...namespacedKinds].sort());
+  // the only cluster-scoped object is the platform folders' Namespace kfaas-system
+  expect(rendered.filter((o) => !o.metadata.namespace).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(Array(6).fill('Namespace/kfaas-system'));
+  expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'kfaas-system' }]);
 });
 
 test('the root Application syncs dist/_argocd itself, in a project limited to Argo CD objects in its namespace', () => {
