@@ -22,7 +22,8 @@ export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
 /**
  * Flux labels every object it applies with `kustomize.toolkit.fluxcd.io/name: <Kustomization name>`, so the
- * name must be a valid label value (kustomize-controller@v1.9.4 internal/controller/kustomization_controller.go).
+ * name must be a valid label value (fluxcd/kustomize-controller docs/spec/v1/kustomizations.md, listing the
+ * objects of a Kustomization by that label).
  */
 const MAX_LABEL_VALUE = 63;
 
