@@ -17,10 +17,14 @@ const DIST = join(ROOT, 'dist');
 
 const files = listFiles(DIST);
 const objectFiles = files.filter((f) => !f.endsWith('kustomization.yaml'));
-const folders = [...new Set(files.map((f) => f.split('/').slice(0, 2).join('/')))].sort();
-const objects = objectFiles.flatMap((f) =>
+/** Every kustomize root: route and platform folders, and the delivery folders (`_argocd`, `_flux-<cluster>`). */
+const folders = [...new Set(files.map((f) => f.slice(0, f.lastIndexOf('/'))))].sort();
+const allObjects = objectFiles.flatMap((f) =>
   (loadAll(readFileSync(join(DIST, f), 'utf8')) as Record<string, any>[]).map((o) => ({ file: f, o })),
 );
+/** Objects deployed into the clusters (route and platform folders), not the Argo CD / Flux objects. */
+const objects = allObjects.filter(({ file }) => !file.startsWith('_'));
+const deliveryObjects = allObjects.filter(({ file }) => file.startsWith('_'));
 
 describe('shipped dist/', () => {
   test('is exactly what the example routes/ and clusters/ render to', () => {
@@ -31,20 +35,39 @@ describe('shipped dist/', () => {
     for (const f of files) expect({ f, text: readFileSync(join(DIST, f), 'utf8') }).toEqual({ f, text: tree.get(f) });
   });
 
-  test('has a folder for every cluster/environment of the example (six clusters)', () => {
-    expect(new Set(folders.map((f) => f.split('/')[0])).size).toBe(6);
-    expect(folders.length).toBeGreaterThanOrEqual(8);
+  test('has a folder for every cluster/environment of the example (six clusters), and delivery folders', () => {
+    const routeFolders = folders.filter((f) => !f.startsWith('_'));
+    expect(new Set(routeFolders.map((f) => f.split('/')[0])).size).toBe(6);
+    expect(routeFolders.length).toBeGreaterThanOrEqual(8);
+    expect(folders.filter((f) => f.startsWith('_'))).toEqual([
+      '_argocd',
+      ...[...new Set(routeFolders.map((f) => f.split('/')[0]))].map((c) => `_flux-${c}`),
+    ]);
   });
 
-  test.each(objects.map(({ file, o }) => [file, o] as const))('%s validates against @kubernetes-models', (_file, o) => {
+  test('the committed .github/CODEOWNERS is the one the example renders', () => {
+    const result = runPipeline({ root: ROOT, write: false });
+    expect(readFileSync(join(ROOT, '.github', 'CODEOWNERS'), 'utf8')).toBe(result.repoFiles!.get('.github/CODEOWNERS'));
+  });
+
+  test('the Argo CD and Flux objects deploy every route and platform folder, and nothing else', () => {
+    const deployed = deliveryObjects
+      .map(({ o }) => (o.kind === 'Application' ? o.spec.source.path : o.kind === 'Kustomization' ? o.spec.path.replace(/^\.\//, '') : undefined))
+      .filter((p): p is string => p !== undefined && !p.startsWith('dist/_'));
+    const routeFolders = folders.filter((f) => !f.startsWith('_')).map((f) => `dist/${f}`);
+    expect([...new Set(deployed)].sort()).toEqual(routeFolders);
+    expect(deployed.length).toBe(routeFolders.length * 2); // one Application and one Kustomization each
+  });
+
+  test.each(allObjects.map(({ file, o }) => [file, o] as const))('%s validates against @kubernetes-models', (_file, o) => {
     expect(validateManifest(o)).toEqual([]);
   });
 
   const crdCase = crdsAvailable() ? test.each : test.skip.each;
   if (!crdsAvailable()) console.log(`skipping CRD schema checks: ${SHARED_CRDS} not found`);
-  const crdKinds = ['VirtualService', 'Gateway', 'ServiceEntry', 'Certificate'];
-  crdCase(objects.filter(({ o }) => crdKinds.includes(o.kind)).map(({ file, o }) => [file, o] as const))(
-    '%s validates against the upstream CRD schema (Istio 1.30.3, cert-manager 1.21.1), nothing pruned',
+  const crdKinds = ['VirtualService', 'Gateway', 'ServiceEntry', 'Certificate', 'Application', 'AppProject', 'Kustomization', 'GitRepository'];
+  crdCase(allObjects.filter(({ o }) => crdKinds.includes(o.kind)).map(({ file, o }) => [file, o] as const))(
+    '%s validates against the upstream CRD schema (Istio 1.30.3, cert-manager 1.21.1, Argo CD 3.5.1, Flux), nothing pruned',
     (_file, o) => {
       expect(validateAgainstCrd(o as { apiVersion: string; kind: string })).toEqual([]);
     },
@@ -70,7 +93,7 @@ describe('shipped dist/', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const built = (loadAll(r.stdout) as Record<string, any>[]).map((o) => `${o.kind}/${o.metadata.name}`).sort();
-    const expected = objects
+    const expected = allObjects
       .filter(({ file }) => file.startsWith(folder + '/'))
       .map(({ o }) => `${o.kind}/${o.metadata.name}`)
       .sort();
