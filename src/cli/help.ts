@@ -9,6 +9,9 @@ Usage:
   kfaas explain  --cluster C --env E PATH [--root DIR] [--gateway NS/NAME]
                  [--method M] [--header K=V]... [--query K=V]...
                                                       which route a request for PATH takes in C/E, and which lose
+  kfaas import   --cluster C --env E FILE|DIR|- ... [--team-from RULE] [--lossy] [--istio X --knative Y]
+                 [--dry-run] [--format text|json] [--root DIR]
+                                                      turn hand-written VirtualServices into routes/ (proven equivalent)
   kfaas --help | --version
 
 Options:
@@ -18,6 +21,8 @@ Options:
   --method M      HTTP method of the explained request (default: GET)
   --header K=V    a request header (repeatable)
   --query K=V     a query parameter (repeatable; PATH may also carry ?k=v)
+  --team-from R   import: label:<key> | name:<pattern with <team>> | path:<n> | default (routes/imported/)
+  --lossy         import: drop fields a Route cannot express, skip objects it cannot express at all
 
 Exit status: 0 ok, 2 invalid input or usage (diagnostics on stderr), 1 internal error (set KFAAS_DEBUG=1 for the stack).
 `;

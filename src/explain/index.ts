@@ -5,6 +5,7 @@ export * from './delegate';
 export * from './merge-order';
 export * from './merge';
 export * from './explain';
+export * from './route-index';
 export * from './format';
 export * from './sample-path';
 export * from './request-match';

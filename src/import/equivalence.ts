@@ -1,0 +1,119 @@
+import { RouteHit, explainPath } from '../explain/explain';
+import { PathCondition, toPathCondition } from '../explain/match';
+import { MergedVirtualHost, mergeVirtualHost } from '../explain/merge';
+import { RouteIndex } from '../explain/route-index';
+import { samplePaths } from '../explain/sample-path';
+import { VirtualService, formatVsRef } from '../explain/virtual-service';
+
+/** One sample request of the proof and what it reaches before and after the import. */
+export interface SampleResult {
+  readonly path: string;
+  /** The original object and match the sample was made from. */
+  readonly from: string;
+  /** What the original objects do: one outcome, or several when the merge order decides (order-dependent). */
+  readonly original: readonly string[];
+  /** Under Istio's order of the given creation times, when every original object has one. */
+  readonly originalByCreationTime?: string;
+  readonly rendered: string;
+  /** Several original objects match and route differently: the outcome depends on Istio's merge order. */
+  readonly orderDependent: boolean;
+  /** The rendered outcome is one the original objects can produce (the only one when not order-dependent). */
+  readonly equivalent: boolean;
+}
+
+export interface EquivalenceResult {
+  readonly samples: readonly SampleResult[];
+  /** Samples whose rendered outcome the originals never produce. */
+  readonly differences: readonly SampleResult[];
+  readonly orderDependent: readonly SampleResult[];
+}
+
+export interface EquivalenceQuery {
+  readonly host: string;
+  /** `namespace/name` of the gateway both sets of objects are compared on. */
+  readonly gateway: string;
+}
+
+/**
+ * Proof of an import: for sample paths of every match in the original objects (the same samples `kfaas explain`
+ * generates, regexes included), which service, authority and forwarded path each reaches through the original
+ * objects versus the rendered ones. Istio merges the originals in creation-time order, which GitOps does not
+ * control, so an original outcome is the set of what every merge order can give: the first matching route of
+ * any object that matches (non-catch-all routes before catch-alls, as Istio sorts them). A sample is equivalent
+ * when the rendered outcome is in that set; several outcomes make it order-dependent (the shadowing kfaas
+ * removes: the rendered routes take the most specific).
+ */
+export function proveEquivalence(
+  originals: readonly VirtualService[],
+  rendered: readonly unknown[],
+  query: EquivalenceQuery,
+): EquivalenceResult {
+  const before = mergeVirtualHost(originals, query);
+  const after = mergeVirtualHost(rendered, query);
+  const beforeIndex = new RouteIndex(before);
+  const afterIndex = new RouteIndex(after);
+  const timed = originals.length > 0 && originals.every((vs) => vs.metadata.creationTimestamp !== undefined);
+
+  const samples: SampleResult[] = [];
+  const seen = new Set<string>();
+  for (const vs of originals) {
+    (vs.spec.http ?? []).forEach((http, i) => {
+      const matches = http.match && http.match.length > 0 ? http.match : [{}];
+      matches.forEach((m, j) => {
+        const condition: PathCondition = toPathCondition(m.uri, m.ignoreUriCase === true) ?? { kind: 'prefix', value: '/' };
+        for (const path of samplePaths(condition)) {
+          if (seen.has(path)) continue;
+          seen.add(path);
+          samples.push(sample(path, `${formatVsRef({ name: vs.metadata.name, namespace: vs.metadata.namespace ?? 'default' })} spec.http[${i}].match[${j}]`));
+        }
+      });
+    });
+  }
+  return {
+    samples,
+    differences: samples.filter((s) => !s.equivalent),
+    orderDependent: samples.filter((s) => s.orderDependent),
+  };
+
+  function sample(path: string, from: string): SampleResult {
+    const original = possibleOutcomes(before, beforeIndex, path);
+    const rendered = outcome(explainPath(after, path, afterIndex).winner);
+    const known = timed ? outcome(explainPath(before, path, beforeIndex).winner) : undefined;
+    return {
+      path,
+      from,
+      original,
+      ...(known !== undefined ? { originalByCreationTime: known } : {}),
+      rendered,
+      orderDependent: original.length > 1,
+      equivalent: original.includes(rendered),
+    };
+  }
+}
+
+/** Every outcome some merge order of the objects gives for `path`. */
+function possibleOutcomes(merged: MergedVirtualHost, index: RouteIndex, path: string): string[] {
+  const { winner, losers } = explainPath(merged, path, index);
+  if (!winner) return [outcome(undefined)];
+  const hits = [winner, ...losers];
+  const firstPerObject = new Map<string, RouteHit>();
+  for (const hit of hits) {
+    const key = formatVsRef(hit.virtualService);
+    if (!firstPerObject.has(key)) firstPerObject.set(key, hit);
+  }
+  const firsts = [...firstPerObject.values()];
+  const specific = firsts.filter((h) => !h.catchAll);
+  const winners = specific.length > 0 ? specific : firsts;
+  return [...new Set(winners.map(outcome))].sort();
+}
+
+/** What a request reaches: destinations (authority, weight) and the forwarded path; or the kind of answer. */
+export function outcome(hit: RouteHit | undefined): string {
+  if (!hit) return 'no route (404)';
+  if (hit.action !== 'route') return hit.action;
+  const destinations = hit.destinations
+    .map((d) => `${d.authority}${hit.destinations.length > 1 ? ` ${d.weight}%` : ''}`)
+    .sort()
+    .join(' + ');
+  return `${destinations} path ${hit.rewrittenPath}`;
+}
