@@ -208,9 +208,13 @@ function importInScratch(opts: ImportOptions, objects: (InputObject & { object: 
   let layoutReason: string | undefined;
   let result = runPipeline({ root: scratch, write: false });
   if (clusterAction === 'created') {
-    const overlap = result.diagnostics.filter((d) => d.severity === 'error' && (d.code === 'per-route-overlap' || d.code === 'virtualservice-name-collision'));
-    if (overlap.length > 0) {
-      layoutReason = `merged: ${overlap.length} imported match(es) overlap or share a service, which per-route (one object per service, undefined merge order) refuses; merged orders them most specific first`;
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    const overlap = errors.filter((d) => d.code === 'per-route-overlap' || d.code === 'virtualservice-name-collision');
+    const tooMany = errors.some((d) => d.code === 'too-many-objects');
+    if (overlap.length > 0 || tooMany) {
+      layoutReason = overlap.length > 0
+        ? `merged: ${overlap.length} imported match(es) overlap or share a service, which per-route (one object per service, undefined merge order) refuses; merged orders them most specific first`
+        : `merged: ${objects.length} objects, one per route, are more than a folder holds (per-route keeps the original names only for smaller environments); merged packs them into few objects`;
       writeScratch(scratch, clusterRel, newClusterText({
         name: opts.cluster, istio: opts.istio!, knative: opts.knative!, clusterDomain: derived.clusterDomain, layout: 'merged',
         layoutReason, publicIngress, environments: [{ name: opts.environment, namespace: derived.namespace }],
