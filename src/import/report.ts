@@ -18,6 +18,14 @@ export function formatImportReport(r: ImportResult, target: { cluster: string; e
   if (r.cluster) {
     lines.push(`Cluster file ${r.cluster.file}: ${r.cluster.action}, layout ${r.cluster.layout}${r.cluster.reason ? ` (${r.cluster.reason})` : ''}`);
   }
+  if (r.publicIngress) {
+    const n = `${r.publicIngress.objects} object(s) bound Knative's public ingress (knative-serving/knative-ingress-gateway)`;
+    lines.push(r.publicIngress.action === 'set'
+      ? `Public ingress: ${n}; the new cluster file sets publicIngress: true, which binds every route of the cluster there`
+      : r.publicIngress.action === 'already-on'
+        ? `Public ingress: ${n}; the cluster already sets publicIngress: true`
+        : `Public ingress: ${n}, but the cluster keeps it off (private by default): these routes are no longer reachable through the ingress. Set spec.publicIngress: true in ${r.cluster?.file ?? 'the cluster file'} to keep that`);
+  }
   section(lines, 'Not carried over', r.findings.filter((f) => f.kind === 'unsupported'), (f) =>
     r.ok ? (f.skipsObject ? ' [object skipped]' : ' [field dropped]') : '');
   section(lines, 'Changed on purpose', r.findings.filter((f) => f.kind === 'changed'), () => '');

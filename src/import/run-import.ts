@@ -54,6 +54,12 @@ export interface ImportResult {
   readonly written: readonly string[];
   readonly removed: readonly string[];
   readonly cluster?: { readonly file: string; readonly action: 'created' | 'extended' | 'unchanged'; readonly layout: string; readonly reason?: string };
+  /**
+   * Objects that bound Knative's public ingress gateway, and what the import did about it: `set` (a new cluster
+   * file gets `publicIngress: true`), `already-on`, or `kept-off` (an existing cluster is never made public by an
+   * import: the routes stay private until someone opts in).
+   */
+  readonly publicIngress?: { readonly objects: number; readonly action: 'set' | 'already-on' | 'kept-off' };
   /** True when files were (or, with --dry-run, would be) written. */
   readonly ok: boolean;
 }
@@ -96,7 +102,8 @@ function importInScratch(opts: ImportOptions, objects: (InputObject & { object: 
   const clusterRel = `clusters/${opts.cluster}.yaml`;
   const derived = deriveFromHosts(objects.map((o) => o.object), opts.environment);
   const existing = existingClusterFile(opts.root, opts.cluster);
-  const publicIngress = objects.some((o) => (o.object.spec.gateways ?? []).includes(KNATIVE_INGRESS_GATEWAY));
+  const publicObjects = objects.filter((o) => (o.object.spec.gateways ?? []).includes(KNATIVE_INGRESS_GATEWAY)).length;
+  const publicIngress = publicObjects > 0;
   let clusterAction: 'created' | 'extended' | 'unchanged' = 'unchanged';
   let addedPair = false;
   if (existing === undefined) {
@@ -110,7 +117,7 @@ function importInScratch(opts: ImportOptions, objects: (InputObject & { object: 
     clusterAction = 'created';
     addedPair = true;
   } else {
-    const extended = extendClusterText(existing.text, { name: opts.environment, namespace: derived.namespace }, publicIngress);
+    const extended = extendClusterText(existing.text, { name: opts.environment, namespace: derived.namespace }, false);
     if (extended !== undefined) {
       writeScratch(scratch, existing.rel, extended);
       clusterAction = 'extended';
@@ -128,6 +135,9 @@ function importInScratch(opts: ImportOptions, objects: (InputObject & { object: 
     return { ...empty, diagnostics: [usage(`cluster ${opts.cluster} with environment ${opts.environment} could not be loaded from ${clusterRel}`)] };
   }
   const profile = profileFor(cluster);
+  const publicInfo = publicIngress
+    ? { objects: publicObjects, action: existing === undefined ? ('set' as const) : cluster.publicIngress ? ('already-on' as const) : ('kept-off' as const) }
+    : undefined;
   const namespace = environment.namespace;
   const target: ImportTarget = {
     cluster: cluster.name,
@@ -228,7 +238,7 @@ function importInScratch(opts: ImportOptions, objects: (InputObject & { object: 
       }));
     }
   }
-  const base = { findings, objects: objects.length, routes: imported.length, skipped };
+  const base = { findings, objects: objects.length, routes: imported.length, skipped, ...(publicInfo ? { publicIngress: publicInfo } : {}) };
   const renderErrors = result.diagnostics.filter((d) => d.severity === 'error');
   if (renderErrors.length > 0 || !result.tree) return { ...base, written: [], removed: [], ok: false, diagnostics: renderErrors };
 
