@@ -7,7 +7,7 @@ import { sizeOfHttpRoute } from './emit/istio/http-route';
 import { renderCodeowners } from './emit/codeowners';
 import { renderDelivery } from './emit/delivery/render-delivery';
 import { renderTables } from './emit/render';
-import { loadProject } from './load/load-project';
+import { loadProject, SourceOverlay } from './load/load-project';
 import { DEFAULT_DELIVERY_PATH } from './model/defaults';
 import { Project } from './model/project';
 import { diffTree, publishTree, PublishReport, TreeDiff } from './publish/publish';
@@ -40,6 +40,13 @@ export interface PipelineOptions {
    * @default MAX_OBJECT_BYTES and MAX_OBJECTS_PER_FOLDER
    */
   readonly budgets?: Pick<CompileOptions, 'maxObjectBytes' | 'maxObjectsPerFolder'>;
+  /**
+   * Input files that replace (or, as null, remove) what is on disk, for renders of a project as it would be
+   * (`kfaas import`).
+   *
+   * @default - the files on disk only
+   */
+  readonly overlay?: SourceOverlay;
 }
 
 /** What a run produced; later fields are absent when an earlier stage failed. */
@@ -76,7 +83,7 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
   const root = resolve(opts.root);
   const bag = new DiagnosticBag();
 
-  const loaded = loadProject(root);
+  const loaded = loadProject(root, opts.overlay);
   bag.addAll(loaded.diagnostics);
   if (loaded.diagnostics.some((d: Diagnostic) => d.severity === 'error' && !isRouteFile(d))) {
     return { diagnostics: bag.all, project: loaded.project };

@@ -121,6 +121,8 @@ function readText(
   }
   let starts: number[] | undefined;
   const lineOf = (document: number): number => {
+    // One document (a kubectl List, a single object) starts on line 1: no second parse of a large file.
+    if (docs.length === 1) return 1;
     starts ??= documentStarts(text);
     return starts[document] ?? 1;
   };

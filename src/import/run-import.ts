@@ -1,12 +1,11 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { loadAll } from 'js-yaml';
 import { Diagnostic } from '../diagnostics/diagnostic';
 import { VirtualService, isVirtualService } from '../explain/virtual-service';
 import { loadProject } from '../load/load-project';
 import { compareText } from '../load/values';
-import { DEFAULT_CLUSTER_DOMAIN, KFAAS_NAMESPACE, defaultEnvironmentNamespace } from '../model/defaults';
+import { DEFAULT_CLUSTER_DOMAIN, KFAAS_NAMESPACE, MAX_OBJECTS_PER_FOLDER, defaultEnvironmentNamespace } from '../model/defaults';
 import { behaviourIn, Project, Route } from '../model/project';
 import { runPipeline } from '../pipeline';
 import { KNATIVE_INGRESS_GATEWAY, profileFor } from '../versions/profile';
@@ -82,21 +81,16 @@ export function runImport(opts: ImportOptions): ImportResult {
   if (diagnostics.length > 0) return { ...empty, diagnostics };
   const objects = read.objects as (InputObject & { object: VirtualService })[];
 
-  const scratch = mkdtempSync(join(tmpdir(), 'kfaas-import-'));
-  try {
-    return importInScratch(opts, objects, scratch);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  return importWithOverlay(opts, objects);
 }
 
-function importInScratch(opts: ImportOptions, objects: (InputObject & { object: VirtualService })[], scratch: string): ImportResult {
+/**
+ * Everything the import changes is first an overlay over the project's files (path -> new text, or null for a
+ * removed file), rendered in memory; only a fully checked overlay is written to disk.
+ */
+function importWithOverlay(opts: ImportOptions, objects: (InputObject & { object: VirtualService })[]): ImportResult {
   const empty = { findings: [], objects: objects.length, routes: 0, skipped: [], written: [], removed: [], ok: false };
-  for (const area of ['clusters', 'routes']) {
-    const from = join(opts.root, area);
-    if (existsSync(from)) cpSync(from, join(scratch, area), { recursive: true, verbatimSymlinks: true });
-    mkdirSync(join(scratch, area), { recursive: true });
-  }
+  const overlay = new Map<string, string | null>();
 
   // The cluster file: kept, extended with the environment, or created (layout decided after a trial render).
   const clusterRel = `clusters/${opts.cluster}.yaml`;
@@ -110,7 +104,7 @@ function importInScratch(opts: ImportOptions, objects: (InputObject & { object: 
     if (!opts.istio || !opts.knative) {
       return { ...empty, diagnostics: [usage(`cluster ${opts.cluster} has no file under clusters/; give its versions with --istio and --knative so the import knows its gateways`)] };
     }
-    writeScratch(scratch, clusterRel, newClusterText({
+    overlay.set(clusterRel, newClusterText({
       name: opts.cluster, istio: opts.istio, knative: opts.knative, clusterDomain: derived.clusterDomain, layout: 'per-route',
       layoutReason: 'per-route', publicIngress, environments: [{ name: opts.environment, namespace: derived.namespace }],
     }));
@@ -119,13 +113,13 @@ function importInScratch(opts: ImportOptions, objects: (InputObject & { object: 
   } else {
     const extended = extendClusterText(existing.text, { name: opts.environment, namespace: derived.namespace }, false);
     if (extended !== undefined) {
-      writeScratch(scratch, existing.rel, extended);
+      overlay.set(existing.rel, extended);
       clusterAction = 'extended';
     }
     addedPair = !existing.environments.includes(opts.environment);
   }
 
-  const loaded = loadProject(scratch);
+  const loaded = loadProject(opts.root, overlay);
   const loadErrors = loaded.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'missing-document');
   if (loadErrors.length > 0) return { ...empty, diagnostics: loadErrors };
   const project = loaded.project;
@@ -177,7 +171,7 @@ function importInScratch(opts: ImportOptions, objects: (InputObject & { object: 
   }
 
   // Merge with routes imported before (their placements in other clusters/environments stay; this pair is replaced).
-  const importedFiles = new Set(project.routes.map((r) => r.origin.at.file).filter((f) => isImportedFile(scratch, f)));
+  const importedFiles = new Set(project.routes.map((r) => r.origin.at.file).filter((f) => isImportedFile(opts.root, f)));
   const previous = project.routes.filter((r) => importedFiles.has(r.origin.at.file));
   const handWritten = new Map(project.routes.filter((r) => !importedFiles.has(r.origin.at.file)).map((r) => [r.name, r]));
   const hostingBefore = hostingOf(project, addedPair ? { cluster: opts.cluster, environment: opts.environment } : undefined);
@@ -206,33 +200,37 @@ function importInScratch(opts: ImportOptions, objects: (InputObject & { object: 
 
   // Write the routes into the scratch project, replacing every earlier imported file.
   const removedCandidates = [...importedFiles];
-  for (const f of removedCandidates) unlinkSync(join(scratch, f));
+  for (const f of removedCandidates) overlay.set(f, null);
   const writtenFiles: string[] = [];
   for (const route of merged) {
     const rel = `routes/${route.team}/${route.name}.yaml`;
-    writeScratch(scratch, rel, routeDocumentText(route, landings(route, hostingAfter)));
+    overlay.set(rel, routeDocumentText(route, landings(route, hostingAfter)));
     writtenFiles.push(rel);
   }
 
   // Render; a new cluster tries the seed's per-route layout (names kept) and falls back to merged on overlaps.
   let layoutReason: string | undefined;
-  let result = runPipeline({ root: scratch, write: false });
+  const trial = clusterAction !== 'created' || imported.length + 1 <= MAX_OBJECTS_PER_FOLDER;
+  let result = trial ? runPipeline({ root: opts.root, write: false, overlay }) : { diagnostics: [] as Diagnostic[], tables: undefined, tree: undefined };
   if (clusterAction === 'created') {
-    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    // One object per route plus the gateway Service: more than a folder may hold is known without a trial render.
+    const errors = imported.length + 1 > MAX_OBJECTS_PER_FOLDER
+      ? [{ severity: 'error', code: 'too-many-objects' }]
+      : result.diagnostics.filter((d) => d.severity === 'error');
     const overlap = errors.filter((d) => d.code === 'per-route-overlap' || d.code === 'virtualservice-name-collision');
     const tooMany = errors.some((d) => d.code === 'too-many-objects');
     if (overlap.length > 0 || tooMany) {
       layoutReason = overlap.length > 0
         ? `merged: ${overlap.length} imported match(es) overlap or share a service, which per-route (one object per service, undefined merge order) refuses; merged orders them most specific first`
         : `merged: ${objects.length} objects, one per route, are more than a folder holds (per-route keeps the original names only for smaller environments); merged packs them into few objects`;
-      writeScratch(scratch, clusterRel, newClusterText({
+      overlay.set(clusterRel, newClusterText({
         name: opts.cluster, istio: opts.istio!, knative: opts.knative!, clusterDomain: derived.clusterDomain, layout: 'merged',
         layoutReason, publicIngress, environments: [{ name: opts.environment, namespace: derived.namespace }],
       }));
-      result = runPipeline({ root: scratch, write: false });
+      result = runPipeline({ root: opts.root, write: false, overlay });
     } else {
       layoutReason = 'per-route: no imported routes overlap, so the original object names are kept for a no-op first sync';
-      writeScratch(scratch, clusterRel, newClusterText({
+      overlay.set(clusterRel, newClusterText({
         name: opts.cluster, istio: opts.istio!, knative: opts.knative!, clusterDomain: derived.clusterDomain, layout: 'per-route',
         layoutReason, publicIngress, environments: [{ name: opts.environment, namespace: derived.namespace }],
       }));
@@ -281,11 +279,11 @@ function importInScratch(opts: ImportOptions, objects: (InputObject & { object: 
   const written = [...writtenFiles];
   if (clusterAction !== 'unchanged') written.push(clusterInfo.file);
   const removed = removedCandidates.filter((f) => !writtenFiles.includes(f));
-  const changed = written.filter((f) => !sameFile(join(opts.root, f), join(scratch, f)));
+  const changed = written.filter((f) => !sameText(join(opts.root, f), overlay.get(f)!));
   if (!opts.dryRun) {
     for (const f of changed) {
       mkdirSync(dirname(join(opts.root, f)), { recursive: true });
-      writeFileSync(join(opts.root, f), readFileSync(join(scratch, f)));
+      writeFileSync(join(opts.root, f), overlay.get(f)!);
     }
     for (const f of removed) unlinkSync(join(opts.root, f));
   }
@@ -406,14 +404,9 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 
-function writeScratch(root: string, rel: string, text: string): void {
-  mkdirSync(dirname(join(root, rel)), { recursive: true });
-  writeFileSync(join(root, rel), text);
-}
-
-function sameFile(a: string, b: string): boolean {
+function sameText(file: string, text: string): boolean {
   try {
-    return readFileSync(a).equals(readFileSync(b));
+    return readFileSync(file, 'utf8') === text;
   } catch {
     return false;
   }

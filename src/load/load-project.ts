@@ -3,7 +3,7 @@ import { Project } from '../model/project';
 import { DocumentContext } from './document-context';
 import { Built, DOCUMENT_KINDS, DocumentKind, ProjectDraft, resolveKind } from './document-kinds';
 import { readCareful, readFast, RawDocument, YamlSource } from './parse-yaml';
-import { readTree, SourceFile } from './read-tree';
+import { readTree, SourceFile, Tree } from './read-tree';
 import { checkSchema } from './schema-check';
 import { compareText, describeValue, isMapping } from './values';
 import { YamlLocator } from './yaml-locator';
@@ -32,9 +32,9 @@ interface FileOutcome {
  * Never throws on bad input: every problem in every file and document becomes a diagnostic, and documents with
  * errors are left out of the Project. The Project's lists are sorted by name.
  */
-export function loadProject(root: string): LoadResult {
+export function loadProject(root: string, overlay?: SourceOverlay): LoadResult {
   const bag = new DiagnosticBag();
-  const tree = readTree(root);
+  const tree = withOverlay(readTree(root), overlay);
   bag.addAll(tree.diagnostics);
 
   const checked: Checked[] = [];
@@ -67,6 +67,26 @@ export function loadProject(root: string): LoadResult {
     },
     diagnostics: bag.all,
   };
+}
+
+/**
+ * Input files to read instead of what is on disk (text) or to leave out (null), by path relative to the root
+ * (`routes/<team>/<file>.yaml`, `clusters/<file>.yaml`). `kfaas import` renders the project as it will be
+ * after the import this way, in memory, before it writes anything.
+ */
+export type SourceOverlay = ReadonlyMap<string, string | null>;
+
+function withOverlay(tree: Tree, overlay: SourceOverlay | undefined): Tree {
+  if (!overlay || overlay.size === 0) return tree;
+  const files: SourceFile[] = tree.files.filter((f) => !overlay.has(f.path));
+  for (const [path, text] of overlay) {
+    if (text === null) continue;
+    const segments = path.split('/');
+    const area = segments[0] === 'clusters' ? 'clusters' : 'routes';
+    files.push({ path, area, text, ...(area === 'routes' ? { team: segments[1] } : {}) });
+  }
+  files.sort((a, b) => compareText(a.path, b.path));
+  return { ...tree, files };
 }
 
 /**
