@@ -2,7 +2,7 @@ import { parseDuration } from '../load/durations';
 import { KFAAS_NAMESPACE } from '../model/defaults';
 import { MatchKind } from '../model/project';
 import { HttpRoute, HttpRouteDestination, VirtualService, isVirtualService } from '../explain/virtual-service';
-import { ImportedBehaviour, ImportedRoute, ImportFinding } from './imported-route';
+import { ImportedBehaviour, ImportedHeaderTest, ImportedMatch, ImportedQueryTest, ImportedRoute, ImportFinding } from './imported-route';
 import { InputObject } from './input';
 import { routeNameFor } from './route-name';
 import { DEFAULT_TEAM, TeamRule, teamOf } from './team-rule';
@@ -104,7 +104,7 @@ function convertHttp(entry: HttpRoute, at: string, target: ImportTarget, find: F
   }
   if (entry.name !== undefined) find('note', `${at}.name`, `the Istio route name ${JSON.stringify(entry.name)} becomes the Route's name`);
 
-  const match: { kind: MatchKind; value: string }[] = [];
+  const match: ImportedMatch[] = [];
   const matches = entry.match ?? [];
   if (matches.length === 0) {
     match.push({ kind: 'prefix', value: '/' });
@@ -113,9 +113,9 @@ function convertHttp(entry: HttpRoute, at: string, target: ImportTarget, find: F
   matches.forEach((m, j) => {
     const mat = `${at}.match[${j}]`;
     for (const key of Object.keys(m).sort()) {
-      if (key === 'uri') continue;
+      if (key === 'uri' || CONDITION_FIELDS.has(key)) continue;
       if (key === 'name') find('note', `${mat}.name`, 'match names only name Envoy routes; dropped');
-      else find('unsupported', `${mat}.${key}`, `a Route matches on the path only, not on ${key} (${short((m as Record<string, unknown>)[key])})`, true);
+      else find('unsupported', `${mat}.${key}`, `a Route matches on the path, method, headers and query parameters, not on ${key} (${short((m as Record<string, unknown>)[key])})`, true);
     }
     const uri = (m.uri ?? { prefix: '/' }) as Record<string, unknown>;
     const kinds = MATCH_KINDS.filter((k) => typeof uri[k] === 'string');
@@ -123,7 +123,9 @@ function convertHttp(entry: HttpRoute, at: string, target: ImportTarget, find: F
       find('unsupported', `${mat}.uri`, `expected exactly one of prefix, exact, regex, got ${short(uri)}`, true);
       return;
     }
-    match.push({ kind: kinds[0], value: uri[kinds[0]] as string });
+    const conditions = convertConditions(m as Record<string, unknown>, mat, find);
+    if (conditions === undefined) return;
+    match.push({ kind: kinds[0], value: uri[kinds[0]] as string, ...conditions });
   });
 
   const rewrite = (entry.rewrite ?? {}) as Record<string, unknown>;
@@ -153,6 +155,74 @@ function convertHttp(entry: HttpRoute, at: string, target: ImportTarget, find: F
     if (retries) out.retries = retries;
   }
   return out as ImportedBehaviour;
+}
+
+const CONDITION_FIELDS = new Set(['method', 'headers', 'withoutHeaders', 'queryParams']);
+const METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE']);
+/** Istio's presence test as people write it: an empty StringMatch, or kfaas's own `regex: .*`. */
+const isPresence = (sm: Record<string, unknown>): boolean => Object.keys(sm).length === 0 || (Object.keys(sm).length === 1 && sm.regex === '.*');
+
+/**
+ * `method`, `headers`, `withoutHeaders` and `queryParams` of one Istio match as Route conditions; undefined (and
+ * findings) when one cannot be expressed: a method other than an exact standard one, a `host`/`:authority`
+ * header, a `withoutHeaders` test other than presence, a query prefix.
+ */
+function convertConditions(m: Record<string, unknown>, at: string, find: Find): Pick<ImportedMatch, 'methods' | 'headers' | 'query'> | undefined {
+  let ok = true;
+  const out: { methods?: string[]; headers?: Record<string, ImportedHeaderTest>; query?: Record<string, ImportedQueryTest> } = {};
+  if (m.method !== undefined) {
+    const method = m.method as Record<string, unknown>;
+    if (Object.keys(method).length === 1 && typeof method.exact === 'string' && METHODS.has(method.exact)) out.methods = [method.exact];
+    else {
+      find('unsupported', `${at}.method`, `a Route matches methods by exact standard name, got ${short(method)}`, true);
+      ok = false;
+    }
+  }
+  const headers: Record<string, ImportedHeaderTest> = {};
+  const header = (field: 'headers' | 'withoutHeaders'): void => {
+    for (const [rawName, raw] of Object.entries((m[field] ?? {}) as Record<string, Record<string, unknown>>)) {
+      const name = rawName.toLowerCase();
+      const sm = raw ?? {};
+      const where = `${at}.${field}.${rawName}`;
+      if (name === 'host' || name === ':authority') {
+        find('unsupported', where, 'a Route never matches on the authority: it is the environment\'s gateway host', true);
+        ok = false;
+        continue;
+      }
+      const kinds = (['exact', 'prefix', 'regex'] as const).filter((k) => typeof sm[k] === 'string');
+      if (field === 'withoutHeaders') {
+        if (isPresence(sm)) headers[name] = { absent: true };
+        else {
+          find('unsupported', where, `a Route tests a header's absence only, not ${short(sm)} under withoutHeaders`, true);
+          ok = false;
+        }
+      } else if (isPresence(sm)) headers[name] = { present: true };
+      else if (kinds.length === 1 && Object.keys(sm).length === 1) headers[name] = { [kinds[0]]: sm[kinds[0]] } as ImportedHeaderTest;
+      else {
+        find('unsupported', where, `expected one of exact, prefix, regex, got ${short(sm)}`, true);
+        ok = false;
+      }
+    }
+  };
+  header('headers');
+  header('withoutHeaders');
+  if (Object.keys(headers).length > 0) out.headers = sortKeys(headers);
+  const query: Record<string, ImportedQueryTest> = {};
+  for (const [name, raw] of Object.entries((m.queryParams ?? {}) as Record<string, Record<string, unknown>>)) {
+    const sm = raw ?? {};
+    if (Object.keys(sm).length === 1 && (typeof sm.exact === 'string' || typeof sm.regex === 'string')) {
+      query[name] = (typeof sm.exact === 'string' ? { exact: sm.exact } : { regex: sm.regex }) as ImportedQueryTest;
+    } else {
+      find('unsupported', `${at}.queryParams.${name}`, `a Route tests query parameters by exact value or regex, got ${short(sm)}`, true);
+      ok = false;
+    }
+  }
+  if (Object.keys(query).length > 0) out.query = sortKeys(query);
+  return ok ? out : undefined;
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
 }
 
 interface Target {

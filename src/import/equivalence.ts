@@ -3,10 +3,12 @@ import { PathCondition, toPathCondition } from '../explain/match';
 import { MergedVirtualHost, mergeVirtualHost } from '../explain/merge';
 import { RouteIndex } from '../explain/route-index';
 import { samplePaths } from '../explain/sample-path';
+import { isEmptyMatcher, readRequestMatcher, SampleRequest, satisfyingRequest } from '../explain/request-match';
 import { VirtualService, formatVsRef } from '../explain/virtual-service';
 
 /** One sample request of the proof and what it reaches before and after the import. */
 export interface SampleResult {
+  /** The request: its path, and method, headers and query when the match has conditions. */
   readonly path: string;
   /** The original object and match the sample was made from. */
   readonly from: string;
@@ -61,10 +63,16 @@ export function proveEquivalence(
       const matches = http.match && http.match.length > 0 ? http.match : [{}];
       matches.forEach((m, j) => {
         const condition: PathCondition = toPathCondition(m.uri, m.ignoreUriCase === true) ?? { kind: 'prefix', value: '/' };
+        const matcher = readRequestMatcher(m);
         for (const path of samplePaths(condition)) {
-          if (seen.has(path)) continue;
-          seen.add(path);
-          samples.push(sample(path, `${formatVsRef({ name: vs.metadata.name, namespace: vs.metadata.namespace ?? 'default' })} spec.http[${i}].match[${j}]`));
+          // The bare request, and one that meets the match's method, header and query conditions.
+          const conditioned = isEmptyMatcher(matcher) ? undefined : satisfyingRequest(path, matcher);
+          for (const request of conditioned ? [path, conditioned] : [path]) {
+            const key = JSON.stringify(request);
+            if (seen.has(key)) continue;
+            seen.add(key);
+            samples.push(sample(request, `${formatVsRef({ name: vs.metadata.name, namespace: vs.metadata.namespace ?? 'default' })} spec.http[${i}].match[${j}]`));
+          }
         }
       });
     });
@@ -75,12 +83,12 @@ export function proveEquivalence(
     orderDependent: samples.filter((s) => s.orderDependent),
   };
 
-  function sample(path: string, from: string): SampleResult {
-    const original = possibleOutcomes(before, beforeIndex, path);
-    const rendered = outcome(explainPath(after, path, afterIndex).winner);
-    const known = timed ? outcome(explainPath(before, path, beforeIndex).winner) : undefined;
+  function sample(request: string | SampleRequest, from: string): SampleResult {
+    const original = possibleOutcomes(before, beforeIndex, request);
+    const rendered = outcome(explainPath(after, request, afterIndex).winner);
+    const known = timed ? outcome(explainPath(before, request, beforeIndex).winner) : undefined;
     return {
-      path,
+      path: describeRequest(request),
       from,
       original,
       ...(known !== undefined ? { originalByCreationTime: known } : {}),
@@ -92,8 +100,8 @@ export function proveEquivalence(
 }
 
 /** Every outcome some merge order of the objects gives for `path`. */
-function possibleOutcomes(merged: MergedVirtualHost, index: RouteIndex, path: string): string[] {
-  const { winner, losers } = explainPath(merged, path, index);
+function possibleOutcomes(merged: MergedVirtualHost, index: RouteIndex, request: string | SampleRequest): string[] {
+  const { winner, losers } = explainPath(merged, request, index);
   if (!winner) return [outcome(undefined)];
   const hits = [winner, ...losers];
   const firstPerObject = new Map<string, RouteHit>();
@@ -105,6 +113,15 @@ function possibleOutcomes(merged: MergedVirtualHost, index: RouteIndex, path: st
   const specific = firsts.filter((h) => !h.catchAll);
   const winners = specific.length > 0 ? specific : firsts;
   return [...new Set(winners.map(outcome))].sort();
+}
+
+/** `/a/b`, or `POST /a/b header x-canary=true query v=1` for a request with conditions. */
+export function describeRequest(request: string | SampleRequest): string {
+  if (typeof request === 'string') return request;
+  const parts = [request.method && request.method !== 'GET' ? `${request.method} ${request.path}` : request.path];
+  for (const [k, v] of Object.entries(request.headers ?? {})) parts.push(`header ${k}=${v}`);
+  for (const [k, v] of Object.entries(request.query ?? {})) parts.push(`query ${k}=${v}`);
+  return parts.join(' ');
 }
 
 /** What a request reaches: destinations (authority, weight) and the forwarded path; or the kind of answer. */

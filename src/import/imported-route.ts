@@ -6,9 +6,29 @@ import { InputObject } from './input';
  * kfaas's own terms (the service named by the authority, whole milliseconds), so that the same route seen in
  * several environments or clusters can be compared and merged.
  */
+/** A header test as the Route format writes it. */
+export type ImportedHeaderTest =
+  | { readonly exact: string }
+  | { readonly prefix: string }
+  | { readonly regex: string }
+  | { readonly present: true }
+  | { readonly absent: true };
+
+/** A query parameter test as the Route format writes it. */
+export type ImportedQueryTest = { readonly exact: string } | { readonly regex: string };
+
+/** One match item: the path and the request conditions besides it (keys sorted, so equal items compare equal). */
+export interface ImportedMatch {
+  readonly kind: MatchKind;
+  readonly value: string;
+  readonly methods?: readonly string[];
+  readonly headers?: Readonly<Record<string, ImportedHeaderTest>>;
+  readonly query?: Readonly<Record<string, ImportedQueryTest>>;
+}
+
 export interface ImportedBehaviour {
   readonly service: string;
-  readonly match: readonly { readonly kind: MatchKind; readonly value: string }[];
+  readonly match: readonly ImportedMatch[];
   readonly rewriteUri?: string;
   readonly timeoutMs?: number;
   readonly retries?: { readonly attempts: number; readonly perTryTimeoutMs?: number; readonly retryOn?: readonly string[] };

@@ -31,7 +31,14 @@ export function routeDocumentText(route: MergedRoute, sources: readonly string[]
 function behaviourFields(b: Partial<ImportedBehaviour>, routeName: string | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (b.service !== undefined && b.service !== routeName) out.service = b.service;
-  if (b.match !== undefined) out.match = b.match.map((m) => ({ [m.kind]: m.value }));
+  if (b.match !== undefined) {
+    out.match = b.match.map((m) => ({
+      [m.kind]: m.value,
+      ...(m.methods ? { methods: [...m.methods] } : {}),
+      ...(m.headers ? { headers: { ...m.headers } } : {}),
+      ...(m.query ? { query: { ...m.query } } : {}),
+    }));
+  }
   if (b.rewriteUri !== undefined) out.rewrite = { uri: b.rewriteUri };
   if (b.timeoutMs !== undefined) out.timeout = durationText(b.timeoutMs);
   if (b.retries !== undefined) {

@@ -6,13 +6,13 @@ import { VirtualService, isVirtualService } from '../explain/virtual-service';
 import { loadProject } from '../load/load-project';
 import { compareText } from '../load/values';
 import { DEFAULT_CLUSTER_DOMAIN, KFAAS_NAMESPACE, MAX_OBJECTS_PER_FOLDER, defaultEnvironmentNamespace } from '../model/defaults';
-import { behaviourIn, Project, Route } from '../model/project';
+import { behaviourIn, PathMatch, Project, Route } from '../model/project';
 import { runPipeline } from '../pipeline';
 import { KNATIVE_INGRESS_GATEWAY, profileFor } from '../versions/profile';
 import { extendClusterText, newClusterText } from './cluster-file';
 import { convertVirtualService, ImportTarget } from './convert';
 import { EquivalenceResult, proveEquivalence } from './equivalence';
-import { ImportedBehaviour, ImportedRoute, ImportFinding } from './imported-route';
+import { ImportedBehaviour, ImportedHeaderTest, ImportedMatch, ImportedQueryTest, ImportedRoute, ImportFinding } from './imported-route';
 import { describeInput, InputObject, inputLocation, readImportInputs } from './input';
 import { mergePlacements, Placement } from './merge-routes';
 import { IMPORT_MARK, routeDocumentText } from './route-document';
@@ -354,7 +354,7 @@ function placementsOf(route: Route, hosting: ReadonlyMap<string, readonly string
       const b = behaviourIn(route, environment);
       const behaviour: ImportedBehaviour = {
         service: b.service,
-        match: b.match.map((m) => ({ kind: m.kind, value: m.value })),
+        match: b.match.map(importedMatchOf),
         ...(b.rewriteUri !== undefined ? { rewriteUri: b.rewriteUri } : {}),
         ...(b.timeoutMs !== undefined ? { timeoutMs: b.timeoutMs } : {}),
         ...(b.retries !== undefined ? { retries: {
@@ -368,6 +368,26 @@ function placementsOf(route: Route, hosting: ReadonlyMap<string, readonly string
     }
   }
   return out;
+}
+
+/** A model match item in the importer's terms (the same shape `convert.ts` makes from an Istio match). */
+function importedMatchOf(m: PathMatch): ImportedMatch {
+  const c = m.conditions;
+  const headers = c?.headers && c.headers.length > 0
+    ? Object.fromEntries(c.headers.map((h): [string, ImportedHeaderTest] => [h.name, 'value' in h.test
+      ? ({ [h.test.kind]: h.test.value } as ImportedHeaderTest)
+      : h.test.kind === 'present' ? { present: true } : { absent: true }]))
+    : undefined;
+  const query = c?.query && c.query.length > 0
+    ? Object.fromEntries(c.query.map((q): [string, ImportedQueryTest] => [q.name, { [q.test.kind]: q.test.value } as ImportedQueryTest]))
+    : undefined;
+  return {
+    kind: m.kind,
+    value: m.value,
+    ...(c?.methods && c.methods.length > 0 ? { methods: [...c.methods] } : {}),
+    ...(headers ? { headers } : {}),
+    ...(query ? { query } : {}),
+  };
 }
 
 /** Route names made unique within one import (two objects can give the same name): later ones get `-2`, `-3`. */

@@ -263,13 +263,39 @@ describe('kfaas import: overlapping objects (the shadowing kfaas removes)', () =
   });
 });
 
+describe('kfaas import: method, header and query conditions', () => {
+  it('carries them over; a canary by header that shares its path with the plain route is order-dependent, and kfaas puts the canary first', async () => {
+    const plain = vs('shop', '/faas/api/shop/', 'shop');
+    const canary = vs('shop-green', '/faas/api/shop/', 'shop-green', {
+      http: { match: [{ uri: { prefix: '/faas/api/shop/' }, method: { exact: 'POST' }, headers: { 'X-Canary': { exact: 'true' } }, withoutHeaders: { 'x-legacy': {} }, queryParams: { v: { regex: '[0-9]+' } } }] },
+    });
+    write('in/canary.yaml', [plain, canary].map((o) => dump(o)).join('---\n'));
+    const r = runImport([...NEW_CLUSTER, 'in/canary.yaml']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(read('routes/imported/shop-green.yaml')).toContain(
+      '  match:\n    - prefix: /faas/api/shop/\n      methods:\n        - POST\n      headers:\n        x-canary:\n          exact: \'true\'\n        x-legacy:\n          absent: true\n      query:\n        v:\n          regex: \'[0-9]+\'\n',
+    );
+    expect(r.stdout).toMatch(/order-dependent POST \/faas\/api\/shop\/ header x-canary=true query v=\d+: the originals reach shop-green\.faas-alpha\.svc\.cluster\.local path \/faas\/api\/shop\/ or shop\.faas-alpha/);
+    expect(r.stdout).toContain('; kfaas: shop-green.faas-alpha.svc.cluster.local path /faas/api/shop/');
+    expect((await synth()).code).toBe(0);
+    const host = 'faas-alpha-ksvc-gateway.kfaas-system.svc.cluster.local';
+    const rendered = distObjects('c3', 'alpha');
+    const gateway = 'knative-serving/knative-local-gateway';
+    expect(outcome(explainRequest(rendered, { host, gateway, path: '/faas/api/shop/x', method: 'POST', headers: { 'x-canary': 'true' }, query: { v: '7' } }).winner))
+      .toBe('shop-green.faas-alpha.svc.cluster.local path /faas/api/shop/x');
+    expect(outcome(explainRequest(rendered, { host, gateway, path: '/faas/api/shop/x', method: 'POST', headers: { 'x-canary': 'true', 'x-legacy': '1' }, query: { v: '7' } }).winner))
+      .toBe('shop.faas-alpha.svc.cluster.local path /faas/api/shop/x');
+  });
+});
+
 describe('kfaas import: what a Route cannot express is reported, never dropped silently', () => {
   const objects = (): object[] => [
     vs('ok', '/faas/api/ok/', 'ok'),
     vs('faulty', '/faas/api/faulty/', 'faulty', { http: { fault: { abort: { httpStatus: 503, percentage: { value: 1 } } } } }),
     vs('java', '/faas/api/java/', 'java', { http: { route: [{ destination: { host: 'java-gateway.default.svc.cluster.local', port: { number: 80 } } }] } }),
     vs('other-ns', '/faas/api/other/', 'x', { http: { rewrite: { authority: 'x.faas-beta.svc.cluster.local' } } }),
-    vs('by-header', '/faas/api/hdr/', 'hdr', { http: { match: [{ uri: { prefix: '/faas/api/hdr/' }, headers: { 'x-canary': { exact: 'true' } } }] } }),
+    vs('by-source', '/faas/api/src/', 'src', { http: { match: [{ uri: { prefix: '/faas/api/src/' }, sourceLabels: { app: 'web' } }] } }),
   ];
 
   it('without --lossy: every field with object and path, exit 2, nothing written', () => {
@@ -281,7 +307,7 @@ describe('kfaas import: what a Route cannot express is reported, never dropped s
     expect(r.stderr).toContain('(use --lossy to import it without this field)');
     expect(r.stderr).toContain("spec.http[0].route[0].destination.host: document 3, kfaas-system/java: expected Knative's local gateway knative-local-gateway.istio-system.svc.cluster.local, got \"java-gateway.default.svc.cluster.local\"");
     expect(r.stderr).toContain('spec.http[0].rewrite.authority: document 4, kfaas-system/other-ns: expected the authority of a Knative service in the environment\'s namespace');
-    expect(r.stderr).toContain('spec.http[0].match[0].headers: document 5, kfaas-system/by-header: a Route matches on the path only');
+    expect(r.stderr).toContain('spec.http[0].match[0].sourceLabels: document 5, kfaas-system/by-source: a Route matches on the path, method, headers and query parameters, not on sourceLabels');
     expect(r.stderr).toMatch(/kfaas: 4 error\(s\)/);
     expect(snapshot()).toEqual(before);
   });
