@@ -27,6 +27,19 @@ export interface GatewayServiceTable {
   readonly namespace: string;
   /** The Knative local gateway host. */
   readonly externalName: string;
+  /**
+   * Declared ports, `[{ name: http, port: 80 }]`: before Istio 1.21 a sidecar caller gets Envoy config for an
+   * ExternalName Service only for its declared ports (with none it falls to PassthroughCluster, or 502 with
+   * REGISTRY_ONLY). From 1.21 the Service is an alias and the ports are harmless.
+   */
+  readonly ports: readonly ServicePortTable[];
+}
+
+/** One port of a Service. */
+export interface ServicePortTable {
+  /** `http`: Istio picks the protocol from the name prefix. */
+  readonly name: string;
+  readonly port: number;
 }
 
 /**

@@ -13,9 +13,18 @@ import { compareStrings } from './specificity';
  * `undefined` fields, so the output has no nulls or empty maps.
  */
 
-/** The ExternalName Service `<namespace>-ksvc-gateway` in kfaas-system, pointing at the Knative local gateway. */
+/**
+ * The ExternalName Service `<namespace>-ksvc-gateway` in kfaas-system, pointing at the Knative local gateway, with
+ * its HTTP port declared (see GatewayServiceTable.ports; domain-notes "ExternalName", istio ENABLE_EXTERNAL_NAME_ALIAS
+ * from 1.21).
+ */
 export function makeGatewayService(namespace: string, profile: VersionProfile): GatewayServiceTable {
-  return { name: gatewayServiceName(namespace), namespace: KFAAS_NAMESPACE, externalName: profile.localGatewayHost };
+  return {
+    name: gatewayServiceName(namespace),
+    namespace: KFAAS_NAMESPACE,
+    externalName: profile.localGatewayHost,
+    ports: [{ name: 'http', port: profile.localGatewayPort }],
+  };
 }
 
 /**

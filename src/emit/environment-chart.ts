@@ -59,6 +59,7 @@ export class EnvironmentChart extends Chart {
       name: table.gatewayService.name,
       namespace: table.gatewayService.namespace,
       externalName: table.gatewayService.externalName,
+      ports: table.gatewayService.ports,
     });
     this.virtualServices = table.virtualServices.map(
       (vs) =>

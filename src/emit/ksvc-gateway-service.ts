@@ -1,5 +1,7 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Service, ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ServicePortTable } from '../compile/route-table';
 import { KFAAS_NAMESPACE } from '../model/defaults';
 
 /**
@@ -16,6 +18,14 @@ export interface KsvcGatewayServiceProps {
    * In-cluster host of the Knative local gateway the Service resolves to (a DNS CNAME).
    */
   readonly externalName: string;
+
+  /**
+   * Ports the Service declares, e.g. `[{ name: 'http', port: 80 }]`. Before Istio 1.21 a sidecar caller only gets
+   * a route for an ExternalName Service's declared ports.
+   *
+   * @default - none
+   */
+  readonly ports?: readonly ServicePortTable[];
 
   /**
    * Namespace of the Service.
@@ -38,7 +48,9 @@ export interface KsvcGatewayServiceProps {
  * bound to that host route it.
  *
  * Built on cdk8s-plus-27's `Service`: for `ServiceType.EXTERNAL_NAME` it renders exactly `spec.type` and
- * `spec.externalName` (no ports, selector, clusterIP or external IPs), which is what we want.
+ * `spec.externalName` (no selector, clusterIP or external IPs), which is what we want. It drops ports for that
+ * type too (cdk8s-plus-27 `lib/service.js` `_toKube`), so declared ports are added with cdk8s's escape hatch,
+ * a JSON patch on the rendered object.
  */
 export class KsvcGatewayService extends Construct {
   /** The Service name. */
@@ -59,5 +71,9 @@ export class KsvcGatewayService extends Construct {
       type: ServiceType.EXTERNAL_NAME,
       externalName: props.externalName,
     });
+    if (props.ports && props.ports.length > 0) {
+      const ports = props.ports.map((p) => ({ name: p.name, port: p.port }));
+      ApiObject.of(this.service).addJsonPatch(JsonPatch.add('/spec/ports', ports));
+    }
   }
 }

@@ -7,6 +7,7 @@ import { durationProblemMessage, parseDuration } from './durations';
 import { FieldPath, formatPath } from './field-path';
 import { readConditions } from './read-conditions';
 import { regexProblem } from './regex-check';
+import { checkPrefixRewrites } from './rewrite-check';
 import { has, isMapping, list, mapping, Mapping, str } from './values';
 
 const MATCH_KINDS: readonly MatchKind[] = ['prefix', 'exact', 'regex'];
@@ -24,6 +25,9 @@ export function buildRoute(ctx: DocumentContext, doc: Mapping): Route {
   const spec = mapping(doc, 'spec') ?? {};
   const baseFields = readBehaviour(ctx, spec, ['spec']);
   const base = complete({ service: name, match: [] }, baseFields);
+  const baseRewriteAt: FieldPath = ['spec', 'rewrite', 'uri'];
+  const rewritesSeen = new Set<string>();
+  checkPrefixRewrites(ctx, base, baseRewriteAt, rewritesSeen);
   const environments = stringList(spec, 'environments');
   const overrides: Record<string, RouteBehaviour> = {};
   for (const [env, value] of Object.entries(mapping(spec, 'overrides') ?? {})) {
@@ -36,7 +40,10 @@ export function buildRoute(ctx: DocumentContext, doc: Mapping): Route {
       );
     }
     if (!isMapping(value)) continue;
-    overrides[env] = complete(base, readBehaviour(ctx, value, ['spec', 'overrides', env]));
+    const fields = readBehaviour(ctx, value, ['spec', 'overrides', env]);
+    overrides[env] = complete(base, fields);
+    const rewriteAt = fields.rewriteUri !== undefined ? ['spec', 'overrides', env, 'rewrite', 'uri'] : baseRewriteAt;
+    checkPrefixRewrites(ctx, overrides[env], rewriteAt, rewritesSeen);
   }
   const clusters = stringList(spec, 'clusters');
   return {

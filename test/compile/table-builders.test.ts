@@ -75,7 +75,9 @@ describe('environment table', () => {
     ['Knative 0.15', '0.15.2', 'knative-serving/cluster-local-gateway', 'cluster-local-gateway.istio-system.svc.cluster.local'],
   ])('%s: gateway Service, host and only the local gateway (private by default)', (_, knative, localGateway, externalName) => {
     const t = compile(new ProjectBuilder().cluster('c1', { knative }).route('r').build()).tables[0];
-    expect(t.gatewayService).toEqual({ name: 'faas-alpha-ksvc-gateway', namespace: 'kfaas-system', externalName });
+    expect(t.gatewayService).toEqual({
+      name: 'faas-alpha-ksvc-gateway', namespace: 'kfaas-system', externalName, ports: [{ name: 'http', port: 80 }],
+    });
     expect(t.host).toBe('faas-alpha-ksvc-gateway.kfaas-system.svc.cluster.local');
     expect(t.gateways).toEqual([localGateway]);
   });

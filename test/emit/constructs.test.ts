@@ -29,6 +29,33 @@ describe('KsvcGatewayService', () => {
     expect(validateManifest(svc)).toEqual([]);
   });
 
+  test('declares the given ports (cdk8s-plus drops them for ExternalName; a sidecar caller before Istio 1.21 needs them)', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    new KsvcGatewayService(chart, 'Gw', {
+      name: 'faas-alpha-ksvc-gateway',
+      externalName: 'cluster-local-gateway.istio-system.svc.cluster.local',
+      ports: [{ name: 'http', port: 80 }],
+    });
+    // THEN
+    const [svc] = Testing.synth(chart);
+    expect(svc.spec).toEqual({
+      type: 'ExternalName',
+      externalName: 'cluster-local-gateway.istio-system.svc.cluster.local',
+      ports: [{ name: 'http', port: 80 }],
+    });
+    expect(validateManifest(svc)).toEqual([]);
+  });
+
+  test('an environment chart declares port 80 named http on its gateway Service, on every profile', () => {
+    for (const profile of [PROFILE_1_4, PROFILE_V1]) {
+      const [svc] = Testing.synth(new EnvironmentChart(Testing.app(), 'E', { table: environmentTable('c', 'prod', [], profile) }));
+      expect(svc.kind).toBe('Service');
+      expect(svc.spec.ports).toEqual([{ name: 'http', port: 80 }]);
+    }
+  });
+
   test('refuses an empty externalName, quoting the name', () => {
     expect(() => new KsvcGatewayService(Testing.chart(), 'Gw', { name: 'x-ksvc-gateway', externalName: '' })).toThrow(/x-ksvc-gateway/);
   });

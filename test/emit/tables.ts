@@ -75,7 +75,12 @@ export function environmentTable(
     namespace,
     clusterDomain: 'cluster.local',
     profile,
-    gatewayService: { name: gatewayServiceName(namespace), namespace: KFAAS_NAMESPACE, externalName: profile.localGatewayHost },
+    gatewayService: {
+      name: gatewayServiceName(namespace),
+      namespace: KFAAS_NAMESPACE,
+      externalName: profile.localGatewayHost,
+      ports: [{ name: 'http', port: profile.localGatewayPort }],
+    },
     host: gatewayHost(namespace, 'cluster.local'),
     gateways: [...profile.gateways],
     virtualServices,

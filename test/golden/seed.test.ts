@@ -30,7 +30,12 @@ const SEED_SERVICE = {
   apiVersion: 'v1',
   kind: 'Service',
   metadata: { name: 'faas-alpha-ksvc-gateway', namespace: 'kfaas-system' },
-  spec: { type: 'ExternalName', externalName: 'cluster-local-gateway.istio-system.svc.cluster.local' },
+  spec: {
+    type: 'ExternalName',
+    externalName: 'cluster-local-gateway.istio-system.svc.cluster.local',
+    // kfaas declares the port: before Istio 1.21 a sidecar caller gets no route for an ExternalName without ports.
+    ports: [{ name: 'http', port: 80 }],
+  },
 };
 
 function withoutKfaasAdditions(vs: any): any {
