@@ -11,7 +11,9 @@ import { layoutPerRoute } from './layout-per-route';
 import { OBJECT_OVERHEAD_BYTES } from './pack';
 import { EnvironmentTable, HttpRouteTable } from './route-table';
 import { makeForwardAction, makeGateways, makeGatewayService, servicesOf } from './table-builders';
+import { atLeast } from '../model/version';
 import { VersionProfile } from '../versions/profile';
+import { checkRetries, warnDefaultRetries } from './version-checks';
 
 /** Resolved compile options (see CompileOptions). */
 export interface EnvironmentOptions {
@@ -34,11 +36,13 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
     // sees a table it cannot render.
     if (!checkWeightedSplit(landing, slot, findings)) continue;
     if (!checkFeatureGates(landing, slot, findings)) continue;
+    if (!checkRetries(landing, slot, findings)) continue;
     behaviours.set(landing.route, landing.behaviour);
-    const action = makeForwardAction(landing.behaviour, namespace, cluster.clusterDomain);
+    const action = makeForwardAction(landing.behaviour, namespace, cluster.clusterDomain, profile);
     for (const match of landing.behaviour.match) entries.push(...makeEntries(landing.route, match, action, sizeOf));
   }
   const sorted = sortEntries(entries);
+  warnDefaultRetries(slot, findings);
 
   const ctx: LayoutContext = {
     cluster, environment, profile, namespace, sizeOf, findings, scope,
@@ -80,10 +84,15 @@ export function checkWeightedSplit(landing: Landing, slot: EnvironmentSlot, find
   const { behaviour } = landing;
   if (slot.profile.perDestinationAuthority || !behaviour.traffic || servicesOf(behaviour).length < 2) return true;
   const first = behaviour.traffic[0].origin;
+  const { cluster, profile } = slot;
+  const why = atLeast(cluster.istio, 1, 12)
+    ? `its oldest gateway proxy runs ${profile.gatewayProxy.raw} (spec.gatewayProxy), and gateway proxies before 1.12 ` +
+      'ignore the per-destination authority (istio/istio #37575)'
+    : `it runs Istio ${cluster.istio.raw}, and Istio < 1.12 cannot rewrite the authority per destination`;
   findings.errorAt('weighted-split-unsupported', first.at, first.path.replace(/\[\d+\]$/, ''),
     `route ${JSON.stringify(landing.route.name)} splits traffic between services ${servicesOf(behaviour).join(', ')}, ` +
-      `but cluster ${slot.cluster.name} runs Istio ${slot.cluster.istio.raw}, and Istio < 1.12 cannot rewrite the authority ` +
-      'per destination; split between Knative revisions behind one service (Knative traffic), or upgrade Istio to 1.12+',
+      `but on cluster ${cluster.name} ${why}; split between Knative revisions behind one service (Knative traffic), ` +
+      'or upgrade to 1.12+',
     slot.environment.name);
   return false;
 }

@@ -1,4 +1,4 @@
-import { Diagnostic, DiagnosticBag, SourceLocation } from '../diagnostics/diagnostic';
+import { Diagnostic, DiagnosticBag, Severity, SourceLocation } from '../diagnostics/diagnostic';
 import { MatchKind, Origin } from '../model/project';
 
 /**
@@ -15,10 +15,19 @@ export class Findings {
 
   /** Adds an error at an explicit location and field path. */
   public errorAt(code: string, location: SourceLocation | undefined, path: string | undefined, message: string, scope?: string): void {
-    const key = [code, location?.file, location?.line, location?.col, path, message].join('\u0000');
+    this.add('error', code, location, path, message, scope);
+  }
+
+  /** Adds a warning at `origin`: reported, never fails the run. */
+  public warning(code: string, origin: Origin | undefined, message: string, scope?: string): void {
+    this.add('warning', code, origin?.at, origin?.path, message, scope);
+  }
+
+  private add(severity: Severity, code: string, location: SourceLocation | undefined, path: string | undefined, message: string, scope?: string): void {
+    const key = [severity, code, location?.file, location?.line, location?.col, path, message].join('\u0000');
     let item = this.byKey.get(key);
     if (!item) {
-      item = { d: { severity: 'error', code, location, path, message }, scopes: new Set() };
+      item = { d: { severity, code, location, path, message }, scopes: new Set() };
       this.byKey.set(key, item);
     }
     if (scope !== undefined) item.scopes.add(scope);

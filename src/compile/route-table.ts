@@ -86,8 +86,11 @@ export interface ForwardAction {
   readonly rewriteUri?: string;
   /** Whole milliseconds. */
   readonly timeoutMs?: number;
-  /** Always explicit: `attempts: 0` when the Route has no retries (see defaults.ts). */
-  readonly retries: RetryTable;
+  /**
+   * `attempts: 0` when the Route has no retries (see defaults.ts). Absent only where Istio rejects `attempts: 0`
+   * (1.1.0-1.2.0): Istio's default retries apply there, and the compiler says so.
+   */
+  readonly retries?: RetryTable;
   /** One or more; weights sum to 100. A single destination has weight 100. */
   readonly destinations: readonly DestinationTable[];
 }

@@ -35,15 +35,27 @@ export function makeGateways(profile: VersionProfile): string[] {
   return [...new Set(profile.gateways)].sort(compareStrings);
 }
 
-/** Retries are always explicit: without them Istio retries twice on its own (see DEFAULT_RETRY_ATTEMPTS). */
-export function makeRetries(policy: RetryPolicy | undefined): RetryTable {
-  if (!policy) return { attempts: DEFAULT_RETRY_ATTEMPTS };
+/**
+ * Retries are explicit wherever the cluster's Istio can say so: without them Istio retries on its own (see
+ * DEFAULT_RETRY_ATTEMPTS). Istio 1.1.0-1.2.0 reject `attempts: 0`: there a route without retries gets none
+ * (undefined; the compiler warns). Before Istio 1.12 a status code in `retryOn` retries nothing unless
+ * `retriable-status-codes` is listed too (istio/istio #34825): it is added.
+ */
+export function makeRetries(policy: RetryPolicy | undefined, profile: VersionProfile): RetryTable | undefined {
+  if (!policy) return profile.zeroRetryAttempts ? { attempts: DEFAULT_RETRY_ATTEMPTS } : undefined;
+  const retryOn = policy.retryOn === undefined ? undefined : new Set(policy.retryOn);
+  if (retryOn && profile.retryOnCodesNeedPolicy && [...retryOn].some((x) => /^\d+$/.test(x))) {
+    retryOn.add(RETRIABLE_STATUS_CODES);
+  }
   return {
     attempts: policy.attempts,
     ...(policy.perTryTimeoutMs !== undefined ? { perTryTimeoutMs: policy.perTryTimeoutMs } : {}),
-    ...(policy.retryOn !== undefined ? { retryOn: [...new Set(policy.retryOn)].sort(compareStrings) } : {}),
+    ...(retryOn !== undefined ? { retryOn: [...retryOn].sort(compareStrings) } : {}),
   };
 }
+
+/** The retryOn policy that makes Envoy retry on the status codes listed beside it. */
+export const RETRIABLE_STATUS_CODES = 'retriable-status-codes';
 
 /** Distinct Knative services a behaviour sends to, sorted. */
 export function servicesOf(behaviour: RouteBehaviour): string[] {
@@ -70,12 +82,15 @@ export function makeDestinations(behaviour: RouteBehaviour, namespace: string, c
   }));
 }
 
-export function makeForwardAction(behaviour: RouteBehaviour, namespace: string, clusterDomain: string): ForwardAction {
+export function makeForwardAction(
+  behaviour: RouteBehaviour, namespace: string, clusterDomain: string, profile: VersionProfile,
+): ForwardAction {
+  const retries = makeRetries(behaviour.retries, profile);
   return {
     type: 'forward',
     ...(behaviour.rewriteUri !== undefined ? { rewriteUri: behaviour.rewriteUri } : {}),
     ...(behaviour.timeoutMs !== undefined ? { timeoutMs: behaviour.timeoutMs } : {}),
-    retries: makeRetries(behaviour.retries),
+    ...(retries ? { retries } : {}),
     destinations: makeDestinations(behaviour, namespace, clusterDomain),
   };
 }

@@ -136,7 +136,8 @@ function readRetries(ctx: DocumentContext, m: Mapping, at: FieldPath): RetryPoli
   return {
     attempts,
     ...(perTryTimeoutMs !== undefined ? { perTryTimeoutMs } : {}),
-    ...(retryOn ? { retryOn } : {}),
+    ...(retryOn ? { retryOn, retryOnOrigins: retryOn.map((_, i) => ctx.origin([...at, 'retryOn', i])) } : {}),
+    ...(has(m, 'attempts') ? { attemptsOrigin: ctx.origin([...at, 'attempts']) } : {}),
     origin: ctx.origin(at),
   };
 }

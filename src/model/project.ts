@@ -212,6 +212,10 @@ export interface RetryPolicy {
   readonly perTryTimeoutMs?: number;
   /** Istio retryOn values (policy names or HTTP status codes). */
   readonly retryOn?: readonly string[];
+  /** Where each `retryOn` item was written (same order). @default `origin` */
+  readonly retryOnOrigins?: readonly Origin[];
+  /** Where `attempts` was written. @default `origin` */
+  readonly attemptsOrigin?: Origin;
   readonly origin: Origin;
 }
 

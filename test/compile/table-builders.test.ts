@@ -1,24 +1,47 @@
 import { makeDestinations, makeRetries } from '../../src/compile/table-builders';
 import { ForwardAction } from '../../src/compile/route-table';
-import { makeRoute, ProjectBuilder } from '../support/project-builder';
+import { RetryPolicy } from '../../src/model/project';
+import { profileFor } from '../../src/versions/profile';
+import { makeCluster, makeRoute, origin, ProjectBuilder } from '../support/project-builder';
 import { codes, compile, lines } from './helpers';
 
 const forward = (a: unknown) => a as ForwardAction;
 
-describe('retries are always explicit', () => {
+const profile = (istio: string) => profileFor(makeCluster('c', { istio, knative: '0.26.0' }));
+const policy = (retries: Omit<RetryPolicy, 'origin'>): RetryPolicy => ({ ...retries, origin: origin('f', 1, 'spec.retries') });
+
+describe('retries are explicit wherever Istio can say so', () => {
   test.each([
     ['absent → attempts 0', undefined, { attempts: 0 }],
     ['given → copied, retryOn sorted and distinct', { attempts: 2, perTryTimeoutMs: 500, retryOn: ['reset', '503', 'reset'] },
       { attempts: 2, perTryTimeoutMs: 500, retryOn: ['503', 'reset'] }],
     ['attempts only', { attempts: 3 }, { attempts: 3 }],
-  ])('%s', (_, retries, expected) => {
-    const policy = retries && { ...retries, origin: { at: { file: 'f', line: 1, col: 1 }, path: 'spec.retries' } };
-    expect(makeRetries(policy)).toEqual(expected);
+  ])('Istio 1.12: %s', (_, retries, expected) => {
+    expect(makeRetries(retries && policy(retries), profile('1.12.0'))).toEqual(expected);
   });
 
   test('in the compiled table', () => {
     const result = compile(new ProjectBuilder().cluster('c1').route('r').build());
     expect(forward(result.tables[0].virtualServices[0].http[0].action).retries).toEqual({ attempts: 0 });
+  });
+
+  test.each([
+    // istio/istio #34825: Istio adds retriable-status-codes itself only from 1.12
+    ['1.11.8', ['503', 'gateway-error'], ['503', 'gateway-error', 'retriable-status-codes']],
+    ['1.4.3', ['502', '503'], ['502', '503', 'retriable-status-codes']],
+    ['1.11.8', ['503', 'retriable-status-codes'], ['503', 'retriable-status-codes']],
+    ['1.11.8', ['5xx'], ['5xx']],
+    ['1.12.0', ['503', 'gateway-error'], ['503', 'gateway-error']],
+  ])('Istio %s: retryOn %j is emitted as %j (a bare status code retries nothing before 1.12)', (istio, retryOn, expected) => {
+    expect(makeRetries(policy({ attempts: 2, retryOn }), profile(istio))?.retryOn).toEqual(expected);
+  });
+
+  test.each([['1.1.0'], ['1.2.0']])('Istio %s rejects attempts: 0, so a route without retries gets no retries field', (istio) => {
+    expect(makeRetries(undefined, profile(istio))).toBeUndefined();
+  });
+
+  test.each([['1.2.1'], ['1.3.0']])('Istio %s accepts attempts: 0', (istio) => {
+    expect(makeRetries(undefined, profile(istio))).toEqual({ attempts: 0 });
   });
 });
 
@@ -52,10 +75,26 @@ describe('weighted split between services', () => {
 
   test('Istio 1.10: refused once, at spec.traffic, with the way out', () => {
     expect(lines(compile(project('1.10.3')))).toEqual([
-      'routes/shop/r.yaml:20:9 spec.traffic: route "r" splits traffic between services v1, v2, but cluster c1 runs Istio 1.10.3, ' +
+      'routes/shop/r.yaml:20:9 spec.traffic: route "r" splits traffic between services v1, v2, but on cluster c1 it runs Istio 1.10.3, ' +
         'and Istio < 1.12 cannot rewrite the authority per destination; split between Knative revisions behind one service ' +
-        '(Knative traffic), or upgrade Istio to 1.12+ (in environments alpha, prod)',
+        '(Knative traffic), or upgrade to 1.12+ (in environments alpha, prod)',
     ]);
+  });
+
+  test('Istio 1.12 with gateway proxies still on 1.11: refused, naming spec.gatewayProxy (istio/istio #37575)', () => {
+    const p = new ProjectBuilder().cluster('c1', { istio: '1.12.9', gatewayProxy: '1.11.4' })
+      .route('r', { traffic: [{ service: 'v1', weight: 90 }, { service: 'v2', weight: 10 }] }).build();
+    expect(lines(compile(p))).toEqual([
+      'routes/shop/r.yaml:20:9 spec.traffic: route "r" splits traffic between services v1, v2, but on cluster c1 its oldest ' +
+        'gateway proxy runs 1.11.4 (spec.gatewayProxy), and gateway proxies before 1.12 ignore the per-destination authority ' +
+        '(istio/istio #37575); split between Knative revisions behind one service (Knative traffic), or upgrade to 1.12+ (in environment alpha)',
+    ]);
+  });
+
+  test('Istio 1.13 with gateway proxies on 1.12: accepted', () => {
+    const p = new ProjectBuilder().cluster('c1', { istio: '1.13.0', gatewayProxy: '1.12.0' })
+      .route('r', { traffic: [{ service: 'v1', weight: 90 }, { service: 'v2', weight: 10 }] }).build();
+    expect(codes(compile(p))).toEqual([]);
   });
 
   test('Istio 1.12: accepted', () => {

@@ -70,6 +70,8 @@ describe('loadProject: the documented example', () => {
         attempts: 3,
         perTryTimeoutMs: 2000,
         retryOn: ['5xx', 'connect-failure'],
+        retryOnOrigins: [origin(file, 11, 56, 'spec.retries.retryOn[0]'), origin(file, 11, 61, 'spec.retries.retryOn[1]')],
+        attemptsOrigin: origin(file, 11, 24, 'spec.retries.attempts'),
         origin: origin(file, 11, 3, 'spec.retries'),
       },
       traffic: [
@@ -153,7 +155,11 @@ spec:
     expect(diagnostics).toEqual([]);
     const prod = p.routes[0].overrides.prod;
     expect(prod.service).toBe('pay-refund-v2');
-    expect(prod.retries).toEqual({ attempts: 1, origin: origin('routes/pay/refund.yaml', 12, 7, 'spec.overrides.prod.retries') });
+    expect(prod.retries).toEqual({
+      attempts: 1,
+      attemptsOrigin: origin('routes/pay/refund.yaml', 12, 28, 'spec.overrides.prod.retries.attempts'),
+      origin: origin('routes/pay/refund.yaml', 12, 7, 'spec.overrides.prod.retries'),
+    });
     expect(prod.match).toEqual([
       { kind: 'exact', value: '/faas/api/pay/refund', origin: origin('routes/pay/refund.yaml', 14, 18, 'spec.overrides.prod.match[0].exact') },
     ]);

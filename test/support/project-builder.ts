@@ -12,7 +12,7 @@
  * Origins: a cluster is `clusters/<name>.yaml`, a team `routes/<team>/team.yaml`, a route
  * `routes/<team>/<name>.yaml` (document at line 4). Field paths are those the loader uses: `spec.match[i].prefix`
  * (line 10+i), `spec.traffic[i]` (line 20+i), `spec.retries` (line 30), `spec.overrides.<env>.match[i].prefix`
- * (line 40+10·k+i for the k-th override). Columns are 1 (document) or 9 (fields).
+ * (line 40+10·k+i for the k-th override), `spec.retries.attempts` (line 31), `spec.retries.retryOn[i]` (line 32+i). Columns are 1 (document) or 9 (fields).
  */
 import { SourceLocation } from '../../src/diagnostics/diagnostic';
 import { DEFAULT_CLUSTER_DOMAIN, defaultEnvironmentNamespace } from '../../src/model/defaults';
@@ -148,7 +148,15 @@ function makeTraffic(traffic: BehaviourSpec['traffic'], file: string, pathBase: 
 }
 
 function makeRetries(retries: BehaviourSpec['retries'], file: string, pathBase: string, line: number): RetryPolicy | undefined {
-  return retries ? { ...retries, origin: origin(file, line, `${pathBase}.retries`, 9) } : undefined;
+  if (!retries) return undefined;
+  return {
+    ...retries,
+    ...(retries.retryOn
+      ? { retryOnOrigins: retries.retryOn.map((_, i) => origin(file, line + 2 + i, `${pathBase}.retries.retryOn[${i}]`, 9)) }
+      : {}),
+    attemptsOrigin: origin(file, line + 1, `${pathBase}.retries.attempts`, 9),
+    origin: origin(file, line, `${pathBase}.retries`, 9),
+  };
 }
 
 function makeBehaviour(spec: BehaviourSpec, defaults: RouteBehaviour | undefined, file: string, pathBase: string, line: number, name: string, team: string): RouteBehaviour {

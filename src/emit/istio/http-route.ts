@@ -1,4 +1,4 @@
-import { DestinationTable, ForwardAction, HttpRouteTable, MatchTable } from '../../compile/route-table';
+import { DestinationTable, ForwardAction, HttpRouteTable, MatchTable, RetryTable } from '../../compile/route-table';
 import { HeaderTest, QueryTest } from '../../model/project';
 import { VersionProfile } from '../../versions/profile';
 
@@ -19,7 +19,7 @@ export function httpRouteJson(http: HttpRouteTable, profile: VersionProfile): Re
   if (rewrite) out.rewrite = rewrite;
   out.route = routeJson(http, action, profile);
   if (action.timeoutMs !== undefined) out.timeout = durationJson(action.timeoutMs);
-  out.retries = retriesJson(action);
+  if (action.retries) out.retries = retriesJson(action.retries);
   return out;
 }
 
@@ -81,8 +81,7 @@ function singleDestination(http: HttpRouteTable, action: ForwardAction): Destina
   return d;
 }
 
-function retriesJson(action: ForwardAction): Record<string, unknown> {
-  const r = action.retries;
+function retriesJson(r: RetryTable): Record<string, unknown> {
   const out: Record<string, unknown> = { attempts: r.attempts };
   if (r.perTryTimeoutMs !== undefined) out.perTryTimeout = durationJson(r.perTryTimeoutMs);
   if (r.retryOn !== undefined && r.retryOn.length > 0) out.retryOn = r.retryOn.join(',');
