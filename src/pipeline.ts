@@ -8,13 +8,10 @@ import { renderCodeowners } from './emit/codeowners';
 import { renderDelivery } from './emit/delivery/render-delivery';
 import { renderTables } from './emit/render';
 import { loadProject, SourceOverlay } from './load/load-project';
-import { DEFAULT_DELIVERY_PATH } from './model/defaults';
+import { DEFAULT_DELIVERY_PATH, REPO_FILE_PATHS } from './model/defaults';
 import { Project } from './model/project';
 import { diffTree, publishTree, PublishReport, TreeDiff } from './publish/publish';
 import { diffRepoFiles, publishRepoFiles, RepoFilesDiff } from './publish/repo-files';
-
-/** The only files kfaas writes outside the output folder (relative to the project root). */
-export const REPO_FILE_PATHS: readonly string[] = [CODEOWNERS_PATH];
 
 /** Options of `runPipeline`. */
 export interface PipelineOptions {

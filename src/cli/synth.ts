@@ -1,10 +1,29 @@
-import { isAbsolute, relative, resolve } from 'path';
+import { createHash } from 'crypto';
+import { readFileSync } from 'fs';
+import { isAbsolute, join, relative, resolve } from 'path';
 import * as synthCache from '../cache/synth-cache';
 import { formatDiagnostic } from '../diagnostics/diagnostic';
 import type * as Pipeline from '../pipeline';
 import type * as Summary from './summary';
 import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics } from './io';
+import { REPO_FILE_PATHS } from '../model/defaults';
+
+/** SHA-256 over the current bytes (or absence) of the files kfaas writes outside the output folder. */
+function repoFilesStamp(root: string): string {
+  const hash = createHash('sha256');
+  for (const rel of REPO_FILE_PATHS) {
+    let bytes: Buffer | undefined;
+    try {
+      bytes = readFileSync(join(root, rel));
+    } catch {
+      bytes = undefined;
+    }
+    hash.update(`${rel}\0${bytes === undefined ? 'absent' : 'file'}\0`);
+    if (bytes) hash.update(bytes);
+  }
+  return `:${hash.digest('hex')}`;
+}
 
 /**
  * `kfaas synth [--root .] [--out dist] [--check] [--no-cache]`: every check, then publish (only changed files
@@ -23,7 +42,9 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
   const outDir = resolve(io.cwd, (values.out as string | undefined) ?? resolve(root, 'dist'));
   const check = values.check === true;
   const cacheKey = check || values['no-cache'] === true ? undefined : synthCache.inputKey(root);
-  const hit = cacheKey === undefined ? undefined : synthCache.lookup(root, outDir, cacheKey);
+  // Files written outside outDir (.github/CODEOWNERS) are outputs the cache does not list: their bytes join the
+  // key, so a hand edit or deletion misses and the run restores them.
+  const hit = cacheKey === undefined ? undefined : synthCache.lookup(root, outDir, cacheKey + repoFilesStamp(root));
   if (hit) {
     if (hit.warnings.length > 0) io.stderr(hit.warnings.map((w) => `${w}\n`).join(''));
     io.stdout(`${hit.summary} (inputs unchanged since the last synth: nothing rendered)\n`);
@@ -67,7 +88,7 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
   for (const f of repo.delete) io.stdout(`kfaas: deleted ${f}\n`);
   if (cacheKey !== undefined) {
     const warnings = result.diagnostics.map(formatDiagnostic);
-    synthCache.store(root, outDir, cacheKey, warnings, `kfaas: ${folders} folder(s), ${objects} object(s) -> ${shown}: 0 written`);
+    synthCache.store(root, outDir, cacheKey + repoFilesStamp(root), warnings, `kfaas: ${folders} folder(s), ${objects} object(s) -> ${shown}: 0 written`);
   }
   return EXIT_OK;
 }

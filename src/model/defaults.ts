@@ -136,3 +136,9 @@ export const DEFAULT_FLUX_INTERVAL = '5m';
  * controller/appcontroller.go L1620), each retry on the latest revision (`refresh`).
  */
 export const ARGOCD_SYNC_RETRY = { limit: -1, backoff: { duration: '10s', factor: 2, maxDuration: '3m' }, refresh: true } as const;
+
+/** Where GitHub reads code owners from, relative to the repository root (the project root). */
+export const CODEOWNERS_PATH = '.github/CODEOWNERS';
+
+/** The only files kfaas writes outside the output folder, relative to the project root. */
+export const REPO_FILE_PATHS: readonly string[] = [CODEOWNERS_PATH];

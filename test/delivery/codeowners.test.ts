@@ -112,3 +112,18 @@ test('without a Delivery document the kfaas-written CODEOWNERS is removed; rende
   expect(existsSync(join(root, '.github/CODEOWNERS'))).toBe(false);
   expect(existsSync(join(root, 'dist/_argocd'))).toBe(false);
 });
+
+test('the synth cache never keeps a deleted or hand-edited CODEOWNERS', async () => {
+  expect((await run(['synth', '--root', root], root)).code).toBe(0);
+  const rendered = codeowners();
+  expect((await run(['synth', '--root', root], root)).stdout).toContain('nothing rendered'); // a cache hit
+
+  unlinkSync(join(root, '.github/CODEOWNERS'));
+  expect((await run(['synth', '--root', root], root)).stdout).toContain('kfaas: wrote .github/CODEOWNERS');
+  expect(codeowners()).toBe(rendered);
+
+  writeFileSync(join(root, '.github/CODEOWNERS'), rendered.replace('@example/platform', '@mallory'));
+  await run(['synth', '--root', root], root);
+  expect(codeowners()).toBe(rendered);
+  expect((await run(['synth', '--root', root], root)).stdout).toContain('nothing rendered');
+});

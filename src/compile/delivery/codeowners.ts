@@ -2,8 +2,7 @@ import { Project } from '../../model/project';
 import { compareStrings } from '../specificity';
 import { ARGOCD_FOLDER, fluxFolder } from './compile-delivery';
 
-/** Where GitHub reads code owners from (relative to the repository root, which is the project root). */
-export const CODEOWNERS_PATH = '.github/CODEOWNERS';
+export { CODEOWNERS_PATH } from '../../model/defaults';
 
 /** One CODEOWNERS line: a gitignore-style pattern and its owners. */
 export interface CodeownersRule {
