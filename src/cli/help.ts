@@ -4,7 +4,9 @@ export const HELP = `kfaas: compiles routes/ and clusters/ into Istio VirtualSer
 Usage:
   kfaas synth    [--root DIR] [--out DIR] [--check] [--no-cache]
                                                       check everything, then write changed files to the output folder
-                                                      (--check: write nothing, exit 2 if the folder is out of date)
+                                                      (--check: write nothing, name every differing file, exit 2
+                                                      if any; with clusters/delivery.yaml also the Argo CD / Flux
+                                                      objects under _argocd/, _flux-<cluster>/ and .github/CODEOWNERS)
   kfaas validate [--root DIR]                         run every check and render in memory; write nothing
   kfaas explain  --cluster C --env E PATH [--root DIR] [--gateway NS/NAME]
                  [--method M] [--header K=V]... [--query K=V]...

@@ -176,3 +176,22 @@ describe('derived names are checked before anything is written', () => {
     }
   });
 });
+
+test('spec.path names where the output lives in the repository: object paths, CODEOWNERS and where it is written follow it', () => {
+  const root = exampleProject(DELIVERY_YAML.replace('  engines:', '  path: deploy/out\n  engines:'));
+  try {
+    // rendering into dist/ is not the delivered folder: CODEOWNERS is left alone
+    expect(runPipeline({ root, write: true }).repoDiff).toEqual({ write: [], delete: [], refused: [] });
+    expect(existsSync(join(root, '.github/CODEOWNERS'))).toBe(false);
+
+    const r = runPipeline({ root, write: true, outDir: join(root, 'deploy/out') });
+    expect(r.repoDiff!.write).toEqual(['.github/CODEOWNERS']);
+    expect(readFileSync(join(root, '.github/CODEOWNERS'), 'utf8')).toContain('/deploy/out/_argocd/ ');
+    const app = load(r.tree!.get('_argocd/application-kfaas-sg-test-alpha.yaml')!) as any;
+    expect(app.spec.source.path).toBe('deploy/out/sg-test/alpha');
+    const ks = load(r.tree!.get('_flux-sg-test/kustomization-kfaas-alpha.yaml')!) as any;
+    expect(ks.spec.path).toBe('./deploy/out/sg-test/alpha');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
