@@ -5,12 +5,14 @@ import { makeEntries, RouteEntry, sortEntries } from './entries';
 import { EnvironmentSlot, Landing } from './expand';
 import { checkFeatureGates } from './feature-gates';
 import { Findings } from './findings';
+import { checkPolicies } from './policy-checks';
 import { LayoutContext } from './layout-context';
 import { layoutMerged } from './layout-merged';
 import { layoutPerRoute } from './layout-per-route';
 import { OBJECT_OVERHEAD_BYTES } from './pack';
 import { EnvironmentTable, HttpRouteTable } from './route-table';
-import { makeForwardAction, makeGateways, makeGatewayService, servicesOf } from './table-builders';
+import { makeAction } from './policy-tables';
+import { makeGateways, makeGatewayService, servicesOf } from './table-builders';
 import { atLeast } from '../model/version';
 import { VersionProfile } from '../versions/profile';
 import { checkRetries, warnDefaultRetries } from './version-checks';
@@ -37,8 +39,9 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
     if (!checkWeightedSplit(landing, slot, findings)) continue;
     if (!checkFeatureGates(landing, slot, findings)) continue;
     if (!checkRetries(landing, slot, findings)) continue;
+    if (!checkPolicies(landing, slot, findings)) continue;
     behaviours.set(landing.route, landing.behaviour);
-    const action = makeForwardAction(landing.behaviour, namespace, cluster.clusterDomain, profile);
+    const action = makeAction(landing.behaviour, namespace, cluster.clusterDomain, profile);
     for (const match of landing.behaviour.match) entries.push(...makeEntries(landing.route, match, action, sizeOf));
   }
   const sorted = sortEntries(entries);

@@ -48,7 +48,7 @@ export function mergeAdjacent(https: readonly HttpRouteTable[]): HttpRouteTable[
   const out: HttpRouteTable[] = [];
   for (const h of https) {
     const last = out[out.length - 1];
-    if (last && last.route === h.route && last.action === h.action && h.action.type === 'forward') {
+    if (last && last.route === h.route && last.action === h.action && h.action.type !== 'delegate') {
       out[out.length - 1] = { ...last, matches: [...last.matches, ...h.matches] };
     } else {
       out.push(h);

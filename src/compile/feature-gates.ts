@@ -17,6 +17,14 @@ export function featureUses(behaviour: RouteBehaviour): FeatureUse[] {
     for (const h of c?.headers ?? []) if (h.test.kind === 'absent') uses.push({ feature: 'withoutHeaders', origin: h.origin });
     for (const q of c?.query ?? []) uses.push({ feature: 'queryParams', origin: q.origin });
   }
+  const { fault, cors, headers, redirect, directResponse } = behaviour;
+  if (fault) uses.push({ feature: 'faultPercentage', origin: fault.origin });
+  if (headers) uses.push({ feature: 'headerOperations', origin: headers.origin });
+  for (const o of cors?.allowOrigins ?? []) if (o.kind !== 'exact') uses.push({ feature: 'allowOrigins', origin: o.origin });
+  if (redirect?.code !== undefined && redirect.code !== 301) uses.push({ feature: 'redirectCode', origin: redirect.origin });
+  if (redirect?.scheme !== undefined) uses.push({ feature: 'redirectScheme', origin: redirect.origin });
+  if (redirect?.port !== undefined) uses.push({ feature: 'redirectPort', origin: redirect.origin });
+  if (directResponse) uses.push({ feature: 'directResponse', origin: directResponse.origin });
   return uses;
 }
 

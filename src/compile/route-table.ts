@@ -76,12 +76,73 @@ export interface HttpRouteTable {
   /** The Route document. */
   readonly origin: Origin;
   readonly matches: readonly MatchTable[];
-  /** Present on every entry except a root entry that delegates. */
-  readonly action: ForwardAction | DelegateAction;
+  /** What the route does: forward, answer itself (redirect, direct response), or delegate. */
+  readonly action: HttpAction;
+}
+
+/** Every kind of action an HTTP route entry has. */
+export type HttpAction = ForwardAction | RedirectAction | DirectResponseAction | DelegateAction;
+
+/** Route-level policies besides the destination, on forwarding and answering routes alike. */
+export interface RoutePolicies {
+  /** Forwarding routes only. @default none */
+  readonly fault?: FaultTable;
+  /** @default none */
+  readonly cors?: CorsTable;
+  /** Answering routes carry response headers only. @default none */
+  readonly headers?: HeadersTable;
+}
+
+export interface FaultTable {
+  readonly delay?: { readonly fixedDelayMs: number; readonly percentage: number };
+  readonly abort?: { readonly httpStatus: number; readonly percentage: number };
+}
+
+export interface CorsTable {
+  /**
+   * `allowOrigins` (StringMatch list, Istio >= 1.5) or the older `allowOrigin` (exact strings), decided by the
+   * compiler from the cluster's version.
+   */
+  readonly originsField: 'allowOrigins' | 'allowOrigin';
+  readonly allowOrigins: readonly { readonly kind: 'exact' | 'prefix' | 'regex'; readonly value: string }[];
+  readonly allowMethods?: readonly string[];
+  readonly allowHeaders?: readonly string[];
+  readonly exposeHeaders?: readonly string[];
+  readonly maxAgeSeconds?: number;
+  readonly allowCredentials?: boolean;
+}
+
+export interface HeaderOperationsTable {
+  readonly set?: Readonly<Record<string, string>>;
+  readonly add?: Readonly<Record<string, string>>;
+  readonly remove?: readonly string[];
+}
+
+export interface HeadersTable {
+  readonly request?: HeaderOperationsTable;
+  readonly response?: HeaderOperationsTable;
+}
+
+/** Answer with a redirect (Istio `redirect`). */
+export interface RedirectAction extends RoutePolicies {
+  readonly type: 'redirect';
+  readonly uri?: string;
+  readonly authority?: string;
+  /** Written only when not Istio's default 301. @default 301 */
+  readonly code?: number;
+  readonly scheme?: 'http' | 'https';
+  readonly port?: number;
+}
+
+/** Answer with a fixed status and body (Istio `directResponse`, >= 1.15). */
+export interface DirectResponseAction extends RoutePolicies {
+  readonly type: 'directResponse';
+  readonly status: number;
+  readonly body?: string;
 }
 
 /** Forward to the Knative local gateway with the authority of each destination's Knative service. */
-export interface ForwardAction {
+export interface ForwardAction extends RoutePolicies {
   readonly type: 'forward';
   readonly rewriteUri?: string;
   /** Whole milliseconds. */

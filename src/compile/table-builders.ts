@@ -4,7 +4,7 @@ import {
 import { PathMatch, RetryPolicy, Route, RouteBehaviour } from '../model/project';
 import { VersionProfile } from '../versions/profile';
 import {
-  DelegateAction, DestinationTable, ForwardAction, GatewayServiceTable, HttpRouteTable, MatchTable, RetryTable,
+  DelegateAction, DestinationTable, ForwardAction, GatewayServiceTable, HttpAction, HttpRouteTable, MatchTable, RetryTable,
 } from './route-table';
 import { compareStrings } from './specificity';
 
@@ -117,6 +117,6 @@ export function makeMatchTables(match: PathMatch): MatchTable[] {
 }
 
 /** One HTTP route entry of `route` with the given matches and action. */
-export function makeHttpRoute(route: Route, matches: readonly MatchTable[], action: ForwardAction | DelegateAction): HttpRouteTable {
+export function makeHttpRoute(route: Route, matches: readonly MatchTable[], action: HttpAction): HttpRouteTable {
   return { name: route.name, route: route.name, team: route.team, origin: route.origin, matches, action };
 }

@@ -196,6 +196,33 @@ function sampleRoutes(profile: VersionProfile): HttpRouteTable[] {
       },
     },
     { ...base, name: 'delegate', matches, action: { type: 'delegate', name: 'sample', namespace: KFAAS_NAMESPACE } },
+    {
+      ...base,
+      name: 'policies',
+      matches,
+      action: {
+        type: 'forward',
+        retries: { attempts: 0 },
+        destinations: [{ service: 'sample', authority, weight: 100 }],
+        fault: { delay: { fixedDelayMs: 1500, percentage: 0.5 }, abort: { httpStatus: 503, percentage: 10 } },
+        cors: {
+          originsField: 'allowOrigins',
+          allowOrigins: [{ kind: 'exact', value: 'https://a.example' }, { kind: 'regex', value: 'https://.*' }],
+          allowMethods: ['GET'], allowHeaders: ['x-a'], exposeHeaders: ['x-b'], maxAgeSeconds: 60, allowCredentials: true,
+        },
+        headers: { request: { set: { 'x-a': '1' }, add: { 'x-b': '2' }, remove: ['x-c'] }, response: { remove: ['x-d'] } },
+      },
+    },
+    {
+      ...base,
+      name: 'cors-before-1.5',
+      matches,
+      action: {
+        type: 'redirect', uri: '/new', authority: 'a.example', code: 308, scheme: 'https', port: 8443,
+        cors: { originsField: 'allowOrigin', allowOrigins: [{ kind: 'exact', value: 'https://a.example' }] },
+      },
+    },
+    { ...base, name: 'direct', matches, action: { type: 'directResponse', status: 503, body: 'maintenance' } },
   ];
   if (profile.perDestinationAuthority) {
     samples.push({

@@ -4,7 +4,7 @@ import { MergeOrder } from './merge-order';
 import { MergedRoute, MergedVirtualHost, headerAuthority, mergeVirtualHost } from './merge';
 import { matchesRequest, RequestMatcher, SampleRequest } from './request-match';
 import { RouteIndex } from './route-index';
-import { VsRef } from './virtual-service';
+import { HttpRoute, VsRef } from './virtual-service';
 
 /**
  * Envoy's first-match route selection for one request over the merged virtual host (`merge.ts`): the first
@@ -69,6 +69,8 @@ export interface RouteHit {
   readonly destinations: readonly DestinationHit[];
   /** The forwarded path (the request path for redirects and direct responses). */
   readonly rewrittenPath: string;
+  /** The effective Istio route (after delegation): fault, CORS, headers, mirror, redirect, direct response. */
+  readonly http: HttpRoute;
 }
 
 export interface Explanation extends MergedVirtualHost {
@@ -159,5 +161,6 @@ function toHit(route: MergedRoute, requestHost: string, path: string): RouteHit 
       };
     }),
     rewrittenPath,
+    http,
   };
 }

@@ -1,5 +1,6 @@
 import { DestinationHit, Explanation, RouteHit } from './explain';
 import { formatCondition } from './match';
+import { describeRoutePolicies } from './route-policies';
 import { formatRequestMatcher, SampleRequest } from './request-match';
 import { formatVsRef } from './virtual-service';
 
@@ -22,6 +23,7 @@ export function formatExplanation(e: Explanation, options: FormatOptions = {}): 
   if (e.winner) {
     lines.push(`Winner: ${describeHit(e.winner, options.sources)}`);
     lines.push(...describeAction(e.winner).map((l) => `  ${l}`));
+    lines.push(...describeRoutePolicies(e.winner.http).map((l) => `  ${l}`));
   } else if (e.domain !== undefined) {
     lines.push('No route matched: Envoy answers 404 (NR).');
   }
@@ -61,9 +63,8 @@ function describeRequest(r: SampleRequest): string {
 function describeAction(hit: RouteHit): string[] {
   switch (hit.action) {
     case 'redirect':
-      return ['Action: redirect'];
     case 'directResponse':
-      return ['Action: direct response'];
+      return []; // described with the policies
     case 'none':
       return ['Action: none (the route has no destination)'];
     case 'route':

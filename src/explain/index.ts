@@ -9,5 +9,6 @@ export * from './route-index';
 export * from './format';
 export * from './sample-path';
 export * from './request-match';
+export * from './route-policies';
 export * from './order-proof';
 export { generateRegexCandidates } from './regex-sample';

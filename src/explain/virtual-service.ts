@@ -71,6 +71,10 @@ export interface HttpRoute {
   readonly headers?: Headers;
   readonly timeout?: string;
   readonly retries?: Readonly<Record<string, unknown>>;
+  readonly fault?: Readonly<Record<string, unknown>>;
+  readonly corsPolicy?: Readonly<Record<string, unknown>>;
+  readonly mirror?: Destination;
+  readonly mirrorPercentage?: { readonly value?: number };
 }
 
 export interface VirtualService {

@@ -98,7 +98,7 @@ function buildEnvironments(ctx: DocumentContext, items: readonly unknown[]): Env
       );
     }
     drafts.push({
-      environment: { name, namespace, origin: ctx.origin(at) },
+      environment: { name, namespace, allowFaults: item.allowFaults === true, origin: ctx.origin(at) },
       index,
       namespacePath: explicit === undefined ? [...at, 'name'] : [...at, 'namespace'],
     });

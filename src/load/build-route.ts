@@ -3,9 +3,11 @@ import { MatchKind, PathMatch, RetryPolicy, Route, RouteBehaviour, TrafficTarget
 import { DocumentContext } from './document-context';
 import { Built } from './document-kinds';
 import { reportDuplicates } from './duplicates';
-import { durationProblemMessage, parseDuration } from './durations';
+import { readDurationField } from './durations';
 import { FieldPath, formatPath } from './field-path';
 import { readConditions } from './read-conditions';
+import { readCors, readDirectResponse, readFault, readHeaders, readRedirect } from './read-policies';
+import { checkActionFields, completeBehaviour } from './route-action';
 import { regexProblem } from './regex-check';
 import { checkPrefixRewrites } from './rewrite-check';
 import { has, isMapping, list, mapping, Mapping, str } from './values';
@@ -24,7 +26,8 @@ export function buildRoute(ctx: DocumentContext, doc: Mapping): Route {
   const name = str(mapping(doc, 'metadata') ?? {}, 'name') ?? '';
   const spec = mapping(doc, 'spec') ?? {};
   const baseFields = readBehaviour(ctx, spec, ['spec']);
-  const base = complete({ service: name, match: [] }, baseFields);
+  checkActionFields(ctx, spec, ['spec']);
+  const base = completeBehaviour({ service: name, match: [] }, baseFields);
   const baseRewriteAt: FieldPath = ['spec', 'rewrite', 'uri'];
   const rewritesSeen = new Set<string>();
   checkPrefixRewrites(ctx, base, baseRewriteAt, rewritesSeen);
@@ -40,8 +43,9 @@ export function buildRoute(ctx: DocumentContext, doc: Mapping): Route {
       );
     }
     if (!isMapping(value)) continue;
+    checkActionFields(ctx, value, ['spec', 'overrides', env]);
     const fields = readBehaviour(ctx, value, ['spec', 'overrides', env]);
-    overrides[env] = complete(base, fields);
+    overrides[env] = completeBehaviour(base, fields);
     const rewriteAt = fields.rewriteUri !== undefined ? ['spec', 'overrides', env, 'rewrite', 'uri'] : baseRewriteAt;
     checkPrefixRewrites(ctx, overrides[env], rewriteAt, rewritesSeen);
   }
@@ -59,11 +63,6 @@ export function buildRoute(ctx: DocumentContext, doc: Mapping): Route {
   };
 }
 
-/** `fields` on top of `base`, each field replacing the base's whole. */
-function complete(base: RouteBehaviour, fields: BehaviourFields): RouteBehaviour {
-  return { ...base, ...fields };
-}
-
 function stringList(m: Mapping, key: string): string[] | undefined {
   const items = list(m, key);
   return items ? items.filter((x): x is string => typeof x === 'string') : undefined;
@@ -79,12 +78,24 @@ function readBehaviour(ctx: DocumentContext, m: Mapping, at: FieldPath): Behavio
   const rewrite = mapping(m, 'rewrite');
   const uri = rewrite ? str(rewrite, 'uri') : undefined;
   if (uri !== undefined) out.rewriteUri = uri;
-  const timeoutMs = readDuration(ctx, m, 'timeout', at);
+  const timeoutMs = readDurationField(ctx, m, 'timeout', at);
   if (timeoutMs !== undefined) out.timeoutMs = timeoutMs;
   const retries = mapping(m, 'retries');
   if (retries) out.retries = readRetries(ctx, retries, [...at, 'retries']);
   const traffic = list(m, 'traffic');
   if (traffic) out.traffic = readTraffic(ctx, traffic, [...at, 'traffic']);
+  const policy = <K extends 'fault' | 'cors' | 'headers' | 'redirect' | 'directResponse'>(
+    key: K, read: (ctx: DocumentContext, m: Mapping, at: FieldPath) => RouteBehaviour[K] | undefined,
+  ): void => {
+    const value = mapping(m, key);
+    const read1 = value ? read(ctx, value, [...at, key]) : undefined;
+    if (read1 !== undefined) out[key] = read1;
+  };
+  policy('fault', readFault);
+  policy('cors', readCors);
+  policy('headers', readHeaders);
+  policy('redirect', readRedirect);
+  policy('directResponse', readDirectResponse);
   return out;
 }
 
@@ -108,19 +119,9 @@ function readMatches(ctx: DocumentContext, items: readonly unknown[], at: FieldP
   return out;
 }
 
-/** Whole milliseconds of the duration field `key`; reports well-formed but invalid durations (the schema reports the rest). */
-function readDuration(ctx: DocumentContext, m: Mapping, key: string, at: FieldPath): number | undefined {
-  const text = str(m, key);
-  if (text === undefined) return undefined;
-  const parsed = parseDuration(text);
-  if (parsed.ok) return parsed.ms;
-  if (parsed.problem !== 'format') ctx.error('invalid-duration', [...at, key], durationProblemMessage(text, parsed.problem));
-  return undefined;
-}
-
 function readRetries(ctx: DocumentContext, m: Mapping, at: FieldPath): RetryPolicy {
   const attempts = typeof m.attempts === 'number' ? m.attempts : 0;
-  const perTryTimeoutMs = readDuration(ctx, m, 'perTryTimeout', at);
+  const perTryTimeoutMs = readDurationField(ctx, m, 'perTryTimeout', at);
   const retryOn = list(m, 'retryOn')?.map((x) => String(x));
   if (m.attempts === 0) {
     for (const field of ['perTryTimeout', 'retryOn']) {

@@ -1,3 +1,7 @@
+import { DocumentContext } from './document-context';
+import { FieldPath } from './field-path';
+import { Mapping, str } from './values';
+
 /** Milliseconds per unit of a kfaas duration. */
 const UNIT_MS: Readonly<Record<string, bigint>> = { ms: 1n, s: 1000n, m: 60_000n, h: 3_600_000n };
 
@@ -34,4 +38,14 @@ export function durationProblemMessage(text: string, problem: 'fraction-of-ms' |
     case 'too-large':
       return `expected a duration of at most ${Number.MAX_SAFE_INTEGER}ms, got "${text}"`;
   }
+}
+
+/** Whole milliseconds of the duration field `key`; reports well-formed but invalid durations (the schema reports the rest). */
+export function readDurationField(ctx: DocumentContext, m: Mapping, key: string, at: FieldPath): number | undefined {
+  const text = str(m, key);
+  if (text === undefined) return undefined;
+  const parsed = parseDuration(text);
+  if (parsed.ok) return parsed.ms;
+  if (parsed.problem !== 'format') ctx.error('invalid-duration', [...at, key], durationProblemMessage(text, parsed.problem));
+  return undefined;
 }

@@ -58,6 +58,27 @@ export const PREFERRED_OBJECT_BYTES = 96 * 1024;
 /** Most objects kfaas puts in one dist/<cluster>/<env> folder (kustomize and Argo CD cost grows with it). */
 export const MAX_OBJECTS_PER_FOLDER = 50;
 
+/**
+ * Request headers a route may never set, add or remove: `host` is the authority that confines a route to its own
+ * Knative service (Istio >= 1.10 turns a host header set into an authority rewrite, istio@1.10.0 route.go).
+ */
+export const FORBIDDEN_REQUEST_HEADERS: readonly string[] = ['host'];
+
+/**
+ * Request header prefixes a route may never touch: `x-envoy-*` steer Envoy (retries, timeouts, upstream choice),
+ * `knative-*` and `k-network-*` steer Knative's activator and probes (revision routing).
+ */
+export const FORBIDDEN_REQUEST_HEADER_PREFIXES: readonly string[] = ['x-envoy-', 'knative-', 'k-network-'];
+
+/** Smallest non-zero percentage Istio accepts (validation.go `ValidatePercent`: 0 or 0.0001-100). */
+export const MIN_PERCENTAGE = 0.0001;
+
+/**
+ * Largest direct-response body kfaas emits: Envoy's default `max_direct_response_body_size_bytes` (4096); a larger
+ * body would have Envoy reject the whole route configuration unless Istio raised the limit.
+ */
+export const MAX_DIRECT_RESPONSE_BODY_BYTES = 4096;
+
 /** Istio's regex length limit. */
 export const MAX_REGEX_LENGTH = 1024;
 

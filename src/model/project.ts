@@ -1,5 +1,6 @@
 import { SourceLocation } from '../diagnostics/diagnostic';
 import { ClusterPlatform } from './platform';
+import { CorsPolicy, DirectResponsePolicy, FaultPolicy, HeaderPolicy, RedirectPolicy } from './route-policies';
 import { Version } from './version';
 
 /**
@@ -84,6 +85,8 @@ export interface Environment {
   readonly name: string;
   /** Namespace where the environment's Knative services run. @default `faas-<name>` */
   readonly namespace: string;
+  /** Routes may inject faults (delays, aborts) here: test environments only. @default false */
+  readonly allowFaults: boolean;
   readonly origin: Origin;
 }
 
@@ -242,6 +245,16 @@ export interface RouteBehaviour {
   readonly retries?: RetryPolicy;
   /** Weighted split; absent means 100% to `service`. */
   readonly traffic?: readonly TrafficTarget[];
+  /** Fault injection; needs `allowFaults: true` on the environment. @default none */
+  readonly fault?: FaultPolicy;
+  /** @default none */
+  readonly cors?: CorsPolicy;
+  /** Request/response header manipulation. @default none */
+  readonly headers?: HeaderPolicy;
+  /** Answer with a redirect instead of forwarding. @default none (forward) */
+  readonly redirect?: RedirectPolicy;
+  /** Answer with a fixed response instead of forwarding. @default none (forward) */
+  readonly directResponse?: DirectResponsePolicy;
 }
 
 /** A `kind: Route` document. */

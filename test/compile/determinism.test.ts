@@ -61,7 +61,7 @@ function firstMatch(table: EnvironmentTable, rootOrder: readonly string[], path:
   const walk = (http: readonly HttpRouteTable[]): string | undefined => {
     for (const h of http) {
       if (!h.matches.some(matches)) continue;
-      if (h.action.type === 'forward') return h.route;
+      if (h.action.type !== 'delegate') return h.route;
       const found = walk(byName.get(h.action.name)!.http);
       if (found) return found;
     }

@@ -41,8 +41,8 @@ export interface ClusterSpec {
   readonly knative?: string;
   /** @default 'cluster.local' */
   readonly clusterDomain?: string;
-  /** Names, or `{ name, namespace }`. @default ['alpha'] */
-  readonly environments?: readonly (string | { readonly name: string; readonly namespace?: string })[];
+  /** Names, or `{ name, namespace, allowFaults }`. @default ['alpha'] */
+  readonly environments?: readonly (string | { readonly name: string; readonly namespace?: string; readonly allowFaults?: boolean })[];
   /** @default 'merged' */
   readonly layout?: Layout;
   readonly localGateway?: LocalGatewayOverride;
@@ -101,6 +101,7 @@ export function makeCluster(name: string, spec: ClusterSpec = {}): Cluster {
       return {
         name: env.name,
         namespace: env.namespace ?? defaultEnvironmentNamespace(env.name),
+        allowFaults: env.allowFaults ?? false,
         origin: origin(file, 10 + i, `spec.environments[${i}].name`, 9),
       };
     }),

@@ -1,26 +1,51 @@
-import { DestinationTable, ForwardAction, HttpRouteTable, MatchTable, RetryTable } from '../../compile/route-table';
+import { DestinationTable, ForwardAction, HttpRouteTable, MatchTable, RedirectAction, RetryTable } from '../../compile/route-table';
 import { HeaderTest, QueryTest } from '../../model/project';
 import { VersionProfile } from '../../versions/profile';
+import { durationJson } from './duration';
+import { policiesJson } from './policies';
+
+export { durationJson } from './duration';
 
 /**
  * Pure translation of one compiled HTTP route entry into Istio's `spec.http[i]` JSON (no cdk8s), in the
- * spirit of net-istio's `Make*` functions. Key order is fixed (name, match, rewrite, route, timeout, retries
- * or name, match, delegate) and nothing is ever null, undefined or empty, so the output is canonical.
+ * spirit of net-istio's `Make*` functions. Key order is fixed (name, match, then rewrite, route, timeout,
+ * retries; or redirect; or directResponse; or delegate; then fault, corsPolicy, headers) and nothing is ever
+ * null, undefined or empty, so the output is canonical.
  */
 export function httpRouteJson(http: HttpRouteTable, profile: VersionProfile): Record<string, unknown> {
   const out: Record<string, unknown> = { name: http.name };
   if (http.matches.length > 0) out.match = http.matches.map(matchJson);
   const action = http.action;
-  if (action.type === 'delegate') {
-    out.delegate = { name: action.name, namespace: action.namespace };
-    return out;
+  switch (action.type) {
+    case 'delegate':
+      out.delegate = { name: action.name, namespace: action.namespace };
+      return out;
+    case 'redirect':
+      out.redirect = redirectJson(action);
+      return { ...out, ...policiesJson(action) };
+    case 'directResponse':
+      out.directResponse = { status: action.status, ...(action.body !== undefined ? { body: { string: action.body } } : {}) };
+      return { ...out, ...policiesJson(action) };
+    case 'forward': {
+      const rewrite = rewriteJson(http, action);
+      if (rewrite) out.rewrite = rewrite;
+      out.route = routeJson(http, action, profile);
+      if (action.timeoutMs !== undefined) out.timeout = durationJson(action.timeoutMs);
+      if (action.retries) out.retries = retriesJson(action.retries);
+      return { ...out, ...policiesJson(action) };
+    }
   }
-  const rewrite = rewriteJson(http, action);
-  if (rewrite) out.rewrite = rewrite;
-  out.route = routeJson(http, action, profile);
-  if (action.timeoutMs !== undefined) out.timeout = durationJson(action.timeoutMs);
-  if (action.retries) out.retries = retriesJson(action.retries);
-  return out;
+}
+
+/** Istio `HTTPRedirect`: uri, authority, port, scheme, redirectCode (written only when not the default 301). */
+function redirectJson(r: RedirectAction): Record<string, unknown> {
+  return {
+    ...(r.uri !== undefined ? { uri: r.uri } : {}),
+    ...(r.authority !== undefined ? { authority: r.authority } : {}),
+    ...(r.port !== undefined ? { port: r.port } : {}),
+    ...(r.scheme !== undefined ? { scheme: r.scheme } : {}),
+    ...(r.code !== undefined ? { redirectCode: r.code } : {}),
+  };
 }
 
 /**
@@ -88,18 +113,6 @@ function retriesJson(r: RetryTable): Record<string, unknown> {
   return out;
 }
 
-/**
- * Whole milliseconds as a protobuf JSON Duration: `10000` → `10s`, `500` → `0.5s`, `1` → `0.001s`.
- * Exact (integer arithmetic, no floating point), shortest form.
- */
-export function durationJson(ms: number): string {
-  if (!Number.isSafeInteger(ms) || ms < 0) throw new Error(`duration must be whole, non-negative milliseconds, got ${ms}`);
-  const seconds = Math.floor(ms / 1000);
-  const millis = ms % 1000;
-  if (millis === 0) return `${seconds}s`;
-  return `${seconds}.${String(millis).padStart(3, '0').replace(/0+$/, '')}s`;
-}
-
 /** Column of the keys of a `spec.http[i]` entry in a rendered VirtualService (`spec:` / `  http:` / `    - name`). */
 const HTTP_ENTRY_KEY_COLUMN = 6;
 
@@ -158,7 +171,10 @@ const CERTAINLY_PLAIN = /^(?:\/[A-Za-z0-9/._~-]*|\d+(?:\.\d+)?s|[A-Za-z][A-Za-z0
 const PLAIN_KEYS = new Set([
   'name', 'match', 'uri', 'exact', 'prefix', 'regex', 'rewrite', 'authority', 'route', 'destination', 'host', 'port',
   'number', 'weight', 'headers', 'request', 'set', 'timeout', 'retries', 'attempts', 'perTryTimeout', 'retryOn',
-  'delegate', 'namespace', 'method', 'withoutHeaders', 'queryParams',
+  'delegate', 'namespace', 'method', 'withoutHeaders', 'queryParams', 'redirect', 'redirectCode', 'scheme',
+  'directResponse', 'status', 'body', 'string', 'fault', 'delay', 'fixedDelay', 'percentage', 'value', 'abort',
+  'httpStatus', 'corsPolicy', 'allowOrigins', 'allowOrigin', 'allowMethods', 'allowHeaders', 'exposeHeaders',
+  'maxAge', 'allowCredentials', 'response', 'add', 'remove',
 ]);
 
 /** Upper bound of a scalar's bytes as js-yaml writes it (plain, single-quoted, double-quoted or literal). */

@@ -1,0 +1,70 @@
+import { RouteBehaviour } from '../model/project';
+import { CorsPolicy, FaultPolicy, HeaderPolicy } from '../model/route-policies';
+import { VersionProfile } from '../versions/profile';
+import { supportsFeature } from '../versions/route-features';
+import {
+  CorsTable, DirectResponseAction, FaultTable, ForwardAction, HeadersTable, RedirectAction, RoutePolicies,
+} from './route-table';
+import { makeForwardAction } from './table-builders';
+
+/**
+ * The action of a behaviour in one (cluster, environment): forward (with its policies), redirect or direct
+ * response. Pure `make*` functions; nothing undefined is ever set.
+ */
+export function makeAction(
+  behaviour: RouteBehaviour, namespace: string, clusterDomain: string, profile: VersionProfile,
+): ForwardAction | RedirectAction | DirectResponseAction {
+  const policies = makePolicies(behaviour, profile);
+  if (behaviour.redirect) {
+    const r = behaviour.redirect;
+    return {
+      type: 'redirect',
+      ...(r.uri !== undefined ? { uri: r.uri } : {}),
+      ...(r.authority !== undefined ? { authority: r.authority } : {}),
+      ...(r.code !== undefined && r.code !== 301 ? { code: r.code } : {}),
+      ...(r.scheme !== undefined ? { scheme: r.scheme } : {}),
+      ...(r.port !== undefined ? { port: r.port } : {}),
+      ...policies,
+    };
+  }
+  if (behaviour.directResponse) {
+    const d = behaviour.directResponse;
+    return { type: 'directResponse', status: d.status, ...(d.body !== undefined ? { body: d.body } : {}), ...policies };
+  }
+  return { ...makeForwardAction(behaviour, namespace, clusterDomain, profile), ...policies };
+}
+
+function makePolicies(behaviour: RouteBehaviour, profile: VersionProfile): RoutePolicies {
+  return {
+    ...(behaviour.fault ? { fault: makeFault(behaviour.fault) } : {}),
+    ...(behaviour.cors ? { cors: makeCors(behaviour.cors, profile) } : {}),
+    ...(behaviour.headers ? { headers: makeHeaders(behaviour.headers) } : {}),
+  };
+}
+
+export function makeFault(f: FaultPolicy): FaultTable {
+  return {
+    ...(f.delay ? { delay: { fixedDelayMs: f.delay.fixedDelayMs, percentage: f.delay.percentage } } : {}),
+    ...(f.abort ? { abort: { httpStatus: f.abort.httpStatus, percentage: f.abort.percentage } } : {}),
+  };
+}
+
+/**
+ * Istio >= 1.5 reads `allowOrigins` (StringMatch) first; before, only `allowOrigin` (exact strings) exists. The
+ * feature gates refuse prefix and regex origins before 1.5, so the older field only ever carries exact ones.
+ */
+export function makeCors(c: CorsPolicy, profile: VersionProfile): CorsTable {
+  return {
+    originsField: supportsFeature(profile.istio, 'allowOrigins') ? 'allowOrigins' : 'allowOrigin',
+    allowOrigins: c.allowOrigins.map(({ kind, value }) => ({ kind, value })),
+    ...(c.allowMethods ? { allowMethods: [...c.allowMethods] } : {}),
+    ...(c.allowHeaders ? { allowHeaders: [...c.allowHeaders] } : {}),
+    ...(c.exposeHeaders ? { exposeHeaders: [...c.exposeHeaders] } : {}),
+    ...(c.maxAgeSeconds !== undefined ? { maxAgeSeconds: c.maxAgeSeconds } : {}),
+    ...(c.allowCredentials !== undefined ? { allowCredentials: c.allowCredentials } : {}),
+  };
+}
+
+export function makeHeaders(h: HeaderPolicy): HeadersTable {
+  return { ...(h.request ? { request: h.request } : {}), ...(h.response ? { response: h.response } : {}) };
+}
