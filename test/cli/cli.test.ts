@@ -9,6 +9,7 @@ import * as render from '../../src/emit/render';
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const GOOD = join(FIXTURES, 'golden', '04-istio-1.22-knative-0.19', 'input');
 const CONDITIONED = join(FIXTURES, 'golden', '05-istio-1.30-knative-1.23-custom', 'input');
+const FEATURES = join(FIXTURES, 'golden', '06-istio-1.30-knative-1.23-route-features', 'input');
 const BAD_ROUTING = join(FIXTURES, 'bad-routing', '01-duplicate-prefix');
 
 interface Run {
@@ -180,6 +181,20 @@ describe('kfaas CLI', () => {
     const bad = await run(['explain', '--cluster', 'current-cluster', '--env', 'prod', '/x', '--header', 'novalue', '--root', CONDITIONED]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--header expects key=value, got 'novalue'");
+  });
+
+  test('explain shows the fault, CORS, headers, redirect and direct response that apply', async () => {
+    const cart = await run(['explain', '--cluster', 'features-cluster', '--env', 'alpha', '/faas/api/shop/cart/1', '--root', FEATURES]);
+    expect(cart.code).toBe(0);
+    expect(cart.stdout).toContain('  Fault: delay 1.5s on 10% of requests\n  Fault: abort with 503 on 0.5% of requests\n');
+    expect(cart.stdout).toContain('  CORS: origins https://shop.example.com, https://preview-*, /https://[a-z]+\\.shop\\.example\\.com/; methods GET, POST; headers x-token; exposes x-trace-id; max age 86400s; credentials allowed\n');
+    expect(cart.stdout).toContain('  Request headers: set x-env: shop, remove x-debug\n  Response headers: add cache-control: no-store, remove x-powered-by\n');
+    const basket = await run(['explain', '--cluster', 'features-cluster', '--env', 'prod', '/faas/api/shop/basket/7', '--root', FEATURES]);
+    expect(basket.stdout).toContain('  Redirect: 308 to (same host)/faas/api/shop/cart/\n');
+    const orders = await run(['explain', '--cluster', 'features-cluster', '--env', 'prod', '/faas/api/shop/orders/7', '--root', FEATURES]);
+    expect(orders.stdout).toContain('  Direct response: 503, body "{\\"error\\":\\"orders are under maintenance\\"}"\n');
+    const alphaOrders = await run(['explain', '--cluster', 'features-cluster', '--env', 'alpha', '/faas/api/shop/orders/7', '--root', FEATURES]);
+    expect(alphaOrders.stdout).toContain('authority shop-orders.faas-alpha.svc.cluster.local');
   });
 
   test('explain for an unknown cluster/environment is a usage error listing the known ones', async () => {

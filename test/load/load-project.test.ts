@@ -50,8 +50,8 @@ describe('loadProject: the documented example', () => {
           host: 'knative-local-gateway.istio-system.svc.cluster.local',
         },
         environments: [
-          { name: 'alpha', namespace: 'faas-alpha', origin: origin(file, 16, 7, 'spec.environments[1]') },
-          { name: 'prod', namespace: 'faas-prod', origin: origin(file, 15, 7, 'spec.environments[0]') },
+          { name: 'alpha', namespace: 'faas-alpha', allowFaults: false, origin: origin(file, 16, 7, 'spec.environments[1]') },
+          { name: 'prod', namespace: 'faas-prod', allowFaults: false, origin: origin(file, 15, 7, 'spec.environments[0]') },
         ],
         versionOrigins: { istio: origin(file, 7, 10, 'spec.istio'), knative: origin(file, 8, 12, 'spec.knative') },
         origin: origin(file, 5, 9, 'metadata.name'),
