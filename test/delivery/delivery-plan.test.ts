@@ -124,11 +124,13 @@ describe('removing an environment or a cluster', () => {
     // WHEN cn-hz-test drops its beta environment and eu-fra-prod is removed
     writeFileSync(
       join(root, 'clusters/cn-hz-test.yaml'),
-      'apiVersion: kfaas/v1\nkind: Cluster\nmetadata:\n  name: cn-hz-test\nspec:\n  istio: "1.5.4"\n  knative: "0.15.0"\n  environments:\n    - name: alpha\n',
+      'apiVersion: kfaas/v1\nkind: Cluster\nmetadata:\n  name: cn-hz-test\nspec:\n  istio: "1.5.4"\n  knative: "0.15.0"\n  environments:\n    - name: alpha\n      allowFaults: true\n',
     );
     rmSync(join(root, 'clusters/eu-fra-prod.yaml'));
     const catalog = join(root, 'routes/shop/catalog.yaml');
     writeFileSync(catalog, readFileSync(catalog, 'utf8').replace(', eu-fra-prod]', ']'));
+    const campaign = join(root, 'routes/growth/campaign.yaml');
+    writeFileSync(campaign, readFileSync(campaign, 'utf8').replace(', eu-fra-prod,', ','));
     const second = runPipeline({ root, write: true });
     expect(second.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
 
