@@ -45,6 +45,7 @@ export function buildDelivery(ctx: DocumentContext, doc: Mapping): Delivery {
     flux: {
       namespace: str(flux, 'namespace') ?? DEFAULT_FLUX_NAMESPACE,
       interval: str(flux, 'interval') ?? DEFAULT_FLUX_INTERVAL,
+      ...(str(flux, 'secretRef') !== undefined ? { secretRef: str(flux, 'secretRef') } : {}),
     },
     origin: ctx.origin(['metadata', 'name']),
   };

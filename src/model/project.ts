@@ -136,6 +136,8 @@ export interface FluxDelivery {
   readonly namespace: string;
   /** Reconcile interval of every Flux object (Go duration). @default '5m' */
   readonly interval: string;
+  /** Secret with the repository's credentials (GitRepository `spec.secretRef`). @default none: a public repository */
+  readonly secretRef?: string;
 }
 
 /** A `kind: Delivery` document (at most one, in clusters/). */

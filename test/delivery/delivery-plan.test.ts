@@ -197,3 +197,14 @@ test('spec.path names where the output lives in the repository: object paths, CO
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('flux.secretRef: the GitRepository reads a private repository with that Secret', () => {
+  const withSecret = DELIVERY_YAML.replace('  argocd:', '  flux:\n    secretRef: kfaas-git\n  argocd:');
+  const rendered = renderDelivery(compileDelivery(projectOf(withSecret), renderedFolders(exampleTree())).table);
+  const repo = load(rendered.get('_flux-sg-test/gitrepository-kfaas.yaml')!) as any;
+  expect(repo.spec.secretRef).toEqual({ name: 'kfaas-git' });
+  expect(validateManifest(repo)).toEqual([]);
+  if (crdsAvailable()) expect(validateAgainstCrd(repo)).toEqual([]);
+  const without = renderDelivery(compileDelivery(projectOf(), renderedFolders(exampleTree())).table);
+  expect((load(without.get('_flux-sg-test/gitrepository-kfaas.yaml')!) as any).spec.secretRef).toBeUndefined();
+});

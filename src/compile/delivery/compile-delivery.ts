@@ -171,6 +171,7 @@ function planFlux(delivery: Delivery, folders: readonly RenderedFolder[], cluste
       interval: delivery.flux.interval,
       sourceName: DELIVERY_NAME_PREFIX,
       source: { repository: delivery.repository, branch: delivery.branch },
+      ...(delivery.flux.secretRef !== undefined ? { secretRef: delivery.flux.secretRef } : {}),
       kustomizations: [self, ...folderKustomizations],
     });
   }

@@ -78,6 +78,8 @@ export interface FluxClusterTable {
   /** Name of the GitRepository. */
   readonly sourceName: string;
   readonly source: GitSource;
+  /** Secret with the repository's credentials, for a private repository. */
+  readonly secretRef?: string;
   /** The self-managing Kustomization first, then one per folder (platform first), each by name. */
   readonly kustomizations: readonly FluxKustomizationTable[];
 }

@@ -63,6 +63,7 @@ export class FluxDeliveryChart extends Chart {
       namespace: t.namespace,
       source: t.source,
       interval: t.interval,
+      ...(t.secretRef !== undefined ? { secretRef: t.secretRef } : {}),
       labels: labelsOf({ cluster: t.cluster }),
     });
     for (const k of t.kustomizations) {

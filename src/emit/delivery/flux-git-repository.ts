@@ -12,6 +12,12 @@ export interface KfaasGitRepositoryProps {
   /** Fetch interval (Go duration). */
   readonly interval: string;
   /**
+   * Secret in `namespace` with the credentials of a private repository.
+   *
+   * @default - none: a public repository
+   */
+  readonly secretRef?: string;
+  /**
    * Labels of the GitRepository.
    *
    * @default - none
@@ -32,7 +38,12 @@ export class KfaasGitRepository extends Construct {
     this.name = props.name;
     this.resource = new GitRepository(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace, ...(props.labels ? { labels: { ...props.labels } } : {}) },
-      spec: { url: props.source.repository, ref: { branch: props.source.branch }, interval: props.interval },
+      spec: {
+        url: props.source.repository,
+        ref: { branch: props.source.branch },
+        interval: props.interval,
+        ...(props.secretRef !== undefined ? { secretRef: { name: props.secretRef } } : {}),
+      },
     });
   }
 }
