@@ -9,6 +9,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   synth: (argv, io) => (require('./synth') as typeof import('./synth')).synthCommand(argv, io),
   validate: (argv, io) => (require('./validate') as typeof import('./validate')).validateCommand(argv, io),
   explain: (argv, io) => (require('./explain') as typeof import('./explain')).explainCommand(argv, io),
+  map: (argv, io) => (require('./map') as typeof import('./map')).mapCommand(argv, io),
   import: (argv, io) => (require('./import') as typeof import('./import')).importCommand(argv, io),
 };
 

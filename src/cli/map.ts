@@ -1,0 +1,58 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { dirname, join, relative, resolve, sep } from 'path';
+import { formatDiagnostic } from '../diagnostics/diagnostic';
+import { environmentMap } from '../map/map-data';
+import { siteFiles } from '../map/site';
+import { runPipeline } from '../pipeline';
+import { parseCommandArgs } from './args';
+import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics, UsageError } from './io';
+
+/** Marks a folder `kfaas map` wrote, so a later run may replace it (and nothing else). */
+const MARK_FILE = '.kfaas-map';
+
+/**
+ * `kfaas map [--root .] [--out route-map]`: a static site (opens from disk, works offline) with, per cluster and
+ * environment, the routes in Envoy's order, a prefix tree coloured by team, and a search box that runs the
+ * explain engine in the browser.
+ */
+export function mapCommand(argv: readonly string[], io: CliIo): number {
+  const { values } = parseCommandArgs('map', argv, { root: { type: 'string' }, out: { type: 'string' } }, false);
+  const root = resolve(io.cwd, (values.root as string | undefined) ?? '.');
+  const out = resolve(io.cwd, (values.out as string | undefined) ?? join(root, 'route-map'));
+  checkOutFolder(root, out);
+
+  const result = runPipeline({ root, write: false });
+  if (printDiagnostics(io, result.diagnostics) > 0) return EXIT_USER;
+  const warnings = result.diagnostics.map(formatDiagnostic);
+  const maps = result.tables!
+    .filter((t) => t.virtualServices.length > 0)
+    .map((t) => environmentMap(t, result.tree!, result.project!, warnings.filter((w) => w.includes(`${t.cluster}`) || w.includes(`environment ${t.environment}`))));
+  const files = siteFiles(maps, 'kfaas route map');
+
+  if (existsSync(out)) rmSync(out, { recursive: true, force: true });
+  for (const [rel, text] of files) {
+    const file = join(out, ...rel.split('/'));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
+  writeFileSync(join(out, MARK_FILE), 'written by kfaas map; the next kfaas map replaces this folder\n');
+  const shown = relative(io.cwd, out) || '.';
+  io.stdout(`kfaas: route map of ${maps.length} environment(s) -> ${shown}/index.html\n`);
+  return EXIT_OK;
+}
+
+/** The output folder must be new, empty or an earlier map, and never the project, its inputs or dist/. */
+function checkOutFolder(root: string, out: string): void {
+  const inside = (child: string, parent: string): boolean => child === parent || child.startsWith(parent + sep);
+  for (const protectedDir of ['routes', 'clusters', 'dist', 'schema', 'test', '.git', 'src'].map((d) => join(root, d))) {
+    if (inside(out, protectedDir) || inside(protectedDir, out)) {
+      throw new UsageError(`map: --out ${out} would overlap ${protectedDir}; choose a folder of its own, e.g. ${join(root, 'route-map')}`);
+    }
+  }
+  if (inside(root, out)) throw new UsageError(`map: --out ${out} contains the project; choose a folder of its own`);
+  if (!existsSync(out)) return;
+  const entries = readdirSync(out);
+  if (entries.length > 0 && !entries.includes(MARK_FILE)) {
+    throw new UsageError(`map: ${out} is not empty and was not written by kfaas map; choose another --out or empty it`);
+  }
+}

@@ -1,0 +1,109 @@
+import { EnvironmentMap } from './map-data';
+import { pageScript } from './bundle';
+
+/** The files of the route map site: relative path -> content. Pure: the CLI writes them. */
+export function siteFiles(maps: readonly EnvironmentMap[], title: string): Map<string, string> {
+  const files = new Map<string, string>();
+  files.set('assets/map.css', CSS);
+  files.set('assets/app.js', pageScript());
+  files.set('index.html', indexPage(maps, title));
+  for (const m of maps) {
+    files.set(`${m.cluster}/${m.environment}.data.js`, `window.KFAAS_MAP = ${JSON.stringify(m).replace(/</g, '\\u003c')};\n`);
+    files.set(`${m.cluster}/${m.environment}.html`, environmentPage(m, title));
+  }
+  return files;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function page(title: string, cssHref: string, body: string, scripts: readonly string[] = []): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="kfaas map">
+<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="${cssHref}">
+</head>
+<body>
+${body}
+${scripts.map((s) => `<script src="${s}"></script>`).join('\n')}
+</body>
+</html>
+`;
+}
+
+function indexPage(maps: readonly EnvironmentMap[], title: string): string {
+  const clusters = [...new Set(maps.map((m) => m.cluster))];
+  const sections = clusters.map((c) => {
+    const envs = maps.filter((m) => m.cluster === c);
+    return `<section><h2>${escapeHtml(c)}</h2><ul>${envs.map((m) =>
+      `<li><a href="${encodeURI(`${m.cluster}/${m.environment}.html`)}">${escapeHtml(m.environment)}</a> ` +
+      `<span class="muted">${m.routes.length} route(s), namespace ${escapeHtml(m.namespace)}${m.warnings.length > 0 ? `, ${m.warnings.length} warning(s)` : ''}</span></li>`).join('')}</ul></section>`;
+  });
+  return page(title, 'assets/map.css', `<header><h1>${escapeHtml(title)}</h1><p>Routes per cluster and environment, in the order Envoy tries them. Pick an environment to search it.</p></header>
+<main>${sections.join('\n')}</main>`);
+}
+
+function environmentPage(m: EnvironmentMap, title: string): string {
+  const heading = `${m.cluster} / ${m.environment}`;
+  const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+  const legend = Object.entries(m.teams)
+    .filter(([t]) => m.routes.some((r) => r.team === t) || m.owned[t])
+    .map(([t, c]) => `<li><span class="swatch" style="background:${c}"></span>${escapeHtml(t)}${m.owned[t] ? ` <span class="muted">owns ${m.owned[t].map(escapeHtml).join(', ')}</span>` : ''}</li>`)
+    .join('');
+  const body = `<header><p><a href="../index.html">${escapeHtml(title)}</a></p>
+<h1>${escapeHtml(heading)}</h1>
+<p class="muted">Host <code>${escapeHtml(m.host)}</code> on gateway <code>${escapeHtml(m.gateway)}</code>, namespace ${escapeHtml(m.namespace)}, ${m.routes.length} route(s)</p></header>
+<main>
+<section aria-labelledby="search-h"><h2 id="search-h">Which route takes a request?</h2>
+<form id="search-form" role="search">
+<div class="field"><label for="path">Request path</label><input id="path" name="path" type="text" required placeholder="/faas/api/..." autocomplete="off" spellcheck="false"></div>
+<div class="field"><label for="method">Method</label><select id="method">${methods.map((x) => `<option>${x}</option>`).join('')}</select></div>
+<div class="field"><label for="headers">Headers <span class="muted">(name: value, one per line)</span></label><textarea id="headers" rows="2" spellcheck="false"></textarea></div>
+<button type="submit">Explain</button>
+</form>
+<div id="result" aria-live="polite"></div>
+</section>
+<section aria-labelledby="tree-h"><h2 id="tree-h">Prefix tree</h2>
+<p class="muted">Bars are as wide as the routes under a prefix, coloured by team; <code>*</code> marks a catch-all. Click or press Enter on a bar to zoom and search it. Showing <code id="tree-focus">/</code> <button type="button" id="tree-up">Whole tree</button></p>
+<ul class="legend">${legend}</ul>
+<svg id="tree" role="group" aria-label="Prefix tree of the routes" width="100%" preserveAspectRatio="none"></svg>
+</section>
+<section aria-labelledby="routes-h"><h2 id="routes-h">Routes in Envoy's order</h2>
+<div class="table-wrap"><table><thead><tr><th scope="col">#</th><th scope="col">Route</th><th scope="col">Team</th><th scope="col">Source</th><th scope="col">Match</th><th scope="col">Conditions</th><th scope="col">Destination</th><th scope="col">Timeout</th><th scope="col">Retries</th></tr></thead>
+<tbody id="routes-body"></tbody></table></div>
+</section>
+<section aria-labelledby="warnings-h"><h2 id="warnings-h">Warnings</h2><ul id="warnings"></ul></section>
+</main>`;
+  return page(`${heading}: ${title}`, '../assets/map.css', body, [`${encodeURIComponent(m.environment)}.data.js`, '../assets/app.js']);
+}
+
+/** System fonts only (no downloads); colours chosen for 4.5:1 contrast. */
+const CSS = `:root { color-scheme: light; --fg: #1a1a1a; --muted: #505050; --line: #d0d0d0; --hit: #fff3b0; --focus: #005fcc; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 1280px; padding: 1rem 1.5rem 3rem; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: #fff; }
+h1 { font-size: 1.5rem; margin: .25rem 0; } h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
+a { color: #0645ad; } .muted { color: var(--muted); } code { font: 13px/1.3 ui-monospace, Menlo, Consolas, monospace; }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+form { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-end; }
+.field { display: flex; flex-direction: column; gap: .2rem; } .field label { font-weight: 600; }
+input, select, textarea, button { font: inherit; padding: .35rem .5rem; border: 1px solid #767676; border-radius: 4px; color: var(--fg); background: #fff; }
+#path { width: 28rem; max-width: 80vw; } textarea { width: 18rem; }
+button { background: #0b57d0; color: #fff; border-color: #0b57d0; cursor: pointer; } #tree-up { background: #fff; color: #0b57d0; padding: .1rem .5rem; }
+#result { margin-top: .75rem; } .winner, .problem { padding: .5rem .75rem; border-left: 4px solid #1b7f3b; background: #f1f8f3; }
+.problem { border-color: #b3261e; background: #fcefee; } .label { font-weight: 700; margin-right: .4rem; }
+.team { display: inline-block; padding: 0 .4rem; border-radius: 3px; color: #fff; font-size: 12px; font-weight: 600; }
+.source { color: var(--muted); font-size: 13px; }
+.legend { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; padding: 0; margin: .25rem 0 .5rem; }
+.swatch { display: inline-block; width: .9rem; height: .9rem; border-radius: 2px; margin-right: .3rem; vertical-align: -2px; }
+#tree { display: block; border: 1px solid var(--line); } #tree text { fill: #fff; font-size: 12px; pointer-events: none; }
+#tree g.node { cursor: pointer; } #tree g.node:focus rect, #tree g.node:hover rect { stroke: #000; stroke-width: 2; }
+#tree g.catch-all rect { stroke: #b3261e; stroke-width: 2; stroke-dasharray: 4 2; }
+.table-wrap { overflow-x: auto; } table { border-collapse: collapse; width: 100%; font-size: 13px; }
+th, td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+thead th { position: sticky; top: 0; background: #f4f4f4; } tr.hit { background: var(--hit); } tr.catch-all td:first-child { border-left: 3px solid #b3261e; }
+`;

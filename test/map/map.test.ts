@@ -1,0 +1,136 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { loadAll } from 'js-yaml';
+import type { Browser } from 'puppeteer-core';
+import { main } from '../../src/cli/main';
+import { explainRequest } from '../../src/explain/explain';
+import { samplePaths } from '../../src/explain/sample-path';
+import { runPipeline } from '../../src/pipeline';
+import { chromiumPath } from '../support/browser';
+
+const ROOT = join(__dirname, '..', '..');
+let out: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  out = join(mkdtempSync(join(tmpdir(), 'kfaas-map-')), 'route-map');
+  let stderr = '';
+  const code = await main(['map', '--root', ROOT, '--out', out], { stdout: () => undefined, stderr: (t) => (stderr += t), env: {}, cwd: ROOT });
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  const puppeteer = await import('puppeteer-core');
+  browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox'] });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  rmSync(join(out, '..'), { recursive: true, force: true });
+});
+
+const pipeline = runPipeline({ root: ROOT, write: false });
+const tables = (pipeline.tables ?? []).filter((t) => t.virtualServices.length > 0);
+
+async function open(rel: string): Promise<{ page: import('puppeteer-core').Page; errors: string[] }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('requestfailed', (r) => errors.push(`failed to load ${r.url()}`));
+  page.on('request', (r) => { if (!r.url().startsWith('file://')) errors.push(`network request ${r.url()}`); });
+  await page.goto(`file://${join(out, rel)}`, { waitUntil: 'load' });
+  return { page, errors };
+}
+
+describe('kfaas map on the shipped example, in headless Chromium', () => {
+  it('writes an index linking every environment, with no external resource', async () => {
+    const { page, errors } = await open('index.html');
+    const links = await page.$$eval('a', (as) => as.map((a) => a.getAttribute('href')));
+    expect(links.sort()).toEqual(tables.map((t) => `${t.cluster}/${t.environment}.html`).sort());
+    expect(errors).toEqual([]);
+    for (const file of ['index.html', ...tables.map((t) => `${t.cluster}/${t.environment}.html`)]) {
+      expect(readFileSync(join(out, file), 'utf8')).not.toMatch(/(src|href)="(https?:)?\/\//);
+    }
+    await page.close();
+  });
+
+  it.each(tables.map((t) => [`${t.cluster}/${t.environment}`, t] as const))('%s: loads without console errors, and every search agrees with kfaas explain', async (_name, table) => {
+    const { page, errors } = await open(`${table.cluster}/${table.environment}.html`);
+    await page.waitForFunction('window.kfaasReady === true', { timeout: 10_000 });
+    const rows = await page.$$eval('#routes-body tr', (trs) => trs.length);
+    const folder = `${table.cluster}/${table.environment}/`;
+    const objects = [...pipeline.tree!].filter(([f]) => f.startsWith(folder) && f.slice(folder.length).startsWith('virtualservice-')).flatMap(([, text]) => loadAll(text));
+    const query = { host: table.host, gateway: table.profile.localGateway };
+    const paths = new Set<string>(['/', '/faas/api/nobody/here']);
+    for (const vs of table.virtualServices) for (const http of vs.http) for (const m of http.matches) for (const p of samplePaths(m)) paths.add(p);
+    let compared = 0;
+    for (const path of paths) {
+      const expected = explainRequest(objects, { ...query, path });
+      const got = await page.evaluate((p) => window.kfaasExplain(p), path) as { winner?: string; losers: string[] };
+      expect({ path, winner: got.winner, losers: got.losers }).toEqual({
+        path, winner: expected.winner?.routeName, losers: expected.losers.map((l) => l.routeName ?? ''),
+      });
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(table.virtualServices.flatMap((v) => v.http).length);
+    expect(rows).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('the search form shows the winner and the routes that lose, as kfaas explain does', async () => {
+    const { page, errors } = await open('us-west-prod/prod.html');
+    await page.waitForFunction('window.kfaasReady === true');
+    await page.type('#path', '/faas/api/shop/checkout/pay');
+    await page.keyboard.press('Enter');
+    const result = await page.$eval('#result', (el) => el.textContent ?? '');
+    expect(result).toMatch(/Winner\s+#\d+ route shop-checkout/);
+    expect(result).toContain('shop-checkout-next.faas-prod.svc.cluster.local (10%)');
+    expect(result).toMatch(/lose because #\d+ comes first/);
+    expect(result).toContain('shop-catalog');
+    expect(await page.$$eval('tr.hit', (trs) => trs.map((t) => t.textContent))).toEqual([expect.stringContaining('shop-checkout')]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the prefix tree has a node per team prefix, coloured by team, and zooms with the keyboard', async () => {
+    const { page, errors } = await open('us-west-prod/prod.html');
+    await page.waitForFunction('window.kfaasReady === true');
+    const teams = pipeline.project!.teams;
+    expect(teams.length).toBeGreaterThan(0);
+    for (const team of teams) {
+      for (const owned of team.owns) {
+        const label = await page.$eval(`g.node[data-prefix="${owned.prefix}"]`, (g) => g.getAttribute('aria-label'));
+        expect(label).toContain(`owned by ${team.name}`);
+      }
+    }
+    // SVG nodes are focusable (tabindex=0) but not HTMLElements, which page.focus() requires.
+    await page.$eval('g.node[data-prefix="/faas/api/shop/"]', (g) => (g as SVGGElement).focus());
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-prefix'))).toBe('/faas/api/shop/');
+    await page.keyboard.press('Enter');
+    expect(await page.$eval('#tree-focus', (el) => el.textContent)).toBe('/faas/api/shop/');
+    expect(await page.$eval('#path', (el) => (el as HTMLInputElement).value)).toBe('/faas/api/shop/');
+    expect(await page.$$eval('g.node', (gs) => gs.every((g) => (g.getAttribute('data-prefix') ?? '').startsWith('/faas/api/shop/')))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('every form control has a label', async () => {
+    const { page } = await open('us-west-prod/prod.html');
+    const unlabelled = await page.$$eval('input, select, textarea', (els) => els.filter((e) => !document.querySelector(`label[for="${e.id}"]`)).map((e) => e.id));
+    expect(unlabelled).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses an --out that would overwrite the project or a folder it did not write', async () => {
+    let stderr = '';
+    const io = { stdout: () => undefined, stderr: (t: string) => (stderr += t), env: {}, cwd: ROOT };
+    expect(await main(['map', '--root', ROOT, '--out', join(ROOT, 'routes')], io)).toBe(2);
+    expect(stderr).toContain('would overlap');
+    const foreign = mkdtempSync(join(tmpdir(), 'kfaas-map-foreign-'));
+    writeFileSync(join(foreign, 'notes.txt'), 'mine');
+    expect(await main(['map', '--root', ROOT, '--out', foreign], io)).toBe(2);
+    expect(stderr).toContain('was not written by kfaas map');
+    rmSync(foreign, { recursive: true, force: true });
+  });
+});
