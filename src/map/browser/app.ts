@@ -15,6 +15,8 @@ declare global {
     /** For tests and the curious: explain a request in this environment, as the search box does. */
     kfaasExplain: (path: string, method?: string, headers?: Record<string, string>) => { winner?: string; losers: string[]; ms: number };
     kfaasReady: boolean;
+    /** `performance.now()` when the page became interactive (table, tree and search ready). */
+    kfaasReadyAt: number;
   }
 }
 
@@ -97,7 +99,7 @@ function renderTree(focus: PrefixNode): void {
   let depth = 0;
   const draw = (node: PrefixNode, x: number, width: number, level: number): void => {
     depth = Math.max(depth, level + 1);
-    const colour = node.team ? data.teams[node.team] ?? '#999999' : '#999999';
+    const colour = node.team ? data.teams[node.team] ?? '#6b6b6b' : '#6b6b6b';
     const label = `${node.path}: ${node.size} route(s)${node.owner ? `, owned by ${node.owner}` : node.team ? `, team ${node.team}` : ''}${node.catchAll ? ', catch-all here' : ''}`;
     parts.push(`<g class="node${node.catchAll ? ' catch-all' : ''}${node.owner ? ' owned' : ''}" data-prefix="${escapeHtml(node.path)}" tabindex="0" role="button" aria-label="${escapeHtml(label)}">` +
       `<title>${escapeHtml(label)}</title><rect x="${x.toFixed(1)}" y="${level * ROW}" width="${Math.max(width - 1, 1).toFixed(1)}" height="${ROW - 2}" fill="${colour}"></rect>` +
@@ -154,6 +156,7 @@ function main(): void {
     const { winner, losers } = explain(path, method, headers);
     return { winner: winner?.routeName, losers: losers.map((l) => l.routeName ?? ''), ms: performance.now() - start };
   };
+  window.kfaasReadyAt = performance.now();
   window.kfaasReady = true;
 }
 
