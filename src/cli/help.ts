@@ -14,6 +14,14 @@ Usage:
   kfaas import   --cluster C --env E FILE|DIR|- ... [--team-from RULE] [--lossy] [--istio X --knative Y]
                  [--dry-run] [--format text|json] [--root DIR]
                                                       turn hand-written VirtualServices into routes/ (proven equivalent)
+  kfaas diff     --base REF [--format text|markdown|json] [--root DIR] [--out DIR]
+                                                      what the working tree's render changes against the output folder
+                                                      committed at REF: route changes field by field, routing impact,
+                                                      guards for removed production routes/environments/clusters
+  kfaas upgrade-plan --cluster C [--istio X] [--knative Y] [--format text|markdown|json] [--root DIR] [--out DIR]
+                                                      C's output with new versions (in memory) against C's folder on
+                                                      disk, and the diagnostics they raise or resolve; writes nothing,
+                                                      exit 2 if the new versions would reject something
   kfaas --help | --version
 
 Options:
@@ -25,6 +33,8 @@ Options:
   --query K=V     a query parameter (repeatable; PATH may also carry ?k=v)
   --team-from R   import: label:<key> | name:<pattern with <team>> | path:<n> | default (routes/imported/)
   --lossy         import: drop fields a Route cannot express, skip objects it cannot express at all
+  --base REF      git revision (branch, tag, commit) whose committed output folder is the diff's base
+  --format F      text (default, for terminals), markdown (pull-request comment) or json (for tools)
 
 Exit status: 0 ok, 2 invalid input or usage (diagnostics on stderr), 1 internal error (set KFAAS_DEBUG=1 for the stack).
 `;

@@ -11,6 +11,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   explain: (argv, io) => (require('./explain') as typeof import('./explain')).explainCommand(argv, io),
   map: (argv, io) => (require('./map') as typeof import('./map')).mapCommand(argv, io),
   import: (argv, io) => (require('./import') as typeof import('./import')).importCommand(argv, io),
+  diff: (argv, io) => (require('./diff') as typeof import('./diff')).diffCommand(argv, io),
+  'upgrade-plan': (argv, io) => (require('./upgrade-plan') as typeof import('./upgrade-plan')).upgradePlanCommand(argv, io),
 };
 
 /**

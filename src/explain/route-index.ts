@@ -1,3 +1,4 @@
+import { regexLiteral } from '../compile/regex-literal';
 import { splitPath } from './match';
 import { MergedRoute, MergedVirtualHost } from './merge';
 
@@ -38,20 +39,13 @@ export class RouteIndex {
   }
 }
 
-/** Characters after which a regex's text is no longer a literal every match starts with. */
-const REGEX_META = new Set(['\\', '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '^', '$']);
-const QUANTIFIERS = new Set(['*', '+', '?', '{']);
-
 /**
  * The literal every path the route matches starts with: the prefix or exact value (lower-cased under
- * `ignoreCase`), or the regex's leading plain characters (a character followed by a quantifier is not
- * certain, so it is left out). Conservative: a shorter literal only makes more routes candidates.
+ * `ignoreCase`), or the regex's literal leading part (`compile/regex-literal.ts`, the one RE2 literal parser
+ * the compiler orders by). Conservative: a shorter literal only makes more routes candidates.
  */
 function literalOf(route: MergedRoute): { literal: string; folded: boolean } {
   const c = route.condition;
   if (c.kind !== 'regex') return c.ignoreCase ? { literal: c.value.toLowerCase(), folded: true } : { literal: c.value, folded: false };
-  let end = 0;
-  while (end < c.value.length && !REGEX_META.has(c.value[end])) end++;
-  if (end > 0 && QUANTIFIERS.has(c.value[end])) end--;
-  return { literal: c.value.slice(0, end), folded: false };
+  return { literal: regexLiteral(c.value), folded: false };
 }

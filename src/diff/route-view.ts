@@ -1,0 +1,77 @@
+import { inlineDelegates } from '../explain/delegate';
+import { formatCondition, toPathCondition } from '../explain/match';
+import { compareStrings } from '../explain/merge-order';
+import { HttpRoute, VirtualService, isVirtualService } from '../explain/virtual-service';
+import { FieldValue, canonicalJson, flattenFields, formatFieldValue } from './fields';
+import { RenderedFolder } from './rendered-tree';
+
+/**
+ * What a folder's routes are, by route name, whatever objects they were written to: kfaas writes a route as
+ * one or more `spec.http` entries sharing its name (merged layout: one per specificity rank; delegate
+ * VirtualServices hold the entries of big hosts). Delegation is inlined with the explain engine, so a route
+ * that moves into a delegate reads the same as before. Matching across objects by name is what makes a
+ * re-packing of the host show as no route change at all.
+ */
+export interface RouteView {
+  /** The route name (`http[].name`; the Route's metadata.name). */
+  readonly name: string;
+  /** Object keys (`kind namespace/name`) holding the route's entries, sorted. */
+  readonly objects: readonly string[];
+  /** Every match of every entry, as `prefix "/a"`, sorted: the order of entries is the host's business. */
+  readonly matches: readonly string[];
+  /** The entries' other fields, flattened (`timeout`, `route[0].destination.host`, ...). */
+  readonly fields: ReadonlyMap<string, FieldValue>;
+}
+
+/** Routes of the VirtualServices in `folder` (other kinds have no route view), by name, sorted. */
+export function routeViews(folder: RenderedFolder): Map<string, RouteView> {
+  const objects = [...folder.objects.values()];
+  const all: VirtualService[] = objects.map((o): unknown => o.object).filter(isVirtualService);
+  const entries = new Map<string, { objects: Set<string>; matches: Set<string>; fields: Map<string, FieldValue> }>();
+  for (const o of objects) {
+    if (!isVirtualService(o.object)) continue;
+    const vs = o.object;
+    if (!vs.spec.hosts || vs.spec.hosts.length === 0) continue; // a delegate: reached through its root
+    const { routes } = inlineDelegates(vs, all);
+    routes.forEach((route, i) => {
+      const name = route.ownName ?? route.http.name ?? `(unnamed ${o.name} http[${route.origin.httpIndex}] #${i})`;
+      const entry = entries.get(name) ?? { objects: new Set<string>(), matches: new Set<string>(), fields: new Map<string, FieldValue>() };
+      entries.set(name, entry);
+      entry.objects.add(`${o.kind} ${o.namespace}/${o.name}`);
+      if (route.delegate) entry.objects.add(`${o.kind} ${route.delegate.virtualService.namespace}/${route.delegate.virtualService.name}`);
+      for (const m of route.http.match ?? [{}]) entry.matches.add(describeMatch(m));
+      for (const [path, value] of flattenFields(actionOf(route.http, vs))) {
+        const seen = entry.fields.get(path);
+        // Entries of one route agree on everything but matches; if not, both values show.
+        const same = seen !== undefined && formatFieldValue(seen) === formatFieldValue(value);
+        entry.fields.set(path, seen === undefined || same ? value : `${formatFieldValue(seen)} | ${formatFieldValue(value)}`);
+      }
+    });
+  }
+  const out = new Map<string, RouteView>();
+  for (const name of [...entries.keys()].sort(compareStrings)) {
+    const e = entries.get(name)!;
+    out.set(name, {
+      name,
+      objects: [...e.objects].sort(compareStrings),
+      matches: [...e.matches].sort(compareStrings),
+      fields: e.fields,
+    });
+  }
+  return out;
+}
+
+/** The entry without its name and matches, plus the host it serves (a host change re-routes the route). */
+function actionOf(http: HttpRoute, vs: VirtualService): Record<string, unknown> {
+  const { name: _name, match: _match, ...rest } = http;
+  return { hosts: [...(vs.spec.hosts ?? [])].sort(compareStrings), ...rest };
+}
+
+/** `prefix "/a"`, plus any other condition (`method`, `headers`, ...) as canonical JSON. */
+function describeMatch(m: Readonly<Record<string, unknown>>): string {
+  const { uri, ignoreUriCase, name: _name, ...rest } = m as { uri?: never; ignoreUriCase?: boolean; name?: string };
+  const condition = toPathCondition(uri, ignoreUriCase === true);
+  const path = condition ? formatCondition(condition) : 'every path';
+  const extra = Object.keys(rest).sort(compareStrings);
+  return extra.length === 0 ? path : `${path} ${extra.map((k) => `${k}=${canonicalJson((rest as Record<string, unknown>)[k])}`).join(' ')}`;
+}
