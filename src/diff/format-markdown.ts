@@ -40,7 +40,7 @@ export function formatMarkdownReport(report: TreeDiffReport, options: MarkdownRe
   let text = head.join('\n') + '\n';
   const clusters = new Map<string, FolderDiff[]>();
   for (const f of report.folders) {
-    const c = f.cluster ?? '.';
+    const c = f.cluster ?? (f.folder || '.');
     clusters.set(c, [...(clusters.get(c) ?? []), f]);
   }
   const cut: string[] = [];

@@ -27,8 +27,9 @@ export interface RenderedObject {
 
 /** A `<cluster>/<environment>` folder (or a shallower one, for files that are not in such a folder). */
 export interface RenderedFolder {
-  /** `cluster/environment`, `cluster/platform`, `cluster` or `` for files at the top. */
+  /** `cluster/environment`, `cluster/platform`, `_argocd` (delivery), `cluster` or `` for files at the top. */
   readonly folder: string;
+  /** Absent for folders that are not a cluster's (delivery objects, files at the top). */
   readonly cluster?: string;
   /** Absent for the cluster-level `platform` folder. */
   readonly environment?: string;
@@ -88,8 +89,10 @@ export function readRenderedTree(tree: ReadonlyMap<string, string>, cache: YamlC
   const out = new Map<string, RenderedFolder>();
   for (const folder of [...byFolder.keys()].sort(compare)) {
     const objects = byFolder.get(folder)!.sort((a, b) => compare(a.key, b.key));
-    const [cluster, second] = folder === '' ? [] : folder.split('/');
-    const environment = second === PLATFORM_FOLDER ? undefined : second;
+    const [first, second] = folder === '' ? [] : folder.split('/');
+    // A cluster folder is a DNS label; `_argocd`, `_flux-<cluster>` hold delivery objects, not a cluster.
+    const cluster = first !== undefined && /^[a-z0-9]/.test(first) ? first : undefined;
+    const environment = cluster === undefined || second === PLATFORM_FOLDER ? undefined : second;
     out.set(folder, { folder, cluster, environment, objects: new Map(objects.map((o) => [o.key, o])) });
   }
   return out;

@@ -85,7 +85,10 @@ describe('kfaas diff --base with a real git repository', () => {
     rmSync(join(root, 'clusters', 'us-west-prod.yaml'));
     const catalog = join(root, 'routes', 'shop', 'catalog.yaml');
     writeFileSync(catalog, readFileSync(catalog, 'utf8').replace(', us-west-prod', ''));
+    const delivery = join(root, 'clusters', 'delivery.yaml');
+    writeFileSync(delivery, readFileSync(delivery, 'utf8').replace(/^ *us-west-prod:.*\n/m, ''));
     const r = await run(['diff', '--base', 'HEAD', '--format', 'markdown'], root);
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const guard = r.stdout.indexOf('production cluster us-west-prod removed');
     expect(guard).toBeGreaterThan(0);
