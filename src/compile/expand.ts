@@ -1,7 +1,7 @@
 import { behaviourIn, Cluster, Environment, Project, Route, RouteBehaviour } from '../model/project';
 import { profileFor, VersionProfile } from '../versions/profile';
 import { Findings } from './findings';
-import { compareStrings } from './specificity';
+import { compareText } from '../util/compare';
 
 /** One (cluster, environment) the project deploys to, with the routes that land there. */
 export interface EnvironmentSlot {
@@ -34,7 +34,7 @@ export interface HostingIndex {
 }
 
 export function makeHostingIndex(clusters: readonly Cluster[]): HostingIndex {
-  const sorted = [...clusters].sort((a, b) => compareStrings(a.name, b.name));
+  const sorted = [...clusters].sort((a, b) => compareText(a.name, b.name));
   const hosts = new Map<string, string[]>();
   for (const c of sorted) {
     for (const e of c.environments) {
@@ -83,7 +83,7 @@ export function placeRoute(route: Route, index: HostingIndex, findings: Findings
   const candidates = route.clusters ? index.clusters.filter((c) => named.includes(c)) : index.clusters;
   const places: Place[] = [];
   for (const c of candidates) {
-    for (const e of [...c.environments].sort((a, b) => compareStrings(a.name, b.name))) {
+    for (const e of [...c.environments].sort((a, b) => compareText(a.name, b.name))) {
       if (!route.environments || route.environments.includes(e.name)) places.push({ cluster: c.name, environment: e.name });
     }
   }
@@ -105,7 +105,7 @@ export function placeRoute(route: Route, index: HostingIndex, findings: Findings
 export function expandProject(project: Project, findings: Findings): EnvironmentSlot[] {
   const index = makeHostingIndex(project.clusters);
   const landings = new Map<string, Landing[]>();
-  const routes = [...project.routes].sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.origin.at.file, b.origin.at.file));
+  const routes = [...project.routes].sort((a, b) => compareText(a.name, b.name) || compareText(a.origin.at.file, b.origin.at.file));
   for (const route of routes) {
     for (const p of placeRoute(route, index, findings)) {
       const key = slotKey(p.cluster, p.environment);
@@ -117,7 +117,7 @@ export function expandProject(project: Project, findings: Findings): Environment
   const slots: EnvironmentSlot[] = [];
   for (const cluster of index.clusters) {
     const profile = profileFor(cluster);
-    for (const environment of [...cluster.environments].sort((a, b) => compareStrings(a.name, b.name))) {
+    for (const environment of [...cluster.environments].sort((a, b) => compareText(a.name, b.name))) {
       slots.push({ cluster, environment, profile, landings: landings.get(slotKey(cluster.name, environment.name)) ?? [] });
     }
   }

@@ -1,3 +1,4 @@
+import { compareText } from '../util/compare';
 import { perRouteVirtualServiceName } from '../model/defaults';
 import { Route, RouteBehaviour } from '../model/project';
 import { RouteEntry, mergeAdjacent } from './entries';
@@ -7,7 +8,6 @@ import { mayOverlap } from './overlap';
 import { totalSize } from './pack';
 import { prefixChains } from './partition';
 import { VirtualServiceTable } from './route-table';
-import { compareStrings } from './specificity';
 import { servicesOf } from './table-builders';
 
 /**
@@ -40,8 +40,8 @@ export function layoutPerRoute(
     else byName.set(name, [route]);
   }
   const out: VirtualServiceTable[] = [];
-  for (const name of [...byName.keys()].sort(compareStrings)) {
-    const routes = byName.get(name)!.sort((a, b) => compareStrings(a.name, b.name));
+  for (const name of [...byName.keys()].sort(compareText)) {
+    const routes = byName.get(name)!.sort((a, b) => compareText(a.name, b.name));
     if (routes.length > 1) {
       for (const r of routes) {
         const others = routes.filter((o) => o !== r).map((o) => `route ${JSON.stringify(o.name)} (${where(o.origin)})`);
@@ -78,7 +78,7 @@ function reportOverlaps(sorted: readonly RouteEntry[], ctx: LayoutContext): void
     // Overlap needs one literal to be a prefix of the other; each pair is seen from its longer literal.
     for (const literal of chains.get(b.literal)!) {
       for (const a of byLiteral.get(literal)!) {
-        if (a.route === b.route || (a.literal === b.literal && compareStrings(a.routeName, b.routeName) > 0)) continue;
+        if (a.route === b.route || (a.literal === b.literal && compareText(a.routeName, b.routeName) > 0)) continue;
         if (!mayOverlap(a, b)) continue;
         for (const [x, y] of [[a, b], [b, a]]) {
           ctx.findings.error('per-route-overlap', x.match.origin,

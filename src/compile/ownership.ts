@@ -1,6 +1,7 @@
 import { OwnedPrefix, PathMatch, RouteBehaviour, Route, Team } from '../model/project';
 import { describeMatch, Findings, where } from './findings';
-import { compareStrings, matchLiteral } from './specificity';
+import { matchLiteral } from './specificity';
+import { compareText } from '../util/compare';
 
 /**
  * Path ownership from `kind: Team` documents. The owner of a path literal is the team owning the LONGEST owned
@@ -19,7 +20,7 @@ export interface Owner {
 }
 
 export function makeOwnershipIndex(teams: readonly Team[]): OwnershipIndex {
-  const sorted = [...teams].sort((a, b) => compareStrings(a.name, b.name));
+  const sorted = [...teams].sort((a, b) => compareText(a.name, b.name));
   const byPrefix = new Map<string, Owner>();
   for (const team of sorted) {
     for (const prefix of team.owns) if (!byPrefix.has(prefix.prefix)) byPrefix.set(prefix.prefix, { team, prefix });

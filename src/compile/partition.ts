@@ -1,4 +1,4 @@
-import { compareStrings } from './specificity';
+import { compareText } from '../util/compare';
 
 /**
  * Entries that must share one VirtualService: every entry whose literal starts with `root`, where `root` is a
@@ -17,7 +17,7 @@ export interface Component<T> {
 /** Splits entries into components, in path order of their roots; each keeps its entries in input order. */
 export function partitionComponents<T extends { readonly literal: string }>(entries: readonly T[]): Component<T>[] {
   // In sorted order the literals starting with R follow R contiguously, so one pass finds every root.
-  const literals = [...new Set(entries.map((e) => e.literal))].sort(compareStrings);
+  const literals = [...new Set(entries.map((e) => e.literal))].sort(compareText);
   const rootOf = new Map<string, string>();
   let root: string | undefined;
   for (const literal of literals) {
@@ -31,7 +31,7 @@ export function partitionComponents<T extends { readonly literal: string }>(entr
     if (g) g.push(e);
     else groups.set(r, [e]);
   }
-  return [...groups.keys()].sort(compareStrings).map((r) => ({ root: r, entries: groups.get(r)! }));
+  return [...groups.keys()].sort(compareText).map((r) => ({ root: r, entries: groups.get(r)! }));
 }
 
 /**
@@ -39,7 +39,7 @@ export function partitionComponents<T extends { readonly literal: string }>(entr
  * the only candidates for covering or overlapping it. One pass over the sorted literals with a stack.
  */
 export function prefixChains(literals: Iterable<string>): Map<string, readonly string[]> {
-  const sorted = [...new Set(literals)].sort(compareStrings);
+  const sorted = [...new Set(literals)].sort(compareText);
   const chains = new Map<string, readonly string[]>();
   const stack: string[] = [];
   for (const literal of sorted) {

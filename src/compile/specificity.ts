@@ -1,6 +1,7 @@
 import { MatchKind } from '../model/project';
 import { compareConditions, Conditions, NO_CONDITIONS } from './conditions';
-import { parseRegexLiteral, prefixEquivalentLiteral } from './regex-literal';
+import { compareText } from '../util/compare';
+import { conditionLiteral, regexFacts } from '../regex';
 
 /**
  * Specificity: the one total order in which kfaas lists HTTP routes, most specific first, so Envoy's
@@ -33,7 +34,7 @@ export interface Ranked {
 
 /** The literal leading part of a match: every path it matches starts with this text. */
 export function matchLiteral(kind: MatchKind, value: string): string {
-  return kind === 'regex' ? parseRegexLiteral(value).literal : value;
+  return conditionLiteral({ kind, value });
 }
 
 /** Order of kinds at an equal literal: exact 0, regex 1, prefix 2, regex `<literal>.*` 3. */
@@ -44,18 +45,13 @@ export function kindRank(kind: MatchKind, value: string): number {
     case 'prefix':
       return 2;
     case 'regex':
-      return prefixEquivalentLiteral(value) === undefined ? 1 : 3;
+      return regexFacts(value).prefixEquivalent ? 3 : 1;
   }
 }
 
 /** Builds the ranking key of a match. */
 export function rank(kind: MatchKind, value: string, routeName: string, originPath = '', conditions: Conditions = NO_CONDITIONS): Ranked {
   return { kind, value, literal: matchLiteral(kind, value), kindRank: kindRank(kind, value), routeName, originPath, conditions };
-}
-
-/** Code-unit string order (never locale-dependent). */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Negative when `a` must be tried before `b`. */
@@ -65,11 +61,11 @@ export function compareSpecificity(a: Ranked, b: Ranked): number {
   if (ga !== gb) return ga - gb;
   if (a.literal.length !== b.literal.length) return b.literal.length - a.literal.length;
   return (
-    compareStrings(a.literal, b.literal) ||
+    compareText(a.literal, b.literal) ||
     a.kindRank - b.kindRank ||
-    compareStrings(a.value, b.value) ||
+    compareText(a.value, b.value) ||
     compareConditions(a.conditions ?? NO_CONDITIONS, b.conditions ?? NO_CONDITIONS) ||
-    compareStrings(a.routeName, b.routeName) ||
-    compareStrings(a.originPath, b.originPath)
+    compareText(a.routeName, b.routeName) ||
+    compareText(a.originPath, b.originPath)
   );
 }

@@ -6,7 +6,7 @@ import { VersionProfile } from '../versions/profile';
 import {
   DelegateAction, DestinationTable, ForwardAction, GatewayServiceTable, HttpAction, HttpRouteTable, MatchTable, RetryTable,
 } from './route-table';
-import { compareStrings } from './specificity';
+import { compareText } from '../util/compare';
 
 /**
  * Small pure `make*` functions building the pieces of an EnvironmentTable (net-istio style). They never emit
@@ -32,7 +32,7 @@ export function makeGatewayService(namespace: string, profile: VersionProfile): 
  * ingress only when the cluster opts in (`publicIngress`, see VersionProfile.gateways).
  */
 export function makeGateways(profile: VersionProfile): string[] {
-  return [...new Set(profile.gateways)].sort(compareStrings);
+  return [...new Set(profile.gateways)].sort(compareText);
 }
 
 /**
@@ -50,7 +50,7 @@ export function makeRetries(policy: RetryPolicy | undefined, profile: VersionPro
   return {
     attempts: policy.attempts,
     ...(policy.perTryTimeoutMs !== undefined ? { perTryTimeoutMs: policy.perTryTimeoutMs } : {}),
-    ...(retryOn !== undefined ? { retryOn: [...retryOn].sort(compareStrings) } : {}),
+    ...(retryOn !== undefined ? { retryOn: [...retryOn].sort(compareText) } : {}),
   };
 }
 
@@ -60,7 +60,7 @@ export const RETRIABLE_STATUS_CODES = 'retriable-status-codes';
 /** Distinct Knative services a behaviour sends to, sorted. */
 export function servicesOf(behaviour: RouteBehaviour): string[] {
   const names = behaviour.traffic ? behaviour.traffic.map((t) => t.service) : [behaviour.service];
-  return [...new Set(names)].sort(compareStrings);
+  return [...new Set(names)].sort(compareText);
 }
 
 /**
@@ -75,7 +75,7 @@ export function makeDestinations(behaviour: RouteBehaviour, namespace: string, c
     weights.set(behaviour.service, 100);
   }
   if (weights.size === 1) for (const k of weights.keys()) weights.set(k, 100);
-  return [...weights.keys()].sort(compareStrings).map((service) => ({
+  return [...weights.keys()].sort(compareText).map((service) => ({
     service,
     authority: serviceAuthority(service, namespace, clusterDomain),
     weight: weights.get(service)!,

@@ -1,3 +1,4 @@
+import { compareText } from '../util/compare';
 import { App } from 'cdk8s';
 import { Chart } from 'cdk8s';
 import { PlatformTable } from '../compile/platform/platform-table';
@@ -29,7 +30,7 @@ export function fileNameFor(kind: string, name: string): string {
  * inserted sorted and the output depends on nothing but the tables, so the same tables give the same bytes.
  */
 export function renderTables(tables: readonly EnvironmentTable[], platforms: readonly PlatformTable[] = []): Map<string, string> {
-  const sorted = [...tables].sort((a, b) => compareStrings(folderOf(a.cluster, a.environment), folderOf(b.cluster, b.environment)));
+  const sorted = [...tables].sort((a, b) => compareText(folderOf(a.cluster, a.environment), folderOf(b.cluster, b.environment)));
   // Nothing is synthesized to disk: no outdir use, no construct metadata file, whatever CDK8S_* says.
   const app = new App({ recordConstructMetadata: false });
   const charts: EnvironmentChart[] = [];
@@ -44,14 +45,14 @@ export function renderTables(tables: readonly EnvironmentTable[], platforms: rea
 
   const writer = new YamlWriter();
   const folders: [string, Chart][] = charts.map((chart) => [folderOf(chart.table.cluster, chart.table.environment), chart]);
-  for (const table of [...platforms].sort((a, b) => compareStrings(a.cluster, b.cluster))) {
+  for (const table of [...platforms].sort((a, b) => compareText(a.cluster, b.cluster))) {
     const folder = folderOf(table.cluster, PLATFORM_FOLDER);
     if (seen.has(folder)) throw new Error(`two tables for ${folder}`);
     seen.add(folder);
     folders.push([folder, new PlatformChart(app, `${table.cluster}_${PLATFORM_FOLDER}`, { table })]);
   }
   const tree = new Map<string, string>();
-  for (const [folder, chart] of folders.sort((a, b) => compareStrings(a[0], b[0]))) {
+  for (const [folder, chart] of folders.sort((a, b) => compareText(a[0], b[0]))) {
     for (const [file, text] of renderFolder(folder, chart, writer)) tree.set(`${folder}/${file}`, text);
   }
   return tree;
@@ -65,17 +66,12 @@ function renderFolder(folder: string, chart: Chart, writer: YamlWriter): Map<str
     if (files.has(file)) throw new Error(`${folder}: two objects render to ${file}`);
     files.set(file, GENERATED_HEADER + writer.write(pruneEmpty(obj) as Record<string, unknown>));
   }
-  const names = [...files.keys()].sort(compareStrings);
+  const names = [...files.keys()].sort(compareText);
   files.set(KUSTOMIZATION_FILE, GENERATED_HEADER + toYaml(kustomizationOf(names)));
-  return new Map([...files.keys()].sort(compareStrings).map((name) => [name, files.get(name)!]));
+  return new Map([...files.keys()].sort(compareText).map((name) => [name, files.get(name)!]));
 }
 
 /** A kustomize Kustomization listing the folder's files. */
 export function kustomizationOf(resources: readonly string[]): Record<string, unknown> {
   return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources] };
-}
-
-/** Code-unit order: independent of locale, unlike localeCompare. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

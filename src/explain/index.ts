@@ -11,4 +11,3 @@ export * from './sample-path';
 export * from './request-match';
 export * from './route-policies';
 export * from './order-proof';
-export { generateRegexCandidates } from './regex-sample';

@@ -1,4 +1,4 @@
-import { RE2JS } from 're2js';
+import { compileRegex, regexFullMatch } from '../regex';
 import { StringMatch } from './virtual-service';
 
 /**
@@ -35,27 +35,6 @@ export function splitPath(requestPath: string): { path: string; query: string } 
   const noFragment = requestPath.split('#', 1)[0];
   const q = noFragment.indexOf('?');
   return q < 0 ? { path: noFragment, query: '' } : { path: noFragment.slice(0, q), query: noFragment.slice(q) };
-}
-
-const regexCache = new Map<string, RE2JS>();
-
-/** Compiles an RE2 pattern once. Throws an Error quoting the pattern when it is not valid RE2. */
-export function compileRegex(pattern: string): RE2JS {
-  let compiled = regexCache.get(pattern);
-  if (!compiled) {
-    try {
-      compiled = RE2JS.compile(pattern);
-    } catch (e) {
-      throw new Error(`regex ${JSON.stringify(pattern)} is not valid RE2: ${(e as Error).message}`);
-    }
-    regexCache.set(pattern, compiled);
-  }
-  return compiled;
-}
-
-/** RE2 full match, as Envoy's `safe_regex`. */
-export function regexFullMatch(pattern: string, input: string): boolean {
-  return compileRegex(pattern).matches(input);
 }
 
 /** Does the request path (query string and fragment ignored) match? */

@@ -1,3 +1,4 @@
+import { compareText } from '../util/compare';
 import { VirtualService, vsKeyMatches, vsRef } from './virtual-service';
 
 /**
@@ -15,7 +16,7 @@ export function defaultMergeOrder(a: VirtualService, b: VirtualService): number 
   if (ta !== tb) return ta < tb ? -1 : 1;
   const ra = vsRef(a);
   const rb = vsRef(b);
-  return compareStrings(ra.name, rb.name) || compareStrings(ra.namespace, rb.namespace);
+  return compareText(ra.name, rb.name) || compareText(ra.namespace, rb.namespace);
 }
 
 /**
@@ -38,9 +39,4 @@ export function orderVirtualServices(vss: readonly VirtualService[], order?: Mer
 function creationTime(vs: VirtualService): number {
   const t = vs.metadata.creationTimestamp === undefined ? NaN : Date.parse(vs.metadata.creationTimestamp);
   return Number.isNaN(t) ? -Infinity : t;
-}
-
-/** Byte-wise for ASCII, like Go's string comparison (never locale-dependent). */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

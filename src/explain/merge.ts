@@ -1,5 +1,6 @@
 import { DroppedRoute, InlinedRoute, RouteOrigin, inlineDelegates } from './delegate';
-import { MATCH_ALL, PathCondition, compileRegex, toPathCondition } from './match';
+import { compileRegex } from '../regex';
+import { MATCH_ALL, PathCondition, toPathCondition } from './match';
 import { MergeOrder, orderVirtualServices } from './merge-order';
 import { EVALUATED_MATCH_FIELDS, readRequestMatcher, RequestMatcher } from './request-match';
 import {

@@ -1,5 +1,5 @@
-import { regexFullMatch, splitPath } from './match';
-import { generateRegexCandidates } from './regex-sample';
+import { regexFullMatch, regexSamples } from '../regex';
+import { splitPath } from './match';
 import { HttpMatchRequest, StringMatch } from './virtual-service';
 
 /**
@@ -126,7 +126,7 @@ function sampleValue(sm: StringMatch): string | undefined {
   if (sm.regex === undefined) return 'kfaas-sample';
   let candidates: string[];
   try {
-    candidates = generateRegexCandidates(sm.regex);
+    candidates = regexSamples(sm.regex, 4, { path: false });
   } catch {
     candidates = [];
   }

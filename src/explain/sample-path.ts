@@ -1,11 +1,11 @@
-import { PathCondition, regexFullMatch, splitPath } from './match';
-import { generateRegexCandidates } from './regex-sample';
+import { regexSamples } from '../regex';
+import { PathCondition, splitPath } from './match';
 
 /**
  * A few concrete request paths a path condition matches, for proofs such as "this route wins for its own
- * paths under every merge order". Deterministic. Every sample is verified against the condition; paths
- * starting with `/` are preferred, and nothing containing `?` or `#` is returned (Envoy would cut the path
- * there). May be empty for a regex no real path can match or whose syntax the generator does not model.
+ * paths under every merge order". Deterministic. Every sample matches the condition; paths starting with `/`
+ * are preferred, and nothing containing `?` or `#` is returned (Envoy would cut the path there). Empty for a
+ * regex no request path can match. Throws for a pattern that is not valid RE2.
  */
 export function samplePaths(match: Pick<PathCondition, 'kind' | 'value'>): string[] {
   switch (match.kind) {
@@ -24,19 +24,6 @@ function prefixSamples(prefix: string): string[] {
   const samples = [base, base + 'kfaas-sample', base + 'a/b'];
   if (!base.endsWith('/')) samples.push(`${base}/kfaas-sample`);
   return samples;
-}
-
-function regexSamples(pattern: string): string[] {
-  let generated: string[];
-  try {
-    generated = generateRegexCandidates(pattern);
-  } catch {
-    generated = [];
-  }
-  const candidates = [...generated, ...generated.filter((s) => !s.startsWith('/')).map((s) => `/${s}`), '/'];
-  const verified = usable(candidates).filter((s) => regexFullMatch(pattern, s));
-  const paths = verified.filter((s) => s.startsWith('/'));
-  return paths.length > 0 ? paths : verified;
 }
 
 function usable(samples: readonly string[]): string[] {

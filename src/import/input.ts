@@ -4,7 +4,7 @@ import { loadAll } from 'js-yaml';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { Diagnostic, SourceLocation } from '../diagnostics/diagnostic';
 import { MAX_INPUT_FILE_BYTES } from '../model/defaults';
-import { compareText } from '../load/values';
+import { compareText } from '../util/compare';
 
 /** One object read from the importer's input, with where it came from (file and document index). */
 export interface InputObject {

@@ -1,4 +1,4 @@
-import { compareText } from '../load/values';
+import { compareText } from '../util/compare';
 import { ImportedBehaviour, behaviourKey } from './imported-route';
 
 /** A route as seen in one (cluster, environment). */

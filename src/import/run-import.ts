@@ -4,7 +4,7 @@ import { loadAll } from 'js-yaml';
 import { Diagnostic } from '../diagnostics/diagnostic';
 import { VirtualService, isVirtualService } from '../explain/virtual-service';
 import { loadProject } from '../load/load-project';
-import { compareText } from '../load/values';
+import { compareText } from '../util/compare';
 import { DEFAULT_CLUSTER_DOMAIN, KFAAS_NAMESPACE, MAX_OBJECTS_PER_FOLDER, defaultEnvironmentNamespace } from '../model/defaults';
 import { behaviourIn, PathMatch, Project, Route } from '../model/project';
 import { runPipeline } from '../pipeline';

@@ -7,7 +7,8 @@ import { buildClusterPlatform } from './build-cluster-platform';
 import { Built } from './document-kinds';
 import { reportDuplicates } from './duplicates';
 import { FieldPath, formatPath } from './field-path';
-import { compareText, has, isMapping, list, mapping, Mapping, str } from './values';
+import { has, isMapping, list, mapping, Mapping, str } from './values';
+import { compareText } from '../util/compare';
 
 const NO_VERSION: Version = { major: 0, minor: 0, patch: 0, raw: '' };
 const MAX_NAMESPACE_LENGTH = 63;

@@ -9,7 +9,8 @@ import {
 import { ArgoCdDestination, Delivery, DeliveryEngine } from '../model/project';
 import { DocumentContext } from './document-context';
 import { Built } from './document-kinds';
-import { compareText, isMapping, list, mapping, Mapping, str } from './values';
+import { isMapping, list, mapping, Mapping, str } from './values';
+import { compareText } from '../util/compare';
 
 /**
  * Builds the Delivery settings (clusters/delivery.yaml). The schema has checked the shapes; what needs the other

@@ -8,7 +8,7 @@ import { FieldPath, formatPath } from './field-path';
 import { readConditions } from './read-conditions';
 import { readCors, readDirectResponse, readFault, readHeaders, readRedirect } from './read-policies';
 import { checkActionFields, completeBehaviour } from './route-action';
-import { regexProblem } from './regex-check';
+import { regexProblem } from '../regex';
 import { checkPrefixRewrites } from './rewrite-check';
 import { has, isMapping, list, mapping, Mapping, str } from './values';
 

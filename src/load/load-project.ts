@@ -5,8 +5,9 @@ import { Built, DOCUMENT_KINDS, DocumentKind, ProjectDraft, resolveKind } from '
 import { readCareful, readFast, RawDocument, YamlSource } from './parse-yaml';
 import { readTree, SourceFile, Tree } from './read-tree';
 import { checkSchema } from './schema-check';
-import { compareText, describeValue, isMapping } from './values';
+import { describeValue, isMapping } from './values';
 import { YamlLocator } from './yaml-locator';
+import { compareText } from '../util/compare';
 
 export interface LoadResult {
   readonly project: Project;

@@ -2,8 +2,9 @@ import { MAX_REGEX_LENGTH } from '../model/defaults';
 import { HeaderCondition, HeaderTest, HttpMethod, QueryCondition, QueryTest, RequestConditions } from '../model/project';
 import { DocumentContext } from './document-context';
 import { FieldPath } from './field-path';
-import { regexProblem } from './regex-check';
-import { compareText, has, isMapping, list, mapping, Mapping } from './values';
+import { regexProblem } from '../regex';
+import { has, isMapping, list, mapping, Mapping } from './values';
+import { compareText } from '../util/compare';
 
 const HEADER_TESTS = ['exact', 'prefix', 'regex', 'present', 'absent'] as const;
 const QUERY_TESTS = ['exact', 'regex'] as const;

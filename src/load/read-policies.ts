@@ -8,8 +8,9 @@ import {
 import { DocumentContext } from './document-context';
 import { readDurationField } from './durations';
 import { FieldPath } from './field-path';
-import { regexProblem } from './regex-check';
-import { compareText, has, isMapping, list, mapping, Mapping, str } from './values';
+import { regexProblem } from '../regex';
+import { has, isMapping, list, mapping, Mapping, str } from './values';
+import { compareText } from '../util/compare';
 
 /**
  * Readers of the route policies besides the destination: `fault`, `cors`, `headers`, `redirect`,

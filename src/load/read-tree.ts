@@ -2,7 +2,7 @@ import { Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'fs';
 import { join, sep } from 'path';
 import { Diagnostic, SourceLocation } from '../diagnostics/diagnostic';
 import { MAX_INPUT_FILE_BYTES } from '../model/defaults';
-import { compareText } from './values';
+import { compareText } from '../util/compare';
 
 /** The two input folders of a project. */
 export type Area = 'clusters' | 'routes';

@@ -43,8 +43,3 @@ export function describeValue(v: unknown, source?: string): string {
 export function quote(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
-
-/** Byte-order comparison, independent of locale. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

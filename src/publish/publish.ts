@@ -1,6 +1,7 @@
 import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'path';
 import { GENERATED_MARK } from '../model/defaults';
+import { compareText } from '../util/compare';
 
 /** Temporary files of publishTree (see below): removed as stale output when a killed run left them. */
 const TEMP_FILE = /\.kfaas-\d+-\d+\.tmp\.yaml$/;
@@ -93,7 +94,7 @@ export function diffTree(outDir: string, tree: ReadonlyMap<string, string>): Tre
   const root = resolve(outDir);
   const write: string[] = [];
   let unchanged = 0;
-  for (const rel of [...tree.keys()].sort(compareStrings)) {
+  for (const rel of [...tree.keys()].sort(compareText)) {
     assertRelativePath(rel);
     const existing = readIfFile(join(root, ...rel.split('/')));
     if (existing !== undefined && existing.equals(Buffer.from(tree.get(rel)!, 'utf8'))) unchanged++;
@@ -149,7 +150,7 @@ function listManagedFiles(root: string): string[] {
     }
   };
   walk(root, '');
-  return out.sort(compareStrings);
+  return out.sort(compareText);
 }
 
 /** Removes folders below root that are empty (after their children were); returns whether `dir` is now gone. */
@@ -215,6 +216,3 @@ function assertInside(realRoot: string, realPath: string, rel: string): void {
   }
 }
 
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { fullyMatches } from '../../src/compile/overlap';
+import { regexFullMatch as fullyMatches } from '../../src/regex';
 import { EnvironmentTable, HttpRouteTable, MatchTable } from '../../src/compile/route-table';
 import { Project } from '../../src/model/project';
 import { makeProject, MatchInput, ProjectBuilder } from '../support/project-builder';

@@ -1,7 +1,7 @@
 import { didYouMean, levenshtein } from '../../src/load/did-you-mean';
 import { parseDuration } from '../../src/load/durations';
 import { formatPath, pointerToPath } from '../../src/load/field-path';
-import { regexProblem } from '../../src/load/regex-check';
+import { regexProblem } from '../../src/regex';
 
 describe('parseDuration', () => {
   test.each([

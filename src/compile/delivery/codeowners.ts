@@ -1,5 +1,5 @@
 import { Project } from '../../model/project';
-import { compareStrings } from '../specificity';
+import { compareText } from '../../util/compare';
 import { ARGOCD_FOLDER, fluxFolder } from './compile-delivery';
 
 export { CODEOWNERS_PATH } from '../../model/defaults';
@@ -26,7 +26,7 @@ export function planCodeowners(project: Project): CodeownersRule[] | undefined {
   if (!delivery) return undefined;
   const platform = delivery.reviewers;
   const rules: CodeownersRule[] = [{ pattern: '/routes/', owners: platform, why: 'new team folders and teams without reviewers' }];
-  for (const team of [...project.teams].sort((a, b) => compareStrings(a.name, b.name))) {
+  for (const team of [...project.teams].sort((a, b) => compareText(a.name, b.name))) {
     if (team.reviewers.length === 0) continue;
     rules.push({ pattern: `/routes/${team.name}/`, owners: team.reviewers, why: `team ${team.name} (${team.origin.at.file})` });
   }

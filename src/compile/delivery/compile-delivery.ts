@@ -2,7 +2,7 @@ import { Diagnostic } from '../../diagnostics/diagnostic';
 import { KFAAS_NAMESPACE, MAX_OBJECT_BYTES } from '../../model/defaults';
 import { Cluster, Delivery, Project } from '../../model/project';
 import { groupBy } from '../../util/group-by';
-import { compareStrings } from '../specificity';
+import { compareText } from '../../util/compare';
 import { AppProjectTable, ApplicationTable, ArgoCdTable, DeliveryTable, DestinationRef, FluxClusterTable, FluxKustomizationTable } from './delivery-table';
 import { NON_CLUSTER_PREFIX, RenderedFolder } from './rendered-folders';
 
@@ -80,7 +80,7 @@ function planArgoCd(delivery: Delivery, folders: readonly RenderedFolder[], clus
     syncWave: f.platform ? WAVE_PLATFORM : WAVE_ENVIRONMENTS,
   }));
   reportNameCollisions(applications, folders, clusters, out, 'Argo CD Application');
-  applications.sort((a, b) => compareStrings(a.name, b.name));
+  applications.sort((a, b) => compareText(a.name, b.name));
 
   const destinations = new Map<string, DestinationRef & { namespace: string }>();
   const namespaced = new Map<string, { group: string; kind: string }>();
@@ -99,7 +99,7 @@ function planArgoCd(delivery: Delivery, folders: readonly RenderedFolder[], clus
   }
   // An Application's own destination must be allowed even before its folder holds a namespaced object.
   for (const a of applications) destinations.set(JSON.stringify(a.destination), a.destination);
-  const byKey = <T>(m: Map<string, T>): T[] => [...m.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, v]) => v);
+  const byKey = <T>(m: Map<string, T>): T[] => [...m.entries()].sort(([a], [b]) => compareText(a, b)).map(([, v]) => v);
   const appProject: AppProjectTable = {
     name: project,
     description: `kfaas routes and platform objects (generated from ${delivery.origin.at.file})`,
@@ -157,7 +157,7 @@ function planFlux(delivery: Delivery, folders: readonly RenderedFolder[], cluste
         message: `the Flux Kustomization name "${k.name}" would be ${k.name.length} characters; Flux puts it in a label value (at most ${MAX_LABEL_VALUE}), so expected an environment name of at most ${MAX_LABEL_VALUE - DELIVERY_NAME_PREFIX.length - 1} characters`,
       });
     }
-    folderKustomizations.sort((a, b) => Number(b.dependsOn === undefined) - Number(a.dependsOn === undefined) || compareStrings(a.name, b.name));
+    folderKustomizations.sort((a, b) => Number(b.dependsOn === undefined) - Number(a.dependsOn === undefined) || compareText(a.name, b.name));
     const self: FluxKustomizationTable = {
       name: DELIVERY_NAME_PREFIX,
       cluster,
@@ -175,7 +175,7 @@ function planFlux(delivery: Delivery, folders: readonly RenderedFolder[], cluste
       kustomizations: [self, ...folderKustomizations],
     });
   }
-  return tables.sort((a, b) => compareStrings(a.cluster, b.cluster));
+  return tables.sort((a, b) => compareText(a.cluster, b.cluster));
 }
 
 function folderIdentity(f: RenderedFolder): { cluster: string; environment?: string } {

@@ -1,5 +1,5 @@
 import { PLATFORM_FOLDER } from '../../model/defaults';
-import { compareStrings as compare } from '../specificity';
+import { compareText as compare } from '../../util/compare';
 
 /** What an object in a rendered file is, as far as delivery cares: its API group, kind and namespace. */
 export interface RenderedObjectKind {

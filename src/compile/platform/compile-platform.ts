@@ -6,7 +6,7 @@ import { platformProfileFor } from '../../versions/platform-profile';
 import { profileFor } from '../../versions/profile';
 import { EnvironmentSlot } from '../expand';
 import { slugify, stableHash, MAX_OBJECT_NAME_LENGTH } from '../naming';
-import { compareStrings } from '../specificity';
+import { compareText } from '../../util/compare';
 import { makeForwardingTable } from './forwarding';
 import { CertificateTable, EgressHttpTable, GatewayTable, JavaExportTable, PlatformTable } from './platform-table';
 
@@ -27,7 +27,7 @@ export function compilePlatform(
       `cluster ${cluster.name} runs Istio ${cluster.istio.raw}; kfaas's east-west gateway takes its certificates and ` +
         'configuration from istiod (Istio >= 1.5): upgrade Istio or remove spec.gateway');
   }
-  const hostnames = [...new Set(inputs.hostnames)].sort(compareStrings);
+  const hostnames = [...new Set(inputs.hostnames)].sort(compareText);
   const certificates: CertificateTable[] = cluster.gateway?.domains
     ? hostnames.map((hostname) => makeCertificate(hostname, cluster.gateway!.domains!.issuer))
     : [];

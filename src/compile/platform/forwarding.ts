@@ -2,7 +2,8 @@ import { FORWARDING_TABLE_NAME, gatewayHost } from '../../model/defaults';
 import { Cluster } from '../../model/project';
 import { atLeast } from '../../model/version';
 import { EnvironmentSlot } from '../expand';
-import { compareStrings, matchLiteral } from '../specificity';
+import { matchLiteral } from '../specificity';
+import { compareText } from '../../util/compare';
 import { ForwardingEntry, ForwardingTable } from './platform-table';
 
 /** Spring Cloud Gateway moved its route properties in 4.3.0 (version-facts.md H). */
@@ -29,7 +30,7 @@ export function makeForwardingTable(cluster: Cluster, slots: readonly Environmen
         host,
       };
     })
-    .sort((a, b) => compareStrings(a.environment, b.environment));
+    .sort((a, b) => compareText(a.environment, b.environment));
   return { name: FORWARDING_TABLE_NAME, springPropertyPrefix: springPropertyPrefix(cluster), entries };
 }
 
@@ -60,5 +61,5 @@ export function pathPatterns(matches: readonly { kind: 'exact' | 'prefix' | 'reg
   };
   const kept = [...dirs].filter((d) => !covered(d, d));
   const exactKept = [...exacts].filter((e) => !covered(e, undefined));
-  return [...kept.map((d) => `${d}**`), ...exactKept].sort(compareStrings);
+  return [...kept.map((d) => `${d}**`), ...exactKept].sort(compareText);
 }

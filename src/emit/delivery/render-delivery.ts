@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { DeliveryTable } from '../../compile/delivery';
-import { compareStrings as compare, fileNameFor, KUSTOMIZATION_FILE, kustomizationOf } from '../render';
+import { fileNameFor, KUSTOMIZATION_FILE, kustomizationOf } from '../render';
+import { compareText as compare } from '../../util/compare';
 import { GENERATED_HEADER, pruneEmpty, toYaml } from '../yaml';
 import { ArgoCdDeliveryChart, FluxDeliveryChart } from './delivery-charts';
 

@@ -1,0 +1,12 @@
+/**
+ * The one RE2 module: every question kfaas asks about a regex (is it valid RE2, its literal part, sample paths,
+ * overlap and containment between path conditions, program size) is answered here, from the program RE2's own
+ * parser and compiler (re2js) build. No other module parses regex syntax.
+ */
+export { regexProblem } from './check';
+export {
+  conditionLiteral, coversCondition, findPaths, matchesCondition, overlapSample, regexFacts, regexSamples,
+} from './language';
+export type { Condition, ConditionKind, RegexFacts } from './language';
+export { compileRegex, InvalidRegexError, regexFullMatch } from './program';
+export type { SearchResult } from './automaton';
