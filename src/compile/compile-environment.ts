@@ -10,6 +10,7 @@ import { LayoutContext } from './layout-context';
 import { layoutMerged } from './layout-merged';
 import { layoutPerRoute } from './layout-per-route';
 import { OBJECT_OVERHEAD_BYTES } from './pack';
+import { checkFallbacks, OwnershipIndex } from './ownership';
 import { EnvironmentTable, HttpRouteTable } from './route-table';
 import { makeAction } from './policy-tables';
 import { makeGateways, makeGatewayService, servicesOf } from './table-builders';
@@ -22,6 +23,8 @@ export interface EnvironmentOptions {
   readonly sizeOf: (http: HttpRouteTable, table: { profile: VersionProfile }) => number;
   readonly maxObjectBytes: number;
   readonly maxObjectsPerFolder: number;
+  /** Owned prefixes, for the fallback proof. */
+  readonly ownership: OwnershipIndex;
 }
 
 /** Compiles one (cluster, environment): entries in specificity order, checks, layout. */
@@ -56,6 +59,7 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
   };
   const perRoute = cluster.layout === 'per-route';
   findConflicts(sorted, scope, findings, { crossRoute: !perRoute });
+  checkFallbacks(options.ownership, sorted, scope, findings);
   const virtualServices = perRoute ? layoutPerRoute(sorted, behaviours, ctx) : layoutMerged(sorted, ctx);
 
   const objects = virtualServices.length + 1; // + the gateway Service

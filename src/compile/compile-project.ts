@@ -34,13 +34,15 @@ export interface CompileResult {
  */
 export function compileProject(project: Project, options: CompileOptions): CompileResult {
   const findings = new Findings();
+  const ownership = makeOwnershipIndex(project.teams);
   const resolved = {
+    ownership,
     sizeOf: options.sizeOf,
     maxObjectBytes: options.maxObjectBytes ?? MAX_OBJECT_BYTES,
     maxObjectsPerFolder: options.maxObjectsPerFolder ?? MAX_OBJECTS_PER_FOLDER,
   };
   const slots = expandProject(project, findings);
-  checkOwnership(makeOwnershipIndex(project.teams), slots.flatMap((s) => s.landings), findings);
+  checkOwnership(ownership, slots.flatMap((s) => s.landings), findings);
   const tables = slots.map((slot) => compileEnvironment(slot, resolved, findings));
   const clusters = [...new Set(slots.map((s) => s.cluster))];
   const platforms = clusters.map((cluster) => compilePlatform(cluster, slots, { hostnames: [], egress: [] }, findings));

@@ -1,7 +1,9 @@
 import { RouteEntry } from './entries';
-import { conditionsKey, describeConditions, isUnconditioned } from './conditions';
+import { conditionsImply, conditionsKey, describeConditions, isUnconditioned, NO_CONDITIONS } from './conditions';
 import { describeMatch, Findings, where } from './findings';
-import { covers } from './overlap';
+import { covers, mayOverlap, MatchLike, ownPath } from './overlap';
+import { regexFacts } from '../regex';
+import { compareText } from '../util/compare';
 import { prefixChains } from './partition';
 import { groupBy } from '../util/group-by';
 
@@ -24,6 +26,7 @@ export interface ConflictScope {
 export function findConflicts(sorted: readonly RouteEntry[], scope: string, findings: Findings, options: ConflictScope): void {
   if (options.crossRoute) reportDuplicates(sorted, scope, findings);
   const covered = reportShadowed(sorted, scope, findings, options);
+  if (options.crossRoute) reportRegexLosses(sorted, covered, scope, findings);
   if (options.crossRoute) reportUnreachable(sorted, covered, scope, findings);
 }
 
@@ -99,4 +102,69 @@ function reportUnreachable(sorted: readonly RouteEntry[], covered: Set<RouteEntr
 /** `prefix "/a/" with header x-canary exact "true"`. */
 function describeEntry(e: RouteEntry): string {
   return describeMatch(e) + describeConditions(e.conditions);
+}
+
+/** Results of the regex-loss search, shared by every (cluster, environment) that has the same neighbours. */
+const lossMemo = new Map<string, string | 'covered' | 'unknown'>();
+
+/**
+ * A regex (other than `<literal>.*`, which nests like a prefix) that several earlier matches of other routes
+ * take paths from: an error when together they match every path it does (IST0130), a warning with a path that
+ * goes elsewhere when they take part of them. Single covering matches are reported by `reportShadowed`.
+ */
+function reportRegexLosses(sorted: readonly RouteEntry[], covered: Set<RouteEntry>, scope: string, findings: Findings): void {
+  const literals = [...new Set(sorted.map((e) => e.literal))].sort(compareText);
+  const positions = new Map(sorted.map((e, i) => [e, i] as const));
+  const byLiteral = groupBy(sorted, (e) => e.literal);
+  const chains = prefixChains(literals);
+  sorted.forEach((b, position) => {
+    if (b.kind !== 'regex' || covered.has(b) || regexFacts(b.value).prefixEquivalent) return;
+    const related = [...chains.get(b.literal)!, ...extensions(literals, b.literal)];
+    const earlier = [...new Set(related)].flatMap((l) => byLiteral.get(l) ?? [])
+      .filter((c) => positions.get(c)! < position && c.route !== b.route && mayOverlap(c, b))
+      .sort((x, y) => positions.get(x)! - positions.get(y)!);
+    if (earlier.length === 0) return;
+    // Only earlier matches whose request conditions b's imply take b's requests for certain.
+    const certain = earlier.filter((c) => conditionsImply(b.conditions ?? NO_CONDITIONS, c.conditions ?? NO_CONDITIONS));
+    const key = [b, ...certain].map((e) => `${e.kind}:${e.value}`).join('\u0000');
+    let own = lossMemo.get(key);
+    if (own === undefined) {
+      own = certain.length === 0 ? 'unknown' : ownPath([b], certain.map((e): MatchLike => ({ kind: e.kind, value: e.value })));
+      lossMemo.set(key, own);
+    }
+    const list = earlier.slice(0, 3).map((c) => `${describeEntry(c)} of route ${JSON.stringify(c.routeName)} (${where(c.match.origin)})`)
+      .join(', ') + (earlier.length > 3 ? `, and ${earlier.length - 3} more` : '');
+    if (own === 'covered') {
+      covered.add(b);
+      findings.error('match-shadowed', b.match.origin,
+        `${describeEntry(b)} can never match: the earlier ${list} together match every request it does, and Envoy takes the first match`, scope);
+      return;
+    }
+    const lost = earlier.map((c) => ({ c, sample: samplePathOf(b, c) })).find((x) => x.sample !== undefined);
+    if (!lost) return;
+    findings.warning('match-partly-shadowed', b.match.origin,
+      `${describeEntry(b)} loses some of its paths to earlier matches: ${JSON.stringify(lost.sample)} goes to ` +
+        `${describeEntry(lost.c)} of route ${JSON.stringify(lost.c.routeName)} (${where(lost.c.match.origin)}), since Envoy takes ` +
+        `the first match; narrow the regex if that is not intended` + (earlier.length > 1 ? ` (earlier overlapping matches: ${list})` : ''),
+      scope);
+  });
+}
+
+function samplePathOf(b: MatchLike, c: MatchLike): string | undefined {
+  const r = ownPath([b, c], []);
+  return r === 'covered' || r === 'unknown' ? undefined : r;
+}
+
+/** The literals in `sorted` that extend `literal` (start with it and are longer). */
+function extensions(sorted: readonly string[], literal: string): string[] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareText(sorted[mid], literal) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: string[] = [];
+  for (let i = lo; i < sorted.length && sorted[i].startsWith(literal); i++) out.push(sorted[i]);
+  return out;
 }

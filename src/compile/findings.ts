@@ -13,14 +13,14 @@ export class Findings {
     this.errorAt(code, origin?.at, origin?.path, message, scope);
   }
 
+  /** Adds a warning (reported; never fails the run). */
+  public warning(code: string, origin: Origin | undefined, message: string, scope?: string): void {
+    this.add('warning', code, origin?.at, origin?.path, message, scope);
+  }
+
   /** Adds an error at an explicit location and field path. */
   public errorAt(code: string, location: SourceLocation | undefined, path: string | undefined, message: string, scope?: string): void {
     this.add('error', code, location, path, message, scope);
-  }
-
-  /** Adds a warning at `origin`: reported, never fails the run. */
-  public warning(code: string, origin: Origin | undefined, message: string, scope?: string): void {
-    this.add('warning', code, origin?.at, origin?.path, message, scope);
   }
 
   private add(severity: Severity, code: string, location: SourceLocation | undefined, path: string | undefined, message: string, scope?: string): void {

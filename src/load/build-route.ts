@@ -55,6 +55,7 @@ export function buildRoute(ctx: DocumentContext, doc: Mapping): Route {
     team: ctx.file.team ?? '',
     base,
     overrides,
+    ...(spec.fallback === true ? { fallback: true } : {}),
     ...(environments
       ? { environments, environmentOrigins: environments.map((_, i) => ctx.origin(['spec', 'environments', i])) }
       : {}),

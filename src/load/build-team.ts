@@ -45,4 +45,15 @@ export function checkTeams(docs: readonly Built<Team>[]): void {
         .join(', ')}; expected each prefix owned by one team`,
     'prefix-claimed-twice',
   );
+  // A prefix inside another team's would let the inner team take part of the outer team's space.
+  for (const inner of claims) {
+    const outer = claims.find((o) => o.team !== inner.team && o.key !== inner.key && inner.key.startsWith(o.key));
+    if (!outer) continue;
+    inner.ctx.error(
+      'prefix-inside-other-team',
+      inner.path,
+      `prefix "${inner.key}" lies inside prefix "${outer.key}" owned by team "${outer.team}" (${outer.ctx.where(outer.path)}); ` +
+        `expected a prefix no other team owns: team "${outer.team}" must give up "${outer.key}" (own narrower prefixes) first`,
+    );
+  }
 }

@@ -273,6 +273,13 @@ export interface Route {
   readonly environments?: readonly string[];
   /** Restricts the route to these clusters. @default every cluster that hosts the environment */
   readonly clusters?: readonly string[];
+  /**
+   * A platform fallback (`spec.fallback: true`): it may match paths inside prefixes other teams own, but only
+   * where, in every environment it lands in, the owning team's routes match each such path first; the compiler
+   * proves that and refuses the route otherwise.
+   * @default false
+   */
+  readonly fallback?: boolean;
   /** Where each `environments` item was written (same order). @default the route's origin */
   readonly environmentOrigins?: readonly Origin[];
   /** Where each `clusters` item was written (same order). @default the route's origin */

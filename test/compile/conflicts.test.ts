@@ -21,8 +21,27 @@ describe('conflicts between routes of one environment', () => {
     ['regex <literal>.* equal to a prefix', ['/x/'], [{ regex: '/x/.*' }], ['match-shadowed', 'match-shadowed', 'route-unreachable']],
     ['one of two matches shadowed', ['/x/'], [{ regex: '/x/.*' }, '/y/'], ['match-shadowed', 'match-shadowed']],
     ['prefix vs regex with the same literal part but not equal: ordered', ['/x/'], [{ regex: '/x/.+' }], []],
+    // issue 8: what a regex matches, not its text, decides
+    ['regex whose paths two earlier prefixes share', ['/x/cart/', '/x/wish/'], [{ regex: '/x/(cart|wish)/share' }],
+      ['match-shadowed', 'route-unreachable']],
+    ['regex that loses part of its paths to another route', ['/x/cart/'], [{ regex: '/x/(cart|wish)/share' }], ['match-partly-shadowed']],
   ])('%s', (_, a, b, expected) => {
     expect(codes(pair(a, b))).toEqual(expected);
+  });
+
+  test('a regex with a class where a prefix has a letter is ordered by what it matches, so it wins its path', () => {
+    // The literal of /x/shop/[c]art/x is /x/shop/cart/x: it sorts before prefix /x/shop/cart/ and wins /x/shop/cart/x.
+    const result = pair(['/x/shop/cart/'], [{ regex: '/x/shop/[c]art/x' }]);
+    expect(codes(result)).toEqual([]);
+    expect(layout(result, 'c1', 'alpha')).toEqual({ 'faas-alpha-ksvc-gateway': ['b: regex /x/shop/[c]art/x', 'a: prefix /x/shop/cart/'] });
+  });
+
+  test('a partly shadowed regex is a warning naming a path that goes elsewhere', () => {
+    expect(lines(pair(['/x/cart/'], [{ regex: '/x/(cart|wish)/share' }]))).toEqual([
+      'routes/shop/b.yaml:10:9 spec.match[0].regex: warning: regex "/x/(cart|wish)/share" loses some of its paths to earlier matches: ' +
+        '"/x/cart/share" goes to prefix "/x/cart/" of route "a" (routes/shop/a.yaml:10:9), since Envoy takes the first match; ' +
+        'narrow the regex if that is not intended (in environments alpha, prod)',
+    ]);
   });
 
   test('a duplicate is reported at both places with the other\'s position, once for all environments', () => {

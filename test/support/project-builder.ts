@@ -71,6 +71,8 @@ export interface RouteSpec extends BehaviourSpec {
   readonly clusters?: readonly string[];
   /** Per environment, fields replacing the base ones whole (like the loader resolves them). */
   readonly overrides?: Readonly<Record<string, BehaviourSpec>>;
+  /** A platform fallback route. @default false */
+  readonly fallback?: boolean;
 }
 
 /** A source location (col defaults to 1). */
@@ -188,6 +190,7 @@ export function makeRoute(name: string, spec: RouteSpec = {}): Route {
     overrides,
     ...(spec.environments ? { environments: spec.environments } : {}),
     ...(spec.clusters ? { clusters: spec.clusters } : {}),
+    ...(spec.fallback ? { fallback: true } : {}),
     origin: origin(file, 4, 'metadata.name'),
   };
 }
