@@ -137,7 +137,8 @@ function reportRegexLosses(sorted: readonly RouteEntry[], covered: Set<RouteEntr
     if (own === 'covered') {
       covered.add(b);
       findings.error('match-shadowed', b.match.origin,
-        `${describeEntry(b)} can never match: the earlier ${list} together match every request it does, and Envoy takes the first match`, scope);
+        `${describeEntry(b)} can never match: the earlier ${list} together match every ` +
+          `${[b, ...certain].every((e) => isUnconditioned(e.conditions)) ? 'path' : 'request'} it does, and Envoy takes the first match`, scope);
       return;
     }
     const lost = earlier.map((c) => ({ c, sample: samplePathOf(b, c) })).find((x) => x.sample !== undefined);
