@@ -7,6 +7,13 @@ const UNIT_MS: Readonly<Record<string, bigint>> = { ms: 1n, s: 1000n, m: 60_000n
 
 const DURATION = /^([0-9]+)(?:\.([0-9]+))?(ms|s|m|h)$/;
 
+/**
+ * Longest duration Istio can carry: its timeouts are protobuf `google.protobuf.Duration`, whose seconds range
+ * is +-315,576,000,000 (10,000 years; protocolbuffers/protobuf src/google/protobuf/duration.proto). Longer values
+ * are rejected by the API server's validation or overflow in Envoy.
+ */
+export const MAX_DURATION_MS = 315_576_000_000_000n;
+
 export type DurationResult =
   | { readonly ok: true; readonly ms: number }
   | { readonly ok: false; readonly problem: 'format' | 'fraction-of-ms' | 'zero' | 'too-large' };
@@ -24,7 +31,7 @@ export function parseDuration(text: string): DurationResult {
   if (scaled % divisor !== 0n) return { ok: false, problem: 'fraction-of-ms' };
   const ms = scaled / divisor;
   if (ms === 0n) return { ok: false, problem: 'zero' };
-  if (ms > BigInt(Number.MAX_SAFE_INTEGER)) return { ok: false, problem: 'too-large' };
+  if (ms > MAX_DURATION_MS) return { ok: false, problem: 'too-large' };
   return { ok: true, ms: Number(ms) };
 }
 
@@ -36,7 +43,7 @@ export function durationProblemMessage(text: string, problem: 'fraction-of-ms' |
     case 'zero':
       return `expected a duration of at least 1ms (Istio rejects shorter ones; leave the field out for the default), got "${text}"`;
     case 'too-large':
-      return `expected a duration of at most ${Number.MAX_SAFE_INTEGER}ms, got "${text}"`;
+      return `expected a duration of at most 315576000000s (protobuf Duration's range, which Istio timeouts use), got "${text}"`;
   }
 }
 

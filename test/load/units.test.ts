@@ -30,6 +30,8 @@ describe('parseDuration', () => {
     ['0s', 'zero'],
     ['0.0ms', 'zero'],
     ['99999999999999999h', 'too-large'],
+    ['315576000001s', 'too-large'], // issue 8: beyond protobuf Duration's 315,576,000,000 s
+    ['87660001h', 'too-large'],
   ])('%s is rejected (%s)', (text, problem) => {
     expect(parseDuration(text)).toEqual({ ok: false, problem });
   });
