@@ -1,4 +1,4 @@
-import { compareStrings } from '../explain/merge-order';
+import { compareText } from '../util/compare';
 import { GatewayBindingChange, ObjectChange, diffGatewayBindings, diffObjects } from './object-diff';
 import { isProduction } from './production';
 import { RenderedFolder, YamlCache, readRenderedTree } from './rendered-tree';
@@ -71,7 +71,7 @@ export function diffRenderedTrees(
   const h = readRenderedTree(head, cache);
   const folders: FolderDiff[] = [];
   let unchanged = 0;
-  for (const folder of [...new Set([...b.keys(), ...h.keys()])].sort(compareStrings)) {
+  for (const folder of [...new Set([...b.keys(), ...h.keys()])].sort(compareText)) {
     const diff = diffFolder(b.get(folder), h.get(folder), production);
     if (diff) folders.push(diff);
     else unchanged++;
@@ -126,9 +126,9 @@ function guards(base: Map<string, RenderedFolder>, head: Map<string, RenderedFol
     (x, y) =>
       Number(y.production) - Number(x.production) ||
       rank[x.kind] - rank[y.kind] ||
-      compareStrings(x.cluster, y.cluster) ||
-      compareStrings(x.environment ?? '', y.environment ?? '') ||
-      compareStrings(x.route ?? '', y.route ?? ''),
+      compareText(x.cluster, y.cluster) ||
+      compareText(x.environment ?? '', y.environment ?? '') ||
+      compareText(x.route ?? '', y.route ?? ''),
   );
 }
 

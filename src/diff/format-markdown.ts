@@ -1,4 +1,4 @@
-import { compareStrings } from '../explain/merge-order';
+import { compareText } from '../util/compare';
 import { FolderDiff, TreeDiffReport } from './diff-trees';
 import {
   describeBindingImpact, describeGateway, describeGuard, describeImpact, describeObject, describeRoute, describeSummary,
@@ -47,7 +47,7 @@ export function formatMarkdownReport(report: TreeDiffReport, options: MarkdownRe
   const closing = (names: readonly string[]): string =>
     `\n_Cut to stay under ${max} characters: ${names.length} cluster(s) not shown (${names.join(', ')}). ` +
     'Run `kfaas diff --base <ref>` locally or use `--format json` for everything._\n';
-  for (const cluster of [...clusters.keys()].sort(compareStrings)) {
+  for (const cluster of [...clusters.keys()].sort(compareText)) {
     const section = clusterSection(cluster, clusters.get(cluster)!, perList);
     const reserve = closing([...clusters.keys()]).length;
     if (cut.length > 0 || text.length + section.length + reserve > max) cut.push(cluster);

@@ -1,4 +1,4 @@
-import { compareStrings } from '../explain/merge-order';
+import { compareText } from '../util/compare';
 import { boundGateways, isVirtualService } from '../explain/virtual-service';
 import { FieldChange, canonicalJson, compareFields, deepEqual, flattenFields, isMapping } from './fields';
 import { RenderedFolder, RenderedObject } from './rendered-tree';
@@ -64,7 +64,7 @@ export function diffObjects(base: RenderedFolder | undefined, head: RenderedFold
     }
   }
   for (const a of added) if (!renamedTo.has(a)) changes.push({ ...identity(a), change: 'added', fields: [] });
-  return changes.sort((x, y) => compareStrings(x.kind, y.kind) || compareStrings(x.namespace, y.namespace) || compareStrings(x.name, y.name));
+  return changes.sort((x, y) => compareText(x.kind, y.kind) || compareText(x.namespace, y.namespace) || compareText(x.name, y.name));
 }
 
 /** Gateways that the folder's objects (VirtualService `spec.gateways`, Gateway API `parentRefs`) start or stop using. */
@@ -72,7 +72,7 @@ export function diffGatewayBindings(base: RenderedFolder | undefined, head: Rend
   const b = gatewayCounts(base);
   const h = gatewayCounts(head);
   const out: GatewayBindingChange[] = [];
-  for (const gateway of [...new Set([...b.keys(), ...h.keys()])].sort(compareStrings)) {
+  for (const gateway of [...new Set([...b.keys(), ...h.keys()])].sort(compareText)) {
     const before = b.get(gateway) ?? 0;
     const after = h.get(gateway) ?? 0;
     if (before === 0 && after > 0) out.push({ gateway, change: 'bound', before, after });
@@ -114,7 +114,7 @@ function withoutHttp(o: RenderedObject): Record<string, unknown> {
 function entryChanges(before: RenderedObject, after: RenderedObject): NonNullable<ObjectChange['entries']> {
   const b = entriesByName(before);
   const a = entriesByName(after);
-  const names = [...new Set([...b.keys(), ...a.keys()])].sort(compareStrings);
+  const names = [...new Set([...b.keys(), ...a.keys()])].sort(compareText);
   return {
     added: names.filter((n) => !b.has(n)),
     removed: names.filter((n) => !a.has(n)),

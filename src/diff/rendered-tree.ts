@@ -1,5 +1,5 @@
 import { loadAll } from 'js-yaml';
-import { compareStrings as compare } from '../explain/merge-order';
+import { compareText as compare } from '../util/compare';
 import { PLATFORM_FOLDER } from '../model/defaults';
 import { isMapping } from './fields';
 

@@ -1,4 +1,4 @@
-import { compareStrings } from '../explain/merge-order';
+import { compareText } from '../util/compare';
 import { FieldChange, compareFields, formatFieldValue } from './fields';
 import { RouteView } from './route-view';
 
@@ -15,7 +15,7 @@ export interface RouteChange {
 
 /** Routes added, removed, changed (field by field) or moved between objects, sorted by name. */
 export function diffRoutes(base: ReadonlyMap<string, RouteView>, head: ReadonlyMap<string, RouteView>): RouteChange[] {
-  const names = [...new Set([...base.keys(), ...head.keys()])].sort(compareStrings);
+  const names = [...new Set([...base.keys(), ...head.keys()])].sort(compareText);
   const out: RouteChange[] = [];
   for (const name of names) {
     const b = base.get(name);

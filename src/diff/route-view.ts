@@ -1,6 +1,6 @@
 import { inlineDelegates } from '../explain/delegate';
 import { formatCondition, toPathCondition } from '../explain/match';
-import { compareStrings } from '../explain/merge-order';
+import { compareText } from '../util/compare';
 import { HttpRoute, VirtualService, isVirtualService } from '../explain/virtual-service';
 import { FieldValue, canonicalJson, flattenFields, formatFieldValue } from './fields';
 import { RenderedFolder } from './rendered-tree';
@@ -49,12 +49,12 @@ export function routeViews(folder: RenderedFolder): Map<string, RouteView> {
     });
   }
   const out = new Map<string, RouteView>();
-  for (const name of [...entries.keys()].sort(compareStrings)) {
+  for (const name of [...entries.keys()].sort(compareText)) {
     const e = entries.get(name)!;
     out.set(name, {
       name,
-      objects: [...e.objects].sort(compareStrings),
-      matches: [...e.matches].sort(compareStrings),
+      objects: [...e.objects].sort(compareText),
+      matches: [...e.matches].sort(compareText),
       fields: e.fields,
     });
   }
@@ -64,7 +64,7 @@ export function routeViews(folder: RenderedFolder): Map<string, RouteView> {
 /** The entry without its name and matches, plus the host it serves (a host change re-routes the route). */
 function actionOf(http: HttpRoute, vs: VirtualService): Record<string, unknown> {
   const { name: _name, match: _match, ...rest } = http;
-  return { hosts: [...(vs.spec.hosts ?? [])].sort(compareStrings), ...rest };
+  return { hosts: [...(vs.spec.hosts ?? [])].sort(compareText), ...rest };
 }
 
 /** `prefix "/a"`, plus any other condition (`method`, `headers`, ...) as canonical JSON. */
@@ -72,6 +72,6 @@ function describeMatch(m: Readonly<Record<string, unknown>>): string {
   const { uri, ignoreUriCase, name: _name, ...rest } = m as { uri?: never; ignoreUriCase?: boolean; name?: string };
   const condition = toPathCondition(uri, ignoreUriCase === true);
   const path = condition ? formatCondition(condition) : 'every path';
-  const extra = Object.keys(rest).sort(compareStrings);
+  const extra = Object.keys(rest).sort(compareText);
   return extra.length === 0 ? path : `${path} ${extra.map((k) => `${k}=${canonicalJson((rest as Record<string, unknown>)[k])}`).join(' ')}`;
 }

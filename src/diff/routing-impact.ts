@@ -1,7 +1,7 @@
 import { explainPath, routeMatches } from '../explain/explain';
 import { MergedRoute, MergedVirtualHost, mergeVirtualHost } from '../explain/merge';
-import { compareStrings } from '../explain/merge-order';
-import { regexLiteral } from '../compile/regex-literal';
+import { compareText } from '../util/compare';
+import { conditionLiteral } from '../regex';
 import { RouteIndex } from '../explain/route-index';
 import { MESH_GATEWAY, VirtualService, boundGateways, isVirtualService } from '../explain/virtual-service';
 import { canonicalJson } from './fields';
@@ -68,7 +68,7 @@ export function routingImpact(base: RenderedFolder | undefined, head: RenderedFo
   const entries: ImpactEntry[] = [];
   const bindings: BindingImpact[] = [];
   let simulated = 0;
-  for (const key of [...pairs.keys()].sort(compareStrings)) {
+  for (const key of [...pairs.keys()].sort(compareText)) {
     const query = pairs.get(key)!;
     const mb = mergeVirtualHost(b, query);
     const mh = mergeVirtualHost(h, query);
@@ -103,7 +103,7 @@ function compareHost(
   for (const r of [...base.routes, ...head.routes]) {
     for (const s of probesForRoute(r, query.host, query.gateway)) samples.set(probeKey(s), s);
   }
-  const sorted = [...samples.values()].sort((x, y) => compareStrings(x.path, y.path) || compareStrings(probeKey(x), probeKey(y)));
+  const sorted = [...samples.values()].sort((x, y) => compareText(x.path, y.path) || compareText(probeKey(x), probeKey(y)));
   const paths = sorted.map((s) => s.path);
   const candidates = new Set<ProbeRequest>();
   for (const r of [...changedBase, ...changedHead]) {
@@ -128,7 +128,7 @@ function compareHost(
 /** Text every path the route takes starts with ('' when unknown: the whole range). */
 function leadingText(r: MergedRoute): string {
   if (r.condition.ignoreCase) return '';
-  return r.condition.kind === 'regex' ? regexLiteral(r.condition.value) : r.condition.value;
+  return r.condition.kind === 'regex' ? conditionLiteral({ kind: 'regex', value: r.condition.value }) : r.condition.value;
 }
 
 function outcome(merged: MergedVirtualHost, index: RouteIndex, sample: ProbeRequest): RoutingOutcome {
@@ -225,6 +225,6 @@ function mergeGateways(entries: readonly ImpactEntry[]): ImpactEntry[] {
     byChange.set(key, seen ? { ...seen, gateways: [...seen.gateways, ...e.gateways] } : e);
   }
   return [...byChange.values()].sort(
-    (x, y) => compareStrings(x.request.path, y.request.path) || compareStrings(probeKey(x.request), probeKey(y.request)),
+    (x, y) => compareText(x.request.path, y.request.path) || compareText(probeKey(x.request), probeKey(y.request)),
   );
 }

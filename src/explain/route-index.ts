@@ -1,4 +1,4 @@
-import { regexLiteral } from '../compile/regex-literal';
+import { conditionLiteral } from '../regex';
 import { splitPath } from './match';
 import { MergedRoute, MergedVirtualHost } from './merge';
 
@@ -41,11 +41,11 @@ export class RouteIndex {
 
 /**
  * The literal every path the route matches starts with: the prefix or exact value (lower-cased under
- * `ignoreCase`), or the regex's literal leading part (`compile/regex-literal.ts`, the one RE2 literal parser
+ * `ignoreCase`), or the regex's literal leading part (`src/regex`, the one RE2 module
  * the compiler orders by). Conservative: a shorter literal only makes more routes candidates.
  */
 function literalOf(route: MergedRoute): { literal: string; folded: boolean } {
   const c = route.condition;
   if (c.kind !== 'regex') return c.ignoreCase ? { literal: c.value.toLowerCase(), folded: true } : { literal: c.value, folded: false };
-  return { literal: regexLiteral(c.value), folded: false };
+  return { literal: conditionLiteral({ kind: 'regex', value: c.value }), folded: false };
 }
