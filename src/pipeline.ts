@@ -1,3 +1,4 @@
+import { existsSync } from 'fs';
 import { join, resolve } from 'path';
 import { compileProject, CompileOptions } from './compile/compile-project';
 import { CODEOWNERS_PATH, compileDelivery, planCodeowners, renderedFolders } from './compile/delivery';
@@ -10,7 +11,7 @@ import { renderTables } from './emit/render';
 import { loadProject, SourceOverlay } from './load/load-project';
 import { DEFAULT_DELIVERY_PATH, REPO_FILE_PATHS } from './model/defaults';
 import { Project } from './model/project';
-import { diffTree, publishTree, PublishReport, TreeDiff } from './publish/publish';
+import { diffTree, publishTree, PublishOptions, PublishReport, TreeDiff } from './publish/publish';
 import { diffRepoFiles, publishRepoFiles, RepoFilesDiff } from './publish/repo-files';
 
 /** Options of `runPipeline`. */
@@ -44,6 +45,19 @@ export interface PipelineOptions {
    * @default - the files on disk only
    */
   readonly overlay?: SourceOverlay;
+  /**
+   * Publish (or check) a project without any Route: every route in outDir would be deleted, so it must be
+   * asked for (like Argo CD's `allowEmpty`). Without it, no routes is an error.
+   *
+   * @default false
+   */
+  readonly allowEmpty?: boolean;
+  /**
+   * How to publish (adopting foreign folders, lock waiting, test seams). The project root is always `root`.
+   *
+   * @default {}
+   */
+  readonly publish?: Omit<PublishOptions, 'projectRoot'>;
 }
 
 /** What a run produced; later fields are absent when an earlier stage failed. */
@@ -93,6 +107,17 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
   bag.addAll(compiled.diagnostics);
   if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project };
 
+  if ((opts.write || opts.check) && !opts.allowEmpty && loaded.project.routes.length === 0) {
+    bag.error(
+      'no-routes',
+      undefined,
+      undefined,
+      `${existsSync(join(root, 'routes')) ? 'no Route documents under' : 'no routes/ folder:'} ${join(root, 'routes')}: ` +
+        `publishing would delete every route in the output folder; check --root, or pass --allow-empty if the project has no routes on purpose`,
+    );
+    return { diagnostics: bag.all, project: loaded.project };
+  }
+
   const tables = compiled.tables;
   const tree = renderTables(tables, compiled.platforms);
   // Delivery objects point at the folders that were rendered, so they are planned from the tree itself.
@@ -107,6 +132,7 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
   const outDir = resolve(opts.outDir ?? join(root, 'dist'));
   const base = { diagnostics: bag.all, project: loaded.project, tables, tree, repoFiles };
   if (!opts.write && !opts.check) return base;
+  const publish: PublishOptions = { ...opts.publish, projectRoot: root };
   // Files outside outDir belong to the repository that delivers outDir: left alone when rendering elsewhere.
   const delivered = outDir === resolve(root, loaded.project.delivery?.path ?? DEFAULT_DELIVERY_PATH);
   const repoPaths = delivered ? REPO_FILE_PATHS : [];
@@ -122,10 +148,10 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
   }
   if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project, tables };
   if (opts.write) {
-    const report = publishTree(outDir, tree);
+    const report = publishTree(outDir, tree, publish);
     return { ...base, report, repoDiff: publishRepoFiles(root, repoPaths, repoFiles) };
   }
-  return { ...base, diff: diffTree(outDir, tree), repoDiff };
+  return { ...base, diff: diffTree(outDir, tree, publish), repoDiff };
 }
 
 function isRouteFile(d: Diagnostic): boolean {

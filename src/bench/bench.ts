@@ -71,7 +71,10 @@ function runTier(tier: string, routes: number, keep: boolean): TierFigures {
   const synth = timed([KFAAS, 'synth', '--root', root, '--out', dist]);
   if (synth.exitCode !== 0) throw new Error(`kfaas synth failed (${synth.exitCode}):\n${synth.stderr.slice(0, 4000)}`);
 
-  const files = listFiles(dist).map((f) => join(dist, f));
+  // Ownership records (dot files) are kfaas's bookkeeping, not rendered objects.
+  const files = listFiles(dist)
+    .filter((f) => !f.split('/').some((s) => s.startsWith('.')))
+    .map((f) => join(dist, f));
   const mtimes = new Map(files.map((f) => [f, statSync(f).mtimeMs]));
   const rerun = timed([KFAAS, 'synth', '--root', root, '--out', dist]);
   const filesRewritten = listFiles(dist).map((f) => join(dist, f)).filter((f) => statSync(f).mtimeMs !== mtimes.get(f)).length;

@@ -1,71 +1,145 @@
 import { createHash } from 'crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, writeFileSync } from 'fs';
+import { Dirent, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { listFiles } from '../util/list-files';
 
 /**
  * Lets a `kfaas synth` whose inputs, kfaas build and output folder are all exactly as the last successful run
  * left them finish without loading, compiling or rendering anything.
  *
- * The key is a SHA-256 over every file under clusters/ and routes/ (path, kind, link target, bytes) and over
- * kfaas's own compiled code, so any edit (or a rebuilt kfaas) misses. The output side is checked by listing
- * the output folder: the same files with the same sizes and modification times as recorded, nothing added.
- * Anything else, or any doubt, is a miss and the full pipeline runs. This module deliberately imports only
- * Node built-ins: the point is to stay cheap.
+ * Everything is keyed by content, file by file (`FileHashes`: relative path -> SHA-256), so a later incremental
+ * synth can ask which inputs changed:
+ * - inputs: every file under clusters/ and routes/, followed through symlinks (a symlinked folder or file is
+ *   hashed as what it points at, plus the link text), so editing a link's target misses;
+ * - the tool: every file of kfaas's build (lib/: code, the JSON Schema, the compiled imports/), package.json,
+ *   package-lock.json and node_modules/.package-lock.json (the dependency versions npm installed);
+ * - the settings: Node version and platform, the output folder and the options that change the output;
+ * - the outputs: every file under the output folder, hashed, so a hand edit that keeps size and modification
+ *   time still misses.
+ * A file that cannot be read makes the fingerprint unusable (a miss; the pipeline then reports it as a
+ * diagnostic). Anything else, or any doubt, is a miss and the full pipeline runs. Only Node built-ins are
+ * imported: the point is to stay cheap.
  */
 export const CACHE_DIR = '.kfaas-cache';
-const FORMAT = 1;
+const FORMAT = 2;
 
-interface OutputStamp {
-  readonly size: number;
-  readonly mtimeMs: number;
+/** Relative path -> SHA-256 (hex) of its content; a symlink adds `<path>@link` -> its target text. */
+export type FileHashes = Record<string, string>;
+
+/** What decides a synth's output. */
+export interface Fingerprint {
+  /** Node version, platform, output folder and options, as canonical JSON. */
+  readonly settings: string;
+  /** Inputs (`clusters/...`, `routes/...`) and tool files (`tool:lib/...`, `tool:package-lock.json`, ...). */
+  readonly files: FileHashes;
+  /** False when some file could not be read: never looked up nor stored. */
+  readonly usable: boolean;
 }
 
 interface CacheRecord {
   readonly format: number;
-  readonly key: string;
+  readonly settings: string;
+  readonly files: FileHashes;
   readonly outDir: string;
-  readonly outputs: Readonly<Record<string, OutputStamp>>;
+  readonly outputs: FileHashes;
   /** Formatted warnings of the run, printed again on a hit. */
   readonly warnings: readonly string[];
   /** The summary line of the run, printed again on a hit. */
   readonly summary: string;
 }
 
-/** Hash of everything a synth reads. */
-export function inputKey(root: string): string {
-  const hash = createHash('sha256');
-  hash.update(`kfaas-cache-${FORMAT}\0`);
-  hashTree(hash, root, 'clusters');
-  hashTree(hash, root, 'routes');
-  hashTree(hash, join(__dirname, '..', '..'), 'src'); // kfaas's compiled code (lib/src)
-  return hash.digest('hex');
+/** The kfaas package folder (holding lib/, package.json): lib/src/cache -> ../../.. */
+const PACKAGE_ROOT = join(__dirname, '..', '..', '..');
+
+/** Hashes everything a synth of `root` reads, with the options that change its output. */
+export function inputKey(root: string, options: Readonly<Record<string, unknown>> = {}): Fingerprint {
+  const files: FileHashes = {};
+  let usable = true;
+  const fail = (): void => {
+    usable = false;
+  };
+  for (const area of ['clusters', 'routes']) hashTree(join(root, area), area, files, new Set(), fail);
+  const tool: FileHashes = {};
+  hashTree(join(PACKAGE_ROOT, 'lib'), 'lib', tool, new Set(), fail);
+  for (const f of ['package.json', 'package-lock.json', join('node_modules', '.package-lock.json')]) hashFile(join(PACKAGE_ROOT, f), f, tool, () => undefined);
+  for (const [k, v] of Object.entries(tool)) files[`tool:${k}`] = v;
+  const settings = JSON.stringify({ format: FORMAT, node: process.version, platform: process.platform, arch: process.arch, options });
+  return { settings, files, usable };
 }
 
-function hashTree(hash: ReturnType<typeof createHash>, base: string, rel: string): void {
-  const abs = join(base, rel);
-  let st;
+/** Hashes of every file under `dir` (not following symlinks: what a reader of that folder sees). */
+export function hashOutputs(dir: string): FileHashes | undefined {
+  const files: FileHashes = {};
+  let ok = true;
+  const walk = (abs: string, rel: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      ok = false;
+      return;
+    }
+    for (const e of entries) {
+      const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
+      const childAbs = join(abs, e.name);
+      if (e.isDirectory()) walk(childAbs, childRel);
+      else if (e.isSymbolicLink()) files[`${childRel}@link`] = readlinkSync(childAbs);
+      else if (e.isFile()) hashFile(childAbs, childRel, files, () => (ok = false));
+      else files[childRel] = 'special';
+    }
+  };
+  walk(dir, '');
+  return ok ? files : undefined;
+}
+
+function hashFile(abs: string, rel: string, into: FileHashes, fail: () => void): void {
   try {
-    st = lstatSync(abs);
-  } catch {
-    hash.update(`missing:${rel}\0`);
+    into[rel] = createHash('sha256').update(readFileSync(abs)).digest('hex');
+  } catch (e) {
+    into[rel] = `unreadable:${(e as NodeJS.ErrnoException).code ?? 'error'}`;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail();
+  }
+}
+
+/** Follows symlinks (each real folder once, so loops end); records link texts too. */
+function hashTree(abs: string, rel: string, into: FileHashes, seen: Set<string>, fail: () => void): void {
+  let real: string;
+  let isDir: boolean;
+  try {
+    const link = readlinkOrUndefined(abs);
+    if (link !== undefined) into[`${rel}@link`] = link;
+    real = realpathSync(abs);
+    isDir = statSync(real).isDirectory();
+  } catch (e) {
+    into[rel] = `missing:${(e as NodeJS.ErrnoException).code ?? 'error'}`;
     return;
   }
-  if (st.isSymbolicLink()) {
-    hash.update(`link:${rel}:${readlinkSync(abs)}\0`);
-    try {
-      if (statSync(abs).isFile()) hash.update(readFileSync(abs));
-    } catch {
-      hash.update('dangling\0');
-    }
-  } else if (st.isDirectory()) {
-    hash.update(`dir:${rel}\0`);
-    for (const name of readdirSync(abs).sort()) hashTree(hash, base, `${rel}/${name}`);
-  } else if (st.isFile()) {
-    hash.update(`file:${rel}:${st.size}\0`);
-    hash.update(readFileSync(abs));
-  } else {
-    hash.update(`other:${rel}\0`);
+  if (!isDir) {
+    hashFile(real, rel, into, fail);
+    return;
+  }
+  if (seen.has(real)) {
+    into[rel] = `loop:${real}`;
+    return;
+  }
+  seen.add(real);
+  let names: string[];
+  try {
+    names = readdirSync(real).sort();
+  } catch (e) {
+    into[rel] = `unreadable:${(e as NodeJS.ErrnoException).code ?? 'error'}`;
+    fail();
+    return;
+  }
+  into[`${rel}/`] = 'dir';
+  for (const name of names) hashTree(join(real, name), `${rel}/${name}`, into, seen, fail);
+  seen.delete(real);
+}
+
+function readlinkOrUndefined(abs: string): string | undefined {
+  try {
+    return readlinkSync(abs);
+  } catch {
+    return undefined;
   }
 }
 
@@ -74,46 +148,46 @@ function recordPath(root: string, outDir: string): string {
   return join(root, CACHE_DIR, `synth-${id}.json`);
 }
 
-function stampOutputs(outDir: string): Record<string, OutputStamp> | undefined {
-  if (!existsSync(outDir)) return undefined;
-  const out: Record<string, OutputStamp> = {};
-  for (const rel of listFiles(outDir)) {
-    const st = lstatSync(join(outDir, rel));
-    out[rel] = { size: st.size, mtimeMs: st.mtimeMs };
-  }
-  return out;
-}
-
-/** The previous run's record when inputs, kfaas and outputs are all unchanged; otherwise undefined. */
-export function lookup(root: string, outDir: string, key: string): CacheRecord | undefined {
+/** The previous run's record when inputs, kfaas, settings and every output byte are unchanged; else undefined. */
+export function lookup(root: string, outDir: string, key: Fingerprint): CacheRecord | undefined {
+  if (!key.usable) return undefined;
   let record: CacheRecord;
   try {
     record = JSON.parse(readFileSync(recordPath(root, outDir), 'utf8')) as CacheRecord;
   } catch {
     return undefined;
   }
-  if (record.format !== FORMAT || record.key !== key || record.outDir !== outDir) return undefined;
-  const now = stampOutputs(outDir);
-  if (!now) return undefined;
-  const names = Object.keys(now);
-  if (names.length !== Object.keys(record.outputs).length) return undefined;
-  for (const name of names) {
-    const was = record.outputs[name];
-    if (!was || was.size !== now[name].size || was.mtimeMs !== now[name].mtimeMs) return undefined;
-  }
+  if (record.format !== FORMAT || record.settings !== key.settings || record.outDir !== outDir) return undefined;
+  if (!sameHashes(record.files, key.files)) return undefined;
+  const now = hashOutputs(outDir);
+  if (!now || !sameHashes(record.outputs, now)) return undefined;
   return record;
 }
 
 /** Records a successful synth. Failing to write the cache never fails the synth. */
-export function store(root: string, outDir: string, key: string, warnings: readonly string[], summary: string): void {
+export function store(root: string, outDir: string, key: Fingerprint, warnings: readonly string[], summary: string): void {
+  if (!key.usable) return;
   try {
-    const outputs = stampOutputs(outDir) ?? {};
-    const record: CacheRecord = { format: FORMAT, key, outDir, outputs, warnings, summary };
+    const outputs = hashOutputs(outDir);
+    if (!outputs) return;
+    const record: CacheRecord = { format: FORMAT, settings: key.settings, files: key.files, outDir, outputs, warnings, summary };
     const path = recordPath(root, outDir);
     mkdirSync(join(root, CACHE_DIR), { recursive: true });
-    writeFileSync(`${path}.tmp`, JSON.stringify(record));
-    renameSync(`${path}.tmp`, path);
+    writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(record));
+    renameSync(`${path}.${process.pid}.tmp`, path);
   } catch {
     // a read-only checkout: no cache, just slower re-runs
   }
+}
+
+/** Which paths differ between two hash maps (added, removed or changed), sorted: for incremental synth. */
+export function changedPaths(before: FileHashes, after: FileHashes): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => before[k] !== after[k]).sort();
+}
+
+function sameHashes(a: FileHashes, b: FileHashes): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => a[k] === b[k]);
 }

@@ -1,4 +1,3 @@
-import { resolve } from 'path';
 import { loadAll } from 'js-yaml';
 import { EnvironmentTable } from '../compile/route-table';
 import { explainRequest } from '../explain/explain';
@@ -6,6 +5,7 @@ import { formatExplanation } from '../explain/format';
 import { runPipeline } from '../pipeline';
 import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics, UsageError } from './io';
+import { projectRootOf } from './project-root';
 
 /**
  * `kfaas explain --cluster C --env E <path> [--root .] [--gateway G] [--method M] [--header k=v]... [--query k=v]...`: renders the project in memory (nothing is
@@ -34,7 +34,7 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
   const path = positionals[0];
   if (!path.startsWith('/')) throw new UsageError(`explain: the request path must start with '/', got '${path}'`);
 
-  const root = resolve(io.cwd, (values.root as string | undefined) ?? '.');
+  const root = projectRootOf(io.cwd, values.root as string | undefined);
   const result = runPipeline({ root, write: false });
   if (printDiagnostics(io, result.diagnostics) > 0) return EXIT_USER;
 

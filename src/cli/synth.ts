@@ -4,10 +4,12 @@ import { isAbsolute, join, relative, resolve } from 'path';
 import * as synthCache from '../cache/synth-cache';
 import { formatDiagnostic } from '../diagnostics/diagnostic';
 import type * as Pipeline from '../pipeline';
+import { checkOutDir } from '../publish/out-dir';
 import type * as Summary from './summary';
 import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics } from './io';
 import { REPO_FILE_PATHS } from '../model/defaults';
+import { projectRootOf } from './project-root';
 
 /** SHA-256 over the current bytes (or absence) of the files kfaas writes outside the output folder. */
 function repoFilesStamp(root: string): string {
@@ -26,25 +28,41 @@ function repoFilesStamp(root: string): string {
 }
 
 /**
- * `kfaas synth [--root .] [--out dist] [--check] [--no-cache]`: every check, then publish (only changed files
- * are written, stale ones removed). With `--check`, writes nothing and fails (exit 2) when the folder is not up
- * to date. When inputs, kfaas and the output folder are exactly as the last successful synth left them
- * (src/cache/synth-cache.ts), nothing is loaded or rendered at all; `--no-cache` always runs everything.
+ * `kfaas synth [--root .] [--out dist] [--check] [--no-cache] [--adopt] [--allow-empty]`: every check, then
+ * publish (src/publish: atomic per folder, only what this project published before). With `--check`, writes
+ * nothing and fails (exit 2) when the folder is not up to date. When inputs, kfaas and the output folder are
+ * exactly as the last successful synth left them (src/cache/synth-cache.ts), nothing is loaded or rendered at
+ * all; `--no-cache` always runs everything.
  */
 export function synthCommand(argv: readonly string[], io: CliIo): number {
   const { values } = parseCommandArgs(
     'synth',
     argv,
-    { root: { type: 'string' }, out: { type: 'string' }, check: { type: 'boolean' }, 'no-cache': { type: 'boolean' } },
+    {
+      root: { type: 'string' },
+      out: { type: 'string' },
+      check: { type: 'boolean' },
+      'no-cache': { type: 'boolean' },
+      adopt: { type: 'boolean' },
+      'allow-empty': { type: 'boolean' },
+    },
     false,
   );
-  const root = resolve(io.cwd, (values.root as string | undefined) ?? '.');
-  const outDir = resolve(io.cwd, (values.out as string | undefined) ?? resolve(root, 'dist'));
+  const root = projectRootOf(io.cwd, values.root as string | undefined);
+  const outArg = values.out as string | undefined;
+  const outDir = resolve(io.cwd, outArg ?? resolve(root, 'dist'));
+  const rel = relative(io.cwd, outDir);
+  const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? outDir : rel;
+  checkOutDir(root, outDir, outArg ?? shown);
   const check = values.check === true;
-  const cacheKey = check || values['no-cache'] === true ? undefined : synthCache.inputKey(root);
+  const adopt = values.adopt === true;
+  const allowEmpty = values['allow-empty'] === true;
+  const options = { outDir, adopt, allowEmpty };
+  const cacheKey = check || values['no-cache'] === true ? undefined : synthCache.inputKey(root, options);
   // Files written outside outDir (.github/CODEOWNERS) are outputs the cache does not list: their bytes join the
-  // key, so a hand edit or deletion misses and the run restores them.
-  const hit = cacheKey === undefined ? undefined : synthCache.lookup(root, outDir, cacheKey + repoFilesStamp(root));
+  // settings, so a hand edit or deletion misses and the run restores them.
+  const withRepoFiles = (key: synthCache.Fingerprint): synthCache.Fingerprint => ({ ...key, settings: key.settings + repoFilesStamp(root) });
+  const hit = cacheKey === undefined ? undefined : synthCache.lookup(root, outDir, withRepoFiles(cacheKey));
   if (hit) {
     if (hit.warnings.length > 0) io.stderr(hit.warnings.map((w) => `${w}\n`).join(''));
     io.stdout(`${hit.summary} (inputs unchanged since the last synth: nothing rendered)\n`);
@@ -54,11 +72,23 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
   // Loaded only on a cache miss: the hit path above stays a hash and a directory listing.
   const { runPipeline } = require('../pipeline') as typeof Pipeline;
   const { treeCounts } = require('./summary') as typeof Summary;
-  const result = runPipeline({ root, outDir, write: !check, check });
+  const crash = io.env.KFAAS_TEST_CRASH_AT_STEP;
+  const result = runPipeline({
+    root,
+    outDir,
+    write: !check,
+    check,
+    allowEmpty,
+    publish: {
+      adopt,
+      shownOut: shown,
+      onWait: (message) => io.stderr(`${message}\n`),
+      crashAtStep: crash === undefined || crash === '' ? undefined : Number(crash),
+      emulateExchange: io.env.KFAAS_TEST_EMULATE_EXCHANGE === '1',
+    },
+  });
   if (printDiagnostics(io, result.diagnostics) > 0) return EXIT_USER;
 
-  const rel = relative(io.cwd, outDir);
-  const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? outDir : rel;
   const { folders, objects } = treeCounts(result.tree!);
   const foreign = check ? result.diff!.foreign : result.report!.foreign;
   for (const f of foreign) io.stderr(`warning: ${shown}/${f} was not written by kfaas; left in place\n`);
@@ -69,7 +99,8 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
     for (const f of diff.delete) io.stderr(`stale: ${shown}/${f}\n`);
     for (const f of repo.write) io.stderr(`out of date: ${f}\n`);
     for (const f of repo.delete) io.stderr(`stale: ${f}\n`);
-    const toWrite = diff.write.length + repo.write.length;
+    for (const f of diff.records) io.stderr(`ownership record out of date: ${shown}/${f}\n`);
+    const toWrite = diff.write.length + repo.write.length + diff.records.length;
     const toDelete = diff.delete.length + repo.delete.length;
     if (toWrite + toDelete > 0) {
       io.stderr(`kfaas: ${shown} is out of date: ${toWrite} file(s) to write, ${toDelete} to delete; run kfaas synth\n`);
@@ -88,7 +119,7 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
   for (const f of repo.delete) io.stdout(`kfaas: deleted ${f}\n`);
   if (cacheKey !== undefined) {
     const warnings = result.diagnostics.map(formatDiagnostic);
-    synthCache.store(root, outDir, cacheKey + repoFilesStamp(root), warnings, `kfaas: ${folders} folder(s), ${objects} object(s) -> ${shown}: 0 written`);
+    synthCache.store(root, outDir, withRepoFiles(cacheKey), warnings, `kfaas: ${folders} folder(s), ${objects} object(s) -> ${shown}: 0 written`);
   }
   return EXIT_OK;
 }

@@ -1,13 +1,13 @@
-import { resolve } from 'path';
 import { runPipeline } from '../pipeline';
 import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics } from './io';
+import { projectRootOf } from './project-root';
 import { treeCounts } from './summary';
 
 /** `kfaas validate [--root .]`: every check, and a render in memory; writes nothing. */
 export function validateCommand(argv: readonly string[], io: CliIo): number {
   const { values } = parseCommandArgs('validate', argv, { root: { type: 'string' } }, false);
-  const root = resolve(io.cwd, (values.root as string | undefined) ?? '.');
+  const root = projectRootOf(io.cwd, values.root as string | undefined);
   const result = runPipeline({ root, write: false });
   if (printDiagnostics(io, result.diagnostics) > 0) return EXIT_USER;
   const { folders, objects } = treeCounts(result.tree!);

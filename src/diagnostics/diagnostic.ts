@@ -106,7 +106,10 @@ export class DiagnosticBag {
 /** Raised when user input is invalid; carries every diagnostic. Maps to exit status 2. */
 export class UserError extends Error {
   public constructor(public readonly diagnostics: readonly Diagnostic[]) {
-    super(`${diagnostics.filter((d) => d.severity === 'error').length} error(s) in the input`);
+    super(
+      `${diagnostics.filter((d) => d.severity === 'error').length} error(s): ` +
+        diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('; '),
+    );
     this.name = 'UserError';
   }
 }

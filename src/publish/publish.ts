@@ -1,21 +1,20 @@
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'path';
-import { GENERATED_MARK } from '../model/defaults';
-import { compareText } from '../util/compare';
+import { copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'fs';
+import { dirname, join, relative, resolve } from 'path';
+import { commit, CommitError, CommitOp, recoverJournal } from './commit';
+import { asUserFsError, errnoOf, userError } from './fs-errors';
+import { acquireLock } from './lock';
+import { checkOutDir, realPathOf } from './out-dir';
+import { groupOf } from './ownership';
+import { Plan, planPublish, UnitChange } from './plan';
+import { scanOut, WORK_DIR } from './scan';
 
-/** Temporary files of publishTree (see below): removed as stale output when a killed run left them. */
-const TEMP_FILE = /\.kfaas-\d+-\d+\.tmp\.yaml$/;
-
-/** Files publish may delete when no longer rendered: what kustomize, Argo CD and Flux read. Nothing else is ever removed. */
-const MANAGED_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
-
-/** What `publishTree` did (paths relative to outDir, forward slashes, sorted). */
+/** What `publishTree` did (paths relative to outDir, forward slashes, sorted; ownership records not listed). */
 export interface PublishReport {
   /** Files created or replaced because their bytes changed. */
   readonly written: string[];
-  /** Stale manifest files removed. */
+  /** Stale files kfaas had published, removed. */
   readonly deleted: string[];
-  /** Manifest files in outDir that kfaas did not write (no generated mark): never deleted, only reported. */
+  /** Manifest files in folders kfaas publishes into that it did not write: never deleted, only reported. */
   readonly foreign: string[];
   /** Files left alone because they already hold the rendered bytes. */
   readonly unchanged: number;
@@ -25,194 +24,368 @@ export interface PublishReport {
 export interface TreeDiff {
   /** Files that would be created or replaced. */
   readonly write: string[];
-  /** Stale manifest files that would be removed. */
+  /** Stale files that would be removed. */
   readonly delete: string[];
   /** Manifest files not in the tree that kfaas did not write: left alone. */
   readonly foreign: string[];
   readonly unchanged: number;
+  /** Ownership records (`.kfaas-published`) that would be written or removed. */
+  readonly records: string[];
 }
 
-/** Options of `publishTree`. */
+/** Options of `publishTree` and `diffTree`. */
 export interface PublishOptions {
   /**
-   * Called before each rename, for tests that simulate a crash between files.
+   * The project root: its place relative to outDir identifies this project in the ownership records, and
+   * outDir may not be or contain it (nor its routes/, clusters/, schema/, test/, .git).
+   *
+   * @default - the folder containing outDir
+   */
+  readonly projectRoot?: string;
+  /**
+   * Publish into a non-empty folder kfaas did not write, replace files it did not write at rendered paths, and
+   * take over groups another project published.
+   *
+   * @default false
+   */
+  readonly adopt?: boolean;
+  /**
+   * outDir as the user wrote it, for messages.
+   *
+   * @default outDir
+   */
+  readonly shownOut?: string;
+  /**
+   * Told when another kfaas process holds the output folder's lock and this one waits.
+   *
+   * @default - nothing
+   */
+  readonly onWait?: (message: string) => void;
+  /**
+   * How long to wait for another kfaas process publishing into the same folder.
+   *
+   * @default 60000
+   */
+  readonly lockWaitMs?: number;
+  /**
+   * Test seam: called before each commit rename with the path it makes visible; with it, renames run one by one.
    *
    * @default - none
    */
   readonly beforeRename?: (relativePath: string) => void;
+  /**
+   * Test seam: `kill -9` this process group at publishing step N (staged writes, then commit renames, then
+   * clean-up), to prove any interruption leaves every folder old or new. Set by KFAAS_TEST_CRASH_AT_STEP.
+   *
+   * @default - never
+   */
+  readonly crashAtStep?: number;
+  /**
+   * Test seam: emulate RENAME_EXCHANGE with three journalled renames.
+   *
+   * @default false
+   */
+  readonly emulateExchange?: boolean;
 }
 
 /**
- * Makes `outDir` hold exactly `tree`, touching as little as possible. Call it only after every check passed.
+ * Makes outDir hold `tree` (relative path -> text), changing only what this project published there before.
+ * Call it only after every check passed.
  *
- * - A file whose bytes already match is not written (its mtime and inode stay), so a no-change run rewrites
- *   nothing and Git, Argo CD and Flux see no change.
- * - A changed file is written to a temporary file in the same folder and renamed over the old one: readers see
- *   the old or the new file, never a partial one.
- * - Files under outDir that the tree no longer has are deleted if they are manifests (`*.yaml`, `*.yml`,
- *   `*.json`) that kfaas wrote (they start with GENERATED_MARK), then folders left empty; anything else
- *   (README, .gitkeep, a hand-written manifest: reported as `foreign`) is left alone. Symbolic links are
- *   never followed, written through or deleted, and nothing outside outDir is touched.
+ * 1. Refuses a dangerous outDir (see `checkOutDir`), then takes outDir's lock (`.kfaas-staging/lock`) so
+ *    two runs never interleave, and clears what a killed run left in `.kfaas-staging/`.
+ * 2. Reads whose each group folder is (ownership records), and plans; conflicts are refused before anything
+ *    is written (`planPublish`). A non-empty folder holding no kfaas output is refused unless `adopt`.
+ * 3. Stages every changed unit (a kustomize root such as `<cluster>/<env>`) complete in `.kfaas-staging/`,
+ *    unchanged and foreign files hard-linked in, new bytes written: a full disk or a permission problem stops
+ *    here, with outDir untouched.
+ * 4. Commits with renames, each atomic: records listing old and new files first, then every unit exchanged with
+ *    its staged copy (renameat2 RENAME_EXCHANGE), single files renamed, final records. A failing rename undoes
+ *    the ones before it. A run killed at any point leaves each unit entirely old or entirely new.
+ * 5. Deletes the old copies and `.kfaas-staging/` (it git-ignores itself meanwhile), and releases the lock.
+ *
+ * A no-change run writes nothing at all: same inodes, same modification times.
  */
 export function publishTree(outDir: string, tree: ReadonlyMap<string, string>, opts: PublishOptions = {}): PublishReport {
-  const root = resolve(outDir);
-  const diff = diffTree(root, tree);
-  mkdirSync(root, { recursive: true });
-  const realRoot = realpathSync(root);
-  const checkedFolders = new Set<string>();
-  let counter = 0;
-  for (const rel of diff.write) {
-    const target = join(root, ...rel.split('/'));
-    const folder = dirname(target);
-    if (!checkedFolders.has(folder)) {
-      ensureFolder(root, realRoot, rel.split('/').slice(0, -1), rel);
-      checkedFolders.add(folder);
-    }
-    const base = target.slice(folder.length + 1);
-    // Ends in .yaml, so a temporary file left by a killed run is stale output the next run removes.
-    const temp = join(folder, `.${base}.kfaas-${process.pid}-${counter++}.tmp.yaml`);
-    writeFileSync(temp, tree.get(rel)!);
-    try {
-      opts.beforeRename?.(rel);
-      renameSync(temp, target);
-    } catch (e) {
-      try {
-        unlinkSync(temp);
-      } catch {
-        // already gone
-      }
-      throw e;
-    }
-  }
-  for (const rel of diff.delete) unlinkSync(join(root, ...rel.split('/')));
-  removeEmptyFolders(root, true);
-  return { written: diff.write, deleted: diff.delete, foreign: diff.foreign, unchanged: diff.unchanged };
-}
-
-/** Compares `outDir` with `tree` without changing anything. A missing outDir means every file is to be written. */
-export function diffTree(outDir: string, tree: ReadonlyMap<string, string>): TreeDiff {
-  const root = resolve(outDir);
-  const write: string[] = [];
-  let unchanged = 0;
-  for (const rel of [...tree.keys()].sort(compareText)) {
-    assertRelativePath(rel);
-    const existing = readIfFile(join(root, ...rel.split('/')));
-    if (existing !== undefined && existing.equals(Buffer.from(tree.get(rel)!, 'utf8'))) unchanged++;
-    else write.push(rel);
-  }
-  const stale = listManagedFiles(root).filter((rel) => !tree.has(rel));
-  const owned = stale.filter((rel) => isKfaasOutput(join(root, ...rel.split('/'))));
-  const foreign = stale.filter((rel) => !owned.includes(rel));
-  return { write, delete: owned, foreign, unchanged };
-}
-
-/** A temporary file of a killed run, or a file starting with kfaas's generated mark. */
-function isKfaasOutput(path: string): boolean {
-  if (TEMP_FILE.test(path)) return true;
-  let fd: number | undefined;
+  const out = resolve(outDir);
+  const shownOut = opts.shownOut ?? outDir;
+  const projectRoot = resolve(opts.projectRoot ?? dirname(out));
+  checkOutDir(projectRoot, out, shownOut);
+  const identity = projectIdentity(projectRoot, out);
+  const work = join(out, WORK_DIR);
   try {
-    fd = openSync(path, 'r');
-    const head = Buffer.alloc(GENERATED_MARK.length);
-    const n = readSync(fd, head, 0, head.length, 0);
-    return head.subarray(0, n).toString('utf8') === GENERATED_MARK;
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-function readIfFile(path: string): Buffer | undefined {
-  try {
-    if (!lstatSync(path).isFile()) return undefined;
-    return readFileSync(path);
+    mkdirSync(work, { recursive: true });
+    writeFileSync(join(work, '.gitignore'), '# kfaas staging area: never commit\n*\n');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw e;
+    throw asUserFsError(e, 'create the output folder', shownOut, '; nothing was written');
   }
-}
-
-/** Manifest files under root (relative, forward slashes, sorted); symlinks are neither followed nor listed. */
-function listManagedFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, prefix: string): void => {
-    let entries;
+  const lock = acquireLock(work, shownOut, { waitMs: opts.lockWaitMs, onWait: opts.onWait });
+  try {
+    clearWork(work);
+    const plan = planFor(out, tree, identity, opts.adopt === true, shownOut);
+    const ops = stage(out, work, plan, shownOut, opts.crashAtStep);
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      commit(work, ops, {
+        emulate: opts.emulateExchange,
+        beforeOp: opts.beforeRename ? (_i, op) => opts.beforeRename!(relative(out, op.kind === 'exchange' ? op.b : op.to)) : undefined,
+        crashAt: opts.crashAtStep === undefined ? undefined : opts.crashAtStep - plan.stagedSteps,
+      });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw e;
+      if (!(e instanceof CommitError)) throw e;
+      const path = relative(out, e.op.kind === 'exchange' ? e.op.b : e.op.to) || relative(out, e.op.kind === 'rename' ? e.op.from : '');
+      throw asUserFsError(
+        Object.assign(new Error(e.message), { code: e.code }),
+        'replace it',
+        `${shownOut}/${path}`,
+        e.undone ? `; ${shownOut} was left as it was` : `; undoing failed too: run kfaas synth again to repair ${shownOut}`,
+      );
     }
-    for (const e of entries) {
-      const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(join(dir, e.name), rel);
-      else if (e.isFile() && MANAGED_EXTENSIONS.some((ext) => e.name.endsWith(ext))) out.push(rel);
+    if (opts.crashAtStep !== undefined && opts.crashAtStep === plan.stagedSteps + ops.length) process.kill(0, 'SIGKILL');
+    clearWork(work);
+    removeEmptyFolders(out, plan.emptied);
+    return { written: plan.written, deleted: plan.deleted, foreign: plan.foreign, unchanged: plan.unchanged };
+  } catch (e) {
+    try {
+      clearWork(work);
+    } catch {
+      // best effort: the next run clears it
     }
-  };
-  walk(root, '');
-  return out.sort(compareText);
-}
-
-/** Removes folders below root that are empty (after their children were); returns whether `dir` is now gone. */
-function removeEmptyFolders(dir: string, isRoot: boolean): boolean {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return false;
-  }
-  let remaining = entries.length;
-  for (const e of entries) {
-    if (e.isDirectory() && removeEmptyFolders(join(dir, e.name), false)) remaining--;
-  }
-  if (isRoot || remaining > 0) return false;
-  try {
-    rmdirSync(dir);
-    return true;
-  } catch {
-    return false;
+    throw e;
+  } finally {
+    lock.release();
+    removeWork(work);
   }
 }
 
-/** Tree paths are `<cluster>/<env>/<file>`-like: relative, forward slashes, no `.`/`..`/empty segments. */
-function assertRelativePath(rel: string): void {
-  const segments = rel.split('/');
-  if (
-    rel.length === 0 ||
-    isAbsolute(rel) ||
-    rel.includes('\\') ||
-    rel.includes('\0') ||
-    segments.some((s) => s === '' || s === '.' || s === '..')
-  ) {
-    throw new Error(`refusing to publish '${rel}': tree paths must be relative paths inside the output folder`);
+/** Compares outDir with `tree` without changing anything (no lock: a publish in progress is atomic per unit). */
+export function diffTree(outDir: string, tree: ReadonlyMap<string, string>, opts: PublishOptions = {}): TreeDiff {
+  const out = resolve(outDir);
+  const shownOut = opts.shownOut ?? outDir;
+  const projectRoot = resolve(opts.projectRoot ?? dirname(out));
+  checkOutDir(projectRoot, out, shownOut);
+  const plan = planFor(out, tree, projectIdentity(projectRoot, out), opts.adopt === true, shownOut);
+  return { write: plan.written, delete: plan.deleted, foreign: plan.foreign, unchanged: plan.unchanged, records: plan.records.map((r) => r.path).sort() };
+}
+
+/** The project's identity in ownership records: its root relative to the output folder. */
+export function projectIdentity(projectRoot: string, outDir: string): string {
+  return relative(realPathOf(outDir), realPathOf(projectRoot)).split('\\').join('/') || '.';
+}
+
+type FullPlan = Plan & { readonly stagedSteps: number; readonly emptied: string[] };
+
+function planFor(out: string, tree: ReadonlyMap<string, string>, identity: string, adopt: boolean, shownOut: string): FullPlan {
+  const groups = new Set([...tree.keys()].map(groupOf));
+  const state = scanOut(out, groups, identity, adopt, shownOut);
+  if (state.exists && state.noRecords && state.owned.size === 0 && !adopt && state.entries.size > 0) {
+    throw userError(
+      'out-dir-foreign',
+      `--out ${shownOut}: this folder is not empty and holds no kfaas output; refusing to publish into it (pass --adopt to publish there anyway)`,
+    );
   }
+  const plan = planPublish(out, tree, state, identity, adopt, shownOut);
+  const stagedSteps = plan.units.reduce((n, u) => n + u.write.size + u.keep.length + u.carry.length + 1, 0) + plan.files.length + plan.records.length * 2;
+  const emptied = [
+    ...plan.units.filter((u) => u.write.size + u.keep.length + u.carry.length === 0).map((u) => u.unit),
+    ...plan.files.filter((f) => f.text === undefined).map((f) => f.path),
+    ...plan.records.filter((r) => r.text === undefined).map((r) => r.path),
+  ];
+  return { ...plan, stagedSteps, emptied };
 }
 
 /**
- * Creates the folders of `segments` below root one by one, refusing to go through anything that leads outside
- * root (a symlinked folder is followed only if it resolves inside) or through a file.
+ * Writes every changed unit and file into the work folder and returns the renames that publish them. On a
+ * failure, removes what it staged (and folders it created) and throws a UserError naming the path.
  */
-function ensureFolder(root: string, realRoot: string, segments: readonly string[], rel: string): void {
-  let dir = root;
-  for (const segment of segments) {
-    dir = join(dir, segment);
-    let stat;
-    try {
-      stat = lstatSync(dir);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      mkdirSync(dir);
-      continue;
+function stage(out: string, work: string, plan: FullPlan, shownOut: string, crashAtStep?: number): CommitOp[] {
+  let step = 0;
+  const tick = (): void => {
+    if (crashAtStep !== undefined && step++ === crashAtStep) process.kill(0, 'SIGKILL');
+  };
+  const created: string[] = [];
+  const ahead: CommitOp[] = [];
+  const main: CommitOp[] = [];
+  const final: CommitOp[] = [];
+  let shown = shownOut;
+  try {
+    let n = 0;
+    const linkOk = canHardLink(work);
+    for (const unit of plan.units) {
+      shown = `${shownOut}/${unit.unit}`;
+      const staged = join(work, `unit-${n++}`);
+      stageUnit(out, staged, unit, linkOk, tick, (p) => {
+        shown = `${shownOut}/${p}`;
+      });
+      tick();
+      const target = join(out, unit.unit);
+      const emptyNow = unit.write.size + unit.keep.length + unit.carry.length === 0;
+      if (!unit.exists) {
+        if (emptyNow) continue;
+        mkdirParents(out, dirname(unit.unit), created);
+        main.push({ kind: 'rename', from: staged, to: target });
+      } else if (emptyNow) main.push({ kind: 'rename', from: target, to: join(work, `gone-${n}`) });
+      else main.push({ kind: 'exchange', a: staged, b: target });
     }
-    if (stat.isSymbolicLink()) assertInside(realRoot, realpathSync(dir), rel);
-    else if (!stat.isDirectory()) throw new Error(`cannot publish '${rel}': ${dir} exists and is not a folder`);
+    for (const f of plan.files) {
+      shown = `${shownOut}/${f.path}`;
+      tick();
+      const target = join(out, f.path);
+      const staged = join(work, `file-${n++}`);
+      if (f.text === undefined) {
+        main.push({ kind: 'rename', from: target, to: staged });
+        continue;
+      }
+      writeFileSync(staged, f.text);
+      mkdirParents(out, dirname(f.path), created);
+      main.push(f.exists ? { kind: 'exchange', a: staged, b: target } : { kind: 'rename', from: staged, to: target });
+    }
+    for (const r of plan.records) {
+      shown = `${shownOut}/${r.path}`;
+      tick();
+      tick();
+      const target = join(out, r.path);
+      let existsNow = r.exists;
+      if (r.ahead !== undefined) {
+        const staged = join(work, `record-${n++}`);
+        writeFileSync(staged, r.ahead);
+        mkdirParents(out, dirname(r.path), created);
+        ahead.push(existsNow ? { kind: 'exchange', a: staged, b: target } : { kind: 'rename', from: staged, to: target });
+        existsNow = true;
+      }
+      const staged = join(work, `record-${n++}`);
+      if (r.text === undefined) {
+        final.push({ kind: 'rename', from: target, to: staged });
+        continue;
+      }
+      writeFileSync(staged, r.text);
+      mkdirParents(out, dirname(r.path), created);
+      final.push(existsNow ? { kind: 'exchange', a: staged, b: target } : { kind: 'rename', from: staged, to: target });
+    }
+    return [...ahead, ...main, ...final];
+  } catch (e) {
+    clearWork(work);
+    for (const dir of created.reverse()) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        // not empty after all
+      }
+    }
+    throw asUserFsError(e, 'stage the new version', shown, `; ${shownOut} was left as it was`);
   }
 }
 
-function assertInside(realRoot: string, realPath: string, rel: string): void {
-  const r = relative(realRoot, realPath);
-  if (r !== '' && (r.startsWith('..') || isAbsolute(r) || r.split(sep)[0] === '..')) {
-    throw new Error(`refusing to publish '${rel}': its folder resolves outside the output folder (${realPath})`);
+/** Builds a unit's new folder at `staged`: foreign entries and unchanged files linked, new bytes written. */
+function stageUnit(out: string, staged: string, unit: UnitChange, linkOk: boolean, tick: () => void, at: (p: string) => void): void {
+  mkdirSync(staged);
+  const into = (rel: string): string => join(staged, rel.slice(unit.unit.length + 1));
+  const ensureParent = (rel: string): void => {
+    mkdirSync(dirname(into(rel)), { recursive: true });
+  };
+  const link = (rel: string): void => {
+    at(rel);
+    ensureParent(rel);
+    if (linkOk) linkSync(join(out, rel), into(rel));
+    else copyFileSync(join(out, rel), into(rel));
+  };
+  for (const rel of unit.carry) {
+    tick();
+    const abs = join(out, rel);
+    const kind = kindAt(abs);
+    if (kind === 'dir') mkdirSync(into(rel), { recursive: true });
+    else if (kind === 'symlink') {
+      ensureParent(rel);
+      symlinkSync(readlinkSync(abs), into(rel));
+    } else if (kind === 'file') link(rel);
+  }
+  for (const rel of unit.keep) {
+    tick();
+    link(rel);
+  }
+  for (const [rel, text] of unit.write) {
+    tick();
+    at(rel);
+    ensureParent(rel);
+    writeFileSync(into(rel), text);
+  }
+  // A file kfaas replaces or deletes must be deletable: link(2) refuses immutable and append-only files.
+  if (linkOk) {
+    for (const rel of unit.discard) {
+      at(rel);
+      const probe = join(dirname(staged), `probe-${process.pid}`);
+      linkSync(join(out, rel), probe);
+      unlinkSync(probe);
+    }
   }
 }
 
+function kindAt(abs: string): 'dir' | 'symlink' | 'file' | 'other' {
+  const st = lstatSync(abs);
+  return st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : 'other';
+}
+
+/** Whether the work folder's file system supports hard links (not vfat, some FUSE file systems). */
+function canHardLink(work: string): boolean {
+  const a = join(work, `link-test-${process.pid}`);
+  const b = `${a}-2`;
+  try {
+    writeFileSync(a, '');
+    linkSync(a, b);
+    return true;
+  } catch (e) {
+    if (['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'EXDEV'].includes(errnoOf(e) ?? '')) return false;
+    throw e;
+  } finally {
+    rmSync(a, { force: true });
+    rmSync(b, { force: true });
+  }
+}
+
+function mkdirParents(out: string, relDir: string, created: string[]): void {
+  if (relDir === '.' || relDir === '') return;
+  let cur = out;
+  for (const seg of relDir.split('/')) {
+    cur = join(cur, seg);
+    try {
+      mkdirSync(cur);
+      created.push(cur);
+    } catch (e) {
+      if (errnoOf(e) !== 'EEXIST') throw e;
+    }
+  }
+}
+
+/** Empties the work folder but for its lock and .gitignore, first repairing a half-done emulated exchange. */
+function clearWork(work: string): void {
+  recoverJournal(work);
+  for (const name of readdirSync(work)) {
+    if (name === 'lock' || name === '.gitignore' || name.startsWith('lock.')) continue;
+    rmSync(join(work, name), { recursive: true, force: true });
+  }
+}
+
+/** Removes the work folder when no other run uses it. */
+function removeWork(work: string): void {
+  try {
+    if (readdirSync(work).some((n) => n.startsWith('lock'))) return;
+    rmSync(join(work, '.gitignore'), { force: true });
+    rmdirSync(work);
+  } catch {
+    // another run took the lock meanwhile, or it is already gone
+  }
+}
+
+/** Removes the folders of deleted paths that are now empty, up to (not including) outDir. */
+function removeEmptyFolders(out: string, deleted: readonly string[]): void {
+  for (const rel of deleted) {
+    let dir = dirname(join(out, rel));
+    while (dir !== out && dir.startsWith(out)) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        break;
+      }
+      dir = dirname(dir);
+    }
+  }
+}

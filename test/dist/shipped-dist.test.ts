@@ -5,6 +5,7 @@ import { loadAll } from 'js-yaml';
 import { runPipeline } from '../../src/pipeline';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
 import { listFiles } from '../../src/util/list-files';
+import { RECORD_FILE } from '../../src/publish/ownership';
 import { validateManifest } from '../support/validate-objects';
 import { crdsAvailable, validateAgainstCrd, SHARED_CRDS } from '../support/crd-schema';
 
@@ -15,7 +16,9 @@ import { crdsAvailable, validateAgainstCrd, SHARED_CRDS } from '../support/crd-s
 const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
 
-const files = listFiles(DIST);
+/** Ownership records (src/publish/ownership.ts) sit beside the rendered files; they are checked on their own. */
+const isRecord = (f: string): boolean => f.endsWith(`/${RECORD_FILE}`);
+const files = listFiles(DIST).filter((f) => !isRecord(f));
 const objectFiles = files.filter((f) => !f.endsWith('kustomization.yaml'));
 /** Every kustomize root: route and platform folders, and the delivery folders (`_argocd`, `_flux-<cluster>`). */
 const folders = [...new Set(files.map((f) => f.slice(0, f.lastIndexOf('/'))))].sort();
@@ -33,6 +36,16 @@ describe('shipped dist/', () => {
     const tree = result.tree!;
     expect(files).toEqual([...tree.keys()].sort());
     for (const f of files) expect({ f, text: readFileSync(join(DIST, f), 'utf8') }).toEqual({ f, text: tree.get(f) });
+  });
+
+  test('each cluster (and delivery) folder records that this project published exactly its files', () => {
+    const clusters = [...new Set(files.map((f) => f.split('/')[0]))].sort();
+    expect(listFiles(DIST).filter(isRecord)).toEqual(clusters.map((c) => `${c}/${RECORD_FILE}`));
+    for (const c of clusters) {
+      const record = JSON.parse(readFileSync(join(DIST, c, RECORD_FILE), 'utf8'));
+      const mine = files.filter((f) => f.startsWith(`${c}/`)).map((f) => f.slice(c.length + 1));
+      expect(record).toEqual({ generatedBy: 'kfaas', format: 1, projectRoot: '..', files: mine });
+    }
   });
 
   test('has a folder for every cluster/environment of the example (six clusters), and delivery folders', () => {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import { diffTree, publishTree } from '../../src/publish/publish';
 
 let base: string;
@@ -48,7 +48,17 @@ describe('publishTree', () => {
     // THEN
     expect(report).toEqual({ written: [...T1.keys()].sort(), deleted: [], foreign: [], unchanged: 0 });
     for (const [p, text] of T1) expect(readFileSync(join(out, p), 'utf8')).toBe(text);
-    expect(listAll(out)).toEqual(['c1/', 'c1/alpha/', 'c1/alpha/kustomization.yaml', 'c1/alpha/service-a.yaml', 'c2/', 'c2/prod/', 'c2/prod/kustomization.yaml']);
+    expect(listAll(out)).toEqual([
+      'c1/',
+      'c1/.kfaas-published',
+      'c1/alpha/',
+      'c1/alpha/kustomization.yaml',
+      'c1/alpha/service-a.yaml',
+      'c2/',
+      'c2/.kfaas-published',
+      'c2/prod/',
+      'c2/prod/kustomization.yaml',
+    ]);
   });
 
   test('a no-change run rewrites nothing: same inode, same mtime', () => {
@@ -96,6 +106,7 @@ describe('publishTree', () => {
     expect(listAll(out)).toEqual([
       'README.md',
       'c1/',
+      'c1/.kfaas-published',
       'c1/alpha/',
       'c1/alpha/kustomization.yaml',
       'c1/alpha/service-a.yaml',
@@ -123,7 +134,7 @@ describe('publishTree', () => {
     const outside = join(base, 'outside');
     mkdirSync(outside);
     writeFileSync(join(outside, 'precious.yaml'), 'precious\n');
-    mkdirSync(out);
+    publishTree(out, T1);
     symlinkSync(outside, join(out, 'c9'));
     writeFileSync(join(base, 'sibling.yaml'), 'sibling\n');
     // WHEN a tree that does not contain c9 is published
@@ -172,12 +183,84 @@ describe('diffTree', () => {
       delete: ['c2/prod/kustomization.yaml'],
       foreign: [],
       unchanged: 1,
+      records: ['c2/.kfaas-published', 'c3/.kfaas-published'],
     });
     expect(listAll(out)).toEqual(before);
   });
 
   test('a missing outDir means everything is to be written', () => {
-    expect(diffTree(join(base, 'nope'), T1)).toEqual({ write: [...T1.keys()].sort(), delete: [], foreign: [], unchanged: 0 });
+    expect(diffTree(join(base, 'nope'), T1)).toEqual({
+      write: [...T1.keys()].sort(),
+      delete: [],
+      foreign: [],
+      unchanged: 0,
+      records: ['c1/.kfaas-published', 'c2/.kfaas-published'],
+    });
     expect(existsSync(join(base, 'nope'))).toBe(false);
+  });
+});
+
+describe('ownership records', () => {
+  const A = (): string => join(base, 'project-a');
+  const B = (): string => join(base, 'project-b');
+  const gitops = (): string => join(base, 'gitops');
+
+  test('two projects publishing into one folder never delete or change each other\'s clusters', () => {
+    // GIVEN project A published cluster ca and project B cluster cb into one GitOps folder
+    publishTree(gitops(), tree({ 'ca/prod/kustomization.yaml': 'a\n', 'ca/prod/vs.yaml': 'a\n' }), { projectRoot: A() });
+    publishTree(gitops(), tree({ 'cb/prod/kustomization.yaml': 'b\n' }), { projectRoot: B() });
+    const bBefore = readFileSync(join(gitops(), 'cb/prod/kustomization.yaml'), 'utf8');
+    expect(JSON.parse(readFileSync(join(gitops(), 'cb/.kfaas-published'), 'utf8'))).toEqual({
+      generatedBy: 'kfaas',
+      format: 1,
+      projectRoot: '../project-b',
+      files: ['prod/kustomization.yaml'],
+    });
+
+    // WHEN A renders ca2 instead of ca
+    const report = publishTree(gitops(), tree({ 'ca2/prod/kustomization.yaml': 'a2\n' }), { projectRoot: A() });
+
+    // THEN A's ca goes, B's cb stays as it was
+    expect(report.deleted).toEqual(['ca/prod/kustomization.yaml', 'ca/prod/vs.yaml']);
+    expect(existsSync(join(gitops(), 'ca'))).toBe(false);
+    expect(readFileSync(join(gitops(), 'cb/prod/kustomization.yaml'), 'utf8')).toBe(bBefore);
+
+    // AND B may not take A's cluster folder over, unless it says so
+    expect(() => publishTree(gitops(), tree({ 'ca2/prod/kustomization.yaml': 'b\n' }), { projectRoot: B() })).toThrow(
+      /gitops\/ca2: was published by another kfaas project \(its root is \.\.\/project-a from here.*pass --adopt/,
+    );
+    expect(readFileSync(join(gitops(), 'ca2/prod/kustomization.yaml'), 'utf8')).toBe(H + 'a2\n');
+    publishTree(gitops(), tree({ 'ca2/prod/kustomization.yaml': 'b\n' }), { projectRoot: B(), adopt: true });
+    expect(JSON.parse(readFileSync(join(gitops(), 'ca2/.kfaas-published'), 'utf8')).projectRoot).toBe('../project-b');
+  });
+
+  test('files kfaas rendered before records existed are adopted: replaced and deleted like recorded ones', () => {
+    // GIVEN a dist/ from before records: generated files, a hand-written one, no record
+    for (const [p, text] of tree({ 'c1/alpha/kustomization.yaml': 'old\n', 'c1/alpha/gone.yaml': 'old\n', 'c9/x/kustomization.yaml': 'old\n' })) {
+      mkdirSync(dirname(join(out, p)), { recursive: true });
+      writeFileSync(join(out, p), text);
+    }
+    writeFileSync(join(out, 'c1/alpha/mine.yaml'), 'kind: Hand\n');
+    // WHEN published
+    const report = publishTree(out, T1);
+    // THEN
+    expect(report.deleted).toEqual(['c1/alpha/gone.yaml', 'c9/x/kustomization.yaml']);
+    expect(report.foreign).toEqual(['c1/alpha/mine.yaml']);
+    expect(readFileSync(join(out, 'c1/alpha/mine.yaml'), 'utf8')).toBe('kind: Hand\n');
+    expect(JSON.parse(readFileSync(join(out, 'c1/.kfaas-published'), 'utf8')).files).toEqual(['alpha/kustomization.yaml', 'alpha/service-a.yaml']);
+  });
+
+  test('a hand-written file at a rendered path is refused unless --adopt; a folder or link there always', () => {
+    publishTree(out, T1);
+    writeFileSync(join(out, 'c1/alpha/new.yaml'), 'kind: Hand\n');
+    const next = tree({ ...T1_TEXT, 'c1/alpha/new.yaml': 'x\n' });
+    expect(() => publishTree(out, next)).toThrow(/c1\/alpha\/new\.yaml: exists and was not written by kfaas.*--adopt/);
+    expect(readFileSync(join(out, 'c1/alpha/new.yaml'), 'utf8')).toBe('kind: Hand\n');
+    publishTree(out, next, { adopt: true });
+    expect(readFileSync(join(out, 'c1/alpha/new.yaml'), 'utf8')).toBe(H + 'x\n');
+
+    rmSync(join(out, 'c2/prod/kustomization.yaml'));
+    mkdirSync(join(out, 'c2/prod/kustomization.yaml'));
+    expect(() => publishTree(out, next, { adopt: true })).toThrow(/c2\/prod\/kustomization\.yaml: is a folder, but kfaas writes a file here/);
   });
 });

@@ -1,0 +1,240 @@
+import { readFileSync, realpathSync } from 'fs';
+import { isAbsolute, join } from 'path';
+import { Diagnostic, UserError } from '../diagnostics/diagnostic';
+import { asUserFsError } from './fs-errors';
+import { isWithin } from './out-dir';
+import { groupOf, hasGeneratedMark, inGroup, recordPathOf, recordText, RECORD_FILE } from './ownership';
+import { EntryKind, OutState } from './scan';
+
+/** The file that makes a folder a kustomize root: such folders are published as a whole (see `Unit`). */
+const KUSTOMIZATION = 'kustomization.yaml';
+
+/** Files publish reports as foreign when they sit, unowned, in a folder it publishes into. */
+const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
+
+/**
+ * A folder replaced as a whole (staged complete beside the old one, then exchanged in one step), so kustomize,
+ * Argo CD and Flux always read it entirely old or entirely new: the shallowest folder holding a
+ * `kustomization.yaml` (rendered now or published before) above a path. Paths outside every unit are
+ * replaced one file at a time, each atomically.
+ */
+export interface UnitChange {
+  /** The folder, relative to the output folder. */
+  readonly unit: string;
+  /** Whether the folder exists now. */
+  readonly exists: boolean;
+  /** Rendered files whose bytes differ from the folder's (relative to the output folder) -> text. */
+  readonly write: ReadonlyMap<string, string>;
+  /** Rendered files already holding the right bytes: linked into the staged folder, so their inode stays. */
+  readonly keep: readonly string[];
+  /** Entries that are not kfaas's (hand-written files, links, folders): carried over as they are. */
+  readonly carry: readonly string[];
+  /** Files of the old folder that go: replaced or stale. */
+  readonly discard: readonly string[];
+}
+
+/** A file outside every unit that changes. */
+export interface FileChange {
+  readonly path: string;
+  /** New text, or undefined to delete the file. */
+  readonly text?: string;
+  readonly exists: boolean;
+}
+
+/** A group's ownership record: written ahead (listing old and new files) when it would lose entries. */
+export interface RecordChange {
+  readonly path: string;
+  readonly exists: boolean;
+  /** Installed before any other change of its group, when the final record lists fewer files than the union. */
+  readonly ahead?: string;
+  /** The final record, or undefined to delete it. */
+  readonly text?: string;
+}
+
+export interface Plan {
+  readonly units: readonly UnitChange[];
+  readonly files: readonly FileChange[];
+  readonly records: readonly RecordChange[];
+  /** Rendered files (not records) that are new or change, sorted. */
+  readonly written: string[];
+  /** Owned files that go, sorted. */
+  readonly deleted: string[];
+  /** Unowned manifests in folders kfaas publishes into, left alone, sorted. */
+  readonly foreign: string[];
+  readonly unchanged: number;
+}
+
+/**
+ * Decides what publishing `tree` into the output folder changes, reading only the files it compares. Refuses
+ * (UserError, every conflict at once) a tree path that is a folder, link or device on disk, that runs through
+ * a file or a link, that holds a file kfaas did not write, or that lies in another project's group.
+ */
+export function planPublish(outDir: string, tree: ReadonlyMap<string, string>, state: OutState, projectRoot: string, adopt: boolean, shownOut: string): Plan {
+  for (const rel of tree.keys()) assertRelativePath(rel);
+  const problems: string[] = [];
+  const treeGroups = new Set([...tree.keys()].map(groupOf));
+  for (const g of [...treeGroups].sort(compareStrings)) {
+    const status = state.groups.get(g)?.status;
+    if (status === 'theirs') {
+      const other = state.groups.get(g)!.record!.projectRoot;
+      problems.push(
+        `${shownOut}/${g || '.'}: was published by another kfaas project (its root is ${other} from here, this one's is ${projectRoot}); ` +
+          `refusing to change it (pass --adopt to take it over)`,
+      );
+    }
+  }
+
+  // What the folder should hold: the tree plus one ownership record per group this project publishes to or owned.
+  const want = new Map(tree);
+  const records: RecordChange[] = [];
+  const recordGroups = new Set(treeGroups);
+  for (const [g, s] of state.groups) if (s.status === 'mine') recordGroups.add(g);
+  for (const g of [...recordGroups].sort(compareStrings)) {
+    const files = [...tree.keys()].filter((p) => groupOf(p) === g).map((p) => inGroup(g, p));
+    const path = recordPathOf(g);
+    const exists = state.entries.get(path) === 'file' && state.owned.has(path);
+    const text = files.length > 0 ? recordText({ projectRoot, files }) : undefined;
+    if (text !== undefined) want.set(path, text);
+    const old = [...state.owned].filter((p) => groupOf(p) === g && p !== path).map((p) => inGroup(g, p));
+    const union = [...new Set([...old, ...files])];
+    const ahead = union.length > files.length ? recordText({ projectRoot, files: union }) : undefined;
+    records.push({ path, exists, ahead, text });
+  }
+
+  const owned = state.owned;
+  const kinds = state.entries;
+  const same = new Set<string>();
+  for (const [rel, text] of want) {
+    const conflict = pathConflict(rel, kinds, owned, adopt || hasGeneratedMark(join(outDir, rel)), (folder) => linkTarget(outDir, folder));
+    if (conflict) {
+      problems.push(`${shownOut}/${rel}: ${conflict}`);
+      continue;
+    }
+    if (kinds.get(rel) === 'file' && equalsFile(join(outDir, rel), text, `${shownOut}/${rel}`)) same.add(rel);
+  }
+  if (problems.length > 0) throw new UserError(problems.map((message): Diagnostic => ({ severity: 'error', code: 'output-conflict', message })));
+
+  const stale = [...owned].filter((p) => !want.has(p) && kinds.has(p)).sort(compareStrings);
+  const unitFolders = new Set<string>();
+  for (const p of [...want.keys(), ...owned]) if (p.endsWith(`/${KUSTOMIZATION}`)) unitFolders.add(p.slice(0, -KUSTOMIZATION.length - 1));
+  const unitOf = (p: string): string | undefined => {
+    const segs = p.split('/');
+    for (let i = 1; i < segs.length; i++) {
+      const folder = segs.slice(0, i).join('/');
+      if (unitFolders.has(folder)) return folder;
+    }
+    return undefined;
+  };
+
+  const units = new Map<string, { write: Map<string, string>; keep: string[]; discard: string[] }>();
+  const files: FileChange[] = [];
+  const unitEntry = (u: string): { write: Map<string, string>; keep: string[]; discard: string[] } => {
+    let e = units.get(u);
+    if (!e) units.set(u, (e = { write: new Map(), keep: [], discard: [] }));
+    return e;
+  };
+  const recordPaths = new Set(records.map((r) => r.path));
+  for (const [rel, text] of [...want].sort((a, b) => compareStrings(a[0], b[0]))) {
+    const u = unitOf(rel);
+    if (u !== undefined) {
+      const e = unitEntry(u);
+      if (same.has(rel)) e.keep.push(rel);
+      else {
+        e.write.set(rel, text);
+        if (kinds.get(rel) === 'file') e.discard.push(rel);
+      }
+    } else if (!same.has(rel) && !recordPaths.has(rel)) files.push({ path: rel, text, exists: kinds.get(rel) === 'file' });
+  }
+  for (const rel of stale) {
+    const u = unitOf(rel);
+    if (u !== undefined) unitEntry(u).discard.push(rel);
+    else if (!recordPaths.has(rel)) files.push({ path: rel, exists: true });
+  }
+
+  const unitChanges: UnitChange[] = [];
+  for (const [unit, e] of [...units].sort((a, b) => compareStrings(a[0], b[0]))) {
+    if (e.write.size === 0 && e.discard.length === 0) continue;
+    const carry = [...kinds.keys()]
+      .filter((p) => p.startsWith(`${unit}/`) && !want.has(p) && !owned.has(p))
+      .sort(compareStrings);
+    unitChanges.push({ unit, exists: kinds.get(unit) === 'dir', write: e.write, keep: e.keep, discard: e.discard, carry });
+  }
+
+  const isRecord = (p: string): boolean => p.endsWith(`/${RECORD_FILE}`) || p === RECORD_FILE;
+  const written = [...want.keys()].filter((p) => !same.has(p) && !isRecord(p)).sort(compareStrings);
+  const deleted = stale.filter((p) => !isRecord(p));
+  const foreign = [...kinds.keys()]
+    .filter(
+      (p) =>
+        kinds.get(p) === 'file' &&
+        !want.has(p) &&
+        !owned.has(p) &&
+        treeGroups.has(groupOf(p)) &&
+        MANIFEST_EXTENSIONS.some((ext) => p.endsWith(ext)),
+    )
+    .sort(compareStrings);
+  const changedRecords = records.filter((r) => unitOf(r.path) === undefined && (r.text === undefined ? r.exists : !same.has(r.path)));
+  return { units: unitChanges, files, records: changedRecords, written, deleted, foreign, unchanged: [...tree.keys()].filter((p) => same.has(p)).length };
+}
+
+/** Where a link in the output folder leads, for messages. */
+function linkTarget(outDir: string, rel: string): string {
+  try {
+    const target = realpathSync(join(outDir, rel));
+    return isWithin(target, realpathSync(outDir)) ? `to ${target}` : `to ${target}, outside the output folder`;
+  } catch {
+    return 'that leads nowhere';
+  }
+}
+
+/**
+ * Why `rel` cannot be written, or undefined. `replaceable`: an unowned file there may be replaced (--adopt, or it
+ * carries kfaas's generated header, e.g. rendered by a kfaas version that did not record it yet).
+ */
+function pathConflict(
+  rel: string,
+  kinds: ReadonlyMap<string, EntryKind>,
+  owned: ReadonlySet<string>,
+  replaceable: boolean,
+  describeLink: (rel: string) => string,
+): string | undefined {
+  const segs = rel.split('/');
+  for (let i = 1; i < segs.length; i++) {
+    const folder = segs.slice(0, i).join('/');
+    const kind = kinds.get(folder);
+    if (kind === 'symlink') return `${folder} is a symbolic link ${describeLink(folder)}; kfaas publishes into real folders only: replace the link by a folder`;
+    if (kind === 'file' || kind === 'other') return `${folder} is a file, not a folder; remove it to publish here`;
+  }
+  const kind = kinds.get(rel);
+  if (kind === 'dir') return `is a folder, but kfaas writes a file here; remove the folder`;
+  if (kind === 'symlink') return `is a symbolic link; kfaas never writes through links: remove it`;
+  if (kind === 'other') return `is not a regular file; remove it`;
+  if (kind === 'file' && !owned.has(rel) && !replaceable) return `exists and was not written by kfaas; move it away, or pass --adopt to let kfaas replace it`;
+  return undefined;
+}
+
+function equalsFile(path: string, text: string, shown: string): boolean {
+  try {
+    return readFileSync(path).equals(Buffer.from(text, 'utf8'));
+  } catch (e) {
+    throw asUserFsError(e, 'read this file', shown);
+  }
+}
+
+/** Tree paths are `<cluster>/<env>/<file>`-like: relative, forward slashes, no `.`/`..`/empty segments. */
+export function assertRelativePath(rel: string): void {
+  const segments = rel.split('/');
+  if (
+    rel.length === 0 ||
+    isAbsolute(rel) ||
+    rel.includes('\\') ||
+    rel.includes('\0') ||
+    segments.some((s) => s === '' || s === '.' || s === '..')
+  ) {
+    throw new Error(`refusing to publish '${rel}': tree paths must be relative paths inside the output folder`);
+  }
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
