@@ -20,7 +20,8 @@ async function run(argv: string[], cwd: string): Promise<{ code: number; stdout:
 
 /** Every file under dir with its bytes (what "writes nothing" and "touches only" are checked against). */
 function snapshot(dir: string): Map<string, string> {
-  return new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  // Ownership records (.kfaas-published) are publishing's bookkeeping, not rendered output.
+  return new Map(listFiles(dir).filter((f) => !f.endsWith('/.kfaas-published')).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 }
 
 let tmp: string;
