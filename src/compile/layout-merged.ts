@@ -2,9 +2,10 @@ import { gatewayServiceName } from '../model/defaults';
 import { RouteEntry, mergeAdjacent } from './entries';
 import { describeMatch, where } from './findings';
 import { LayoutContext } from './layout-context';
-import { objectName, objectNames } from './naming';
+import { objectName, objectNames, stableHash } from './naming';
 import { packInOrder, totalSize } from './pack';
 import { Component, partitionComponents } from './partition';
+import { chunkStably, topLevelFor } from './stable-chunks';
 import { HttpRouteTable, VirtualServiceTable } from './route-table';
 import { compareSpecificity, rank, Ranked } from './specificity';
 import { makeDelegateAction, makeHttpRoute, makeMatchTable } from './table-builders';
@@ -54,7 +55,25 @@ export function planComponent(component: Component<RouteEntry>, ctx: LayoutConte
     return inline;
   }
   const anchor = component.entries.find((e) => e.kind === 'prefix' && e.value === component.root)!;
-  return { mode: 'delegate', root: component.root, anchor, slices: packInOrder(component.entries, ctx.budget) };
+  if (ctx.profile.delegatePushBug) {
+    ctx.findings.warning('delegate-push-bug', ctx.cluster.versionOrigins?.istio ?? ctx.cluster.origin,
+      `routes under ${JSON.stringify(component.root)} are delegated on cluster ${ctx.cluster.name}, and Istio ${ctx.cluster.istio.raw} ` +
+        'does not push changes of delegate VirtualServices to proxies (istio/istio #36525, fixed in 1.12.2): a change ' +
+        'there takes effect only when istiod restarts; upgrade to 1.12.2+', ctx.scope);
+  }
+  const slices = chunkStably(component.entries, ctx.budget, entryKey, topLevelFor(ctx.preferredBudget, NOMINAL_ENTRY_BYTES));
+  return { mode: 'delegate', root: component.root, anchor, slices };
+}
+
+/**
+ * Bytes of a typical entry (a prefix route with rewrite, timeout and retries renders to 250-350 bytes). It sets
+ * the level of the content-defined slice cuts; a constant, so cuts never move with the content's average size.
+ */
+export const NOMINAL_ENTRY_BYTES = 300;
+
+/** What identifies an entry within its host: its match and conditions (never its position). */
+export function entryKey(entry: RouteEntry): string {
+  return JSON.stringify([entry.kind, entry.value, entry.conditions ?? {}]);
 }
 
 /** An http route of a root object with the key placing it in specificity order. */
@@ -75,7 +94,12 @@ export function layoutMerged(sorted: readonly RouteEntry[], ctx: LayoutContext):
   const plans = partitionComponents(sorted).map((c) => planComponent(c, ctx));
 
   const delegated = plans.flatMap((p) => (p.mode === 'delegate' ? p.slices.map((slice, i) => ({ plan: p, slice, i })) : []));
-  const delegateNames = objectNames(ctx.namespace, delegated.map((d) => ({ literal: d.plan.root, suffix: `d${d.i + 1}` })));
+  // Named after content that does not move when the group grows or shrinks: the group's prefix, and the first
+  // entry of each slice but the first (slice boundaries are content-defined, see stable-chunks.ts).
+  const delegateNames = objectNames(ctx.namespace, delegated.map((d) => ({
+    literal: d.plan.root,
+    suffix: d.i === 0 ? 'd' : `d-${stableHash(entryKey(d.slice[0]))}`,
+  })));
   const delegates: VirtualServiceTable[] = delegated.map((d, k) => ({
     name: delegateNames[k],
     role: 'delegate',

@@ -69,15 +69,16 @@ describe('merged layout', () => {
     expect(layout(result)).toEqual({
       'faas-alpha-ksvc-gateway': [
         'other: prefix /other/',
-        'big: prefix /big/ -> faas-alpha-ksvc-gateway-big-d1',
-        'big: prefix /big/ -> faas-alpha-ksvc-gateway-big-d2',
+        'big: prefix /big/ -> faas-alpha-ksvc-gateway-big-d',
+        'big: prefix /big/ -> faas-alpha-ksvc-gateway-big-d-17ac0a77',
       ],
-      'faas-alpha-ksvc-gateway-big-d1': ['big: prefix /big/1/, prefix /big/2/, prefix /big/3/'],
-      'faas-alpha-ksvc-gateway-big-d2': ['big: prefix /big/'],
+      // the first slice is named after the group's prefix, the others after their first match (test/compile/delegate-names.test.ts)
+      'faas-alpha-ksvc-gateway-big-d': ['big: prefix /big/1/, prefix /big/2/, prefix /big/3/'],
+      'faas-alpha-ksvc-gateway-big-d-17ac0a77': ['big: prefix /big/'],
     });
     const vs = result.tables[0].virtualServices;
     expect(vs.map((v) => v.role)).toEqual(['root', 'delegate', 'delegate']);
-    expect(vs[0].http[1].action).toEqual({ type: 'delegate', name: 'faas-alpha-ksvc-gateway-big-d1', namespace: 'kfaas-system' });
+    expect(vs[0].http[1].action).toEqual({ type: 'delegate', name: 'faas-alpha-ksvc-gateway-big-d', namespace: 'kfaas-system' });
   });
 
   test.each([
