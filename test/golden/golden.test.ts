@@ -3,6 +3,10 @@ import { dirname, join } from 'path';
 import { runPipeline } from '../../src/pipeline';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
 import { listFiles } from '../../src/util/list-files';
+import { load, loadAll } from 'js-yaml';
+import { crdsAvailable, validateAgainstCrd } from '../support/crd-schema';
+import { istioRules, ruleViolations } from '../support/istio-rules';
+import { validateManifest } from '../support/validate-objects';
 
 /**
  * Golden fixtures, one per version profile: `test/fixtures/golden/N-name/input/{clusters,routes}` renders to
@@ -42,8 +46,36 @@ describe('golden fixtures', () => {
     for (const [path, text] of tree) expect({ path, text }).toEqual({ path, text: expected.get(path) });
   });
 
-  test('every version profile has a fixture', () => {
-    // The profiles kfaas distinguishes: VS apiVersion x local gateway generation x per-destination authority.
-    expect(cases.length).toBeGreaterThanOrEqual(5);
+  test.each(cases)('%s: every VirtualService and Service passes its Istio release\'s rule table and the schemas', (name) => {
+    // GIVEN the fixture's cluster versions WHEN its expected output is read THEN the independent rules hold
+    const clusters = listFiles(join(GOLDEN, name, 'input', 'clusters'))
+      .map((f) => load(readFileSync(join(GOLDEN, name, 'input', 'clusters', f), 'utf8')) as any)
+      .filter((d) => d?.kind === 'Cluster');
+    const expected = readTree(join(GOLDEN, name, 'expected'));
+    let checked = 0;
+    for (const cluster of clusters) {
+      const rules = istioRules(cluster.spec.istio, cluster.spec.gatewayProxy);
+      for (const [path, text] of expected) {
+        if (!path.startsWith(`${cluster.metadata.name}/`)) continue;
+        for (const o of loadAll(text) as any[]) {
+          if (o?.kind !== 'VirtualService' && o?.kind !== 'Service') continue;
+          expect({ path, violations: ruleViolations(o, rules, cluster.spec.publicIngress === true) }).toEqual({ path, violations: [] });
+          expect({ path, errors: validateManifest(o) }).toEqual({ path, errors: [] });
+          if (crdsAvailable() && o.kind === 'VirtualService') expect({ path, errors: validateAgainstCrd(o) }).toEqual({ path, errors: [] });
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(2);
+  });
+
+  test('the version profiles each have a fixture', () => {
+    // Istio+Knative: 1.4+0.8, 1.5+0.15, 1.8+0.19, 1.12+0.26, 1.22+1.15, 1.30+1.23 (and more)
+    const pairs = cases.map((name) => {
+      const dir = join(GOLDEN, name, 'input', 'clusters');
+      return listFiles(dir).map((f) => load(readFileSync(join(dir, f), 'utf8')) as any).filter((d) => d?.kind === 'Cluster')
+        .map((d) => `${d.spec.istio.split('.').slice(0, 2).join('.')}+${d.spec.knative.split('.').slice(0, 2).join('.')}`);
+    }).flat();
+    for (const p of ['1.4+0.8', '1.5+0.15', '1.8+0.19', '1.12+0.26', '1.22+1.15', '1.30+1.23']) expect(pairs).toContain(p);
   });
 });
