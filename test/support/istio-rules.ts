@@ -113,7 +113,8 @@ export function ruleViolations(obj: any, rules: IstioRules, publicIngress = fals
           out.push(`${at}: a status code without retriable-status-codes retries nothing on Istio ${rules.version}`);
         }
       }
-    } else if (!h.delegate && rules.zeroAttempts) {
+    } else if (h.route && !h.fault && rules.zeroAttempts) {
+      // Only forwarding routes retry (redirects and direct responses never; a fault disables retries).
       out.push(`${at}: no retries: Istio's default retries apply`);
     }
     for (const d of h.route ?? []) {
