@@ -5,6 +5,7 @@ import { checkSupported, ISTIO_SUPPORT, KNATIVE_SUPPORT, SupportedProduct } from
 import { DocumentContext } from './document-context';
 import { buildClusterPlatform } from './build-cluster-platform';
 import { Built } from './document-kinds';
+import { buildOutputChoice } from './build-gateway-api';
 import { reportDuplicates } from './duplicates';
 import { FieldPath, formatPath } from './field-path';
 import { has, isMapping, list, mapping, Mapping, str } from './values';
@@ -46,6 +47,7 @@ export function buildCluster(ctx: DocumentContext, doc: Mapping): Cluster {
       ...(gatewayProxy ? { gatewayProxy: ctx.origin(['spec', 'gatewayProxy']) } : {}),
     },
     ...buildClusterPlatform(ctx, spec),
+    ...buildOutputChoice(ctx, spec, istio, str(spec, 'clusterDomain') ?? DEFAULT_CLUSTER_DOMAIN),
     origin: ctx.origin(['metadata', 'name']),
   };
 }

@@ -68,6 +68,40 @@ export interface Cluster extends ClusterPlatform {
   readonly allowNewerVersions?: boolean;
   /** Where the version fields were written, for diagnostics the compiler raises about them. @default `origin` */
   readonly versionOrigins?: Readonly<Partial<Record<'istio' | 'knative' | 'gatewayProxy', Origin>>>;
+  /**
+   * What kfaas renders for the cluster: Istio VirtualServices, or Gateway API HTTPRoutes attached to the cluster's
+   * Gateway (`gatewayApi`).
+   * @default 'virtualservice'
+   */
+  readonly output?: ClusterOutput;
+  /** The cluster's Gateway API install and Gateway; present exactly when `output` is `gateway-api`. */
+  readonly gatewayApi?: GatewayApiSettings;
+  readonly origin: Origin;
+}
+
+/** What kfaas renders for a cluster. */
+export type ClusterOutput = 'virtualservice' | 'gateway-api';
+
+/** Gateway API release channel: which CRDs the cluster installed. */
+export type GatewayApiChannel = 'standard' | 'experimental';
+
+/** `spec.gatewayApi` of a cluster with `output: gateway-api`. */
+export interface GatewayApiSettings {
+  /** Installed Gateway API CRD release, e.g. `1.2.0`. */
+  readonly version: Version;
+  /** Installed CRD channel. @default 'standard' */
+  readonly channel: GatewayApiChannel;
+  /** The Gateway (`gateway.networking.k8s.io`) every HTTPRoute attaches to. */
+  readonly gateway: { readonly namespace: string; readonly name: string };
+  /** Listener of that Gateway (`parentRefs[].sectionName`). @default every listener that allows the routes */
+  readonly sectionName?: string;
+  /**
+   * In-cluster host of the Gateway's Service, where each environment's `<namespace>-ksvc-gateway` ExternalName
+   * points.
+   * @default `<gateway name>-istio.<gateway namespace>.svc.<clusterDomain>` (Istio's automated deployment)
+   */
+  readonly address: string;
+  /** `spec.gatewayApi`. */
   readonly origin: Origin;
 }
 
