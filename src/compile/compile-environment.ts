@@ -17,6 +17,7 @@ import { makeGateways, makeGatewayService, servicesOf } from './table-builders';
 import { atLeast } from '../model/version';
 import { VersionProfile } from '../versions/profile';
 import { checkRetries, warnDefaultRetries } from './version-checks';
+import { compileGatewayApi } from './gateway-api/compile-gateway-api';
 
 /** Resolved compile options (see CompileOptions). */
 export interface EnvironmentOptions {
@@ -60,6 +61,7 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
   const perRoute = cluster.layout === 'per-route';
   findConflicts(sorted, scope, findings, { crossRoute: !perRoute });
   checkFallbacks(options.ownership, sorted, scope, findings);
+  if (cluster.output === 'gateway-api') return gatewayApiTable(slot, sorted, findings, options);
   const virtualServices = perRoute ? layoutPerRoute(sorted, behaviours, ctx) : layoutMerged(sorted, ctx);
 
   const objects = virtualServices.length + 1; // + the gateway Service
@@ -80,6 +82,34 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
     host: gatewayHost(namespace, cluster.clusterDomain),
     gateways: makeGateways(profile),
     virtualServices,
+  };
+}
+
+/**
+ * A gateway-api environment: HTTPRoutes routing exactly as the VirtualService order `sorted` would, the backend
+ * Service, and the entry ExternalName pointing at the cluster's Gateway instead of Knative's local gateway.
+ */
+function gatewayApiTable(slot: EnvironmentSlot, sorted: RouteEntry[], findings: Findings, options: EnvironmentOptions): EnvironmentTable {
+  const { cluster, environment, profile } = slot;
+  const namespace = environment.namespace;
+  const gatewayApi = compileGatewayApi(slot, sorted, findings, profile);
+  const objects = gatewayApi.httpRoutes.length + 2; // + the entry and backend Services
+  if (objects > options.maxObjectsPerFolder) {
+    findings.error('too-many-objects', environment.origin,
+      `dist/${cluster.name}/${environment.name} would hold ${objects} objects (${gatewayApi.httpRoutes.length} HTTPRoutes, one per route, ` +
+        `and two Services), more than ${options.maxObjectsPerFolder}; use output: virtualservice, which merges routes`);
+  }
+  return {
+    cluster: cluster.name,
+    environment: environment.name,
+    namespace,
+    clusterDomain: cluster.clusterDomain,
+    profile,
+    gatewayService: { ...makeGatewayService(namespace, profile), externalName: gatewayApi.profile.address },
+    host: gatewayHost(namespace, cluster.clusterDomain),
+    gateways: [],
+    virtualServices: [],
+    gatewayApi,
   };
 }
 

@@ -23,6 +23,11 @@ export class Findings {
     this.add('error', code, location, path, message, scope);
   }
 
+  /** Adds a warning (reported, never fails the run) at an explicit location and field path. */
+  public warningAt(code: string, location: SourceLocation | undefined, path: string | undefined, message: string, scope?: string): void {
+    this.add('warning', code, location, path, message, scope);
+  }
+
   private add(severity: Severity, code: string, location: SourceLocation | undefined, path: string | undefined, message: string, scope?: string): void {
     const key = [severity, code, location?.file, location?.line, location?.col, path, message].join('\u0000');
     let item = this.byKey.get(key);

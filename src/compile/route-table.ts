@@ -1,5 +1,6 @@
 import { HeaderCondition, HttpMethod, MatchKind, Origin, QueryCondition } from '../model/project';
 import { VersionProfile } from '../versions/profile';
+import { GatewayApiTable } from './gateway-api/table';
 
 /**
  * The compiler's output: for every cluster C and environment E that C hosts, what to emit into dist/C/E.
@@ -18,8 +19,10 @@ export interface EnvironmentTable {
   readonly host: string;
   /** Istio Gateways the VirtualServices bind to (Knative local, plus ingress with `publicIngress`), sorted. */
   readonly gateways: readonly string[];
-  /** In emission order; names are unique within the table. */
+  /** In emission order; names are unique within the table. Empty with `output: gateway-api`. */
   readonly virtualServices: readonly VirtualServiceTable[];
+  /** HTTPRoutes and their backend, instead of VirtualServices, for a cluster with `output: gateway-api`. */
+  readonly gatewayApi?: GatewayApiTable;
 }
 
 export interface GatewayServiceTable {

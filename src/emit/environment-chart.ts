@@ -2,6 +2,8 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvironmentTable } from '../compile/route-table';
 import { KFAAS_NAMESPACE } from '../model/defaults';
+import { KsvcBackendService } from './gateway-api/backend-service';
+import { EnvironmentHttpRoute } from './gateway-api/environment-http-route';
 import { GatewayRoutesVirtualService } from './gateway-routes-virtual-service';
 import { KsvcGatewayService } from './ksvc-gateway-service';
 
@@ -36,7 +38,7 @@ export interface EnvironmentChartProps {
 
 /**
  * Everything kfaas emits into `dist/<cluster>/<environment>/`: the environment's ExternalName gateway Service and
- * its VirtualServices, all in kfaas-system and labelled with the cluster and environment. Object names come
+ * its VirtualServices (or, with `output: gateway-api`, its HTTPRoutes and their backend Service), all in kfaas-system and labelled with the cluster and environment. Object names come
  * from the table (explicit `metadata.name`, so cdk8s never appends hashes).
  */
 export class EnvironmentChart extends Chart {
@@ -46,6 +48,10 @@ export class EnvironmentChart extends Chart {
   public readonly gatewayService: KsvcGatewayService;
   /** The VirtualServices, in the table's order. */
   public readonly virtualServices: readonly GatewayRoutesVirtualService[];
+  /** With `output: gateway-api`: the backend Service the HTTPRoutes forward to. */
+  public readonly backendService?: KsvcBackendService;
+  /** With `output: gateway-api`: one HTTPRoute per route, in the table's order. */
+  public readonly httpRoutes: readonly EnvironmentHttpRoute[];
 
   public constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
     const { table } = props;
@@ -69,6 +75,18 @@ export class EnvironmentChart extends Chart {
           host: table.host,
           gateways: table.gateways,
         }),
+    );
+    const gatewayApi = table.gatewayApi;
+    if (gatewayApi) {
+      this.backendService = new KsvcBackendService(this, 'BackendService', {
+        name: gatewayApi.backendService.name,
+        namespace: gatewayApi.backendService.namespace,
+        externalName: gatewayApi.backendService.externalName,
+        port: gatewayApi.backendService.port,
+      });
+    }
+    this.httpRoutes = (gatewayApi?.httpRoutes ?? []).map(
+      (route) => new EnvironmentHttpRoute(this, `HttpRoute-${route.name}`, { route, table: gatewayApi!, host: table.host }),
     );
   }
 }

@@ -5,9 +5,11 @@ import { StringMatch } from './virtual-service';
  * Envoy's path semantics for one route: what a path specifier matches and how a rewrite changes the path.
  * Envoy matches the path without query string and fragment; `prefix` is a plain string prefix (NOT
  * segment-aware: `/shop` matches `/shopping`); `safe_regex` is an RE2 FULL match, not a search.
+ * `path_separated_prefix` (what Istio emits for a Gateway API PathPrefix other than `/`, istio@1.30.0
+ * pilot/pkg/networking/core/route/route.go L1098-1104) matches the value itself or the value followed by `/`.
  */
 
-export type PathMatchKind = 'exact' | 'prefix' | 'regex';
+export type PathMatchKind = 'exact' | 'prefix' | 'regex' | 'pathSeparatedPrefix';
 
 /** One path specifier. */
 export interface PathCondition {
@@ -46,6 +48,11 @@ export function matchesPath(condition: PathCondition, requestPath: string): bool
       return fold(path) === fold(condition.value);
     case 'prefix':
       return fold(path).startsWith(fold(condition.value));
+    case 'pathSeparatedPrefix': {
+      const p = fold(path);
+      const v = fold(condition.value);
+      return p === v || p.startsWith(v + '/');
+    }
     case 'regex':
       return regexFullMatch(condition.value, path);
   }
@@ -55,7 +62,9 @@ export function matchesPath(condition: PathCondition, requestPath: string): bool
  * The path Envoy forwards after the route's rewrite (query string kept, as Envoy does).
  * `rewrite.uri` is Envoy's `prefix_rewrite`: it replaces the matched prefix for a prefix match and the whole
  * path for exact and regex matches. `uriRegexRewrite` is Envoy's `regex_rewrite`: every match of the pattern
- * in the path is replaced; `\N` in the substitution is capture group N.
+ * in the path is replaced; `\N` in the substitution is capture group N. On a `pathSeparatedPrefix` (Gateway API
+ * semantics), `rewrite.uri: /` removes the prefix and keeps one `/` (Istio's regex `^<prefix>(/?)(.*)` -> `/\2`,
+ * istio@1.30.0 route/route.go L640-650); any other `uri` replaces the prefix as Envoy's `prefix_rewrite` does.
  */
 export function rewritePath(
   condition: PathCondition,
@@ -71,7 +80,12 @@ export function rewritePath(
     return replaced + query;
   }
   if (rewrite?.uri === undefined || rewrite.uri === '') return path + query;
-  if (condition.kind === 'prefix') return rewrite.uri + path.slice(condition.value.length) + query;
+  if (condition.kind === 'pathSeparatedPrefix' && rewrite.uri === '/') {
+    return '/' + path.slice(condition.value.length).replace(/^\//, '') + query;
+  }
+  if (condition.kind === 'prefix' || condition.kind === 'pathSeparatedPrefix') {
+    return rewrite.uri + path.slice(condition.value.length) + query;
+  }
   return rewrite.uri + query;
 }
 

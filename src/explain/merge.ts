@@ -97,7 +97,7 @@ export function mergeVirtualHost(objects: readonly unknown[], query: VirtualHost
   for (const vs of ordered) {
     const inlined = inlineDelegates(vs, all);
     dropped.push(...inlined.dropped);
-    translated.push(...translateVirtualService(inlined.routes, query.gateway, dropped, warnings));
+    translated.push(...translateVirtualService(inlined.routes, query.gateway, dropped, warnings, usesGatewaySemantics(vs)));
   }
   const sorted = [...translated.filter((r) => !r.catchAll), ...translated.filter((r) => r.catchAll)];
   for (const d of dropped) warnings.push(`${describeDropped(d)}: dropped, ${d.reason}`);
@@ -147,6 +147,7 @@ function translateVirtualService(
   gateway: string,
   dropped: DroppedRoute[],
   warnings: string[],
+  gatewaySemantics: boolean,
 ): Omit<MergedRoute, 'position'>[] {
   const out: Omit<MergedRoute, 'position'>[] = [];
   let cut = false;
@@ -158,7 +159,7 @@ function translateVirtualService(
     warnings.push(...checkRoute(route));
     const matches = route.http.match ?? [];
     if (matches.length === 0) {
-      out.push(envoyRoute(route, undefined, undefined));
+      out.push(envoyRoute(route, undefined, undefined, gatewaySemantics));
       cut = true;
       continue;
     }
@@ -174,7 +175,7 @@ function translateVirtualService(
         dropped.push({ ...where(route), name: route.http.name, matchIndex: i, reason: `its match is limited to gateways ${match.gateways.join(', ')}` });
         continue;
       }
-      const r = envoyRoute(route, match, i);
+      const r = envoyRoute(route, match, i, gatewaySemantics);
       for (const field of r.unsupported) {
         warnings.push(`${field}: request-dependent condition the simulator cannot evaluate; treated as never matching`);
       }
@@ -185,8 +186,11 @@ function translateVirtualService(
   return out;
 }
 
-function envoyRoute(route: InlinedRoute, match: HttpMatchRequest | undefined, index: number | undefined): Omit<MergedRoute, 'position'> {
-  const condition = toPathCondition(match?.uri, match?.ignoreUriCase ?? false) ?? MATCH_ALL;
+function envoyRoute(
+  route: InlinedRoute, match: HttpMatchRequest | undefined, index: number | undefined, gatewaySemantics: boolean,
+): Omit<MergedRoute, 'position'> {
+  const written = toPathCondition(match?.uri, match?.ignoreUriCase ?? false) ?? MATCH_ALL;
+  const condition = gatewaySemantics ? withGatewaySemantics(written) : written;
   if (condition.kind === 'regex') compileRegex(condition.value);
   const fields = match ? Object.keys(match).filter((k) => match[k] !== undefined && !INERT_MATCH_FIELDS.has(k)) : [];
   const unsupported = fields.filter((k) => !EVALUATED_MATCH_FIELDS.includes(k));
@@ -209,6 +213,22 @@ function envoyRoute(route: InlinedRoute, match: HttpMatchRequest | undefined, in
     unsupported: unsupported.map((k) => `${describeRoute(route)}.match[${index}].${k}`),
     catchAll: isPathCatchAll && !fields.some((k) => REQUEST_MATCH_FIELDS.has(k)),
   };
+}
+
+/**
+ * Istio marks the VirtualServices it derives from Gateway API routes (`internal.istio.io/route-semantics: gateway`,
+ * istio@1.30.0 pilot/pkg/config/kube/gateway/conversion.go routeMeta) and then emits a prefix other than `/` as
+ * Envoy's `path_separated_prefix` without its trailing `/` (route/route.go L1098-1104).
+ */
+export const ROUTE_SEMANTICS_ANNOTATION = 'internal.istio.io/route-semantics';
+
+function usesGatewaySemantics(vs: VirtualService): boolean {
+  return vs.metadata.annotations?.[ROUTE_SEMANTICS_ANNOTATION] === 'gateway';
+}
+
+function withGatewaySemantics(condition: PathCondition): PathCondition {
+  if (condition.kind !== 'prefix' || condition.value === '/') return condition;
+  return { ...condition, kind: 'pathSeparatedPrefix', value: condition.value.replace(/\/$/, '') };
 }
 
 /** Findings about a route's action that change what the simulator reports. */

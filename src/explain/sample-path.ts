@@ -13,6 +13,8 @@ export function samplePaths(match: Pick<PathCondition, 'kind' | 'value'>): strin
       return usable([match.value]);
     case 'prefix':
       return usable(prefixSamples(match.value));
+    case 'pathSeparatedPrefix':
+      return usable(segmentSamples(match.value));
     case 'regex':
       return regexSamples(match.value);
   }
@@ -24,6 +26,11 @@ function prefixSamples(prefix: string): string[] {
   const samples = [base, base + 'kfaas-sample', base + 'a/b'];
   if (!base.endsWith('/')) samples.push(`${base}/kfaas-sample`);
   return samples;
+}
+
+/** The value itself, and paths below it (Gateway API PathPrefix as Istio emits it). */
+function segmentSamples(value: string): string[] {
+  return value === '' ? ['/', '/kfaas-sample'] : [value, `${value}/`, `${value}/kfaas-sample`, `${value}/a/b`];
 }
 
 function usable(samples: readonly string[]): string[] {

@@ -86,6 +86,8 @@ export interface VirtualService {
     readonly namespace?: string;
     /** RFC 3339; Istio orders merged VirtualServices by it first. */
     readonly creationTimestamp?: string;
+    /** Only `internal.istio.io/route-semantics` is read (see merge.ts). */
+    readonly annotations?: Readonly<Record<string, string>>;
   };
   readonly spec: {
     /** Empty or absent: a delegate VirtualService, reachable only through a root route's `delegate`. */
