@@ -1,6 +1,8 @@
 import { loadAll } from 'js-yaml';
 import { EnvironmentTable } from '../compile/route-table';
 import { explainRequest } from '../explain/explain';
+import { convertHttpRoutes, formatGatewayOrigin } from '../explain/gateway-api';
+import { KFAAS_NAMESPACE } from '../model/defaults';
 import { formatExplanation } from '../explain/format';
 import { runPipeline } from '../pipeline';
 import { parseCommandArgs } from './args';
@@ -44,6 +46,7 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
     const known = tables.map((t) => `${t.cluster}/${t.environment}`).join(', ') || 'none';
     throw new UsageError(`explain: no environment ${env} on cluster ${cluster} (known: ${known})`);
   }
+  if (table.gatewayApi) return explainGatewayApi(table, result.tree!, path, io, values.gateway as string | undefined);
   const folder = `${cluster}/${env}/`;
   const objects: unknown[] = [];
   for (const [file, text] of result.tree!) {
@@ -73,6 +76,35 @@ function keyValues(option: string, raw: unknown): Record<string, string> | undef
     out[option === 'header' ? key.toLowerCase() : key] = item.slice(eq + 1);
   }
   return out;
+}
+
+/**
+ * A gateway-api environment: the HTTPRoutes of dist/C/E as Istio merges and sorts them for the Gateway and host
+ * (Gateway API precedence), then Envoy's first match over the result.
+ */
+function explainGatewayApi(table: EnvironmentTable, tree: ReadonlyMap<string, string>, path: string, io: CliIo, gatewayOption?: string): number {
+  const gatewayApi = table.gatewayApi!;
+  const folder = `${table.cluster}/${table.environment}/`;
+  const objects: unknown[] = [];
+  for (const [file, text] of tree) {
+    if (file.startsWith(folder) && file.slice(folder.length).startsWith('httproute-')) objects.push(...loadAll(text));
+  }
+  const gateway = gatewayOption ?? `${gatewayApi.parentRef.namespace}/${gatewayApi.parentRef.name}`;
+  const converted = convertHttpRoutes(objects, table.host, {
+    gateway, clusterDomain: table.clusterDomain, noBackendStatus: gatewayApi.profile.noBackendStatus,
+  });
+  const explanation = explainRequest([converted.virtualService], { host: table.host, gateway, path });
+  io.stdout(`Cluster ${table.cluster}, environment ${table.environment} (namespace ${table.namespace}), ` +
+    `Gateway API ${gatewayApi.profile.version.raw} (${gatewayApi.profile.channel}) routes in Istio's precedence\n`);
+  const sources = new Map<string, string>();
+  for (const route of gatewayApi.httpRoutes) {
+    route.rules.forEach((_, i) => sources.set(`${KFAAS_NAMESPACE}.${route.name}.${i}`, `${route.origin.at.file}:${route.origin.at.line}`));
+  }
+  io.stdout(formatExplanation(explanation, {
+    sources,
+    locate: (hit) => (converted.origins[hit.httpIndex] ? formatGatewayOrigin(converted.origins[hit.httpIndex]) : undefined),
+  }));
+  return EXIT_OK;
 }
 
 /** Istio route name (the Route's metadata.name) → `file:line` of its Route document, from the compiled table. */

@@ -67,6 +67,8 @@ export interface RouteHit {
   readonly catchAll: boolean;
   readonly action: RouteActionKind;
   readonly destinations: readonly DestinationHit[];
+  /** The status of a direct response. */
+  readonly directStatus?: number;
   /** The forwarded path (the request path for redirects and direct responses). */
   readonly rewrittenPath: string;
   /** The effective Istio route (after delegation): fault, CORS, headers, mirror, redirect, direct response. */
@@ -147,6 +149,7 @@ function toHit(route: MergedRoute, requestHost: string, path: string): RouteHit 
     condition: route.condition,
     catchAll: route.catchAll,
     action,
+    ...(action === 'directResponse' && typeof http.directResponse?.status === 'number' ? { directStatus: http.directResponse.status } : {}),
     destinations: destinations.map((d): DestinationHit => {
       const own = headerAuthority(d.headers);
       const authority = routeAuthority ?? own ?? requestHost;

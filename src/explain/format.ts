@@ -10,6 +10,12 @@ export type SourceLookup = ReadonlyMap<string, string> | ((routeName: string) =>
 export interface FormatOptions {
   /** @default no source locations */
   readonly sources?: SourceLookup;
+  /**
+   * Where a hit was written, e.g. `HTTPRoute kfaas-system/x rules[0].matches[1]` for routes Istio derives from
+   * Gateway API objects.
+   * @default `<namespace>/<VirtualService> spec.http[i]`
+   */
+  readonly locate?: (hit: RouteHit) => string | undefined;
 }
 
 /** Plain-text report for `kfaas explain`: stable, no colours, one fact per line. */
@@ -21,7 +27,7 @@ export function formatExplanation(e: Explanation, options: FormatOptions = {}): 
     lines.push(`Virtual host ${e.domain}: ${e.routes.length} route(s) from ${e.order.map(formatVsRef).join(', ')} (merge order)`);
   }
   if (e.winner) {
-    lines.push(`Winner: ${describeHit(e.winner, options.sources)}`);
+    lines.push(`Winner: ${describeHit(e.winner, options)}`);
     lines.push(...describeAction(e.winner).map((l) => `  ${l}`));
     lines.push(...describeRoutePolicies(e.winner.http).map((l) => `  ${l}`));
   } else if (e.domain !== undefined) {
@@ -29,7 +35,7 @@ export function formatExplanation(e: Explanation, options: FormatOptions = {}): 
   }
   if (e.losers.length > 0) {
     lines.push('Also matched, but later in the route list (lost):');
-    lines.push(...e.losers.map((hit) => `  ${describeHit(hit, options.sources)}`));
+    lines.push(...e.losers.map((hit) => `  ${describeHit(hit, options)}`));
   }
   if (e.warnings.length > 0) {
     lines.push('Warnings:');
@@ -38,9 +44,10 @@ export function formatExplanation(e: Explanation, options: FormatOptions = {}): 
   return lines.join('\n') + '\n';
 }
 
-function describeHit(hit: RouteHit, sources: SourceLookup | undefined): string {
+function describeHit(hit: RouteHit, options: FormatOptions): string {
+  const sources = options.sources;
   const name = hit.routeName ? `route ${JSON.stringify(hit.routeName)}` : 'unnamed route';
-  const at = `${formatVsRef(hit.virtualService)} spec.http[${hit.httpIndex}]`;
+  const at = options.locate?.(hit) ?? `${formatVsRef(hit.virtualService)} spec.http[${hit.httpIndex}]`;
   const via = hit.delegate ? ` via delegate ${formatVsRef(hit.delegate.virtualService)} spec.http[${hit.delegate.httpIndex}]` : '';
   const conditions = hit.match ? formatRequestMatcher(hit.match.request) : '';
   const match = hit.match

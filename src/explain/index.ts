@@ -11,3 +11,5 @@ export * from './sample-path';
 export * from './request-match';
 export * from './route-policies';
 export * from './order-proof';
+export * from './gateway-precedence';
+export * from './gateway-api';

@@ -17,7 +17,7 @@
 import { SourceLocation } from '../../src/diagnostics/diagnostic';
 import { DEFAULT_CLUSTER_DOMAIN, defaultEnvironmentNamespace } from '../../src/model/defaults';
 import {
-  Cluster, HeaderTest, HttpMethod, Layout, LocalGatewayOverride, MatchKind, Origin, PathMatch, Project, QueryTest,
+  Cluster, GatewayApiChannel, GatewayApiSettings, HeaderTest, HttpMethod, Layout, LocalGatewayOverride, MatchKind, Origin, PathMatch, Project, QueryTest,
   RequestConditions, RetryPolicy, Route, RouteBehaviour, Team, TrafficTarget,
 } from '../../src/model/project';
 import { parseVersion, Version } from '../../src/model/version';
@@ -50,6 +50,14 @@ export interface ClusterSpec {
   readonly publicIngress?: boolean;
   /** The oldest gateway proxy. @default the control plane's version */
   readonly gatewayProxy?: string;
+  /** Sets `output: gateway-api` with these settings. @default VirtualService output */
+  readonly gatewayApi?: {
+    readonly version: string;
+    /** @default 'standard' */
+    readonly channel?: GatewayApiChannel;
+    /** @default 'kfaas-system/faas-gateway' */
+    readonly gateway?: string;
+  };
 }
 
 /** The `spec` fields an override may replace. */
@@ -116,7 +124,19 @@ export function makeCluster(name: string, spec: ClusterSpec = {}): Cluster {
       knative: origin(file, 7, 'spec.knative', 12),
       ...(spec.gatewayProxy ? { gatewayProxy: origin(file, 8, 'spec.gatewayProxy', 17) } : {}),
     },
+    ...(spec.gatewayApi ? { output: 'gateway-api' as const, gatewayApi: makeGatewayApi(spec.gatewayApi, spec.clusterDomain, file) } : {}),
     origin: origin(file, 4, 'metadata.name'),
+  };
+}
+
+function makeGatewayApi(spec: NonNullable<ClusterSpec['gatewayApi']>, clusterDomain: string | undefined, file: string): GatewayApiSettings {
+  const [namespace, name] = (spec.gateway ?? 'kfaas-system/faas-gateway').split('/');
+  return {
+    version: version(spec.version),
+    channel: spec.channel ?? 'standard',
+    gateway: { namespace, name },
+    address: `${name}-istio.${namespace}.svc.${clusterDomain ?? DEFAULT_CLUSTER_DOMAIN}`,
+    origin: origin(file, 9, 'spec.gatewayApi', 3),
   };
 }
 
