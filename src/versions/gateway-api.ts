@@ -22,6 +22,7 @@ export type GatewayApiFeature =
   | 'backendHeaderModifier'
   | 'timeouts'
   | 'retry'
+  | 'retryZeroAttempts'
   | 'mirrorPercent'
   | 'cors';
 
@@ -34,6 +35,8 @@ export interface GatewayApiFeatureGate {
   readonly standard?: MinorVersion;
   /** First Gateway API release whose experimental-channel CRD has it. */
   readonly experimental: MinorVersion;
+  /** First Gateway API release whose CRDs no longer accept it (both channels). @default still accepted in v1.6.1 */
+  readonly removed?: MinorVersion;
   /** First Istio minor that translates it. */
   readonly istio: MinorVersion;
   /** Where the facts were read (repo@tag path). */
@@ -95,6 +98,14 @@ export const GATEWAY_API_FEATURES: readonly GatewayApiFeatureGate[] = [
     sources: 'gateway-api@v1.6.1 apis/v1/httproute_types.go L313-319 (<gateway:experimental>); istio@1.25.0 conversion.go (r.Retry)',
   },
   {
+    feature: 'retryZeroAttempts',
+    use: 'retry.attempts: 0 (no retries, instead of Istio\'s default 2)',
+    experimental: v(1, 2),
+    removed: v(1, 6),
+    istio: v(1, 25),
+    sources: 'gateway-api@v1.6.1 apis/v1/httproute_types.go L412 (+kubebuilder:validation:Minimum:=1; no minimum in the v1.2.0-v1.5.0 experimental CRDs); istio@1.30.0 conversion.go L190-193 (attempts 0 clears retryOn)',
+  },
+  {
     feature: 'mirrorPercent',
     use: 'RequestMirror percent / fraction (not emitted by kfaas yet)',
     standard: v(1, 3),
@@ -152,7 +163,7 @@ function reached(version: MinorVersion | Version, gate: MinorVersion | undefined
 /** Does the declared Gateway API (version and channel) have `gate`'s feature? */
 export function channelHas(settings: Pick<GatewayApiSettings, 'version' | 'channel'>, gate: GatewayApiFeatureGate): boolean {
   const since = settings.channel === 'experimental' ? gate.experimental : gate.standard;
-  return reached(settings.version, since);
+  return reached(settings.version, since) && !reached(settings.version, gate.removed);
 }
 
 /** Does Istio `istio` translate `gate`'s feature? */
@@ -171,7 +182,9 @@ export function gateOf(feature: GatewayApiFeature): GatewayApiFeatureGate {
 export function whyUnavailable(settings: GatewayApiSettings, istio: Version, feature: GatewayApiFeature): string | undefined {
   const gate = gateOf(feature);
   const reasons: string[] = [];
-  if (!channelHas(settings, gate)) {
+  if (!channelHas(settings, gate) && gate.removed && reached(settings.version, gate.removed)) {
+    reasons.push(`Gateway API ${settings.version.raw} no longer accepts ${gate.use} (removed in ${fmt(gate.removed)})`);
+  } else if (!channelHas(settings, gate)) {
     const where = gate.standard
       ? `Gateway API ${fmt(gate.standard)} (standard) or ${fmt(gate.experimental)} (experimental)`
       : `the experimental channel from Gateway API ${fmt(gate.experimental)} (still experimental in v1.6.1)`;

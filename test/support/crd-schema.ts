@@ -35,6 +35,7 @@ function loadCrds(): CrdDocument[] {
     'argocd-appproject-crd.yaml',
     'flux-kustomization-crd.yaml',
     'flux-gitrepository-crd.yaml',
+    'gateway-api-httproutes.yaml',
   ]) {
     const path = join(SHARED_CRDS, file);
     if (!existsSync(path)) continue;
@@ -51,7 +52,8 @@ export function crdsAvailable(): boolean {
 }
 
 /** Errors of `obj` against its CRD's schema, or undefined when no CRD covers its apiVersion/kind. */
-export function validateAgainstCrd(obj: { apiVersion: string; kind: string }): string[] | undefined {
+export function validateAgainstCrd(input: { apiVersion: string; kind: string }): string[] | undefined {
+  const obj = input.kind === 'HTTPRoute' ? withoutExperimentalRuleFields(input) : input;
   const [group, version] = obj.apiVersion.split('/');
   const key = `${group}/${version}/${obj.kind}`;
   let validate = validators.get(key);
@@ -64,6 +66,17 @@ export function validateAgainstCrd(obj: { apiVersion: string; kind: string }): s
   }
   const errors = validate(obj) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
   return [...errors, ...prunedFields(obj, validate.schema as SchemaNode, '')];
+}
+
+/**
+ * The CRD here is Gateway API's standard channel; `rules[].retry` (experimental channel only) is checked by
+ * validate-objects.ts against the experimental CRD's rules instead.
+ */
+function withoutExperimentalRuleFields<T extends { apiVersion: string; kind: string }>(obj: T): T {
+  const spec = (obj as unknown as { spec?: { rules?: Record<string, unknown>[] } }).spec;
+  if (!spec?.rules) return obj;
+  const rules = spec.rules.map(({ retry: _retry, ...rest }) => rest);
+  return { ...obj, spec: { ...spec, rules } } as T;
 }
 
 interface SchemaNode {

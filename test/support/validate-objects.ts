@@ -20,19 +20,30 @@ type ModelClass = new (data: any) => Validatable;
  * apimachinery copy registers into the Istio copy before loading the models.
  */
 function bridgeIstioSchemaRegistry(): void {
-  const istioDir = dirname(require.resolve('@kubernetes-models/istio/networking.istio.io/v1beta1'));
-  const istioValidate = require(require.resolve('@kubernetes-models/validate', { paths: [istioDir] }));
+  bridgeSchemaRegistry(dirname(require.resolve('@kubernetes-models/istio/networking.istio.io/v1beta1')));
+  // @kubernetes-models/gateway-api 0.5.1 (the last for Node 20) brings its own validate copy too.
+  bridgeSchemaRegistry(dirname(require.resolve('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute')));
+}
+
+/** Mirrors what the apimachinery copy of @kubernetes-models/validate registers into the copy `packageDir` uses. */
+function bridgeSchemaRegistry(packageDir: string): void {
+  const target = require(require.resolve('@kubernetes-models/validate', { paths: [packageDir] }));
   const metaFile = require.resolve('@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta', {
-    paths: [istioDir],
+    paths: [packageDir],
   });
   const apimachineryValidate = require(require.resolve('@kubernetes-models/validate', { paths: [dirname(metaFile)] }));
-  if (apimachineryValidate === istioValidate || apimachineryValidate.__kfaasBridged) return;
-  const register = apimachineryValidate.register;
-  apimachineryValidate.register = (id: string, schema: unknown): void => {
-    register(id, schema);
-    istioValidate.register(id, schema);
-  };
-  apimachineryValidate.__kfaasBridged = true;
+  if (apimachineryValidate === target) return;
+  const targets: unknown[] = (apimachineryValidate.__kfaasTargets ??= []);
+  if (targets.includes(target)) return;
+  targets.push(target);
+  if (!apimachineryValidate.__kfaasBridged) {
+    const register = apimachineryValidate.register;
+    apimachineryValidate.register = (id: string, schema: unknown): void => {
+      register(id, schema);
+      for (const t of apimachineryValidate.__kfaasTargets as { register(id: string, schema: unknown): void }[]) t.register(id, schema);
+    };
+    apimachineryValidate.__kfaasBridged = true;
+  }
   // Schemas registered before the bridge was in place (by an earlier import) are registered again.
   require(metaFile).addSchema();
 }
@@ -60,6 +71,7 @@ function loadModels(): Record<string, ModelClass> {
     'policy/v1/PodDisruptionBudget': 'kubernetes-models/policy/v1/PodDisruptionBudget',
     'policy/v1beta1/PodDisruptionBudget': 'kubernetes-models/policy/v1beta1/PodDisruptionBudget',
     'cert-manager.io/v1/Certificate': '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate',
+    'gateway.networking.k8s.io/v1/HTTPRoute': '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute',
   };
   // @kubernetes-models/argo-cd 2.7.2 and flux-cd 2.3.4: the last releases for Node 20 (later ones need Node 22).
   const application = require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application').Application;
@@ -98,16 +110,49 @@ export function validateManifest(obj: unknown): string[] {
     data = { ...o, apiVersion: 'networking.istio.io/v1beta1' };
     key = `networking.istio.io/v1beta1/${String(o.kind)}`;
   }
+  let experimental: string[] = [];
+  if (key === 'gateway.networking.k8s.io/v1/HTTPRoute') ({ data, errors: experimental } = splitExperimentalRuleFields(data));
   const Model = loadModels()[key];
   if (!Model) return [`no schema for ${String(o.apiVersion)} ${String(o.kind)}`];
   try {
     new Model(data).validate();
-    return [];
+    return experimental;
   } catch (e) {
     const errors = (e as { errors?: { instancePath?: string; message?: string }[] }).errors;
-    if (Array.isArray(errors) && errors.length > 0) return errors.map((x) => `data${x.instancePath ?? ''} ${x.message ?? ''}`.trim());
+    if (Array.isArray(errors) && errors.length > 0) {
+      return [...errors.map((x) => `data${x.instancePath ?? ''} ${x.message ?? ''}`.trim()), ...experimental];
+    }
     return [String((e as Error).message ?? e)];
   }
+}
+
+/**
+ * `spec.rules[].retry` exists only in the experimental channel, which neither @kubernetes-models/gateway-api nor
+ * the standard CRD in ../shared/crds carry. It is taken out before the standard schema check and checked here
+ * against gateway-api@v1.6.1 config/crd/experimental/gateway.networking.k8s.io_httproutes.yaml: an object with
+ * `attempts` (integer; minimum 1 from v1.6, none in v1.2-v1.5, see src/versions/gateway-api.ts), `codes` (a set of
+ * integers 400-599) and `backoff` (a GEP-2257 duration), nothing else.
+ */
+function splitExperimentalRuleFields(o: Record<string, unknown>): { data: Record<string, unknown>; errors: string[] } {
+  const spec = o.spec as { rules?: Record<string, unknown>[] } | undefined;
+  if (!spec?.rules) return { data: o, errors: [] };
+  const errors: string[] = [];
+  const rules = spec.rules.map((rule, i) => {
+    if (!('retry' in rule)) return rule;
+    const { retry, ...rest } = rule as { retry: Record<string, unknown> };
+    const at = `data/spec/rules/${i}/retry`;
+    if (typeof retry !== 'object' || retry === null) return (errors.push(`${at} must be object`), rest);
+    for (const k of Object.keys(retry)) if (!['attempts', 'codes', 'backoff'].includes(k)) errors.push(`${at} has unknown field ${k}`);
+    if ('attempts' in retry && (!Number.isInteger(retry.attempts) || (retry.attempts as number) < 0)) errors.push(`${at}/attempts must be a non-negative integer`);
+    const codes = retry.codes;
+    if (codes !== undefined) {
+      if (!Array.isArray(codes) || codes.some((c) => !Number.isInteger(c) || c < 400 || c > 599)) errors.push(`${at}/codes must be integers 400-599`);
+      else if (new Set(codes).size !== codes.length) errors.push(`${at}/codes must be a set`);
+    }
+    if ('backoff' in retry && !/^([0-9]{1,5}(h|m|s|ms)){1,4}$/.test(String(retry.backoff))) errors.push(`${at}/backoff must be a duration`);
+    return rest;
+  });
+  return { data: { ...o, spec: { ...spec, rules } }, errors };
 }
 
 /**

@@ -67,12 +67,12 @@ export function compileGatewayApi(
     translated.push({ entry, match, ...(pathRewrite ? { pathRewrite } : {}), forward });
   }
   checkPrecedence(translated, ctx);
-  if (!gwProfile.supports.retry && sorted.length > 0) {
+  if (!gwProfile.supports.retryZeroAttempts && sorted.some((e) => e.http.action.type === 'forward' && e.http.action.retries.attempts === 0)) {
     const settings = cluster.gatewayApi!;
     findings.warningAt('gateway-api-default-retries', settings.origin.at, settings.origin.path,
       `cluster ${cluster.name}: Gateway API ${settings.version.raw} (${settings.channel}) with Istio ${cluster.istio.raw} cannot ` +
-        "say `retry: {attempts: 0}` (experimental channel 1.2+ and Istio 1.25+ only), so Istio's default retries apply to " +
-        `routes without retries: ${describeIstioDefaultRetries(profile.istioDefaultRetries)}`,
+        "say `retry: {attempts: 0}` (experimental channel 1.2-1.5 with Istio 1.25+ only; 1.6 requires attempts >= 1), so Istio's " +
+        `default retries apply to routes without retries: ${describeIstioDefaultRetries(profile.istioDefaultRetries)}`,
       environment.name);
   }
 

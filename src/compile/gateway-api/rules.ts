@@ -112,7 +112,7 @@ export function translateForward(doc: Route, action: ForwardAction, ctx: Gateway
   const r = action.retries ?? { attempts: 0 };
   const retryOrigin: Origin = behaviour?.retries?.origin ?? routeOrigin;
   if (r.attempts === 0) {
-    if (profile.supports.retry) out.retry = { attempts: 0 };
+    if (profile.supports.retryZeroAttempts) out.retry = { attempts: 0 };
   } else {
     const why = whyUnavailable(settings, cluster.istio, 'retry');
     if (why) {
