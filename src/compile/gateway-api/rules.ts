@@ -2,6 +2,7 @@ import { Origin, Route, RouteBehaviour } from '../../model/project';
 import { GatewayApiProfile, ISTIO_GATEWAY_API_RETRY_ON, whyUnavailable } from '../../versions/gateway-api';
 import { Cluster } from '../../model/project';
 import { RouteEntry } from '../entries';
+import { describeConditions, isUnconditioned } from '../conditions';
 import { describeMatch, Findings } from '../findings';
 import { ForwardAction } from '../route-table';
 import { GatewayForwardTable, GatewayMatchTable, GatewayRuleTable } from './table';
@@ -40,6 +41,12 @@ export function gatewayPathProblem(value: string): string | undefined {
 export function translateMatch(entry: RouteEntry, ctx: GatewayRuleContext): GatewayMatchTable | undefined {
   const { kind, value, origin } = entry.match;
   const routeName = JSON.stringify(entry.route.name);
+  if (!isUnconditioned(entry.conditions)) {
+    error(ctx, 'gateway-api-conditions', origin,
+      `route ${routeName}: ${describeMatch(entry.match)}${describeConditions(entry.conditions)}: method, header and query conditions ` +
+        'are not rendered as Gateway API matches yet; use output: virtualservice for this cluster or leave the route off it (spec.clusters)');
+    return undefined;
+  }
   if (kind === 'regex') return { type: 'RegularExpression', value, origin };
   const problem = gatewayPathProblem(value);
   if (problem) {
