@@ -67,7 +67,7 @@ export function compileGatewayApi(
     translated.push({ entry, match, ...(pathRewrite ? { pathRewrite } : {}), forward });
   }
   checkPrecedence(translated, ctx);
-  if (!gwProfile.supports.retryZeroAttempts && sorted.some((e) => e.http.action.type === 'forward' && e.http.action.retries.attempts === 0)) {
+  if (!gwProfile.supports.retryZeroAttempts && sorted.some((e) => e.http.action.type === 'forward' && (e.http.action.retries?.attempts ?? 0) === 0)) {
     const settings = cluster.gatewayApi!;
     findings.warningAt('gateway-api-default-retries', settings.origin.at, settings.origin.path,
       `cluster ${cluster.name}: Gateway API ${settings.version.raw} (${settings.channel}) with Istio ${cluster.istio.raw} cannot ` +
