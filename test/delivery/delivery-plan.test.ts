@@ -131,8 +131,10 @@ describe('removing an environment or a cluster', () => {
     writeFileSync(catalog, readFileSync(catalog, 'utf8').replace(', eu-fra-prod]', ']'));
     const campaign = join(root, 'routes/growth/campaign.yaml');
     writeFileSync(campaign, readFileSync(campaign, 'utf8').replace(', eu-fra-prod,', ','));
-    const canary = join(root, 'routes/shop/cart-canary.yaml'); // its routes are listed off the gateway-api cluster
-    writeFileSync(canary, readFileSync(canary, 'utf8').replace(/, eu-fra-prod,/g, ','));
+    // routes listed off the gateway-api cluster (us-east-prod) name every other cluster
+    for (const listed of ['routes/shop/cart-canary.yaml', 'routes/shop/basket.yaml', 'routes/saas/showroom.yaml']) {
+      writeFileSync(join(root, listed), readFileSync(join(root, listed), 'utf8').replace(/, eu-fra-prod,/g, ','));
+    }
     const second = runPipeline({ root, write: true });
     expect(second.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
 

@@ -57,6 +57,14 @@ export function compileGatewayApi(
   const translated: Translated[] = [];
   for (const entry of sorted) {
     const action = entry.http.action;
+    const refused = unrenderedFeatures(entry.http.action);
+    if (refused.length > 0) {
+      findings.errorAt('gateway-api-feature', entry.match.origin.at, entry.match.origin.path,
+        `route ${JSON.stringify(entry.route.name)} uses ${refused.join(', ')}, which kfaas does not render as Gateway API yet ` +
+          '(a route left out would route differently); use output: virtualservice for this cluster or leave the route off it (spec.clusters)',
+        environment.name);
+      continue;
+    }
     if (action.type !== 'forward') continue;
     if (!forwards.has(action)) forwards.set(action, translateForward(entry.route, action, ctx));
     const forward = forwards.get(action);
@@ -98,6 +106,18 @@ export function compileGatewayApi(
     backendService: { name: backendServiceName(namespace), namespace: KFAAS_NAMESPACE, externalName: profile.localGatewayHost, port: profile.localGatewayPort },
     httpRoutes,
   };
+}
+
+/** Route features the Gateway API output does not render (yet): each is refused, never dropped. */
+function unrenderedFeatures(action: RouteEntry['http']['action']): string[] {
+  const out: string[] = [];
+  if (action.type === 'redirect') out.push('redirect');
+  if (action.type === 'directResponse') out.push('directResponse');
+  if (action.type === 'delegate') return out;
+  if (action.fault) out.push('fault');
+  if (action.cors) out.push('cors');
+  if (action.headers) out.push('headers');
+  return out;
 }
 
 function groupByRoute(translated: readonly Translated[]): Map<string, Translated[]> {
