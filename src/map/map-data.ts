@@ -96,7 +96,7 @@ export function environmentMap(
       team: info.team,
       source: info.source,
       match: formatCondition(r.condition),
-      kind: r.condition.kind,
+      kind: r.condition.kind === 'pathSeparatedPrefix' ? 'prefix' : r.condition.kind, // only Gateway API routes use the former
       value: r.condition.value,
       conditions: formatRequestMatcher(readRequestMatcher(match)),
       destinations,
