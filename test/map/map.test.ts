@@ -17,7 +17,8 @@ beforeAll(async () => {
   out = join(mkdtempSync(join(tmpdir(), 'kfaas-map-')), 'route-map');
   let stderr = '';
   const code = await main(['map', '--root', ROOT, '--out', out], { stdout: () => undefined, stderr: (t) => (stderr += t), env: {}, cwd: ROOT });
-  expect(stderr).toBe('');
+  // only the warnings of the example's gateway-api cluster (us-east-prod), no error
+  expect(stderr.split('\n').filter((l) => l !== '' && !l.includes(' warning: ') && !/^kfaas: 0 error\(s\)/.test(l))).toEqual([]);
   expect(code).toBe(0);
   const puppeteer = await import('puppeteer-core');
   browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox'] });
