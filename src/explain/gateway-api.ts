@@ -1,6 +1,6 @@
 import { compareGatewayRoutes, GatewayPathLike, istioUriOf } from './gateway-precedence';
 import { ROUTE_SEMANTICS_ANNOTATION } from './merge';
-import { compareStrings } from './merge-order';
+import { compareText } from '../util/compare';
 import { HttpMatchRequest, HttpRoute, HttpRouteDestination, VirtualService, VsRef, DEFAULT_NAMESPACE } from './virtual-service';
 
 /**
@@ -109,9 +109,9 @@ export function convertHttpRoutes(objects: readonly unknown[], host: string, opt
     const hostnames = r.spec.hostnames ?? [];
     return toGateway && (hostnames.length === 0 || hostnames.some((h) => h.toLowerCase() === host.toLowerCase()));
   });
-  attached.sort((a, b) => compareStrings(a.metadata.creationTimestamp ?? '', b.metadata.creationTimestamp ?? '') ||
-    compareStrings(a.metadata.namespace ?? DEFAULT_NAMESPACE, b.metadata.namespace ?? DEFAULT_NAMESPACE) ||
-    compareStrings(a.metadata.name, b.metadata.name));
+  attached.sort((a, b) => compareText(a.metadata.creationTimestamp ?? '', b.metadata.creationTimestamp ?? '') ||
+    compareText(a.metadata.namespace ?? DEFAULT_NAMESPACE, b.metadata.namespace ?? DEFAULT_NAMESPACE) ||
+    compareText(a.metadata.name, b.metadata.name));
 
   const derived: { http: HttpRoute; origin: GatewayRouteOrigin }[] = [];
   const unsupported: string[] = [];

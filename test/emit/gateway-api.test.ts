@@ -10,7 +10,7 @@ import { origin, version } from '../support/project-builder';
 import { nonCanonicalValues, validateManifest } from '../support/validate-objects';
 
 const ROOTS = [
-  join(__dirname, '..', 'fixtures', 'golden', '06-gateway-api', 'input'),
+  join(__dirname, '..', 'fixtures', 'golden', '10-gateway-api', 'input'),
   join(__dirname, '..', '..'), // the shipped example: one cluster renders Gateway API
 ];
 

@@ -9,7 +9,7 @@ import { RouteEntry } from '../entries';
 import { EnvironmentSlot } from '../expand';
 import { describeMatch, Findings, where } from '../findings';
 import { mayOverlap } from '../overlap';
-import { compareStrings } from '../specificity';
+import { compareText } from '../../util/compare';
 import { ForwardAction } from '../route-table';
 import { GatewayRuleContext, translateForward, translateMatch, translatePathRewrite } from './rules';
 import { GatewayApiTable, GatewayForwardTable, GatewayMatchTable, GatewayRuleTable, HttpRouteObjectTable } from './table';
@@ -94,7 +94,7 @@ export function compileGatewayApi(
   for (const guard of bareGuards(sorted, translated)) push(guard.route, guard.rule);
 
   const routesByName = new Map(slot.landings.map((l) => [l.route.name, l.route]));
-  const httpRoutes: HttpRouteObjectTable[] = [...rules.keys()].sort(compareStrings).map((name) => {
+  const httpRoutes: HttpRouteObjectTable[] = [...rules.keys()].sort(compareText).map((name) => {
     const route = routesByName.get(name)!;
     const object = { name: httpRouteName(namespace, name), route: name, team: route.team, origin: route.origin, rules: rules.get(name)! };
     checkLimits(object, route, ctx);
