@@ -2,6 +2,7 @@ import { existsSync } from 'fs';
 import { join, resolve } from 'path';
 import { compileProject, CompileOptions } from './compile/compile-project';
 import { CODEOWNERS_PATH, compileDelivery, planCodeowners, renderedFolders } from './compile/delivery';
+import { PlatformTable } from './compile/platform/platform-table';
 import { EnvironmentTable } from './compile/route-table';
 import { Diagnostic, DiagnosticBag } from './diagnostics/diagnostic';
 import { sizeOfHttpRoute } from './emit/istio/http-route';
@@ -68,6 +69,8 @@ export interface PipelineResult {
   readonly project?: Project;
   /** Compiled tables (only when there was no error). */
   readonly tables?: EnvironmentTable[];
+  /** Compiled platform folders, one per cluster (only when there was no error). */
+  readonly platforms?: PlatformTable[];
   /** Rendered files, relative path to YAML (only when there was no error). */
   readonly tree?: Map<string, string>;
   /** What publishing did (only with `write`). */
@@ -130,7 +133,7 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
   if (codeowners) repoFiles.set(CODEOWNERS_PATH, renderCodeowners(codeowners, loaded.project.delivery!.origin.at.file));
 
   const outDir = resolve(opts.outDir ?? join(root, 'dist'));
-  const base = { diagnostics: bag.all, project: loaded.project, tables, tree, repoFiles };
+  const base = { diagnostics: bag.all, project: loaded.project, tables, platforms: compiled.platforms, tree, repoFiles };
   if (!opts.write && !opts.check) return base;
   const publish: PublishOptions = { ...opts.publish, projectRoot: root };
   // Files outside outDir belong to the repository that delivers outDir: left alone when rendering elsewhere.

@@ -1,26 +1,33 @@
 import { loadAll } from 'js-yaml';
+import { PlatformTable } from '../compile/platform/platform-table';
 import { EnvironmentTable } from '../compile/route-table';
 import { explainRequest } from '../explain/explain';
 import { convertHttpRoutes, formatGatewayOrigin } from '../explain/gateway-api';
-import { KFAAS_NAMESPACE } from '../model/defaults';
 import { formatExplanation } from '../explain/format';
+import { MESH_GATEWAY } from '../explain/virtual-service';
+import { KFAAS_NAMESPACE, PLATFORM_FOLDER } from '../model/defaults';
 import { runPipeline } from '../pipeline';
 import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics, UsageError } from './io';
 import { projectRootOf } from './project-root';
 
 /**
- * `kfaas explain --cluster C --env E <path> [--root .] [--gateway G] [--method M] [--header k=v]... [--query k=v]...`: renders the project in memory (nothing is
- * written), reads back the VirtualServices of dist/C/E exactly as they would be published, and simulates Envoy's
- * first-match selection for a request to the environment's gateway host: which route wins (with its file:line),
- * where it forwards (service authority), and which routes also match but lose.
+ * `kfaas explain --cluster C (--env E | --host H) <path> [--root .] [--gateway G] [--method M]
+ * [--header k=v]... [--query k=v]...`: renders the project in memory
+ * (nothing is written), reads back the VirtualServices exactly as they would be published, and simulates Envoy's
+ * first-match selection for the request: which route wins (with its file:line), where it forwards (authority),
+ * and which routes also match but lose.
+ *
+ * The host decides what is simulated: an environment's gateway host (the default with `--env`), a business
+ * domain served by the east-west gateway, or the Java export host `java-export.kfaas-system.svc.<domain>`
+ * (a sidecar's view: gateway `mesh`, the platform folder's single VirtualService).
  */
 export function explainCommand(argv: readonly string[], io: CliIo): number {
   const { values, positionals } = parseCommandArgs(
     'explain',
     argv,
     {
-      root: { type: 'string' }, cluster: { type: 'string' }, env: { type: 'string' }, gateway: { type: 'string' },
+      root: { type: 'string' }, cluster: { type: 'string' }, env: { type: 'string' }, gateway: { type: 'string' }, host: { type: 'string' },
       method: { type: 'string' }, header: { type: 'string', multiple: true }, query: { type: 'string', multiple: true },
     },
     true,
@@ -31,7 +38,8 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
   const query = keyValues('query', values.query);
   const cluster = values.cluster as string | undefined;
   const env = values.env as string | undefined;
-  if (!cluster || !env) throw new UsageError('explain: --cluster and --env are required');
+  const host = values.host as string | undefined;
+  if (!cluster || (!env && !host)) throw new UsageError('explain: --cluster and --env (or --host) are required');
   if (positionals.length !== 1) throw new UsageError(`explain: expected one request path, got ${positionals.length}`);
   const path = positionals[0];
   if (!path.startsWith('/')) throw new UsageError(`explain: the request path must start with '/', got '${path}'`);
@@ -40,27 +48,23 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
   const result = runPipeline({ root, write: false });
   if (printDiagnostics(io, result.diagnostics) > 0) return EXIT_USER;
 
-  const tables = result.tables!;
-  const table = tables.find((t) => t.cluster === cluster && t.environment === env);
-  if (!table) {
-    const known = tables.map((t) => `${t.cluster}/${t.environment}`).join(', ') || 'none';
-    throw new UsageError(`explain: no environment ${env} on cluster ${cluster} (known: ${known})`);
+  const target = findTarget(result.tables!, result.platforms ?? [], cluster, env, host);
+  if (target.table?.gatewayApi && target.host === target.table.host) {
+    return explainGatewayApi(target.table, result.tree!, path, io, values.gateway as string | undefined);
   }
-  if (table.gatewayApi) return explainGatewayApi(table, result.tree!, path, io, values.gateway as string | undefined);
-  const folder = `${cluster}/${env}/`;
   const objects: unknown[] = [];
   for (const [file, text] of result.tree!) {
-    if (file.startsWith(folder) && file.slice(folder.length).startsWith('virtualservice-')) objects.push(...loadAll(text));
+    if (file.startsWith(target.folder) && file.slice(target.folder.length).startsWith('virtualservice-')) objects.push(...loadAll(text));
   }
-  const gateway = (values.gateway as string | undefined) ?? table.profile.localGateway;
+  const gateway = (values.gateway as string | undefined) ?? target.gateway;
   const explanation = explainRequest(objects, {
-    host: table.host, gateway, path,
+    host: target.host, gateway, path,
     ...(method !== undefined ? { method } : {}),
     ...(headers ? { headers } : {}),
     ...(query ? { query } : {}),
   });
-  io.stdout(`Cluster ${cluster}, environment ${env} (namespace ${table.namespace})\n`);
-  io.stdout(formatExplanation(explanation, { sources: routeSources(table) }));
+  io.stdout(`${target.title}\n`);
+  io.stdout(formatExplanation(explanation, { sources: target.sources }));
   return EXIT_OK;
 }
 
@@ -107,13 +111,67 @@ function explainGatewayApi(table: EnvironmentTable, tree: ReadonlyMap<string, st
   return EXIT_OK;
 }
 
+interface Target {
+  /** The environment's table; absent for the Java export host. */
+  readonly table?: EnvironmentTable;
+  readonly folder: string;
+  readonly host: string;
+  readonly gateway: string;
+  readonly title: string;
+  readonly sources: Map<string, string>;
+}
+
+function findTarget(
+  tables: readonly EnvironmentTable[], platforms: readonly PlatformTable[], cluster: string, env: string | undefined, host: string | undefined,
+): Target {
+  const platform = platforms.find((p) => p.cluster === cluster);
+  if (host !== undefined && platform?.javaExport && host === platform.javaExport.host) {
+    return {
+      folder: `${cluster}/${PLATFORM_FOLDER}/`,
+      host,
+      gateway: MESH_GATEWAY,
+      title: `Cluster ${cluster}, Java export host (sidecars of every environment)`,
+      sources: egressSources(platform),
+    };
+  }
+  const candidates = tables.filter((t) => t.cluster === cluster && (env === undefined || t.environment === env));
+  const table = host === undefined
+    ? candidates[0]
+    : candidates.find((t) => t.host === host || (t.domains ?? []).some((d) => d.hostname === host));
+  if (!table) {
+    const known = tables.map((t) => `${t.cluster}/${t.environment}`).join(', ') || 'none';
+    const hosts = [
+      ...tables.filter((t) => t.cluster === cluster).flatMap((t) => [t.host, ...(t.domains ?? []).map((d) => d.hostname)]),
+      ...(platform?.javaExport ? [platform.javaExport.host] : []),
+    ];
+    throw new UsageError(host === undefined
+      ? `explain: no environment ${env} on cluster ${cluster} (known: ${known})`
+      : `explain: no host ${host} on cluster ${cluster}${env ? ` in environment ${env}` : ''} (hosts: ${hosts.join(', ') || 'none'})`);
+  }
+  const domain = (table.domains ?? []).find((d) => d.hostname === host);
+  return {
+    table,
+    folder: `${cluster}/${table.environment}/`,
+    host: domain ? domain.hostname : table.host,
+    gateway: domain ? domain.gateway : table.profile.localGateway,
+    title: `Cluster ${cluster}, environment ${table.environment} (namespace ${table.namespace})`,
+    sources: routeSources(table),
+  };
+}
+
 /** Istio route name (the Route's metadata.name) → `file:line` of its Route document, from the compiled table. */
 export function routeSources(table: EnvironmentTable): Map<string, string> {
   const out = new Map<string, string>();
-  for (const vs of table.virtualServices) {
-    for (const http of vs.http) {
-      if (!out.has(http.name)) out.set(http.name, `${http.origin.at.file}:${http.origin.at.line}`);
-    }
-  }
+  const add = (name: string, origin: { at: { file: string; line: number } }): void => {
+    if (!out.has(name)) out.set(name, `${origin.at.file}:${origin.at.line}`);
+  };
+  for (const vs of table.virtualServices) for (const http of vs.http) add(http.name, http.origin);
+  for (const d of table.domains ?? []) for (const http of d.virtualService.http) add(http.name, http.origin);
+  return out;
+}
+
+function egressSources(platform: PlatformTable): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const h of platform.javaExport?.http ?? []) if (!out.has(h.name)) out.set(h.name, `${h.origin.at.file}:${h.origin.at.line}`);
   return out;
 }

@@ -8,9 +8,11 @@ Usage:
                                                       if any; with clusters/delivery.yaml also the Argo CD / Flux
                                                       objects under _argocd/, _flux-<cluster>/ and .github/CODEOWNERS)
   kfaas validate [--root DIR]                         run every check and render in memory; write nothing
-  kfaas explain  --cluster C --env E PATH [--root DIR] [--gateway NS/NAME]
+  kfaas explain  --cluster C --env E PATH [--root DIR] [--gateway NS/NAME] [--host H]
                  [--method M] [--header K=V]... [--query K=V]...
-                                                      which route a request for PATH takes in C/E, and which lose
+                                                      which route a request for PATH takes in C/E, and which lose;
+                                                      --host: a business domain of E, or the Java export host
+                                                      java-export.kfaas-system.svc.<domain> (then --env is optional)
   kfaas import   --cluster C --env E FILE|DIR|- ... [--team-from RULE] [--lossy] [--istio X --knative Y]
                  [--dry-run] [--format text|json] [--root DIR]
                                                       turn hand-written VirtualServices into routes/ (proven equivalent)
@@ -27,7 +29,9 @@ Usage:
 Options:
   --root DIR      project root holding clusters/ and routes/ (default: .)
   --out DIR       output folder (default: <root>/dist)
-  --gateway G     Istio Gateway the request arrives at (default: the cluster's Knative local gateway)
+  --gateway G     Istio Gateway the request arrives at (default: the cluster's Knative local gateway; the east-west
+                  gateway for a business domain; mesh for the Java export host)
+  --host H        the request's host (default: the environment's gateway host)
   --method M      HTTP method of the explained request (default: GET)
   --header K=V    a request header (repeatable)
   --query K=V     a query parameter (repeatable; PATH may also carry ?k=v)

@@ -6,6 +6,7 @@ import { compileEnvironment } from './compile-environment';
 import { expandProject } from './expand';
 import { Findings } from './findings';
 import { checkOwnership, makeOwnershipIndex } from './ownership';
+import { compileEgress } from './platform/compile-egress';
 import { compilePlatform } from './platform/compile-platform';
 import { PlatformTable } from './platform/platform-table';
 import { EnvironmentTable, HttpRouteTable } from './route-table';
@@ -45,6 +46,8 @@ export function compileProject(project: Project, options: CompileOptions): Compi
   checkOwnership(ownership, slots.flatMap((s) => s.landings), findings);
   const tables = slots.map((slot) => compileEnvironment(slot, resolved, findings));
   const clusters = [...new Set(slots.map((s) => s.cluster))];
-  const platforms = clusters.map((cluster) => compilePlatform(cluster, slots, { hostnames: [], egress: [] }, findings));
+  const egress = compileEgress(project.egresses ?? [], project.clusters, findings);
+  const platforms = clusters.map((cluster) =>
+    compilePlatform(cluster, slots, { hostnames: [], egress: egress.get(cluster.name) ?? [] }, findings));
   return { tables, platforms, diagnostics: findings.diagnostics };
 }

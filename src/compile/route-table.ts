@@ -1,6 +1,7 @@
 import { HeaderCondition, HttpMethod, MatchKind, Origin, QueryCondition } from '../model/project';
 import { VersionProfile } from '../versions/profile';
 import { GatewayApiTable } from './gateway-api/table';
+import type { DomainTable } from './platform/domain-table';
 
 /**
  * The compiler's output: for every cluster C and environment E that C hosts, what to emit into dist/C/E.
@@ -23,6 +24,8 @@ export interface EnvironmentTable {
   readonly virtualServices: readonly VirtualServiceTable[];
   /** HTTPRoutes and their backend, instead of VirtualServices, for a cluster with `output: gateway-api`. */
   readonly gatewayApi?: GatewayApiTable;
+  /** Business domains the environment serves through the east-west gateway, sorted by hostname. @default none */
+  readonly domains?: readonly DomainTable[];
 }
 
 export interface GatewayServiceTable {

@@ -40,7 +40,7 @@ export interface DestinationHit {
   readonly path: string;
 }
 
-export type RouteActionKind = 'route' | 'redirect' | 'directResponse' | 'none';
+export type RouteActionKind = 'route' | 'redirect' | 'directResponse' | 'abort' | 'none';
 
 export interface RouteHit {
   /** Position in the merged route list. */
@@ -73,6 +73,8 @@ export interface RouteHit {
   readonly rewrittenPath: string;
   /** The effective Istio route (after delegation): fault, CORS, headers, mirror, redirect, direct response. */
   readonly http: HttpRoute;
+  /** The status a `directResponse` or a 100% fault abort answers with. */
+  readonly status?: number;
 }
 
 export interface Explanation extends MergedVirtualHost {
@@ -127,10 +129,23 @@ function toSample(request: string | SampleRequest): SampleRequest {
   return typeof request === 'string' ? { path: request } : request;
 }
 
+/** A fault abort for 100% of requests (`percentage.value: 100`, or the pre-1.1 integer `percent: 100`): the route never forwards. */
+export function abortsEveryRequest(http: MergedRoute['http']): boolean {
+  const abort = (http as { fault?: { abort?: { percentage?: { value?: number }; percent?: number } } }).fault?.abort;
+  return abort !== undefined && (abort.percentage?.value === 100 || abort.percent === 100);
+}
+
+/** HTTP status of the route's direct response or fault abort, if it answers by itself. */
+export function answerStatus(http: MergedRoute['http']): number | undefined {
+  const h = http as { directResponse?: { status?: number }; fault?: { abort?: { httpStatus?: number } } };
+  return h.directResponse?.status ?? (abortsEveryRequest(http) ? h.fault?.abort?.httpStatus : undefined);
+}
+
 function toHit(route: MergedRoute, requestHost: string, path: string): RouteHit {
   const http = route.http;
-  const action: RouteActionKind =
-    http.route && http.route.length > 0 ? 'route' : http.redirect ? 'redirect' : http.directResponse ? 'directResponse' : 'none';
+  const action: RouteActionKind = abortsEveryRequest(http)
+    ? 'abort'
+    : http.route && http.route.length > 0 ? 'route' : http.redirect ? 'redirect' : http.directResponse ? 'directResponse' : 'none';
   const rewrittenPath = action === 'route' ? rewritePath(route.condition, path, http.rewrite) : path;
   const routeAuthority = http.rewrite?.authority || headerAuthority(http.headers);
   // Istio drops zero-weight destinations when there are several.
@@ -165,5 +180,6 @@ function toHit(route: MergedRoute, requestHost: string, path: string): RouteHit 
     }),
     rewrittenPath,
     http,
+    ...(answerStatus(http) !== undefined ? { status: answerStatus(http) } : {}),
   };
 }

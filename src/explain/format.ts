@@ -72,12 +72,15 @@ function describeAction(hit: RouteHit): string[] {
     case 'redirect':
     case 'directResponse':
       return []; // described with the policies
+    case 'abort':
+      return ['Action: fault abort of every request; nothing is forwarded'];
     case 'none':
       return ['Action: none (the route has no destination)'];
     case 'route':
       return [`Forwarded path: ${hit.rewrittenPath}`, ...hit.destinations.map(describeDestination)];
   }
 }
+
 
 function describeDestination(d: DestinationHit): string {
   const target = `${d.host}${d.port !== undefined ? `:${d.port}` : ''}${d.subset !== undefined ? ` subset ${d.subset}` : ''}`;

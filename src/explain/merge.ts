@@ -18,7 +18,8 @@ import {
 } from './virtual-service';
 
 /**
- * The route list Istio builds for one gateway virtual host (istio `buildGatewayHTTPRouteConfig`):
+ * The route list Istio builds for one gateway virtual host (istio `buildGatewayHTTPRouteConfig`), or for a
+ * sidecar's (`mesh`) virtual host, where only one VirtualService per host ever applies:
  *  1. VirtualServices bound to the gateway whose hosts include the request host's Envoy domain;
  *  2. each with delegation inlined (`delegate.ts`), in merge order;
  *  3. per VirtualService, one Envoy route per match (a route without matches is one prefix `/` route), cut
@@ -85,14 +86,18 @@ const INERT_MATCH_FIELDS = new Set(['name', 'uri', 'ignoreUriCase', 'gateways', 
 const REQUEST_MATCH_FIELDS = new Set(['headers', 'withoutHeaders', 'queryParams', 'method', 'scheme', 'authority']);
 
 export function mergeVirtualHost(objects: readonly unknown[], query: VirtualHostQuery): MergedVirtualHost {
-  if (query.gateway === MESH_GATEWAY) {
-    throw new Error('the simulator models gateway virtual hosts only; mesh VirtualServices are not merged (IST0109)');
-  }
   const all = objects.filter(isVirtualService);
   const { domain, selected } = selectVirtualServices(all, query.host, query.gateway);
-  const ordered = orderVirtualServices(selected, query.mergeOrder);
+  let ordered = orderVirtualServices(selected, query.mergeOrder);
   const dropped: DroppedRoute[] = [];
   const warnings: string[] = [];
+  if (query.gateway === MESH_GATEWAY && ordered.length > 1) {
+    // Sidecars never merge mesh VirtualServices of one host: the first in merge order wins, the others are
+    // dropped (istio@1.30.0 pilot/pkg/networking/core/httproute.go L398-409; analyzer IST0109).
+    warnings.push(`IST0109: ${ordered.length} mesh VirtualServices bind host ${domain}; only ${formatVsRef(vsRef(ordered[0]))} applies: ` +
+      `${ordered.slice(1).map((vs) => formatVsRef(vsRef(vs))).join(', ')} ignored`);
+    ordered = ordered.slice(0, 1);
+  }
   const translated: Omit<MergedRoute, 'position'>[] = [];
   for (const vs of ordered) {
     const inlined = inlineDelegates(vs, all);

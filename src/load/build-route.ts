@@ -120,7 +120,7 @@ function readMatches(ctx: DocumentContext, items: readonly unknown[], at: FieldP
   return out;
 }
 
-function readRetries(ctx: DocumentContext, m: Mapping, at: FieldPath): RetryPolicy {
+export function readRetries(ctx: DocumentContext, m: Mapping, at: FieldPath): RetryPolicy {
   const attempts = typeof m.attempts === 'number' ? m.attempts : 0;
   const perTryTimeoutMs = readDurationField(ctx, m, 'perTryTimeout', at);
   const retryOn = list(m, 'retryOn')?.map((x) => String(x));

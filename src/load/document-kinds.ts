@@ -1,6 +1,8 @@
+import { Egress } from '../model/egress';
 import { Cluster, Delivery, Route, Team } from '../model/project';
 import { buildCluster, checkClusters } from './build-cluster';
 import { buildDelivery, checkDeliveries } from './build-delivery';
+import { buildEgress, checkEgresses } from './build-egress';
 import { buildRoute, checkRoutes } from './build-route';
 import { buildTeam, checkTeams } from './build-team';
 import { suggestion } from './did-you-mean';
@@ -20,6 +22,7 @@ export interface ProjectDraft {
   readonly teams: Team[];
   readonly routes: Route[];
   readonly deliveries: Delivery[];
+  readonly egresses: Egress[];
 }
 
 /**
@@ -90,6 +93,16 @@ export const DOCUMENT_KINDS: readonly DocumentKind<unknown>[] = [
     build: buildTeam,
     checkAll: checkTeams,
     add: (project, value) => project.teams.push(value),
+  }),
+  defineKind<Egress>({
+    apiVersion: 'kfaas/v1',
+    kind: 'Egress',
+    area: 'routes',
+    home: 'routes/<team>/',
+    definition: 'Egress',
+    build: buildEgress,
+    checkAll: checkEgresses,
+    add: (project, value) => project.egresses.push(value),
   }),
 ];
 

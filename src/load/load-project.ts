@@ -45,7 +45,7 @@ export function loadProject(root: string, overlay?: SourceOverlay): LoadResult {
     checked.push(...outcome.documents);
   }
 
-  const draft: ProjectDraft = { clusters: [], teams: [], routes: [], deliveries: [] };
+  const draft: ProjectDraft = { clusters: [], teams: [], routes: [], deliveries: [], egresses: [] };
   for (const kind of DOCUMENT_KINDS) {
     const mine = checked.filter((c): c is Built<unknown> & Checked => c.kind === kind);
     kind.checkAll?.(mine);
@@ -63,6 +63,7 @@ export function loadProject(root: string, overlay?: SourceOverlay): LoadResult {
       clusters: draft.clusters.sort(byName),
       teams: draft.teams.sort(byName),
       routes: draft.routes.sort(byName),
+      egresses: draft.egresses.sort(byName),
       // checkDeliveries reports a second one, so a kept Delivery is the only one
       ...(draft.deliveries.length === 1 ? { delivery: draft.deliveries[0] } : {}),
     },

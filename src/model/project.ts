@@ -1,4 +1,5 @@
 import { SourceLocation } from '../diagnostics/diagnostic';
+import { Egress } from './egress';
 import { ClusterPlatform } from './platform';
 import { CorsPolicy, DirectResponsePolicy, FaultPolicy, HeaderPolicy, RedirectPolicy } from './route-policies';
 import { Version } from './version';
@@ -15,6 +16,8 @@ export interface Project {
   readonly routes: readonly Route[];
   /** The `kind: Delivery` document of clusters/, if any: how Argo CD / Flux deliver dist/, and who reviews what. */
   readonly delivery?: Delivery;
+  /** `kind: Egress` documents (calls from functions into Java), sorted by name. @default none */
+  readonly egresses?: readonly Egress[];
 }
 
 /** Where a value was written: file position plus the field path inside its document. */

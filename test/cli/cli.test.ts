@@ -84,7 +84,7 @@ describe('kfaas CLI', () => {
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['synth', '--bogus'], /synth: .*bogus/],
     [['validate', 'extra'], /validate: .*extra/],
-    [['explain', '--cluster', 'c1', '/x'], /--cluster and --env are required/],
+    [['explain', '--cluster', 'c1', '/x'], /--cluster and --env \(or --host\) are required/],
     [['explain', '--cluster', 'c1', '--env', 'alpha'], /expected one request path/],
     [['explain', '--cluster', 'c1', '--env', 'alpha', 'no-slash'], /must start with '\/'/],
   ])('bad usage %p exits 2', async (argv, message) => {

@@ -192,8 +192,32 @@ describe('explainRequest: first match over the merged virtual host', () => {
     expect(explain(objects, '/a').winner?.routeName).toBe('b');
   });
 
-  test('a mesh query is refused', () => {
-    expect(() => explainRequest([], { host: HOST, gateway: 'mesh', path: '/' })).toThrow('gateway virtual hosts only');
+  test('mesh: VirtualServices of one host are never merged; the oldest applies alone and IST0109 is reported', () => {
+    // GIVEN two mesh VirtualServices for one host, the older one with a narrower route
+    const older = virtualService('older', [forward('a', [{ prefix: '/a/' }], 'a')], { gateways: ['mesh'], creationTimestamp: '2024-01-01T00:00:00Z' });
+    const newer = virtualService('newer', [forward('b', [{ prefix: '/b/' }], 'b')], { gateways: ['mesh'], creationTimestamp: '2024-02-01T00:00:00Z' });
+    // WHEN a sidecar sends /b/1
+    const e = explainRequest([newer, older], { host: HOST, gateway: 'mesh', path: '/b/1' });
+    // THEN only the older object's routes exist: nothing matches, and the loser object is named
+    expect(e.order).toEqual([{ name: 'older', namespace: 'kfaas-system' }]);
+    expect(e.winner).toBeUndefined();
+    expect(e.warnings).toEqual([expect.stringMatching(/^IST0109: 2 mesh VirtualServices bind host .*only kfaas-system\/older applies: kfaas-system\/newer ignored$/)]);
+  });
+
+  test('mesh: a gateway-bound VirtualService is not seen by sidecars', () => {
+    const e = explainRequest([virtualService('vs', [forward('a', [{ prefix: '/' }], 'a')])], { host: HOST, gateway: 'mesh', path: '/x' });
+    expect(e.domain).toBeUndefined();
+  });
+
+  test('a fault abort for every request and a direct response are reported with their status, never as forwarding', () => {
+    const objects = [virtualService('vs', [
+      { name: 'deny', match: [{ uri: { prefix: '/deny/' } }], fault: { abort: { httpStatus: 403, percentage: { value: 100 } } }, route: [{ destination: { host: 'x' } }] },
+      { name: 'teapot', directResponse: { status: 418 } },
+    ])];
+    const deny = explain(objects, '/deny/1').winner!;
+    expect([deny.action, deny.status, deny.destinations]).toEqual(['abort', 403, []]);
+    const other = explain(objects, '/other').winner!;
+    expect([other.action, other.status]).toEqual(['directResponse', 418]);
   });
 });
 

@@ -256,7 +256,7 @@ describe('loadProject: problems in several places are all reported', () => {
       'routes/a/one.yaml:10:12 spec.timeout: expected a duration such as 10s, 500ms or 1.5s, got "10"',
       'routes/b/two.yaml:12:3 spec.traffic: expected traffic weights that sum to 100, got 110 (90 + 20)',
       'routes/b/two.yaml:20:1: missing required field "apiVersion" (expected kfaas/v1)',
-      'routes/b/two.yaml:20:7 kind: unknown kind "Nope" (known kinds: Cluster, Delivery, Route, Team)',
+      'routes/b/two.yaml:20:7 kind: unknown kind "Nope" (known kinds: Cluster, Delivery, Egress, Route, Team)',
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import { CertificateIssuer, GatewayResources, GatewayServiceSettings } from '../../model/platform';
+import { Origin } from '../../model/project';
 import { VersionProfile } from '../../versions/profile';
 import { PlatformProfile } from '../../versions/platform-profile';
 import { MatchTable, RetryTable } from '../route-table';
@@ -77,6 +78,8 @@ export interface EgressHttpTable {
   /** The Egress document's name. */
   readonly name: string;
   readonly team: string;
+  /** The Egress document. */
+  readonly origin: Origin;
   readonly match: MatchTable;
   readonly timeoutMs?: number;
   readonly retries: RetryTable;

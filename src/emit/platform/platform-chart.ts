@@ -10,6 +10,9 @@ import { GatewayDisruptionBudget } from './gateway-disruption-budget';
 import { GatewayService } from './gateway-service';
 import { GatewayServiceAccount } from './gateway-service-account';
 import { EastWestIstioGateway } from './istio-gateway';
+import { JavaExportService } from './java-export-service';
+import { JavaExportServiceEntry } from './java-export-service-entry';
+import { JavaExportVirtualService } from './java-export-virtual-service';
 import { KfaasNamespace } from './kfaas-namespace';
 
 /** Labels of every platform object. */
@@ -43,6 +46,20 @@ export class PlatformChart extends Chart {
     for (const certificate of table.certificates) {
       new DomainCertificate(this, `Certificate-${certificate.name}`, { table: certificate, namespace: table.namespace });
     }
+    if (table.javaExport) this.addJavaExport(table);
+  }
+
+  /** The bridge into Java: the in-mesh host, the KVM ServiceEntry when there is one, and the allow-list. */
+  private addJavaExport(table: PlatformTable): void {
+    const javaExport = table.javaExport!;
+    const namespace = table.namespace;
+    new JavaExportService(this, 'JavaExportService', { name: javaExport.serviceName, namespace });
+    if (javaExport.serviceEntry) {
+      new JavaExportServiceEntry(this, 'JavaExportServiceEntry', {
+        table: javaExport.serviceEntry, namespace, apiVersion: table.platform.istioApiVersion,
+      });
+    }
+    new JavaExportVirtualService(this, 'JavaExportVirtualService', { table: javaExport, profile: table.platform, namespace });
   }
 
   /** The east-west gateway stack: identity, proxy, Service, autoscaling, disruption budget and Istio Gateway. */

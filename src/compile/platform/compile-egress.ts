@@ -1,0 +1,97 @@
+import { Diagnostic } from '../../diagnostics/diagnostic';
+import { Egress } from '../../model/egress';
+import { Cluster, Route } from '../../model/project';
+import { findConflicts } from '../conflicts';
+import { makeEntry, RouteEntry, sortEntries } from '../entries';
+import { Findings } from '../findings';
+import { compareStrings } from '../specificity';
+import { makeMatchTable, makeRetries } from '../table-builders';
+import { EgressHttpTable } from './platform-table';
+
+/**
+ * Egress documents per cluster: which clusters each lands on, the allowed prefixes in specificity order (the same
+ * order and conflict rules as routes: a duplicate or shadowed prefix would give one team's timeout and retries
+ * to another's calls), as the one mesh VirtualService of the cluster will list them.
+ */
+export function compileEgress(egresses: readonly Egress[], clusters: readonly Cluster[], findings: Findings): Map<string, EgressHttpTable[]> {
+  const byCluster = new Map<string, Egress[]>();
+  const withExport = clusters.filter((c) => c.javaExport).map((c) => c.name).sort(compareStrings);
+  for (const egress of [...egresses].sort((a, b) => compareStrings(a.name, b.name))) {
+    for (const cluster of placeEgress(egress, clusters, withExport, findings)) {
+      byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), egress]);
+    }
+  }
+  const out = new Map<string, EgressHttpTable[]>();
+  for (const [cluster, list] of byCluster) out.set(cluster, orderPrefixes(cluster, list, findings));
+  return out;
+}
+
+function placeEgress(egress: Egress, clusters: readonly Cluster[], withExport: readonly string[], findings: Findings): string[] {
+  if (!egress.clusters) {
+    if (withExport.length === 0) {
+      findings.error('no-java-export', egress.origin,
+        `egress ${JSON.stringify(egress.name)} has nowhere to go: no cluster declares spec.javaExport (where the Java export gateway is)`);
+    }
+    return [...withExport];
+  }
+  const out: string[] = [];
+  egress.clusters.forEach((name, i) => {
+    const origin = egress.clusterOrigins?.[i] ?? egress.origin;
+    const cluster = clusters.find((c) => c.name === name);
+    if (!cluster) {
+      findings.errorAt('unknown-cluster', origin.at, origin.path,
+        `cluster ${JSON.stringify(name)} does not exist; clusters: ${clusters.map((c) => c.name).sort(compareStrings).join(', ') || '(none)'}`);
+    } else if (!cluster.javaExport) {
+      findings.errorAt('no-java-export', origin.at, origin.path,
+        `cluster ${name} declares no spec.javaExport (where the Java export gateway is); clusters that do: ${withExport.join(', ') || '(none)'}`);
+    } else {
+      out.push(name);
+    }
+  });
+  return out;
+}
+
+/** An Egress seen as a Route, so the route compiler's entries, order and conflict rules apply unchanged. */
+function asRoute(egress: Egress): Route {
+  return {
+    name: egress.name,
+    team: egress.team,
+    base: { service: egress.name, match: egress.prefixes, ...(egress.timeoutMs !== undefined ? { timeoutMs: egress.timeoutMs } : {}), ...(egress.retries ? { retries: egress.retries } : {}) },
+    overrides: {},
+    origin: egress.origin,
+  };
+}
+
+function orderPrefixes(cluster: string, egresses: readonly Egress[], findings: Findings): EgressHttpTable[] {
+  const entries: RouteEntry[] = [];
+  const byRoute = new Map<Route, Egress>();
+  for (const egress of egresses) {
+    const route = asRoute(egress);
+    byRoute.set(route, egress);
+    const action = { type: 'forward' as const, retries: makeRetries(egress.retries), destinations: [] };
+    for (const match of egress.prefixes) entries.push(makeEntry(route, match, action, () => 0));
+  }
+  const sorted = sortEntries(entries);
+  const local = new Findings();
+  findConflicts(sorted, cluster, local, { crossRoute: true });
+  for (const d of local.diagnostics) reportOnCluster(d, findings);
+  return sorted.map((e) => {
+    const egress = byRoute.get(e.route)!;
+    return {
+      name: egress.name,
+      team: egress.team,
+      origin: egress.origin,
+      match: makeMatchTable(e.match),
+      ...(egress.timeoutMs !== undefined ? { timeoutMs: egress.timeoutMs } : {}),
+      retries: makeRetries(egress.retries),
+    };
+  });
+}
+
+/** The conflict rules speak of routes in environments; for Egress they are Egress documents on clusters. */
+function reportOnCluster(d: Diagnostic, findings: Findings): void {
+  const message = d.message
+    .replace(/\broute "/g, 'egress "')
+    .replace(/ \(in environments? ([^)]*)\)$/, (_m, list: string) => ` (on cluster${list.includes(',') ? 's' : ''} ${list})`);
+  findings.errorAt(d.code, d.location, d.path, message);
+}

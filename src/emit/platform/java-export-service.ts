@@ -1,0 +1,34 @@
+import { Protocol, Service, ServiceType } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+
+/** Port functions call the Java export host on. */
+export const JAVA_EXPORT_PORT = 80;
+
+/**
+ * Properties for `JavaExportService`.
+ */
+export interface JavaExportServiceProps {
+  /** Name of the Service (`java-export`). */
+  readonly name: string;
+  /** Namespace of the Service. */
+  readonly namespace: string;
+}
+
+/**
+ * The stable in-mesh host functions call Java through, `java-export.kfaas-system.svc.<domain>`: a ClusterIP
+ * Service without a selector (so without endpoints). It gives the name a cluster IP and an HTTP port (`http`),
+ * which is all a sidecar needs to apply the mesh VirtualService of that host; a request that reached the Service
+ * itself would find no endpoint and fail, never pass through. Built on cdk8s-plus-27's `Service`.
+ */
+export class JavaExportService extends Construct {
+  public readonly service: Service;
+
+  public constructor(scope: Construct, id: string, props: JavaExportServiceProps) {
+    super(scope, id);
+    this.service = new Service(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace },
+      type: ServiceType.CLUSTER_IP,
+      ports: [{ name: 'http', port: JAVA_EXPORT_PORT, protocol: Protocol.TCP }],
+    });
+  }
+}
