@@ -2,7 +2,7 @@ import { Diagnostic } from '../../diagnostics/diagnostic';
 import { Egress } from '../../model/egress';
 import { Cluster, Route } from '../../model/project';
 import { findConflicts } from '../conflicts';
-import { makeEntry, RouteEntry, sortEntries } from '../entries';
+import { makeEntries, RouteEntry, sortEntries } from '../entries';
 import { Findings } from '../findings';
 import { compareStrings } from '../specificity';
 import { makeMatchTable, makeRetries } from '../table-builders';
@@ -69,7 +69,7 @@ function orderPrefixes(cluster: string, egresses: readonly Egress[], findings: F
     const route = asRoute(egress);
     byRoute.set(route, egress);
     const action = { type: 'forward' as const, retries: makeRetries(egress.retries), destinations: [] };
-    for (const match of egress.prefixes) entries.push(makeEntry(route, match, action, () => 0));
+    for (const match of egress.prefixes) entries.push(...makeEntries(route, match, action, () => 0));
   }
   const sorted = sortEntries(entries);
   const local = new Findings();
