@@ -2,10 +2,13 @@ import { Diagnostic } from '../../diagnostics/diagnostic';
 import { Egress } from '../../model/egress';
 import { Cluster, Route } from '../../model/project';
 import { findConflicts } from '../conflicts';
+import { ForwardAction } from '../route-table';
 import { makeEntries, RouteEntry, sortEntries } from '../entries';
 import { Findings } from '../findings';
 import { compareStrings } from '../specificity';
 import { makeMatchTable, makeRetries } from '../table-builders';
+import { checkRetries } from '../version-checks';
+import { profileFor } from '../../versions/profile';
 import { EgressHttpTable } from './platform-table';
 
 /**
@@ -22,7 +25,7 @@ export function compileEgress(egresses: readonly Egress[], clusters: readonly Cl
     }
   }
   const out = new Map<string, EgressHttpTable[]>();
-  for (const [cluster, list] of byCluster) out.set(cluster, orderPrefixes(cluster, list, findings));
+  for (const [name, list] of byCluster) out.set(name, orderPrefixes(clusters.find((c) => c.name === name)!, list, findings));
   return out;
 }
 
@@ -62,34 +65,42 @@ function asRoute(egress: Egress): Route {
   };
 }
 
-function orderPrefixes(cluster: string, egresses: readonly Egress[], findings: Findings): EgressHttpTable[] {
+function orderPrefixes(cluster: Cluster, egresses: readonly Egress[], findings: Findings): EgressHttpTable[] {
+  const profile = profileFor(cluster);
   const entries: RouteEntry[] = [];
   const byRoute = new Map<Route, Egress>();
+  const local = new Findings();
+  // The route rules, unchanged: the cluster's Istio must accept each retry policy (one name its webhook does not
+  // know rejects the whole VirtualService, every team's prefixes with it).
+  const slot = { cluster, profile, environment: { name: cluster.name, namespace: '', origin: cluster.origin }, landings: [] };
   for (const egress of egresses) {
     const route = asRoute(egress);
     byRoute.set(route, egress);
-    const action = { type: 'forward' as const, retries: makeRetries(egress.retries), destinations: [] };
+    checkRetries({ route, behaviour: route.base }, slot, local);
+    const retries = makeRetries(egress.retries, profile);
+    const action: ForwardAction = { type: 'forward', ...(retries ? { retries } : {}), destinations: [] };
     for (const match of egress.prefixes) entries.push(...makeEntries(route, match, action, () => 0));
   }
   const sorted = sortEntries(entries);
-  const local = new Findings();
-  findConflicts(sorted, cluster, local, { crossRoute: true });
+  findConflicts(sorted, cluster.name, local, { crossRoute: true });
   for (const d of local.diagnostics) reportOnCluster(d, findings);
   return sorted.map((e) => {
     const egress = byRoute.get(e.route)!;
+    const retries = makeRetries(egress.retries, profile);
     return {
       name: egress.name,
       team: egress.team,
       origin: egress.origin,
       match: makeMatchTable(e.match),
       ...(egress.timeoutMs !== undefined ? { timeoutMs: egress.timeoutMs } : {}),
-      retries: makeRetries(egress.retries),
+      ...(retries ? { retries } : {}),
     };
   });
 }
 
 /** The conflict rules speak of routes in environments; for Egress they are Egress documents on clusters. */
 function reportOnCluster(d: Diagnostic, findings: Findings): void {
+  if (d.severity !== 'error') return;
   const message = d.message
     .replace(/\broute "/g, 'egress "')
     .replace(/ \(in environments? ([^)]*)\)$/, (_m, list: string) => ` (on cluster${list.includes(',') ? 's' : ''} ${list})`);

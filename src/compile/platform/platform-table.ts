@@ -82,7 +82,8 @@ export interface EgressHttpTable {
   readonly origin: Origin;
   readonly match: MatchTable;
   readonly timeoutMs?: number;
-  readonly retries: RetryTable;
+  /** Absent only where the cluster's Istio cannot say "no retries" (1.1.0-1.2.0 reject attempts: 0). */
+  readonly retries?: RetryTable;
 }
 
 export interface ForwardingTable {

@@ -21,10 +21,12 @@ export function egressHttpJson(table: JavaExportTable, profile: PlatformProfile)
     const out: Record<string, unknown> = { name: h.name, match: [{ uri: { [h.match.kind]: h.match.value } }] };
     out.route = [{ destination: { host: table.destination.host, port: { number: table.destination.port } } }];
     if (h.timeoutMs !== undefined) out.timeout = durationJson(h.timeoutMs);
-    const retries: Record<string, unknown> = { attempts: h.retries.attempts };
-    if (h.retries.perTryTimeoutMs !== undefined) retries.perTryTimeout = durationJson(h.retries.perTryTimeoutMs);
-    if (h.retries.retryOn && h.retries.retryOn.length > 0) retries.retryOn = h.retries.retryOn.join(',');
-    out.retries = retries;
+    if (h.retries) {
+      const retries: Record<string, unknown> = { attempts: h.retries.attempts };
+      if (h.retries.perTryTimeoutMs !== undefined) retries.perTryTimeout = durationJson(h.retries.perTryTimeoutMs);
+      if (h.retries.retryOn && h.retries.retryOn.length > 0) retries.retryOn = h.retries.retryOn.join(',');
+      out.retries = retries;
+    }
     return out;
   });
   const deny: Record<string, unknown> = profile.directResponse
