@@ -72,7 +72,7 @@ function orderPrefixes(cluster: Cluster, egresses: readonly Egress[], findings: 
   const local = new Findings();
   // The route rules, unchanged: the cluster's Istio must accept each retry policy (one name its webhook does not
   // know rejects the whole VirtualService, every team's prefixes with it).
-  const slot = { cluster, profile, environment: { name: cluster.name, namespace: '', origin: cluster.origin }, landings: [] };
+  const slot = { cluster, profile, environment: { name: cluster.name, namespace: '', allowFaults: false, origin: cluster.origin }, landings: [] };
   for (const egress of egresses) {
     const route = asRoute(egress);
     byRoute.set(route, egress);
