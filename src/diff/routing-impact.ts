@@ -1,4 +1,4 @@
-import { explainPath, routeMatches } from '../explain/explain';
+import { explainPath, RouteActionKind, routeMatches } from '../explain/explain';
 import { MergedRoute, MergedVirtualHost, mergeVirtualHost } from '../explain/merge';
 import { compareText } from '../util/compare';
 import { conditionLiteral } from '../regex';
@@ -23,7 +23,7 @@ import { ProbeRequest, engineRequest, probeKey, probesForRoute } from './sample-
 export interface RoutingOutcome {
   /** Name of the winning route; absent when no route takes the request (Envoy answers 404). */
   readonly route?: string;
-  readonly action: 'route' | 'redirect' | 'directResponse' | 'none' | 'no-route';
+  readonly action: RouteActionKind | 'no-route';
   /** The `:authority` (Knative service) each destination receives, with its share. */
   readonly destinations: readonly { readonly authority: string; readonly weight: number }[];
 }

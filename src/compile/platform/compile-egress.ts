@@ -5,7 +5,7 @@ import { findConflicts } from '../conflicts';
 import { ForwardAction } from '../route-table';
 import { makeEntries, RouteEntry, sortEntries } from '../entries';
 import { Findings } from '../findings';
-import { compareStrings } from '../specificity';
+import { compareText } from '../../util/compare';
 import { makeMatchTable, makeRetries } from '../table-builders';
 import { checkRetries } from '../version-checks';
 import { profileFor } from '../../versions/profile';
@@ -18,8 +18,8 @@ import { EgressHttpTable } from './platform-table';
  */
 export function compileEgress(egresses: readonly Egress[], clusters: readonly Cluster[], findings: Findings): Map<string, EgressHttpTable[]> {
   const byCluster = new Map<string, Egress[]>();
-  const withExport = clusters.filter((c) => c.javaExport).map((c) => c.name).sort(compareStrings);
-  for (const egress of [...egresses].sort((a, b) => compareStrings(a.name, b.name))) {
+  const withExport = clusters.filter((c) => c.javaExport).map((c) => c.name).sort(compareText);
+  for (const egress of [...egresses].sort((a, b) => compareText(a.name, b.name))) {
     for (const cluster of placeEgress(egress, clusters, withExport, findings)) {
       byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), egress]);
     }
@@ -43,7 +43,7 @@ function placeEgress(egress: Egress, clusters: readonly Cluster[], withExport: r
     const cluster = clusters.find((c) => c.name === name);
     if (!cluster) {
       findings.errorAt('unknown-cluster', origin.at, origin.path,
-        `cluster ${JSON.stringify(name)} does not exist; clusters: ${clusters.map((c) => c.name).sort(compareStrings).join(', ') || '(none)'}`);
+        `cluster ${JSON.stringify(name)} does not exist; clusters: ${clusters.map((c) => c.name).sort(compareText).join(', ') || '(none)'}`);
     } else if (!cluster.javaExport) {
       findings.errorAt('no-java-export', origin.at, origin.path,
         `cluster ${name} declares no spec.javaExport (where the Java export gateway is); clusters that do: ${withExport.join(', ') || '(none)'}`);
