@@ -100,7 +100,13 @@ test('a missing routes/ folder is an error naming the path; --allow-empty publis
   expect(listFiles(join(root, 'dist'))).toEqual(published);
 
   expect(await main(['synth', '--root', root, '--allow-empty'], io)).toBe(0);
-  expect(listFiles(join(root, 'dist')).some((f) => f.includes('virtualservice-'))).toBe(false);
+  const rendered = listFiles(join(root, 'dist'));
+  // No route VirtualService is left; the platform folder's Java export host (an allow-list answering 403 to
+  // everything until an Egress document declares a prefix) exists once per cluster with spec.javaExport.
+  expect(rendered.filter((f) => f.includes('virtualservice-') && !f.includes('/platform/'))).toEqual([]);
+  expect(rendered.filter((f) => f.includes('/platform/virtualservice-'))).toEqual(
+    rendered.filter((f) => f.endsWith('/platform/service-java-export.yaml')).map((f) => f.replace('service-java-export', 'virtualservice-java-export')),
+  );
 });
 
 test('--root pointing nowhere names the missing path (exit 2), for every command', async () => {
