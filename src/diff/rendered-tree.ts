@@ -64,6 +64,8 @@ export function folderOfPath(path: string): string {
 export function readRenderedTree(tree: ReadonlyMap<string, string>, cache: YamlCache = new YamlCache()): Map<string, RenderedFolder> {
   const byFolder = new Map<string, RenderedObject[]>();
   for (const [file, text] of tree) {
+    // Dot files are the publisher's bookkeeping (ownership records `.kfaas-published`), not deployed manifests.
+    if (file.slice(file.lastIndexOf('/') + 1).startsWith('.')) continue;
     const folder = folderOfPath(file);
     if (!/\.ya?ml$/.test(file)) {
       // Not a manifest (a JSON table, a properties file): compared as a whole file.
