@@ -59,6 +59,13 @@ export interface PipelineOptions {
    * @default {}
    */
   readonly publish?: Omit<PublishOptions, 'projectRoot'>;
+  /**
+   * Also return the object each rendered cluster file holds (`objects`), so a caller that compares objects
+   * (`kfaas diff`) need not parse the YAML back.
+   *
+   * @default false
+   */
+  readonly keepObjects?: boolean;
 }
 
 /** What a run produced; later fields are absent when an earlier stage failed. */
@@ -84,6 +91,11 @@ export interface PipelineResult {
   readonly repoFiles?: Map<string, string>;
   /** What publishing (with `write`) did, or checking (with `check`) found, for repoFiles. */
   readonly repoDiff?: RepoFilesDiff;
+  /**
+   * With `keepObjects`: the object of each rendered `<cluster>/<folder>` file (not the delivery files), by the
+   * tree's path; equal to what parsing the file gives.
+   */
+  readonly objects?: Map<string, unknown>;
 }
 
 /**
@@ -122,7 +134,8 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
   }
 
   const tables = compiled.tables;
-  const tree = renderTables(tables, compiled.platforms);
+  const objects = opts.keepObjects ? new Map<string, unknown>() : undefined;
+  const tree = renderTables(tables, compiled.platforms, objects);
   // Delivery objects point at the folders that were rendered, so they are planned from the tree itself.
   const delivery = compileDelivery(loaded.project, renderedFolders(tree));
   bag.addAll(delivery.diagnostics);
@@ -133,7 +146,7 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
   if (codeowners) repoFiles.set(CODEOWNERS_PATH, renderCodeowners(codeowners, loaded.project.delivery!.origin.at.file));
 
   const outDir = resolve(opts.outDir ?? join(root, 'dist'));
-  const base = { diagnostics: bag.all, project: loaded.project, tables, platforms: compiled.platforms, tree, repoFiles };
+  const base = { diagnostics: bag.all, project: loaded.project, tables, platforms: compiled.platforms, tree, repoFiles, ...(objects ? { objects } : {}) };
   if (!opts.write && !opts.check) return base;
   const publish: PublishOptions = { ...opts.publish, projectRoot: root };
   // Files outside outDir belong to the repository that delivers outDir: left alone when rendering elsewhere.

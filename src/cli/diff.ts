@@ -2,6 +2,7 @@ import { resolve } from 'path';
 import { diffRenderedTrees, TreeDiffReport } from '../diff/diff-trees';
 import { formatMarkdownReport } from '../diff/format-markdown';
 import { formatTextReport } from '../diff/format-text';
+import { YamlCache } from '../diff/rendered-tree';
 import { GitInputError, readCommittedTree } from '../git/committed-tree';
 import { runPipeline } from '../pipeline';
 import { parseCommandArgs } from './args';
@@ -38,9 +39,12 @@ export function diffCommand(argv: readonly string[], io: CliIo): number {
     if (e instanceof GitInputError) throw new UsageError(`diff: ${e.message}`);
     throw e;
   }
-  const result = runPipeline({ root, outDir, write: false });
+  const result = runPipeline({ root, outDir, write: false, keepObjects: true });
   if (printDiagnostics(io, result.diagnostics) > 0) return EXIT_USER;
-  const report = diffRenderedTrees(base.files, result.tree!);
+  // The render's own objects stand for their files: the head is never parsed, nor any base file equal to it.
+  const cache = new YamlCache();
+  for (const [path, object] of result.objects!) cache.seed(result.tree!.get(path)!, [object]);
+  const report = diffRenderedTrees(base.files, result.tree!, { cache });
   const title = `kfaas diff: ${base.folder || '.'}/ at ${ref} (${base.commit.slice(0, 12)}) -> working tree`;
   io.stdout(formatReport(report, format, title, { base: ref, commit: base.commit, folder: base.folder }));
   return EXIT_OK;

@@ -1,9 +1,10 @@
 import { compareText } from '../util/compare';
 import { GatewayBindingChange, ObjectChange, diffGatewayBindings, diffObjects } from './object-diff';
 import { isProduction } from './production';
-import { RenderedFolder, YamlCache, readRenderedTree } from './rendered-tree';
+import { RenderedFolder, RenderedObject, YamlCache, readRenderedTree } from './rendered-tree';
 import { RouteChange, diffRoutes } from './route-diff';
-import { routeViews } from './route-view';
+import { RouteView, routeNamesOf, routeViews } from './route-view';
+import { deepEqual } from './fields';
 import { FolderImpact, routingImpact } from './routing-impact';
 
 /**
@@ -95,9 +96,29 @@ function diffFolder(
     production: production(any.cluster, any.environment),
     objects,
     gateways: diffGatewayBindings(base, head),
-    routes: diffRoutes(base ? routeViews(base) : new Map(), head ? routeViews(head) : new Map()),
+    routes: diffRoutes(...changedRouteViews(base, head)),
     impact: routingImpact(base, head),
   };
+}
+
+/**
+ * Route views of both sides, for the routes that objects which differ between them hold: a route whose every
+ * entry sits in objects that are equal on both sides has not changed, so it is never flattened.
+ */
+function changedRouteViews(base: RenderedFolder | undefined, head: RenderedFolder | undefined): [Map<string, RouteView>, Map<string, RouteView>] {
+  const changedBase: RenderedObject[] = [];
+  const changedHead: RenderedObject[] = [];
+  for (const [key, b] of base?.objects ?? []) {
+    const h = head?.objects.get(key);
+    if (!h || !deepEqual(b.object, h.object)) changedBase.push(b);
+  }
+  for (const [key, h] of head?.objects ?? []) {
+    const b = base?.objects.get(key);
+    if (!b || !deepEqual(b.object, h.object)) changedHead.push(h);
+  }
+  const names = routeNamesOf(changedBase, base);
+  for (const name of routeNamesOf(changedHead, head)) names.add(name);
+  return [base ? routeViews(base, names) : new Map(), head ? routeViews(head, names) : new Map()];
 }
 
 function guards(base: Map<string, RenderedFolder>, head: Map<string, RenderedFolder>, folders: readonly FolderDiff[]): Guard[] {

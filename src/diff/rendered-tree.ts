@@ -44,6 +44,11 @@ export interface RenderedFolder {
 export class YamlCache {
   private readonly parsed = new Map<string, readonly unknown[]>();
 
+  /** Records what `text` parses to, when the caller already has it (the render's own objects). */
+  public seed(text: string, docs: readonly unknown[]): void {
+    this.parsed.set(text, docs);
+  }
+
   public parse(text: string): readonly unknown[] {
     let docs = this.parsed.get(text);
     if (!docs) {

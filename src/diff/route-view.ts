@@ -1,9 +1,9 @@
 import { inlineDelegates } from '../explain/delegate';
 import { formatCondition, toPathCondition } from '../explain/match';
 import { compareText } from '../util/compare';
-import { HttpRoute, VirtualService, isVirtualService } from '../explain/virtual-service';
+import { HttpRoute, VirtualService, isVirtualService, vsRef } from '../explain/virtual-service';
 import { FieldValue, canonicalJson, flattenFields, formatFieldValue } from './fields';
-import { RenderedFolder } from './rendered-tree';
+import { RenderedFolder, RenderedObject } from './rendered-tree';
 
 /**
  * What a folder's routes are, by route name, whatever objects they were written to: kfaas writes a route as
@@ -23,8 +23,11 @@ export interface RouteView {
   readonly fields: ReadonlyMap<string, FieldValue>;
 }
 
-/** Routes of the VirtualServices in `folder` (other kinds have no route view), by name, sorted. */
-export function routeViews(folder: RenderedFolder): Map<string, RouteView> {
+/**
+ * Routes of the VirtualServices in `folder` (other kinds have no route view), by name, sorted. With `only`, just
+ * the routes of those names (a diff needs the views of the routes that changed objects hold, no others).
+ */
+export function routeViews(folder: RenderedFolder, only?: ReadonlySet<string>): Map<string, RouteView> {
   const objects = [...folder.objects.values()];
   const all: VirtualService[] = objects.map((o): unknown => o.object).filter(isVirtualService);
   const entries = new Map<string, { objects: Set<string>; matches: Set<string>; fields: Map<string, FieldValue> }>();
@@ -35,6 +38,7 @@ export function routeViews(folder: RenderedFolder): Map<string, RouteView> {
     const { routes } = inlineDelegates(vs, all);
     routes.forEach((route, i) => {
       const name = route.ownName ?? route.http.name ?? `(unnamed ${o.name} http[${route.origin.httpIndex}] #${i})`;
+      if (only && !only.has(name) && !name.startsWith('(unnamed ')) return;
       const entry = entries.get(name) ?? { objects: new Set<string>(), matches: new Set<string>(), fields: new Map<string, FieldValue>() };
       entries.set(name, entry);
       entry.objects.add(`${o.kind} ${o.namespace}/${o.name}`);
@@ -74,4 +78,28 @@ function describeMatch(m: Readonly<Record<string, unknown>>): string {
   const path = condition ? formatCondition(condition) : 'every path';
   const extra = Object.keys(rest).sort(compareText);
   return extra.length === 0 ? path : `${path} ${extra.map((k) => `${k}=${canonicalJson((rest as Record<string, unknown>)[k])}`).join(' ')}`;
+}
+
+/**
+ * Route names a change of these objects can touch: the names of their `spec.http` entries, and for a root
+ * entry that delegates, the names of the delegate's entries (they are inlined under the root's match).
+ */
+export function routeNamesOf(objects: Iterable<RenderedObject>, folder: RenderedFolder | undefined): Set<string> {
+  const names = new Set<string>();
+  const all: VirtualService[] = folder ? [...folder.objects.values()].map((o): unknown => o.object).filter(isVirtualService) : [];
+  const addEntries = (vs: VirtualService): void => {
+    for (const http of vs.spec.http ?? []) {
+      if (http.name !== undefined) names.add(http.name);
+      if (!http.delegate) continue;
+      const target = { name: http.delegate.name, namespace: http.delegate.namespace ?? vsRef(vs).namespace };
+      for (const child of all) {
+        const ref = vsRef(child);
+        if (ref.name === target.name && ref.namespace === target.namespace) {
+          for (const c of child.spec.http ?? []) if (c.name !== undefined) names.add(c.name);
+        }
+      }
+    }
+  };
+  for (const o of objects) if (isVirtualService(o.object)) addEntries(o.object);
+  return names;
 }

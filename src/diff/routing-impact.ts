@@ -98,12 +98,17 @@ function compareHost(
   const { changedBase, changedHead } = changedRoutes(base.routes, head.routes);
   if (changedBase.length === 0 && changedHead.length === 0) return { entries: [], simulated: 0 };
 
-  // Every sample of both sides, sorted by path, so the samples a changed route can take are a range.
+  // The samples of both sides that a changed route could take, sorted by path, so the samples a changed route
+  // can take are a range. Every sample of a route starts with the route's leading text, and a changed route
+  // takes only paths that start with its own: routes whose leading text is no prefix of a changed route's,
+  // and no extension of one, cannot give a candidate, and their samples are never generated.
+  const leads = new PrefixSet([...changedBase, ...changedHead].map(leadingText));
   const samples = new Map<string, ProbeRequest>();
   for (const r of [...base.routes, ...head.routes]) {
+    if (!leads.related(leadingText(r))) continue;
     for (const s of probesForRoute(r, query.host, query.gateway)) samples.set(probeKey(s), s);
   }
-  const sorted = [...samples.values()].sort((x, y) => compareText(x.path, y.path) || compareText(probeKey(x), probeKey(y)));
+  const sorted = [...samples].sort(([kx, x], [ky, y]) => compareText(x.path, y.path) || compareText(kx, ky)).map(([, s]) => s);
   const paths = sorted.map((s) => s.path);
   const candidates = new Set<ProbeRequest>();
   for (const r of [...changedBase, ...changedHead]) {
@@ -123,6 +128,25 @@ function compareHost(
     if (canonicalJson(before) !== canonicalJson(after)) entries.push({ request: sample, gateways: [sample.gateway], before, after });
   }
   return { entries, simulated: candidates.size };
+}
+
+/** Texts, asked whether a text is a prefix of one of them or one of them is a prefix of it. */
+class PrefixSet {
+  private readonly sorted: string[];
+  private readonly texts: Set<string>;
+  private readonly lengths: number[];
+
+  public constructor(texts: readonly string[]) {
+    this.texts = new Set(texts);
+    this.sorted = [...this.texts].sort(compareText);
+    this.lengths = [...new Set(texts.map((t) => t.length))];
+  }
+
+  public related(text: string): boolean {
+    if (this.lengths.some((n) => n <= text.length && this.texts.has(text.slice(0, n)))) return true;
+    const i = lowerBound(this.sorted, text);
+    return i < this.sorted.length && this.sorted[i].startsWith(text);
+  }
 }
 
 /** Text every path the route takes starts with ('' when unknown: the whole range). */

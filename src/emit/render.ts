@@ -28,8 +28,15 @@ export function fileNameFor(kind: string, name: string): string {
  * `chart.toJson()` (no `app.synth()`: nothing is written here, publishing is a separate, atomic step). Each object
  * goes to its own file, pruned of empty values and serialized with js-yaml, after a one-line header. Paths are
  * inserted sorted and the output depends on nothing but the tables, so the same tables give the same bytes.
+ *
+ * `objects`, when given, receives each file's object as serialized (pruned), by the same path: what parsing the
+ * file back gives, without parsing it (`kfaas diff` compares objects).
  */
-export function renderTables(tables: readonly EnvironmentTable[], platforms: readonly PlatformTable[] = []): Map<string, string> {
+export function renderTables(
+  tables: readonly EnvironmentTable[],
+  platforms: readonly PlatformTable[] = [],
+  objects?: Map<string, unknown>,
+): Map<string, string> {
   const sorted = [...tables].sort((a, b) => compareText(folderOf(a.cluster, a.environment), folderOf(b.cluster, b.environment)));
   // Nothing is synthesized to disk: no outdir use, no construct metadata file, whatever CDK8S_* says.
   const app = new App({ recordConstructMetadata: false });
@@ -53,18 +60,27 @@ export function renderTables(tables: readonly EnvironmentTable[], platforms: rea
   }
   const tree = new Map<string, string>();
   for (const [folder, chart] of folders.sort((a, b) => compareText(a[0], b[0]))) {
-    for (const [file, text] of renderFolder(folder, chart, writer)) tree.set(`${folder}/${file}`, text);
+    for (const [file, text] of renderFolder(folder, chart, writer, objects && ((name, obj) => objects.set(`${folder}/${name}`, obj)))) {
+      tree.set(`${folder}/${file}`, text);
+    }
   }
   return tree;
 }
 
 /** One object per file (`<kind>-<name>.yaml`) plus the kustomization listing them, sorted by file name. */
-function renderFolder(folder: string, chart: Chart, writer: YamlWriter): Map<string, string> {
+function renderFolder(
+  folder: string,
+  chart: Chart,
+  writer: YamlWriter,
+  keep?: (file: string, obj: Record<string, unknown>) => void,
+): Map<string, string> {
   const files = new Map<string, string>();
   for (const obj of chart.toJson() as Record<string, any>[]) {
     const file = fileNameFor(String(obj.kind), String(obj.metadata?.name));
     if (files.has(file)) throw new Error(`${folder}: two objects render to ${file}`);
-    files.set(file, GENERATED_HEADER + writer.write(pruneEmpty(obj) as Record<string, unknown>));
+    const pruned = pruneEmpty(obj) as Record<string, unknown>;
+    files.set(file, GENERATED_HEADER + writer.write(pruned));
+    keep?.(file, pruned);
   }
   const names = [...files.keys()].sort(compareText);
   files.set(KUSTOMIZATION_FILE, GENERATED_HEADER + toYaml(kustomizationOf(names)));
