@@ -10,6 +10,8 @@ export interface RunFigures {
   readonly wallMs: number;
   readonly peakRssMiB: number;
   readonly exitCode: number;
+  /** CPU time (user + system) of the process itself: comparable on a loaded machine, unlike wall time. */
+  readonly cpuMs: number;
 }
 
 /** Runs `node <args>` as a separate process with the rusage hook; figures rounded to 0.1. */
@@ -28,12 +30,15 @@ export function timedNode(
   });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   let peakRssMiB = NaN;
+  let cpuMs = NaN;
   try {
-    peakRssMiB = JSON.parse(readFileSync(rusageFile, 'utf8')).maxRssKiB / 1024;
+    const usage = JSON.parse(readFileSync(rusageFile, 'utf8')) as { maxRssKiB: number; cpuMicros: number };
+    peakRssMiB = usage.maxRssKiB / 1024;
+    cpuMs = usage.cpuMicros / 1000;
   } catch {
     // the process died before its exit hook ran; reported as NaN
   }
-  return { wallMs: round(wallMs), peakRssMiB: round(peakRssMiB), exitCode: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  return { wallMs: round(wallMs), peakRssMiB: round(peakRssMiB), cpuMs: round(cpuMs), exitCode: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 export function round(n: number): number {
