@@ -1,4 +1,5 @@
-import { DEFAULT_CLUSTER_DOMAIN, defaultEnvironmentNamespace, PLATFORM_FOLDER, RESERVED_NAMESPACES } from '../model/defaults';
+import { DEFAULT_CLUSTER_DOMAIN, defaultEnvironmentNamespace, gatewayHost, gatewayServiceName, PLATFORM_FOLDER, RESERVED_NAMESPACES } from '../model/defaults';
+import { dns1035LabelProblem, dns1123SubdomainProblem, MAX_LABEL_LENGTH } from '../model/kubernetes-names';
 import { Cluster, Environment, Layout, LocalGatewayOverride } from '../model/project';
 import { compareVersions, parseVersion, Version } from '../model/version';
 import { checkSupported, ISTIO_SUPPORT, KNATIVE_SUPPORT, SupportedProduct } from '../versions/support';
@@ -12,7 +13,8 @@ import { has, isMapping, list, mapping, Mapping, str } from './values';
 import { compareText } from '../util/compare';
 
 const NO_VERSION: Version = { major: 0, minor: 0, patch: 0, raw: '' };
-const MAX_NAMESPACE_LENGTH = 63;
+/** Longest namespace whose gateway Service, `<namespace>-ksvc-gateway`, is still a 63-character DNS-1035 label. */
+const MAX_NAMESPACE_LENGTH = MAX_LABEL_LENGTH - gatewayServiceName('').length;
 
 /** Builds a Cluster and checks its environments (unique names and namespaces, no platform namespace). */
 export function buildCluster(ctx: DocumentContext, doc: Mapping): Cluster {
@@ -30,12 +32,15 @@ export function buildCluster(ctx: DocumentContext, doc: Mapping): Cluster {
       `expected the oldest gateway proxy still running, at most the control plane's version (istio: ${istio.raw}), got ${gatewayProxy.raw}; ` +
         'when every proxy runs the control plane\'s version, leave gatewayProxy out');
   }
+  const clusterDomain = str(spec, 'clusterDomain') ?? DEFAULT_CLUSTER_DOMAIN;
+  const environments = buildEnvironments(ctx, list(spec, 'environments') ?? []);
+  checkGatewayHosts(ctx, environments, clusterDomain);
   return {
     name: str(mapping(doc, 'metadata') ?? {}, 'name') ?? '',
     istio,
     knative,
-    clusterDomain: str(spec, 'clusterDomain') ?? DEFAULT_CLUSTER_DOMAIN,
-    environments: buildEnvironments(ctx, list(spec, 'environments') ?? []),
+    clusterDomain,
+    environments,
     layout: (str(spec, 'layout') ?? 'merged') as Layout,
     ...(localGateway ? { localGateway } : {}),
     ...(spec.publicIngress === true ? { publicIngress: true } : {}),
@@ -93,13 +98,7 @@ function buildEnvironments(ctx: DocumentContext, items: readonly unknown[]): Env
         `expected a namespace of the environment's own, got "${explicit}", which belongs to the platform (reserved: ${RESERVED_NAMESPACES.join(', ')})`,
       );
     }
-    if (explicit === undefined && namespace.length > MAX_NAMESPACE_LENGTH) {
-      ctx.error(
-        'invalid-name',
-        [...at, 'name'],
-        `the default namespace "${namespace}" would be longer than ${MAX_NAMESPACE_LENGTH} characters; expected a shorter name or an explicit namespace`,
-      );
-    }
+    checkGatewayServiceName(ctx, namespace, explicit === undefined ? [...at, 'name'] : [...at, 'namespace'], explicit === undefined);
     drafts.push({
       environment: { name, namespace, allowFaults: item.allowFaults === true, origin: ctx.origin(at) },
       index,
@@ -124,6 +123,35 @@ function buildEnvironments(ctx: DocumentContext, items: readonly unknown[]): Env
     'duplicate-namespace',
   );
   return drafts.map((d) => d.environment).sort((a, b) => compareText(a.name, b.name));
+}
+
+/**
+ * The environment's gateway Service, `<namespace>-ksvc-gateway`, is a Service name: a DNS-1035 label (at most 63
+ * characters, starting with a letter). Reported at the field that decided the namespace.
+ */
+function checkGatewayServiceName(ctx: DocumentContext, namespace: string, path: FieldPath, defaulted: boolean): void {
+  const service = gatewayServiceName(namespace);
+  const problem = dns1035LabelProblem(service);
+  if (problem === undefined) return;
+  const source = defaulted ? `the default namespace "${namespace}"` : `namespace "${namespace}"`;
+  const fix = defaulted
+    ? `an environment name of at most ${MAX_NAMESPACE_LENGTH - defaultEnvironmentNamespace('').length} characters, or an explicit namespace`
+    : 'a namespace';
+  ctx.error('invalid-name', path,
+    `the gateway Service "${service}" derived from ${source} would be invalid: ${problem}; ` +
+      `expected ${fix} of at most ${MAX_NAMESPACE_LENGTH} characters starting with a letter`);
+}
+
+/** Each environment's gateway host, `<namespace>-ksvc-gateway.kfaas-system.svc.<clusterDomain>`, is a DNS name. */
+function checkGatewayHosts(ctx: DocumentContext, environments: readonly Environment[], clusterDomain: string): void {
+  const longest = environments.reduce<Environment | undefined>((a, e) => (a && a.namespace.length >= e.namespace.length ? a : e), undefined);
+  if (!longest || dns1035LabelProblem(gatewayServiceName(longest.namespace)) !== undefined) return;
+  if (dns1123SubdomainProblem(clusterDomain) !== undefined) return; // the schema has reported it
+  const host = gatewayHost(longest.namespace, clusterDomain);
+  const problem = dns1123SubdomainProblem(host);
+  if (problem === undefined) return;
+  ctx.error('invalid-name', ['spec', 'clusterDomain'],
+    `the gateway host "${host}" of environment "${longest.name}" would be invalid: ${problem}; expected a shorter cluster domain`);
 }
 
 /** Cluster names are unique across clusters/ (they name the folders under dist/). */

@@ -1,4 +1,5 @@
 import { dirname } from 'path';
+import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../../src/model/kubernetes-names';
 
 /**
  * Validates rendered objects against the upstream schemas of kubernetes-models-ts: core, apps, rbac, autoscaling
@@ -114,15 +115,16 @@ export function validateManifest(obj: unknown): string[] {
   if (key === 'gateway.networking.k8s.io/v1/HTTPRoute') ({ data, errors: experimental } = splitExperimentalRuleFields(data));
   const Model = loadModels()[key];
   if (!Model) return [`no schema for ${String(o.apiVersion)} ${String(o.kind)}`];
+  const nameErrors = metadataNameErrors(o);
   try {
     new Model(data).validate();
-    return experimental;
+    return [...experimental, ...nameErrors];
   } catch (e) {
     const errors = (e as { errors?: { instancePath?: string; message?: string }[] }).errors;
     if (Array.isArray(errors) && errors.length > 0) {
-      return [...errors.map((x) => `data${x.instancePath ?? ''} ${x.message ?? ''}`.trim()), ...experimental];
+      return [...errors.map((x) => `data${x.instancePath ?? ''} ${x.message ?? ''}`.trim()), ...experimental, ...nameErrors];
     }
-    return [String((e as Error).message ?? e)];
+    return [String((e as Error).message ?? e), ...nameErrors];
   }
 }
 
@@ -153,6 +155,23 @@ function splitExperimentalRuleFields(o: Record<string, unknown>): { data: Record
     return rest;
   });
   return { data: { ...o, spec: { ...spec, rules } }, errors };
+}
+
+/**
+ * What the API server checks beyond the OpenAPI schema (which has no name patterns): object names are DNS-1123
+ * subdomains, Namespaces DNS-1123 labels, Services DNS-1035 labels; namespaces are DNS-1123 labels; label values
+ * at most 63 characters, alphanumeric at both ends.
+ */
+export function metadataNameErrors(o: Record<string, unknown>): string[] {
+  const meta = (o.metadata ?? {}) as { name?: unknown; namespace?: unknown; labels?: Record<string, unknown> };
+  const name = String(meta.name);
+  const nameRule = o.kind === 'Namespace' ? dns1123LabelProblem : o.apiVersion === 'v1' && o.kind === 'Service' ? dns1035LabelProblem : dns1123SubdomainProblem;
+  const problems = [
+    [`data/metadata/name "${name}"`, nameRule(name)],
+    ...(meta.namespace !== undefined ? [[`data/metadata/namespace "${String(meta.namespace)}"`, dns1123LabelProblem(String(meta.namespace))]] : []),
+    ...Object.entries(meta.labels ?? {}).map(([k, v]) => [`data/metadata/labels/${k} "${String(v)}"`, labelValueProblem(String(v))]),
+  ];
+  return problems.filter(([, p]) => p !== undefined).map(([what, p]) => `${what}: ${p}`);
 }
 
 /**

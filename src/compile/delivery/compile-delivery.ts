@@ -1,6 +1,7 @@
 import { Diagnostic } from '../../diagnostics/diagnostic';
 import { KFAAS_NAMESPACE, MAX_OBJECT_BYTES } from '../../model/defaults';
 import { Cluster, Delivery, Project } from '../../model/project';
+import { labelValueProblem, MAX_LABEL_LENGTH } from '../../model/kubernetes-names';
 import { groupBy } from '../../util/group-by';
 import { compareText } from '../../util/compare';
 import { AppProjectTable, ApplicationTable, ArgoCdTable, DeliveryTable, DestinationRef, FluxClusterTable, FluxKustomizationTable } from './delivery-table';
@@ -20,12 +21,6 @@ export const DELIVERY_NAME_PREFIX = 'kfaas';
 /** In-cluster API server of the Argo CD installation (the root Application deploys there). */
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
-/**
- * Flux labels every object it applies with `kustomize.toolkit.fluxcd.io/name: <Kustomization name>`, so the
- * name must be a valid label value (fluxcd/kustomize-controller docs/spec/v1/kustomizations.md, listing the
- * objects of a Kustomization by that label).
- */
-const MAX_LABEL_VALUE = 63;
 
 /** Sync waves inside the root Application: projects, then platform folders, then environments. */
 const WAVE_PROJECTS = -2;
@@ -146,15 +141,17 @@ function planFlux(delivery: Delivery, folders: readonly RenderedFolder[], cluste
         orphanOnDeletion: true,
       }),
     );
+    // Flux labels every object it applies with `kustomize.toolkit.fluxcd.io/name: <Kustomization name>`, so the
+    // name must be a valid label value (fluxcd/kustomize-controller docs/spec/v1/kustomizations.md).
     for (const [i, k] of folderKustomizations.entries()) {
-      if (k.name.length <= MAX_LABEL_VALUE) continue;
+      if (labelValueProblem(k.name) === undefined) continue;
       const env = clusters.get(cluster)?.environments.find((e) => e.name === own[i].folder);
       out.push({
         severity: 'error',
         code: 'invalid-name',
         location: env?.origin.at,
         path: env ? `${env.origin.path}.name` : undefined,
-        message: `the Flux Kustomization name "${k.name}" would be ${k.name.length} characters; Flux puts it in a label value (at most ${MAX_LABEL_VALUE}), so expected an environment name of at most ${MAX_LABEL_VALUE - DELIVERY_NAME_PREFIX.length - 1} characters`,
+        message: `the Flux Kustomization name "${k.name}" would be ${k.name.length} characters; Flux puts it in a label value (at most ${MAX_LABEL_LENGTH}), so expected an environment name of at most ${MAX_LABEL_LENGTH - DELIVERY_NAME_PREFIX.length - 1} characters`,
       });
     }
     folderKustomizations.sort((a, b) => Number(b.dependsOn === undefined) - Number(a.dependsOn === undefined) || compareText(a.name, b.name));
