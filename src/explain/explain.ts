@@ -5,6 +5,7 @@ import { MergedRoute, MergedVirtualHost, headerAuthority, mergeVirtualHost } fro
 import { matchesRequest, RequestMatcher, SampleRequest } from './request-match';
 import { RouteIndex } from './route-index';
 import { HttpRoute, VsRef } from './virtual-service';
+import { normalizeRequestPath } from '../util/request-path';
 
 /**
  * Envoy's first-match route selection for one request over the merged virtual host (`merge.ts`): the first
@@ -78,7 +79,12 @@ export interface RouteHit {
 }
 
 export interface Explanation extends MergedVirtualHost {
+  /** The path routed on: the request's, normalized as Istio's default path normalization does. */
   readonly path: string;
+  /** The path as given, when normalization changed it. */
+  readonly givenPath?: string;
+  /** Why Envoy answers 400 before routing (path normalization failed); then nothing is matched. */
+  readonly rejected?: string;
   /** The request's method, headers and query parameters as given. */
   readonly request: SampleRequest;
   readonly winner?: RouteHit;
@@ -86,15 +92,22 @@ export interface Explanation extends MergedVirtualHost {
   readonly losers: readonly RouteHit[];
 }
 
+/**
+ * Explains one request. Its path is first normalized as Envoy does under Istio's default path normalization
+ * (`normalizeRequestPath`): `/faas/api/shop/../pay/x` is routed as `/faas/api/pay/x`.
+ */
 export function explainRequest(objects: readonly unknown[], request: ExplainRequest): Explanation {
   const merged = mergeVirtualHost(objects, request);
+  const normalized = normalizeRequestPath(request.path);
   const sample: SampleRequest = {
-    path: request.path,
+    path: normalized.path,
     ...(request.method !== undefined ? { method: request.method } : {}),
     ...(request.headers !== undefined ? { headers: request.headers } : {}),
     ...(request.query !== undefined ? { query: request.query } : {}),
   };
-  return { ...merged, path: request.path, request: sample, ...explainPath(merged, sample) };
+  const given = normalized.path !== request.path ? { givenPath: request.path } : {};
+  if (normalized.rejected) return { ...merged, path: normalized.path, ...given, rejected: normalized.rejected, request: sample, losers: [] };
+  return { ...merged, path: normalized.path, ...given, request: sample, ...explainPath(merged, sample) };
 }
 
 /**

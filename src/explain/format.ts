@@ -20,7 +20,14 @@ export interface FormatOptions {
 
 /** Plain-text report for `kfaas explain`: stable, no colours, one fact per line. */
 export function formatExplanation(e: Explanation, options: FormatOptions = {}): string {
-  const lines: string[] = [`Request: host ${e.host}, gateway ${e.gateway}, ${describeRequest(e.request)}`];
+  const lines: string[] = [`Request: host ${e.host}, gateway ${e.gateway}, ${describeRequest({ ...e.request, path: e.givenPath ?? e.path })}`];
+  if (e.givenPath !== undefined) {
+    lines.push(`Normalized path: ${e.path} (given ${e.givenPath}; Istio's default path normalization, as Envoy routes it)`);
+  }
+  if (e.rejected !== undefined) {
+    lines.push(`Rejected: the path holds ${e.rejected}; Envoy answers 400 before any route is matched.`);
+    return lines.join('\n') + '\n';
+  }
   if (e.domain === undefined) {
     lines.push(`No VirtualService binds host ${e.host} to gateway ${e.gateway}.`);
   } else {

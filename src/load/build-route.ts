@@ -8,7 +8,8 @@ import { FieldPath, formatPath } from './field-path';
 import { readConditions } from './read-conditions';
 import { readCors, readDirectResponse, readFault, readHeaders, readRedirect } from './read-policies';
 import { checkActionFields, completeBehaviour } from './route-action';
-import { regexProblem } from '../regex';
+import { regexFacts, regexProblem } from '../regex';
+import { HTTP_PATH_PATTERN, routePathProblem } from '../util/request-path';
 import { checkPrefixRewrites } from './rewrite-check';
 import { has, isMapping, list, mapping, Mapping, str } from './values';
 
@@ -113,6 +114,12 @@ function readMatches(ctx: DocumentContext, items: readonly unknown[], at: FieldP
     if (kind === 'regex' && value.length > 0 && value.length <= MAX_REGEX_LENGTH) {
       const problem = regexProblem(value);
       if (problem) ctx.error('invalid-regex', path, problem);
+      const unreachable = problem ? undefined : routePathProblem(regexFacts(value).literal, 'regex-literal');
+      if (unreachable) ctx.error('unroutable-path', path, unreachable);
+    }
+    if (kind !== 'regex' && HTTP_PATH_PATTERN.test(value)) {
+      const unreachable = routePathProblem(value, kind);
+      if (unreachable) ctx.error('unroutable-path', path, unreachable);
     }
     const conditions = readConditions(ctx, item, [...at, i]);
     out.push({ kind, value, origin: ctx.origin(path), ...(conditions ? { conditions } : {}) });

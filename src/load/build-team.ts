@@ -2,6 +2,7 @@ import { OwnedPrefix, Team } from '../model/project';
 import { DocumentContext } from './document-context';
 import { Built } from './document-kinds';
 import { reportDuplicates } from './duplicates';
+import { HTTP_PATH_PATTERN, routePathProblem } from '../util/request-path';
 import { list, mapping, Mapping, str } from './values';
 
 /** Builds a Team; its name must be its folder under routes/. */
@@ -17,7 +18,11 @@ export function buildTeam(ctx: DocumentContext, doc: Mapping): Team {
   }
   const owns: OwnedPrefix[] = [];
   (list(mapping(doc, 'spec') ?? {}, 'owns') ?? []).forEach((prefix, i) => {
-    if (typeof prefix === 'string') owns.push({ prefix, origin: ctx.origin(['spec', 'owns', i]) });
+    if (typeof prefix !== 'string') return;
+    // A claim no request path can start with would guard nothing (the schema reports what is not a path at all).
+    const unroutable = HTTP_PATH_PATTERN.test(prefix) ? routePathProblem(prefix, 'prefix') : undefined;
+    if (unroutable) ctx.error('unroutable-path', ['spec', 'owns', i], unroutable);
+    owns.push({ prefix, origin: ctx.origin(['spec', 'owns', i]) });
   });
   const reviewers = (list(mapping(doc, 'spec') ?? {}, 'reviewers') ?? []).filter((r): r is string => typeof r === 'string');
   return { name: folder, owns, reviewers, origin: ctx.origin(['metadata', 'name']) };

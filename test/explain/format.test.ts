@@ -67,4 +67,24 @@ describe('formatExplanation', () => {
     const miss = explainRequest([objects[1]], { host: HOST, gateway: GATEWAY, path: '/x' });
     expect(formatExplanation(miss)).toContain('No route matched: Envoy answers 404 (NR).\n');
   });
+
+  test('the path is normalized as Istio routes it (default path normalization) and shown when it changed', () => {
+    // GIVEN a request that climbs out of /shop with '..' and spells a letter as an escape
+    const e = explainRequest(objects, { host: HOST, gateway: GATEWAY, path: '/shop/../%73hopping/checkout?step=../x' });
+    // THEN it is routed as /shopping/checkout: the prefix "/shop" takes it, as it does in the mesh
+    expect(e.path).toBe('/shopping/checkout?step=../x');
+    expect(e.winner?.routeName).toBe('shop');
+    expect(formatExplanation(e).split('\n').slice(0, 2)).toEqual([
+      `Request: host ${HOST}, gateway ${GATEWAY}, path /shop/../%73hopping/checkout?step=../x`,
+      "Normalized path: /shopping/checkout?step=../x (given /shop/../%73hopping/checkout?step=../x; Istio's default path normalization, as Envoy routes it)",
+    ]);
+    // and a path already normalized gets no extra line
+    expect(formatExplanation(explainRequest(objects, { host: HOST, gateway: GATEWAY, path: '/shopping' }))).not.toContain('Normalized path');
+  });
+
+  test('a path with NUL is answered 400 before routing', () => {
+    const e = explainRequest(objects, { host: HOST, gateway: GATEWAY, path: '/shop/%00' });
+    expect(e.winner).toBeUndefined();
+    expect(formatExplanation(e)).toContain('Rejected: the path holds an escaped NUL (%00); Envoy answers 400 before any route is matched.\n');
+  });
 });
