@@ -13,7 +13,7 @@ import { OBJECT_OVERHEAD_BYTES } from './pack';
 import { checkFallbacks, OwnershipIndex } from './ownership';
 import { EnvironmentTable, HttpRouteTable } from './route-table';
 import { makeAction } from './policy-tables';
-import { makeGateways, makeGatewayService, servicesOf } from './table-builders';
+import { makeGateways, makeGatewayService, targetsOf } from './table-builders';
 import { atLeast } from '../model/version';
 import { VersionProfile } from '../versions/profile';
 import { checkRetries, warnDefaultRetries } from './version-checks';
@@ -119,7 +119,7 @@ function gatewayApiTable(slot: EnvironmentSlot, sorted: RouteEntry[], findings: 
  */
 export function checkWeightedSplit(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
   const { behaviour } = landing;
-  if (slot.profile.perDestinationAuthority || !behaviour.traffic || servicesOf(behaviour).length < 2) return true;
+  if (slot.profile.perDestinationAuthority || !behaviour.traffic || targetsOf(behaviour).length < 2) return true;
   const first = behaviour.traffic[0].origin;
   const { cluster, profile } = slot;
   const why = atLeast(cluster.istio, 1, 12)
@@ -127,7 +127,7 @@ export function checkWeightedSplit(landing: Landing, slot: EnvironmentSlot, find
       'ignore the per-destination authority (istio/istio #37575)'
     : `it runs Istio ${cluster.istio.raw}, and Istio < 1.12 cannot rewrite the authority per destination`;
   findings.errorAt('weighted-split-unsupported', first.at, first.path.replace(/\[\d+\]$/, ''),
-    `route ${JSON.stringify(landing.route.name)} splits traffic between services ${servicesOf(behaviour).join(', ')}, ` +
+    `route ${JSON.stringify(landing.route.name)} splits traffic between services ${targetsOf(behaviour).join(', ')}, ` +
       `but on cluster ${cluster.name} ${why}; split between Knative revisions behind one service (Knative traffic), ` +
       'or upgrade to 1.12+',
     slot.environment.name);

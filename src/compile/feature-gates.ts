@@ -2,6 +2,7 @@ import { Origin, RouteBehaviour } from '../model/project';
 import { ROUTE_FEATURE_GATES, RouteFeature, sinceText, supportsFeature } from '../versions/route-features';
 import { EnvironmentSlot, Landing } from './expand';
 import { Findings } from './findings';
+import { atLeast, versionOf } from '../model/version';
 
 /** One use of a version-gated feature in a route, where it was written. */
 export interface FeatureUse {
@@ -44,6 +45,37 @@ export function checkFeatureGates(landing: Landing, slot: EnvironmentSlot, findi
       `route ${JSON.stringify(landing.route.name)} uses ${gate.feature}, but cluster ${slot.cluster.name} runs ${runs}, and VirtualService ${gate.field} needs Istio >= ${sinceText(use.feature)} (${gate.source}); ` +
         'an older Istio would drop the field silently. Limit the route to other clusters (spec.clusters) or upgrade Istio',
       slot.environment.name);
+  }
+  return checkTags(landing, slot, findings) && ok;
+}
+
+/** Knative names a tagged route `<tag>-<service>` from 0.11 (domain-notes "Knative"); the label must fit 63 characters. */
+export const KNATIVE_TAGS_SINCE = versionOf(0, 11);
+const MAX_LABEL = 63;
+
+/** Refuses revision tags the cluster's Knative does not serve, or whose `<tag>-<service>` is not a DNS label. */
+function checkTags(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
+  const { behaviour, route } = landing;
+  const tags = behaviour.traffic
+    ? behaviour.traffic.filter((t) => t.tag !== undefined).map((t) => ({ service: t.service, tag: t.tag!, origin: t.origin }))
+    : behaviour.tag !== undefined ? [{ service: behaviour.service, tag: behaviour.tag, origin: behaviour.tagOrigin ?? route.origin }] : [];
+  let ok = true;
+  const knative = slot.profile.knative;
+  for (const t of tags) {
+    if (!atLeast(knative, KNATIVE_TAGS_SINCE.major, KNATIVE_TAGS_SINCE.minor)) {
+      ok = false;
+      findings.error('feature-unsupported', t.origin,
+        `route ${JSON.stringify(route.name)} names revision tag ${JSON.stringify(t.tag)}, but cluster ${slot.cluster.name} runs ` +
+          `Knative ${knative.raw}, and Knative serves tagged routes (<tag>-<service>) only from 0.11; limit the route to other clusters or upgrade Knative`,
+        slot.environment.name);
+    }
+    const label = `${t.tag}-${t.service}`;
+    if (label.length > MAX_LABEL) {
+      ok = false;
+      findings.error('invalid-name', t.origin,
+        `revision tag ${JSON.stringify(t.tag)} of service ${JSON.stringify(t.service)} makes the host label ${JSON.stringify(label)}, ` +
+          `${label.length} characters; expected at most ${MAX_LABEL} (a DNS label): shorten the tag`, slot.environment.name);
+    }
   }
   return ok;
 }

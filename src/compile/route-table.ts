@@ -177,6 +177,8 @@ export interface RetryTable {
 
 export interface DestinationTable {
   readonly service: string;
+  /** Knative revision tag: the authority is `<tag>-<service>...`. @default none */
+  readonly tag?: string;
   /** `<service>.<namespace>.svc.<clusterDomain>`: the only authority a route may reach. */
   readonly authority: string;
   /** Integer percentage. */

@@ -63,23 +63,45 @@ export function servicesOf(behaviour: RouteBehaviour): string[] {
   return [...new Set(names)].sort(compareText);
 }
 
+/** Distinct destinations a behaviour sends to, as `[<tag>-]<service>` (the authority's first label), sorted. */
+export function targetsOf(behaviour: RouteBehaviour): string[] {
+  const targets = behaviour.traffic
+    ? behaviour.traffic.map((t) => targetLabel(t.service, t.tag))
+    : [targetLabel(behaviour.service, behaviour.tag)];
+  return [...new Set(targets)].sort(compareText);
+}
+
+/** `<tag>-<service>` for a Knative revision tag (Knative >= 0.11 names tagged routes so), else the service. */
+export function targetLabel(service: string, tag: string | undefined): string {
+  return tag === undefined ? service : `${tag}-${service}`;
+}
+
 /**
- * Destinations sorted by service; the authority is always `<service>.<namespace>.svc.<clusterDomain>`.
- * Targets naming the same service are merged (weights added), so one service always gets weight 100.
+ * Destinations sorted by service and tag; the authority is always `[<tag>-]<service>.<namespace>.svc.<clusterDomain>`.
+ * Targets naming the same service and tag are merged (weights added), so one target always gets weight 100.
  */
 export function makeDestinations(behaviour: RouteBehaviour, namespace: string, clusterDomain: string): DestinationTable[] {
-  const weights = new Map<string, number>();
+  const weights = new Map<string, { service: string; tag?: string; weight: number }>();
+  const add = (service: string, tag: string | undefined, weight: number): void => {
+    const key = targetLabel(service, tag);
+    const prev = weights.get(key);
+    weights.set(key, { service, ...(tag !== undefined ? { tag } : {}), weight: (prev?.weight ?? 0) + weight });
+  };
   if (behaviour.traffic && behaviour.traffic.length > 0) {
-    for (const t of behaviour.traffic) weights.set(t.service, (weights.get(t.service) ?? 0) + t.weight);
+    for (const t of behaviour.traffic) add(t.service, t.tag, t.weight);
   } else {
-    weights.set(behaviour.service, 100);
+    add(behaviour.service, behaviour.tag, 100);
   }
-  if (weights.size === 1) for (const k of weights.keys()) weights.set(k, 100);
-  return [...weights.keys()].sort(compareText).map((service) => ({
-    service,
-    authority: serviceAuthority(service, namespace, clusterDomain),
-    weight: weights.get(service)!,
-  }));
+  const keys = [...weights.keys()].sort(compareText);
+  return keys.map((key) => {
+    const { service, tag, weight } = weights.get(key)!;
+    return {
+      service,
+      ...(tag !== undefined ? { tag } : {}),
+      authority: serviceAuthority(key, namespace, clusterDomain),
+      weight: keys.length === 1 ? 100 : weight,
+    };
+  });
 }
 
 export function makeForwardAction(

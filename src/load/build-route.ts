@@ -75,6 +75,11 @@ function readBehaviour(ctx: DocumentContext, m: Mapping, at: FieldPath): Behavio
   const out: BehaviourFields = {};
   const service = str(m, 'service');
   if (service !== undefined) out.service = service;
+  const tag = str(m, 'tag');
+  if (tag !== undefined) {
+    out.tag = tag;
+    out.tagOrigin = ctx.origin([...at, 'tag']);
+  }
   const match = list(m, 'match');
   if (match) out.match = readMatches(ctx, match, [...at, 'match']);
   const rewrite = mapping(m, 'rewrite');
@@ -158,12 +163,13 @@ function readTraffic(ctx: DocumentContext, items: readonly unknown[], at: FieldP
   items.forEach((item, i) => {
     const service = isMapping(item) ? str(item, 'service') : undefined;
     const weight = isMapping(item) ? item.weight : undefined;
-    if (service !== undefined) services.push({ key: service, ctx, path: [...at, i, 'service'] });
+    const tag = isMapping(item) ? str(item, 'tag') : undefined;
+    if (service !== undefined) services.push({ key: tag === undefined ? service : `${service}" tag "${tag}`, ctx, path: [...at, i, 'service'] });
     if (service === undefined || typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100) {
       complete = false; // the schema reports it; a sum would only add noise
       return;
     }
-    out.push({ service, weight, origin: ctx.origin([...at, i]) });
+    out.push({ service, weight, ...(tag !== undefined ? { tag } : {}), origin: ctx.origin([...at, i]) });
   });
   if (complete) {
     const sum = out.reduce((total, t) => total + t.weight, 0);

@@ -10,9 +10,9 @@ import { has, mapping, Mapping } from './values';
  */
 
 /** Fields (as written) that only make sense when the route forwards. */
-const FORWARDING_FIELDS = ['service', 'traffic', 'rewrite', 'timeout', 'retries', 'fault'] as const;
+const FORWARDING_FIELDS = ['service', 'tag', 'traffic', 'rewrite', 'timeout', 'retries', 'fault'] as const;
 /** Model fields a redirect or direct response replaces. */
-const FORWARDING_MODEL_FIELDS = ['traffic', 'rewriteUri', 'timeoutMs', 'retries', 'fault', 'headers'] as const;
+const FORWARDING_MODEL_FIELDS = ['tag', 'tagOrigin', 'traffic', 'rewriteUri', 'timeoutMs', 'retries', 'fault', 'headers'] as const;
 const ANSWERS = ['redirect', 'directResponse'] as const;
 
 /** Reports, in one mapping (the spec or one override), an answer combined with another answer or with forwarding. */
@@ -44,7 +44,7 @@ type Fields = { -readonly [K in keyof RouteBehaviour]?: RouteBehaviour[K] };
 export function completeBehaviour(base: RouteBehaviour, fields: Fields): RouteBehaviour {
   const out: Fields = { ...base };
   const answers = ANSWERS.some((k) => fields[k] !== undefined);
-  const forwards = (['service', ...FORWARDING_MODEL_FIELDS] as const).some((k) => k !== 'headers' && fields[k] !== undefined);
+  const forwards = (['service', ...FORWARDING_MODEL_FIELDS] as const).some((k) => k !== 'headers' && k !== 'tagOrigin' && fields[k] !== undefined);
   if (answers) for (const k of [...FORWARDING_MODEL_FIELDS, ...ANSWERS]) delete out[k];
   else if (forwards) for (const k of ANSWERS) delete out[k];
   return { ...out, ...fields } as RouteBehaviour;

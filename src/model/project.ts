@@ -266,6 +266,8 @@ export interface TrafficTarget {
   readonly service: string;
   /** Integer percentage; all weights of a route sum to 100. */
   readonly weight: number;
+  /** Knative revision tag: the request goes to `<tag>-<service>` (Knative >= 0.11). @default the service's latest traffic */
+  readonly tag?: string;
   readonly origin: Origin;
 }
 
@@ -284,6 +286,9 @@ export interface RouteBehaviour {
   readonly retries?: RetryPolicy;
   /** Weighted split; absent means 100% to `service`. */
   readonly traffic?: readonly TrafficTarget[];
+  /** Knative revision tag of `service` (when `traffic` is absent): authority `<tag>-<service>...`. @default none */
+  readonly tag?: string;
+  readonly tagOrigin?: Origin;
   /** Fault injection; needs `allowFaults: true` on the environment. @default none */
   readonly fault?: FaultPolicy;
   /** @default none */
