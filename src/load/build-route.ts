@@ -76,7 +76,9 @@ function readBehaviour(ctx: DocumentContext, m: Mapping, at: FieldPath): Behavio
   const service = str(m, 'service');
   if (service !== undefined) out.service = service;
   const tag = str(m, 'tag');
-  if (tag !== undefined) {
+  if (tag !== undefined && has(m, 'traffic')) {
+    ctx.error('conflicting-action', [...at, 'tag'], 'tag applies to service when there is no traffic split; with traffic, give each traffic item its own tag', 'key');
+  } else if (tag !== undefined) {
     out.tag = tag;
     out.tagOrigin = ctx.origin([...at, 'tag']);
   }
