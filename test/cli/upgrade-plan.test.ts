@@ -89,7 +89,7 @@ describe('kfaas upgrade-plan predicts exactly what a synth after editing the ver
     const before = snapshot(dist);
     const r = await run(['upgrade-plan', '--cluster', 'cn-sh-prod', '--istio', '1.11.0'], root);
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/Raised by the new versions \(\d+\):\n {2}routes\/shop\/checkout\.yaml:\d+:\d+ /);
+    expect(r.stdout).toMatch(/Raised by the new versions \(\d+\):\n( {2}.*\n)* {2}routes\/shop\/checkout\.yaml:\d+:\d+ /);
     expect(snapshot(dist)).toEqual(before);
   });
 
