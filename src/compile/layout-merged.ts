@@ -2,7 +2,7 @@ import { gatewayServiceName } from '../model/defaults';
 import { RouteEntry, mergeAdjacent } from './entries';
 import { describeMatch, where } from './findings';
 import { LayoutContext } from './layout-context';
-import { objectName, objectNames, stableHash } from './naming';
+import { NameRequest, objectNames } from './naming';
 import { packInOrder, totalSize } from './pack';
 import { Component, partitionComponents } from './partition';
 import { chunkStably, topLevelFor } from './stable-chunks';
@@ -82,7 +82,8 @@ interface Item {
   readonly http: HttpRouteTable;
 }
 
-interface Unit {
+/** One component as it stands in root objects: its routes, or the routes delegating to its slices. */
+export interface Unit {
   readonly root: string;
   readonly items: readonly Item[];
   readonly size: number;
@@ -94,12 +95,9 @@ export function layoutMerged(sorted: readonly RouteEntry[], ctx: LayoutContext):
   const plans = partitionComponents(sorted).map((c) => planComponent(c, ctx));
 
   const delegated = plans.flatMap((p) => (p.mode === 'delegate' ? p.slices.map((slice, i) => ({ plan: p, slice, i })) : []));
-  // Named after content that does not move when the group grows or shrinks: the group's prefix, and the first
-  // entry of each slice but the first (slice boundaries are content-defined, see stable-chunks.ts).
-  const delegateNames = objectNames(ctx.namespace, delegated.map((d) => ({
-    literal: d.plan.root,
-    suffix: d.i === 0 ? 'd' : `d-${stableHash(entryKey(d.slice[0]))}`,
-  })));
+  // Named after content that does not move when the group grows or shrinks: the group's prefix for the first
+  // slice, the group's prefix and the slice's first entry for the others (boundaries are content-defined).
+  const delegateNames = objectNames(ctx.namespace, delegated.map((d) => delegateNameRequest(d.plan.root, d.slice, d.i)));
   const delegates: VirtualServiceTable[] = delegated.map((d, k) => ({
     name: delegateNames[k],
     role: 'delegate',
@@ -122,20 +120,50 @@ export function layoutMerged(sorted: readonly RouteEntry[], ctx: LayoutContext):
     return { root: p.root, items, size: totalSize(items.map((i) => ({ size: ctx.sizeOf(i.http) }))) };
   });
 
-  // Prefer smaller objects (cheaper for kustomize, see PREFERRED_OBJECT_BYTES) unless that would take more
-  // objects than the folder may hold; then fill them up to the hard budget.
-  const roomForRoots = ctx.maxObjectsPerFolder - 1 - delegates.length;
-  const preferred = packInOrder(units, ctx.preferredBudget);
-  const bins = preferred.length <= roomForRoots ? preferred : packInOrder(units, ctx.budget);
-  const taken = new Set(delegateNames);
-  const names = bins.length === 1
-    ? [gatewayServiceName(ctx.namespace)]
-    : objectNames(ctx.namespace, bins.map((b) => ({ literal: b[0].root }))).map((n, i) =>
-      (taken.has(n) ? objectName(ctx.namespace, { literal: bins[i][0].root }, true) : n));
+  const bins = chunkRoots(units, ctx, ctx.maxObjectsPerFolder - 1 - delegates.length);
+  // The first object is the host's own (it keeps its name however the host grows); every other one is named
+  // after the component it starts with, which content-defined boundaries keep in place (see chunkRoots).
+  const rootNames = objectNames(ctx.namespace, bins.slice(1).map((b) => ({ literal: b[0].root, identity: `root ${b[0].root}` })));
+  const names = [gatewayServiceName(ctx.namespace), ...rootNames];
   const roots: VirtualServiceTable[] = bins.map((bin, i) => ({
     name: names[i],
     role: 'root',
     http: mergeAdjacent(bin.flatMap((u) => u.items).sort((a, b) => compareSpecificity(a.key, b.key)).map((it) => it.http)),
   }));
   return [...roots, ...delegates];
+}
+
+/** The name of delegate slice `index` of the group under `root` (see layoutMerged). */
+function delegateNameRequest(root: string, slice: readonly RouteEntry[], index: number): NameRequest {
+  return index === 0
+    ? { literal: root, identity: `delegate ${root}`, suffix: 'd' }
+    : { literal: slice[0].literal, identity: `delegate ${root} ${entryKey(slice[0])}`, suffix: 'd' };
+}
+
+/**
+ * Root objects: runs of whole components (in path order), cut where their content says rather than where the
+ * previous object filled up, so that adding, removing or editing a route changes only the object it is in.
+ * A cut falls before a component whose root's hash has enough trailing zero bits (chunkStably), at a level
+ * that gives objects of about the preferred size; runs still larger than that are cut at lower levels.
+ *
+ * Only when that would take more objects than the folder has room for are runs cut at the full budget instead,
+ * and the level raised until they fit (then, as a last resort, packed greedily): a change of the host's size
+ * class, which re-cuts the whole folder.
+ */
+export function chunkRoots<T extends Unit>(units: readonly T[], ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>, room: number): T[][] {
+  const top = topLevelFor(ctx.preferredBudget, NOMINAL_ENTRY_BYTES);
+  const preferred = chunkStably(units, ctx.preferredBudget, unitKey, top);
+  if (preferred.length <= room) return preferred;
+  let filled = chunkStably(units, ctx.budget, unitKey, top);
+  for (let level = top + 1; filled.length > room && level <= MAX_LEVEL; level++) filled = chunkStably(units, ctx.budget, unitKey, level);
+  // Content-defined cuts cannot promise the fewest objects; at the very edge of the folder's room, pack densely.
+  return filled.length <= room ? filled : packInOrder(units, ctx.budget);
+}
+
+/** Highest level levelOf gives. */
+const MAX_LEVEL = 32;
+
+/** What places a component's cut: its root, the shortest path of the group (never its position). */
+function unitKey(unit: Unit): string {
+  return unit.root;
 }

@@ -20,46 +20,47 @@ export function stableHash(text: string): string {
 
 /** What an object of the `merged` layout is named after. */
 export interface NameRequest {
-  /** The path literal of the object's first component (or of the delegated component). */
+  /** The path literal the readable part of the name comes from (the object's first component, or slice). */
   readonly literal: string;
-  /** Appended after the slug, e.g. `d1` for the first delegate. */
+  /**
+   * What identifies the object among all objects of its folder, hashed into the name.
+   *
+   * @default literal
+   */
+  readonly identity?: string;
+  /** Appended after the hash, e.g. `d` for a delegate. */
   readonly suffix?: string;
 }
 
 /**
- * `<namespace>-ksvc-gateway-<slug>[-<hash>][-<suffix>]`. The hash of the literal is added only when needed:
- * an empty or truncated slug, or `forceHash` (used for names that would otherwise collide).
+ * `<namespace>-ksvc-gateway-<slug>-<hash of identity>[-<suffix>]`, within MAX_OBJECT_NAME_LENGTH when the
+ * namespace allows: a slug too long keeps its end (the most specific segments).
+ *
+ * The hash is always there, so a name depends on its own identity only and never on which other objects exist:
+ * two literals with the same slug (`/a-b/`, `/a/b/`, `/A/b/`) still get different names, and adding one can
+ * never rename the other. Object names are an interface (a rename is a delete and a create in Argo CD).
  */
-export function objectName(namespace: string, request: NameRequest, forceHash = false): string {
+export function objectName(namespace: string, request: NameRequest): string {
   const base = gatewayServiceName(namespace);
-  const tail = request.suffix ? `-${request.suffix}` : '';
-  const slug = slugify(request.literal);
-  const room = MAX_OBJECT_NAME_LENGTH - base.length - 1 - tail.length;
-  if (!forceHash && slug !== '' && slug.length <= room) return `${base}-${slug}${tail}`;
-  const hash = stableHash(request.literal);
-  const cut = slug.slice(0, Math.max(0, room - hash.length - 1)).replace(/-+$/, '');
-  return `${base}-${cut ? `${cut}-` : ''}${hash}${tail}`;
+  const hash = stableHash(request.identity ?? request.literal);
+  const tail = `-${hash}${request.suffix ? `-${request.suffix}` : ''}`;
+  const room = Math.max(0, MAX_OBJECT_NAME_LENGTH - base.length - 1 - tail.length);
+  const full = slugify(request.literal);
+  // A slug cut short keeps its last whole words.
+  const slug = full.length <= room ? full : full.slice(full.length - room).replace(full[full.length - room - 1] === '-' ? /^-+/ : /^[^-]*-*/, '');
+  return `${base}${slug ? `-${slug}` : ''}${tail}`;
 }
 
 /**
- * Unique, deterministic names for the objects of one table, in request order. A name depends only on its own
- * literal unless two requests would collide; then both get the hash, so adding a route rarely renames objects.
+ * Unique names for the objects of one folder, in request order. Distinct identities give distinct names unless
+ * their slugs and 32-bit hashes both collide; then the later ones are numbered rather than emitted twice.
  */
 export function objectNames(namespace: string, requests: readonly NameRequest[]): string[] {
-  const names = requests.map((r) => objectName(namespace, r));
-  const counts = countOf(names);
-  const second = requests.map((r, i) => (counts.get(names[i])! > 1 ? objectName(namespace, r, true) : names[i]));
-  // Equal literal and suffix cannot happen for distinct objects; number them anyway rather than emit duplicates.
   const seen = new Map<string, number>();
-  return second.map((n) => {
+  return requests.map((r) => {
+    const n = objectName(namespace, r);
     const k = (seen.get(n) ?? 0) + 1;
     seen.set(n, k);
     return k === 1 ? n : `${n}-${k}`;
   });
-}
-
-function countOf(names: readonly string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const n of names) m.set(n, (m.get(n) ?? 0) + 1);
-  return m;
 }

@@ -25,8 +25,8 @@ function delegates(istio: string, paths: readonly number[]): Map<string, string>
   return new Map(vss.map((v) => [v.name, v.http[0].matches[0].value]));
 }
 
-/** The first slice's name: the group's prefix alone. */
-const FIRST = 'faas-alpha-ksvc-gateway-big-d';
+/** The first slice's name: the group's prefix alone (pinned: names are an interface). */
+const FIRST = 'faas-alpha-ksvc-gateway-big-e93b2c8c-d';
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 

@@ -15,17 +15,20 @@ describe('slugify', () => {
 
 test('stableHash is 8 hex digits and stable', () => {
   expect(stableHash('')).toBe('811c9dc5');
-  expect(stableHash('/faas/api/shop/')).toMatch(/^[0-9a-f]{8}$/);
+  expect(stableHash('/faas/api/shop/')).toBe('b0fe3ca2');
   expect(stableHash('/a')).not.toBe(stableHash('/b'));
 });
 
 describe('objectName', () => {
   const long = `/faas/api/${'very-long-segment/'.repeat(6)}`;
   test.each([
-    ['faas-alpha', { literal: '/faas/api/shop/' }, 'faas-alpha-ksvc-gateway-faas-api-shop'],
-    ['faas-alpha', { literal: '/faas/api/shop/', suffix: 'd2' }, 'faas-alpha-ksvc-gateway-faas-api-shop-d2'],
+    // Pinned: object names are an interface, a change here renames objects in every cluster.
+    ['faas-alpha', { literal: '/faas/api/shop/' }, 'faas-alpha-ksvc-gateway-faas-api-shop-b0fe3ca2'],
+    ['faas-alpha', { literal: '/faas/api/shop/', suffix: 'd' }, 'faas-alpha-ksvc-gateway-faas-api-shop-b0fe3ca2-d'],
+    ['faas-alpha', { literal: '/faas/api/shop/', identity: 'x' }, `faas-alpha-ksvc-gateway-faas-api-shop-${stableHash('x')}`],
     ['faas-alpha', { literal: '/' }, `faas-alpha-ksvc-gateway-${stableHash('/')}`],
-    ['faas-alpha', { literal: long }, `faas-alpha-ksvc-gateway-faas-api-very-long-segment-ver-${stableHash(long)}`],
+    // too long: the last whole words of the slug stay
+    ['faas-alpha', { literal: long }, `faas-alpha-ksvc-gateway-long-segment-very-long-segment-${stableHash(long)}`],
     ['faas-' + 'x'.repeat(58), { literal: '/a/' }, `faas-${'x'.repeat(58)}-ksvc-gateway-${stableHash('/a/')}`],
   ])('%s %j', (ns, request, expected) => {
     const name = objectName(ns, request);
@@ -37,17 +40,25 @@ describe('objectName', () => {
 });
 
 describe('objectNames', () => {
-  test('colliding slugs both get the hash; the others keep plain names', () => {
-    expect(objectNames('faas-alpha', [{ literal: '/Shop/' }, { literal: '/shop/' }, { literal: '/pay/' }])).toEqual([
+  test('equal slugs get different names from their hashes', () => {
+    expect(objectNames('faas-alpha', [{ literal: '/Shop/' }, { literal: '/shop/' }, { literal: '/a-b/' }, { literal: '/a/b/' }])).toEqual([
       `faas-alpha-ksvc-gateway-shop-${stableHash('/Shop/')}`,
       `faas-alpha-ksvc-gateway-shop-${stableHash('/shop/')}`,
-      'faas-alpha-ksvc-gateway-pay',
+      `faas-alpha-ksvc-gateway-a-b-${stableHash('/a-b/')}`,
+      `faas-alpha-ksvc-gateway-a-b-${stableHash('/a/b/')}`,
     ]);
   });
 
-  test('a name depends only on its own literal when nothing collides', () => {
+  test('a name depends only on its own request: adding one never renames another', () => {
     const before = objectNames('faas-alpha', [{ literal: '/a/' }, { literal: '/c/' }]);
-    const after = objectNames('faas-alpha', [{ literal: '/a/' }, { literal: '/b/' }, { literal: '/c/' }]);
-    expect(after).toEqual([before[0], 'faas-alpha-ksvc-gateway-b', before[1]]);
+    const after = objectNames('faas-alpha', [{ literal: '/a/' }, { literal: '/A/' }, { literal: '/c/' }]);
+    expect(after).toEqual([before[0], `faas-alpha-ksvc-gateway-a-${stableHash('/A/')}`, before[1]]);
+  });
+
+  test('identical requests are numbered rather than emitted twice', () => {
+    expect(objectNames('faas-alpha', [{ literal: '/a/' }, { literal: '/a/' }])).toEqual([
+      `faas-alpha-ksvc-gateway-a-${stableHash('/a/')}`,
+      `faas-alpha-ksvc-gateway-a-${stableHash('/a/')}-2`,
+    ]);
   });
 });

@@ -50,14 +50,14 @@ describe('merged layout', () => {
     expect(layout(result)).toEqual({ 'faas-alpha-ksvc-gateway': ['b: prefix /b/x/', 'a: prefix /a/', 'b: prefix /b/'] });
   });
 
-  test('components packed in path order; each object in specificity order; named after its first component', () => {
+  test('components in path order; each object in specificity order; the first is the host\'s, the others named after their first component', () => {
     const result = compile(build('1.22.0', {
       a: ['/api/a/', '/api/a/x/'], b: ['/api/b/'], c: ['/api/c/', { exact: '/api/c/x' }], d: ['/api/d/'],
     }), options);
     expect(codes(result)).toEqual([]);
     expect(layout(result)).toEqual({
-      'faas-alpha-ksvc-gateway-api-a': ['a: prefix /api/a/x/, prefix /api/a/', 'b: prefix /api/b/'],
-      'faas-alpha-ksvc-gateway-api-c': ['c: exact /api/c/x, prefix /api/c/', 'd: prefix /api/d/'],
+      'faas-alpha-ksvc-gateway': ['a: prefix /api/a/x/, prefix /api/a/', 'b: prefix /api/b/'],
+      'faas-alpha-ksvc-gateway-api-c-207f186f': ['c: exact /api/c/x, prefix /api/c/', 'd: prefix /api/d/'],
     });
   });
 
@@ -69,16 +69,16 @@ describe('merged layout', () => {
     expect(layout(result)).toEqual({
       'faas-alpha-ksvc-gateway': [
         'other: prefix /other/',
-        'big: prefix /big/ -> faas-alpha-ksvc-gateway-big-d',
-        'big: prefix /big/ -> faas-alpha-ksvc-gateway-big-d-17ac0a77',
+        'big: prefix /big/ -> faas-alpha-ksvc-gateway-big-e93b2c8c-d',
+        'big: prefix /big/ -> faas-alpha-ksvc-gateway-big-c4b077f8-d',
       ],
       // the first slice is named after the group's prefix, the others after their first match (test/compile/delegate-names.test.ts)
-      'faas-alpha-ksvc-gateway-big-d': ['big: prefix /big/1/, prefix /big/2/, prefix /big/3/'],
-      'faas-alpha-ksvc-gateway-big-d-17ac0a77': ['big: prefix /big/'],
+      'faas-alpha-ksvc-gateway-big-e93b2c8c-d': ['big: prefix /big/1/, prefix /big/2/, prefix /big/3/'],
+      'faas-alpha-ksvc-gateway-big-c4b077f8-d': ['big: prefix /big/'],
     });
     const vs = result.tables[0].virtualServices;
     expect(vs.map((v) => v.role)).toEqual(['root', 'delegate', 'delegate']);
-    expect(vs[0].http[1].action).toEqual({ type: 'delegate', name: 'faas-alpha-ksvc-gateway-big-d', namespace: 'kfaas-system' });
+    expect(vs[0].http[1].action).toEqual({ type: 'delegate', name: 'faas-alpha-ksvc-gateway-big-e93b2c8c-d', namespace: 'kfaas-system' });
   });
 
   test.each([
@@ -114,14 +114,16 @@ describe('merged layout', () => {
     const big = { sizeOf: fixedSizeOf(40 * 1024), maxObjectBytes: 200 * 1024 };
     const project = build('1.22.0', Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((n) => [n, [`/${n}/`]])));
 
-    // WHEN the folder may hold many objects, THEN each holds what fits the preferred ~96 KiB (two routes)
+    // WHEN the folder may hold many objects, THEN none holds more than fits the preferred ~96 KiB (two routes)
     const roomy = compile(project, big);
     expect(codes(roomy)).toEqual([]);
-    expect(Object.values(layout(roomy)).map((http) => http.length)).toEqual([2, 2, 2]);
+    const roomyCounts = Object.values(layout(roomy)).map((http) => http.length);
+    expect(Math.max(...roomyCounts)).toBe(2);
+    expect(roomyCounts.length).toBeGreaterThan(2);
 
     // WHEN only three objects fit (two VirtualServices and the gateway Service), THEN they are filled up to 200 KiB
     const tight = compile(project, { ...big, maxObjectsPerFolder: 3 });
     expect(codes(tight)).toEqual([]);
-    expect(Object.values(layout(tight)).map((http) => http.length)).toEqual([4, 2]);
+    expect(Object.values(layout(tight)).map((http) => http.length).sort()).toEqual([2, 4]);
   });
 });
