@@ -1,4 +1,4 @@
-import { gatewayHost, PREFERRED_OBJECT_BYTES } from '../model/defaults';
+import { gatewayHost } from '../model/defaults';
 import { Route, RouteBehaviour } from '../model/project';
 import { findConflicts } from './conflicts';
 import { makeEntries, RouteEntry, sortEntries } from './entries';
@@ -24,6 +24,8 @@ export interface EnvironmentOptions {
   readonly sizeOf: (http: HttpRouteTable, table: { profile: VersionProfile }) => number;
   readonly maxObjectBytes: number;
   readonly maxObjectsPerFolder: number;
+  /** Average object size the content-defined cuts aim at. */
+  readonly preferredObjectBytes: number;
   /** Owned prefixes, for the fallback proof. */
   readonly ownership: OwnershipIndex;
 }
@@ -55,7 +57,7 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
     cluster, environment, profile, namespace, sizeOf, findings, scope,
     maxObjectBytes: options.maxObjectBytes,
     budget: options.maxObjectBytes - OBJECT_OVERHEAD_BYTES,
-    preferredBudget: Math.min(options.maxObjectBytes, PREFERRED_OBJECT_BYTES) - OBJECT_OVERHEAD_BYTES,
+    preferredBudget: Math.min(options.maxObjectBytes, options.preferredObjectBytes) - OBJECT_OVERHEAD_BYTES,
     maxObjectsPerFolder: options.maxObjectsPerFolder,
   };
   const perRoute = cluster.layout === 'per-route';

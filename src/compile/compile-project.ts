@@ -1,5 +1,5 @@
 import { Diagnostic } from '../diagnostics/diagnostic';
-import { MAX_OBJECT_BYTES, MAX_OBJECTS_PER_FOLDER } from '../model/defaults';
+import { MAX_OBJECT_BYTES, MAX_OBJECTS_PER_FOLDER, PREFERRED_OBJECT_BYTES } from '../model/defaults';
 import { Project } from '../model/project';
 import { VersionProfile } from '../versions/profile';
 import { compileEnvironment } from './compile-environment';
@@ -18,6 +18,12 @@ export interface CompileOptions {
   readonly maxObjectBytes?: number;
   /** @default MAX_OBJECTS_PER_FOLDER */
   readonly maxObjectsPerFolder?: number;
+  /**
+   * Average serialized VirtualService the content-defined cuts aim at (never more than maxObjectBytes).
+   *
+   * @default PREFERRED_OBJECT_BYTES
+   */
+  readonly preferredObjectBytes?: number;
 }
 
 export interface CompileResult {
@@ -41,6 +47,7 @@ export function compileProject(project: Project, options: CompileOptions): Compi
     sizeOf: options.sizeOf,
     maxObjectBytes: options.maxObjectBytes ?? MAX_OBJECT_BYTES,
     maxObjectsPerFolder: options.maxObjectsPerFolder ?? MAX_OBJECTS_PER_FOLDER,
+    preferredObjectBytes: options.preferredObjectBytes ?? PREFERRED_OBJECT_BYTES,
   };
   const slots = expandProject(project, findings);
   checkOwnership(ownership, slots.flatMap((s) => s.landings), findings);

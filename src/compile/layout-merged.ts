@@ -143,21 +143,20 @@ function delegateNameRequest(root: string, slice: readonly RouteEntry[], index: 
 /**
  * Root objects: runs of whole components (in path order), cut where their content says rather than where the
  * previous object filled up, so that adding, removing or editing a route changes only the object it is in.
- * A cut falls before a component whose root's hash has enough trailing zero bits (chunkStably), at a level
- * that gives objects of about the preferred size; runs still larger than that are cut at lower levels.
+ * A cut falls before a component whose root's hash has enough trailing zero bits (chunkStably), at the level
+ * that gives objects of about the preferred size on average; a run larger than one object holds is cut again
+ * at lower levels. Cutting again only at the full budget, not at the preferred size, keeps such runs rare: a
+ * change inside a run that is cut again can move the lower cuts of that run (and only of that run).
  *
- * Only when that would take more objects than the folder has room for are runs cut at the full budget instead,
- * and the level raised until they fit (then, as a last resort, packed greedily): a change of the host's size
- * class, which re-cuts the whole folder.
+ * Only when that would take more objects than the folder has room for is the level raised until they fit (then,
+ * as a last resort, packed greedily): a change of the host's size class, which re-cuts the whole folder.
  */
 export function chunkRoots<T extends Unit>(units: readonly T[], ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>, room: number): T[][] {
   const top = topLevelFor(ctx.preferredBudget, NOMINAL_ENTRY_BYTES);
-  const preferred = chunkStably(units, ctx.preferredBudget, unitKey, top);
-  if (preferred.length <= room) return preferred;
-  let filled = chunkStably(units, ctx.budget, unitKey, top);
-  for (let level = top + 1; filled.length > room && level <= MAX_LEVEL; level++) filled = chunkStably(units, ctx.budget, unitKey, level);
+  let chunks = chunkStably(units, ctx.budget, unitKey, top);
+  for (let level = top + 1; chunks.length > room && level <= MAX_LEVEL; level++) chunks = chunkStably(units, ctx.budget, unitKey, level);
   // Content-defined cuts cannot promise the fewest objects; at the very edge of the folder's room, pack densely.
-  return filled.length <= room ? filled : packInOrder(units, ctx.budget);
+  return chunks.length <= room ? chunks : packInOrder(units, ctx.budget);
 }
 
 /** Highest level levelOf gives. */

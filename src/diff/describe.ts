@@ -29,6 +29,14 @@ export function describeSummary(s: TreeDiffSummary): string {
   );
 }
 
+/** `routes +a +b`, `routes -c`, `routes ~d` for the http entries an object gained, lost or changed. */
+function entryParts(o: ObjectChange): string[] {
+  const e = o.entries;
+  if (!e) return [];
+  const list = (sign: string, names: readonly string[]): string[] => (names.length > 0 ? [`routes ${sign}${names.join(` ${sign}`)}`] : []);
+  return [...list('+', e.added), ...list('-', e.removed), ...list('~', e.changed)];
+}
+
 export function describeObject(o: ObjectChange): string {
   const id = `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
   switch (o.change) {
@@ -36,15 +44,13 @@ export function describeObject(o: ObjectChange): string {
       return `+ ${id}`;
     case 'removed':
       return `- ${id}`;
-    case 'renamed':
-      return `> ${id}: renamed from ${o.renamedFrom!.name} (same content; the old object is deleted and the new one created)`;
+    case 'renamed': {
+      const parts = [...o.fields.map(formatFieldChange), ...entryParts(o)];
+      return `> ${id}: renamed from ${o.renamedFrom!.name} (${parts.length === 0 ? 'same content; ' : ''}the old object is deleted and the new one created)` +
+        (parts.length > 0 ? `: ${parts.join('; ')}` : '');
+    }
     case 'changed': {
-      const parts = o.fields.map(formatFieldChange);
-      const e = o.entries;
-      if (e) {
-        const list = (sign: string, names: readonly string[]): string[] => (names.length > 0 ? [`routes ${sign}${names.join(` ${sign}`)}`] : []);
-        parts.push(...list('+', e.added), ...list('-', e.removed), ...list('~', e.changed));
-      }
+      const parts = [...o.fields.map(formatFieldChange), ...entryParts(o)];
       return `~ ${id}: ${parts.join('; ') || 'changed'}`;
     }
   }

@@ -54,15 +54,24 @@ export function diffObjects(base: RenderedFolder | undefined, head: RenderedFold
     addedByContent.set(k, [...(addedByContent.get(k) ?? []), a]);
   }
   const renamedTo = new Set<RenderedObject>();
+  const renamedFrom = new Set<RenderedObject>();
   for (const r of removed) {
     const match = addedByContent.get(contentKey(r))?.find((a) => !renamedTo.has(a));
     if (match) {
       renamedTo.add(match);
+      renamedFrom.add(r);
       changes.push({ ...identity(match), change: 'renamed', renamedFrom: { name: r.name, file: r.file }, fields: [] });
-    } else {
-      changes.push({ ...identity(r), change: 'removed', fields: [] });
     }
   }
+  // VirtualServices re-cut under a new name: a removed and an added one sharing most of the removed one's routes.
+  for (const [r, a] of pairByRoutes(removed.filter((r) => !renamedFrom.has(r)), added.filter((a) => !renamedTo.has(a)))) {
+    renamedFrom.add(r);
+    renamedTo.add(a);
+    const changed = changedObject(r, a);
+    const fields = changed.fields.filter((f) => f.path !== 'metadata.name');
+    changes.push({ ...changed, change: 'renamed', renamedFrom: { name: r.name, file: r.file }, fields });
+  }
+  for (const r of removed) if (!renamedFrom.has(r)) changes.push({ ...identity(r), change: 'removed', fields: [] });
   for (const a of added) if (!renamedTo.has(a)) changes.push({ ...identity(a), change: 'added', fields: [] });
   return changes.sort((x, y) => compareText(x.kind, y.kind) || compareText(x.namespace, y.namespace) || compareText(x.name, y.name));
 }
@@ -130,6 +139,34 @@ function entriesByName(o: RenderedObject): Map<string, string> {
     out.set(name, (out.has(name) ? out.get(name)! + '\n' : '') + canonicalJson(entry));
   });
   return out;
+}
+
+/**
+ * Pairs removed and added VirtualServices of the same namespace that share routes: each removed one (in name
+ * order) with the added one holding most of its routes, when that is at least half of them. Argo CD deletes
+ * the one and creates the other, so for the reader it is a rename, whatever else moved with it.
+ */
+function pairByRoutes(removed: readonly RenderedObject[], added: readonly RenderedObject[]): [RenderedObject, RenderedObject][] {
+  const routeNames = (o: RenderedObject): Set<string> => new Set(isVirtualService(o.object) ? entriesByName(o).keys() : []);
+  const addedRoutes = new Map(added.map((a) => [a, routeNames(a)]));
+  const taken = new Set<RenderedObject>();
+  const pairs: [RenderedObject, RenderedObject][] = [];
+  for (const r of [...removed].sort((x, y) => compareText(x.name, y.name))) {
+    const names = routeNames(r);
+    if (names.size === 0) continue;
+    let best: { a: RenderedObject; shared: number } | undefined;
+    for (const a of added) {
+      if (taken.has(a) || a.kind !== r.kind || a.namespace !== r.namespace) continue;
+      const other = addedRoutes.get(a)!;
+      const shared = [...names].filter((n) => other.has(n)).length;
+      if (shared > (best?.shared ?? 0) || (shared === best?.shared && compareText(a.name, best.a.name) < 0)) best = { a, shared };
+    }
+    if (best && best.shared * 2 >= names.size) {
+      taken.add(best.a);
+      pairs.push([r, best.a]);
+    }
+  }
+  return pairs;
 }
 
 function contentKey(o: RenderedObject): string {

@@ -1,4 +1,5 @@
 import { dump } from 'js-yaml';
+import { describeObject } from '../../src/diff/describe';
 import { diffRenderedTrees } from '../../src/diff/diff-trees';
 import { compareFields, flattenFields } from '../../src/diff/fields';
 import { diffGatewayBindings, diffObjects } from '../../src/diff/object-diff';
@@ -38,6 +39,29 @@ describe('object diff', () => {
     expect(changes).toEqual([
       { kind: 'VirtualService', namespace: 'kfaas-system', name: 'new', file: 'c1/alpha/new.yaml', change: 'renamed', renamedFrom: { name: 'old', file: 'c1/alpha/old.yaml' }, fields: [] },
     ]);
+  });
+
+  test('GIVEN an object re-cut under a new name (most of its routes, plus others) THEN a rename with its route changes', () => {
+    // The one-time rename of kfaas's stable object names: routes regrouped under content-defined names.
+    const base = folder({
+      'c1/alpha/a.yaml': yaml(vs('faas-alpha-ksvc-gateway-api-a', [entry('a', '/a/'), entry('b', '/b/'), entry('c', '/c/')])),
+      'c1/alpha/z.yaml': yaml(vs('faas-alpha-ksvc-gateway-api-z', [entry('z', '/z/')])),
+    });
+    const head = folder({
+      'c1/alpha/n.yaml': yaml(vs('faas-alpha-ksvc-gateway-api-a-1234abcd', [entry('a', '/a/'), entry('b', '/b/'), entry('d', '/d/')])),
+      'c1/alpha/m.yaml': yaml(vs('faas-alpha-ksvc-gateway-api-c-5678abcd', [entry('c', '/c/'), entry('q', '/q/')])),
+    });
+    const changes = diffObjects(base, head);
+    expect(changes.map((c) => [c.change, c.name, c.renamedFrom?.name, c.entries])).toEqual([
+      ['renamed', 'faas-alpha-ksvc-gateway-api-a-1234abcd', 'faas-alpha-ksvc-gateway-api-a', { added: ['d'], removed: ['c'], changed: [] }],
+      // shares no route with a removed object: an add; z shares none with what is left: a remove
+      ['added', 'faas-alpha-ksvc-gateway-api-c-5678abcd', undefined, undefined],
+      ['removed', 'faas-alpha-ksvc-gateway-api-z', undefined, undefined],
+    ]);
+    expect(describeObject(changes[0])).toBe(
+      '> VirtualService kfaas-system/faas-alpha-ksvc-gateway-api-a-1234abcd: renamed from faas-alpha-ksvc-gateway-api-a ' +
+        '(the old object is deleted and the new one created): routes +d; routes -c',
+    );
   });
 
   test('GIVEN an apiVersion bump and a gateway swap THEN one changed object with those fields, and the bindings', () => {
