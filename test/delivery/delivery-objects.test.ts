@@ -2,7 +2,7 @@ import { rmSync } from 'fs';
 import { load } from 'js-yaml';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
 import { runPipeline } from '../../src/pipeline';
-import { crdsAvailable, SHARED_CRDS, validateAgainstCrd } from '../support/crd-schema';
+import { eachWithCrds, validateAgainstCrd } from '../support/crd-schema';
 import { nonCanonicalValues, validateManifest } from '../support/validate-objects';
 import { exampleProject, objectsUnder, routeFolders } from './delivery-helpers';
 
@@ -32,8 +32,7 @@ describe.each([
     expect(validateManifest(o)).toEqual([]);
     expect(nonCanonicalValues(o)).toEqual([]);
   });
-  if (!crdsAvailable()) console.log(`skipping CRD schema checks: ${SHARED_CRDS} not found`);
-  (crdsAvailable() ? test.each : test.skip.each)(objects.map(({ file, o }) => [file, o] as const))(
+  eachWithCrds(objects.map(({ file, o }) => [file, o] as const))(
     '%s validates against the upstream CRD (Argo CD 3.5.1, Flux kustomize-controller 1.9.4 / source-controller 1.9.1), nothing pruned',
     (_f, o) => {
       expect(validateAgainstCrd(o as { apiVersion: string; kind: string })).toEqual([]);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import { loadAll } from 'js-yaml';
+import { prunedFields, SchemaNode } from './pruned-fields';
 
 /**
  * Validates objects against the openAPIV3Schema of the upstream CRDs in `../shared/crds/` (Istio 1.30.3,
@@ -46,9 +47,20 @@ function loadCrds(): CrdDocument[] {
   return crds;
 }
 
-/** True when the shared CRDs are present (they are in CI and on developer machines). */
+/** True when the shared CRDs are present (they are beside every CI clone, and on developer machines). */
 export function crdsAvailable(): boolean {
   return existsSync(join(SHARED_CRDS, 'istio-crd-all.gen.yaml'));
+}
+
+/**
+ * `test.each` for checks against the CRDs in ../shared/crds: they ADD to the @kubernetes-models checks (which
+ * every clone runs, pruning included for the Istio kinds) and are registered only where those CRDs are, so a
+ * fresh clone has nothing skipped. `.ci/run` fails under CI=true when the CRDs are missing, so CI never loses them.
+ */
+export function eachWithCrds<T extends readonly unknown[]>(cases: readonly T[]): (name: string, fn: (...args: T) => void) => void {
+  return (name, fn) => {
+    if (crdsAvailable()) test.each(cases as T[])(name, fn as (...args: unknown[]) => void);
+  };
 }
 
 /** Errors of `obj` against its CRD's schema, or undefined when no CRD covers its apiVersion/kind. */
@@ -65,7 +77,7 @@ export function validateAgainstCrd(input: { apiVersion: string; kind: string }):
     validators.set(key, validate);
   }
   const errors = validate(obj) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
-  return [...errors, ...prunedFields(obj, validate.schema as SchemaNode, '')];
+  return [...errors, ...prunedFields(obj, validate.schema as SchemaNode)];
 }
 
 /**
@@ -77,29 +89,4 @@ function withoutExperimentalRuleFields<T extends { apiVersion: string; kind: str
   if (!spec?.rules) return obj;
   const rules = spec.rules.map(({ retry: _retry, ...rest }) => rest);
   return { ...obj, spec: { ...spec, rules } } as T;
-}
-
-interface SchemaNode {
-  type?: string;
-  properties?: Record<string, SchemaNode>;
-  items?: SchemaNode;
-  additionalProperties?: SchemaNode | boolean;
-  'x-kubernetes-preserve-unknown-fields'?: boolean;
-}
-
-/**
- * Fields the API server would silently drop: structural CRD schemas do not reject unknown fields, they prune
- * them. `metadata` is the API server's own and is not described by CRDs.
- */
-function prunedFields(value: unknown, schema: SchemaNode | undefined, path: string): string[] {
-  if (!schema || schema['x-kubernetes-preserve-unknown-fields'] || value === null || typeof value !== 'object') return [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => prunedFields(v, schema.items, `${path}/${i}`));
-  const out: string[] = [];
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (path === '' && (key === 'metadata' || key === 'apiVersion' || key === 'kind')) continue;
-    const sub = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-    if (!sub && schema.additionalProperties !== true) out.push(`${path}/${key} is not in the schema and would be pruned`);
-    else out.push(...prunedFields(v, sub, `${path}/${key}`));
-  }
-  return out;
 }

@@ -1,5 +1,6 @@
 import { dirname } from 'path';
 import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../../src/model/kubernetes-names';
+import { prunedFields, SchemaNode } from './pruned-fields';
 
 /**
  * Validates rendered objects against the upstream schemas of kubernetes-models-ts: core, apps, rbac, autoscaling
@@ -8,11 +9,17 @@ import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, labe
  * release for Node 20). That package predates `networking.istio.io/v1`; Istio serves one schema for all three
  * versions (shared/docs/domain-notes.md), so a v1 object is validated with the v1beta1 model, apiVersion swapped.
  *
- * Errors read like kubernetes-models': `data/spec/http/0/route must be array`.
+ * Errors read like kubernetes-models': `data/spec/http/0/route must be array`. Where the model carries its schema as
+ * data (the Istio models: CRD schemas, structural), fields that schema does not know are reported too, since the
+ * API server would prune them silently: `/spec/http/0/foo is not in the schema and would be pruned`. The other
+ * packages ship precompiled validators only; the CRDs in ../shared/crds add that check for them (crd-schema.ts).
  */
 
 type Validatable = { validate(): void };
 type ModelClass = new (data: any) => Validatable;
+
+/** Schemas the models with data schemas (Istio, Gateway API) registered, by id (`networking.istio.io.v1beta1.VirtualService`). */
+const registered = new Map<string, SchemaNode>();
 
 /**
  * npm installs two copies of @kubernetes-models/validate@3 (one under @kubernetes-models/istio, one under the
@@ -29,6 +36,14 @@ function bridgeIstioSchemaRegistry(): void {
 /** Mirrors what the apimachinery copy of @kubernetes-models/validate registers into the copy `packageDir` uses. */
 function bridgeSchemaRegistry(packageDir: string): void {
   const target = require(require.resolve('@kubernetes-models/validate', { paths: [packageDir] }));
+  if (!target.__kfaasCaptured) {
+    const registerTarget = target.register;
+    target.register = (id: string, schema: SchemaNode): void => {
+      registered.set(id, schema);
+      registerTarget(id, schema);
+    };
+    target.__kfaasCaptured = true;
+  }
   const metaFile = require.resolve('@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta', {
     paths: [packageDir],
   });
@@ -118,7 +133,7 @@ export function validateManifest(obj: unknown): string[] {
   const nameErrors = metadataNameErrors(o);
   try {
     new Model(data).validate();
-    return [...experimental, ...nameErrors];
+    return [...experimental, ...prunedByModel(Model, data), ...nameErrors];
   } catch (e) {
     const errors = (e as { errors?: { instancePath?: string; message?: string }[] }).errors;
     if (Array.isArray(errors) && errors.length > 0) {
@@ -126,6 +141,14 @@ export function validateManifest(obj: unknown): string[] {
     }
     return [String((e as Error).message ?? e), ...nameErrors];
   }
+}
+
+/** Fields the model's schema (when it has one as data) does not describe; [] when it has none. */
+function prunedByModel(Model: ModelClass, data: Record<string, unknown>): string[] {
+  const idSymbol = Object.getOwnPropertySymbols(Model.prototype).find((s) => s.description === 'SCHEMA_ID');
+  const schema = idSymbol === undefined ? undefined : registered.get((Model.prototype as unknown as Record<symbol, string>)[idSymbol]);
+  if (!schema) return [];
+  return prunedFields(data, schema, '', (ref) => registered.get(ref.replace(/#$/, '')));
 }
 
 /**
