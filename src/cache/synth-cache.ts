@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Dirent, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { basename, join } from 'path';
 
 /**
  * Lets a `kfaas synth` whose inputs, kfaas build and output folder are all exactly as the last successful run
@@ -47,8 +47,14 @@ interface CacheRecord {
   readonly summary: string;
 }
 
-/** The kfaas package folder (holding lib/, package.json): lib/src/cache -> ../../.. */
-const PACKAGE_ROOT = join(__dirname, '..', '..', '..');
+/**
+ * The kfaas package folder (holding package.json) and the folders of the code that runs: the build (`lib/`, with
+ * the compiled JSON Schema and imports) when running from lib/src/cache, the sources when running from src/cache
+ * (ts-jest), so the key covers whatever code actually produces the output.
+ */
+const RUNNING_FROM_BUILD = basename(join(__dirname, '..', '..')) === 'lib';
+const PACKAGE_ROOT = RUNNING_FROM_BUILD ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
+const TOOL_DIRS: readonly string[] = RUNNING_FROM_BUILD ? ['lib'] : ['src', 'schema', 'imports'];
 
 /** Hashes everything a synth of `root` reads, with the options that change its output. */
 export function inputKey(root: string, options: Readonly<Record<string, unknown>> = {}): Fingerprint {
@@ -59,7 +65,7 @@ export function inputKey(root: string, options: Readonly<Record<string, unknown>
   };
   for (const area of ['clusters', 'routes']) hashTree(join(root, area), area, files, new Set(), fail);
   const tool: FileHashes = {};
-  hashTree(join(PACKAGE_ROOT, 'lib'), 'lib', tool, new Set(), fail);
+  for (const dir of TOOL_DIRS) hashTree(join(PACKAGE_ROOT, dir), dir, tool, new Set(), fail);
   for (const f of ['package.json', 'package-lock.json', join('node_modules', '.package-lock.json')]) hashFile(join(PACKAGE_ROOT, f), f, tool, () => undefined);
   for (const [k, v] of Object.entries(tool)) files[`tool:${k}`] = v;
   const settings = JSON.stringify({ format: FORMAT, node: process.version, platform: process.platform, arch: process.arch, options });

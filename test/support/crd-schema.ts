@@ -59,7 +59,7 @@ export function crdsAvailable(): boolean {
  */
 export function eachWithCrds<T extends readonly unknown[]>(cases: readonly T[]): (name: string, fn: (...args: T) => void) => void {
   return (name, fn) => {
-    if (crdsAvailable()) test.each(cases as T[])(name, fn as (...args: unknown[]) => void);
+    if (crdsAvailable()) test.each(cases.map((c) => [...c]))(name, (...args) => fn(...(args as unknown as T)));
   };
 }
 
