@@ -77,7 +77,8 @@ function runTier(tier: string, routes: number, keep: boolean): TierFigures {
     .map((f) => join(dist, f));
   const mtimes = new Map(files.map((f) => [f, statSync(f).mtimeMs]));
   const rerun = timed([KFAAS, 'synth', '--root', root, '--out', dist]);
-  const filesRewritten = listFiles(dist).map((f) => join(dist, f)).filter((f) => statSync(f).mtimeMs !== mtimes.get(f)).length;
+  // The same files as before the re-run (a record missing from `mtimes` would count as rewritten).
+  const filesRewritten = files.filter((f) => statSync(f).mtimeMs !== mtimes.get(f)).length;
 
   // Objects per folder, largest object, and the floor's input (output objects as JSON).
   const perFolder = new Map<string, number>();
