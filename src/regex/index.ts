@@ -4,6 +4,9 @@
  * parser and compiler (re2js) build. No other module parses regex syntax.
  */
 export { regexProblem } from './check';
+export { ecmaScriptProblems } from './ecmascript';
+export type { EcmaScriptProblem } from './ecmascript';
+export { re2ProgramSize } from './program-size';
 export {
   conditionLiteral, coversCondition, findPaths, matchesCondition, overlapSample, regexFacts, regexSamples,
 } from './language';
