@@ -17,6 +17,7 @@ import { makeGateways, makeGatewayService, targetsOf } from './table-builders';
 import { atLeast } from '../model/version';
 import { VersionProfile } from '../versions/profile';
 import { checkRetries, warnDefaultRetries } from './version-checks';
+import { checkRegexes } from './regex-checks';
 import { compileGatewayApi } from './gateway-api/compile-gateway-api';
 
 /** Resolved compile options (see CompileOptions). */
@@ -45,6 +46,7 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
     if (!checkWeightedSplit(landing, slot, findings)) continue;
     if (!checkFeatureGates(landing, slot, findings)) continue;
     if (!checkRetries(landing, slot, findings)) continue;
+    if (!checkRegexes(landing, slot, findings)) continue;
     if (!checkPolicies(landing, slot, findings)) continue;
     behaviours.set(landing.route, landing.behaviour);
     const action = makeAction(landing.behaviour, namespace, cluster.clusterDomain, profile);

@@ -47,6 +47,39 @@ export const ISTIO_SINCE = {
 } as const;
 
 /**
+ * Which engine compiles a gateway's regexes, and the RE2 program size over which Envoy refuses one (and with it the
+ * whole route configuration of that gateway port). Read at the Istio tags in `pilot/pkg/networking/core/v1alpha3/
+ * route/route.go` (path, header and query regexes) and the proxy bootstrap; Envoy's side is
+ * envoyproxy/envoy `source/common/common/regex.cc` `CompiledGoogleReMatcher`: the deprecated per-regex
+ * `google_re2.max_program_size` when set, else the runtime key `re2.max_program_size.error_level`, both 100 by
+ * default.
+ */
+export const REGEX_FACTS = {
+  /**
+   * istio@1.3.0 `route.go` L569-570, L629-630: Envoy's `regex` field, ECMAScript (std::regex; the file's own
+   * comment: "Envoy regex grammar is ECMA-262"). istio@1.4.0 L585-592: RE2 `safe_regex`.
+   */
+  re2ControlPlane: versionOf(1, 4),
+  /**
+   * istio@1.4.0-1.4.2 send `google_re2: {}` to every proxy: Envoy's default limit, 100. istio@1.4.3 `route.go`
+   * L62-66, L592-600: `max_program_size: 1024`, and proxies older than 1.4 keep ECMAScript (`IsIstioVersionGE14`).
+   */
+  perRegexLimit: versionOf(1, 4, 3),
+  /** istio@1.8.0 `route.go` L1147-1151: proxies >= 1.8 no longer get the per-regex limit (the runtime key applies). */
+  runtimeLimitProxy: versionOf(1, 8),
+  /** istio@1.10.0 `route.go` L58: no per-regex limit for any proxy. */
+  runtimeLimitControlPlane: versionOf(1, 10),
+  /** istio@1.13.0 `tools/packaging/common/envoy_bootstrap.json` L34 (1.14+ `pkg/bootstrap/config.go`): 32768. */
+  largeBootstrapLimit: versionOf(1, 13),
+  /** `max_program_size` istio@1.4.3-1.9 send; `re2.max_program_size.error_level` in istio@1.8.0-1.12 bootstraps (L31). */
+  limit: 1024,
+  /** Envoy's default for both the field and the runtime key. */
+  envoyDefaultLimit: 100,
+  /** `re2.max_program_size.error_level` from istio@1.13.0 (still 32768 at istio@1.30.0 `pkg/bootstrap/config.go` L392). */
+  largeLimit: 32768,
+} as const;
+
+/**
  * Delegate changes are not pushed to proxies in these releases (istio/istio #36525, fixed in 1.12.2): a delegated
  * host keeps serving its old routes until istiod restarts.
  */

@@ -1,6 +1,6 @@
 import { Cluster } from '../model/project';
 import { compareVersions, Version, versionOf } from '../model/version';
-import { ISTIO_DELEGATE_PUSH_BUG, ISTIO_SINCE, KNATIVE_OWN_RETRIES, KNATIVE_SINCE, RETRY_ON_SINCE } from './facts';
+import { ISTIO_DELEGATE_PUSH_BUG, ISTIO_SINCE, KNATIVE_OWN_RETRIES, KNATIVE_SINCE, REGEX_FACTS, RETRY_ON_SINCE } from './facts';
 import { describeIstioDefaultRetries, describeKnativeOwnRetries, profileFor, VersionProfile } from './profile';
 import { ISTIO_SUPPORT, KNATIVE_SUPPORT, SupportedProduct } from './support';
 
@@ -38,12 +38,14 @@ const ISTIO_COLUMNS: readonly Column[] = [
       ...(p.zeroRetryAttempts ? [] : ['`attempts: 0`']),
       ...(p.perDestinationAuthority ? [] : ['splits between services']),
       ...(p.delegation ? [] : ['groups larger than one object']),
+      p.regexDialect === 'ecmascript' ? 'RE2-only regex syntax' : 'regexes over the program size limit',
     ].join(', '),
   },
   {
-    // Filled in by the regex facts the profile carries (dialect, program size limit) once present.
     header: 'regex',
-    cell: (p) => Object.entries(p).filter(([k]) => /regex/i.test(k)).map(([k, v]) => `${k}: ${String(v)}`).join('; ') || '(see Checks)',
+    cell: (p) => (p.regexDialect === 'ecmascript'
+      ? 'ECMAScript (std::regex), no size limit'
+      : `RE2, program size <= ${p.regexProgramSizeLimit!.size} (${p.regexProgramSizeLimit!.source})`),
   },
 ];
 
@@ -59,7 +61,9 @@ export function renderProfileTables(): string {
   const istio = table('Istio', ISTIO_SUPPORT, istioPoints(), ISTIO_COLUMNS, (v) => cluster(v, versionOf(1, 23)));
   const knative = table('Knative', KNATIVE_SUPPORT, knativePoints(), KNATIVE_COLUMNS, (v) => cluster(versionOf(1, 22), v));
   return [
-    'Istio 1.0 is refused (Knative 0.8 needs 1.1). Columns that depend on the gateway proxy follow the older of `istio` and `gatewayProxy`.',
+    'Istio 1.0 is refused (Knative 0.8 needs 1.1). Columns that depend on the gateway proxy follow the older of `istio` and `gatewayProxy`; ' +
+      'for regexes, from Istio 1.4.3 gateway proxies older than 1.4 get ECMAScript, and proxies 1.4-1.7 get a limit of 1024 from Istio ' +
+      "before 1.10 and Envoy's default of 100 from 1.10 (sources: `REGEX_FACTS` in src/versions/facts.ts).",
     '',
     istio,
     '',
@@ -77,7 +81,11 @@ export function withProfileTables(text: string): string {
 
 /** Every Istio release where something may change: each minor, and the patch-level thresholds. */
 function istioPoints(): Version[] {
-  const thresholds = [...Object.values(ISTIO_SINCE), ISTIO_DELEGATE_PUSH_BUG.from, ISTIO_DELEGATE_PUSH_BUG.before, ...Object.values(RETRY_ON_SINCE)];
+  const thresholds = [
+    ...Object.values(ISTIO_SINCE), ISTIO_DELEGATE_PUSH_BUG.from, ISTIO_DELEGATE_PUSH_BUG.before, ...Object.values(RETRY_ON_SINCE),
+    REGEX_FACTS.re2ControlPlane, REGEX_FACTS.perRegexLimit, REGEX_FACTS.runtimeLimitProxy, REGEX_FACTS.runtimeLimitControlPlane,
+    REGEX_FACTS.largeBootstrapLimit,
+  ];
   return points(ISTIO_SUPPORT, thresholds);
 }
 

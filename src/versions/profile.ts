@@ -1,7 +1,7 @@
 import { Cluster } from '../model/project';
 import { atLeast, compareVersions, Version } from '../model/version';
 import {
-  ISTIO_DELEGATE_PUSH_BUG, ISTIO_SINCE, KNATIVE_OWN_RETRIES, KNATIVE_SINCE, KnativeOwnRetries, RETRY_ON_SINCE,
+  ISTIO_DELEGATE_PUSH_BUG, ISTIO_SINCE, KNATIVE_OWN_RETRIES, KNATIVE_SINCE, KnativeOwnRetries, REGEX_FACTS, RETRY_ON_SINCE,
 } from './facts';
 
 /**
@@ -54,7 +54,19 @@ export interface VersionProfile {
   readonly istioDefaultRetries: IstioDefaultRetries;
   /** Retries on Knative's own VirtualService, the hop after kfaas's. */
   readonly knativeOwnRetries: KnativeOwnRetries;
+  /**
+   * The engine the gateway's Envoy compiles regexes with: RE2 (`safe_regex`), or ECMAScript (std::regex, Envoy's
+   * old `regex` field) before Istio 1.4 or for gateway proxies older than 1.4.
+   */
+  readonly regexDialect: RegexDialect;
+  /**
+   * RE2 only: the program size over which Envoy refuses a regex, and where that limit comes from. Envoy refusing
+   * one regex refuses the gateway's whole route configuration.
+   */
+  readonly regexProgramSizeLimit?: { readonly size: number; readonly source: string };
 }
+
+export type RegexDialect = 're2' | 'ecmascript';
 
 export type VirtualServiceApiVersion =
   | 'networking.istio.io/v1alpha3'
@@ -116,7 +128,26 @@ export function profileFor(cluster: Cluster): VersionProfile {
         ? 'two-attempts-with-503'
         : 'two-attempts-with-503-and-resource-exhausted',
     knativeOwnRetries: [...KNATIVE_OWN_RETRIES].reverse().find((r) => since(knative, r.since))?.retries ?? 'three-attempts',
+    ...regexEngine(istio, proxy),
   };
+}
+
+/** Regex dialect and RE2 program size limit for control plane `istio` and oldest gateway proxy `proxy` (REGEX_FACTS). */
+function regexEngine(istio: Version, proxy: Version): Pick<VersionProfile, 'regexDialect' | 'regexProgramSizeLimit'> {
+  const since = (v: Version, t: Version): boolean => atLeast(v, t.major, t.minor, t.patch);
+  const re2 = (size: number, source: string): Pick<VersionProfile, 'regexDialect' | 'regexProgramSizeLimit'> =>
+    ({ regexDialect: 're2', regexProgramSizeLimit: { size, source } });
+  if (!since(istio, REGEX_FACTS.re2ControlPlane)) return { regexDialect: 'ecmascript' };
+  if (!since(istio, REGEX_FACTS.perRegexLimit)) return re2(REGEX_FACTS.envoyDefaultLimit, "Envoy's default: Istio 1.4.0-1.4.2 set no max_program_size");
+  if (!since(proxy, ISTIO_SINCE.safeRegexProxy)) return { regexDialect: 'ecmascript' };
+  if (!since(proxy, REGEX_FACTS.runtimeLimitProxy)) {
+    return since(istio, REGEX_FACTS.runtimeLimitControlPlane)
+      ? re2(REGEX_FACTS.envoyDefaultLimit, "Envoy's default: proxies before 1.8 have no re2.max_program_size.error_level in their bootstrap")
+      : re2(REGEX_FACTS.limit, 'max_program_size Istio sets on each regex');
+  }
+  return since(proxy, REGEX_FACTS.largeBootstrapLimit)
+    ? re2(REGEX_FACTS.largeLimit, 're2.max_program_size.error_level in the gateway proxy bootstrap')
+    : re2(REGEX_FACTS.limit, 're2.max_program_size.error_level in the gateway proxy bootstrap');
 }
 
 /** Human wording of Istio's default retries, for warnings and the README. */

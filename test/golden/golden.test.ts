@@ -46,7 +46,7 @@ describe('golden fixtures', () => {
     for (const [path, text] of tree) expect({ path, text }).toEqual({ path, text: expected.get(path) });
   });
 
-  test.each(cases)('%s: every VirtualService and Service passes its Istio release\'s rule table and the schemas', (name) => {
+  test.each(cases)('%s: every VirtualService, HTTPRoute and Service passes its Istio release\'s rule table and the schemas', (name) => {
     // GIVEN the fixture's cluster versions WHEN its expected output is read THEN the independent rules hold
     const clusters = listFiles(join(GOLDEN, name, 'input', 'clusters'))
       .map((f) => load(readFileSync(join(GOLDEN, name, 'input', 'clusters', f), 'utf8')) as any)
@@ -58,7 +58,7 @@ describe('golden fixtures', () => {
       for (const [path, text] of expected) {
         if (!path.startsWith(`${cluster.metadata.name}/`)) continue;
         for (const o of loadAll(text) as any[]) {
-          if (o?.kind !== 'VirtualService' && o?.kind !== 'Service') continue;
+          if (o?.kind !== 'VirtualService' && o?.kind !== 'Service' && o?.kind !== 'HTTPRoute') continue;
           expect({ path, violations: ruleViolations(o, rules, cluster.spec.publicIngress === true) }).toEqual({ path, violations: [] });
           expect({ path, errors: validateManifest(o) }).toEqual({ path, errors: [] });
           if (crdsAvailable() && o.kind === 'VirtualService') expect({ path, errors: validateAgainstCrd(o) }).toEqual({ path, errors: [] });

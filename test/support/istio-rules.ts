@@ -1,3 +1,6 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
 /**
  * What each Istio release's webhook accepts, and what it routes the way the object says, written down from the
  * sources independently of src/versions (so the tests check the profile, not the profile against itself).
@@ -26,6 +29,20 @@ export interface IstioRules {
   readonly namespacedGatewayRefs: boolean;
   /** Before 1.21 a sidecar caller gets no route for an ExternalName Service without declared ports. */
   readonly externalNameNeedsPorts: boolean;
+  /**
+   * The gateway's regex engine: Envoy's ECMAScript `regex` before 1.4 (istio@1.3.0 route.go L569-570) and, from
+   * 1.4.3, for proxies older than 1.4 (istio@1.4.3 route.go L592 `IsIstioVersionGE14`); RE2 `safe_regex` otherwise.
+   */
+  readonly regexDialect: 're2' | 'ecmascript';
+  /**
+   * RE2 program size over which Envoy refuses a regex (envoy `source/common/common/regex.cc`: the per-regex field,
+   * else runtime `re2.max_program_size.error_level`, both default 100): 100 on 1.4.0-1.4.2 (no field sent);
+   * 1024 sent per regex by 1.4.3-1.9 to proxies < 1.8 (route.go L62-66; 1.8.0 L1147-1151), 100 for such proxies
+   * from 1.10 (istio@1.10.0 route.go L58); proxies 1.8-1.12 carry 1024 in their bootstrap (istio@1.8.0
+   * envoy_bootstrap.json L31), 1.13+ carry 32768 (istio@1.13.0 envoy_bootstrap.json L34, istio@1.30.0
+   * pkg/bootstrap/config.go L392).
+   */
+  readonly regexProgramSizeLimit: number | undefined;
 }
 
 const BASE_NAMES = [
@@ -66,7 +83,54 @@ export function istioRules(istio: string, proxy = istio): IstioRules {
     delegate: atLeast(istio, '1.8'),
     namespacedGatewayRefs: atLeast(istio, '1.1'),
     externalNameNeedsPorts: !atLeast(istio, '1.21'),
+    ...regexRules(istio, atLeast(proxy, istio) ? istio : proxy),
   };
+}
+
+function regexRules(istio: string, proxy: string): Pick<IstioRules, 'regexDialect' | 'regexProgramSizeLimit'> {
+  if (!atLeast(istio, '1.4')) return { regexDialect: 'ecmascript', regexProgramSizeLimit: undefined };
+  if (!atLeast(istio, '1.4.3')) return { regexDialect: 're2', regexProgramSizeLimit: 100 };
+  if (!atLeast(proxy, '1.4')) return { regexDialect: 'ecmascript', regexProgramSizeLimit: undefined };
+  if (!atLeast(proxy, '1.8')) return { regexDialect: 're2', regexProgramSizeLimit: atLeast(istio, '1.10') ? 100 : 1024 };
+  return { regexDialect: 're2', regexProgramSizeLimit: atLeast(proxy, '1.13') ? 32768 : 1024 };
+}
+
+/** RE2 program sizes libre2 measured (test/fixtures/regex/re2-program-size.tsv, tools/re2-program-size.cc). */
+const MEASURED_PROGRAM_SIZES: ReadonlyMap<string, number> = new Map(
+  readFileSync(join(__dirname, '..', 'fixtures', 'regex', 're2-program-size.tsv'), 'utf8').split('\n')
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l) => [l.slice(l.indexOf('\t') + 1), Number(l.slice(0, l.indexOf('\t')))] as const),
+);
+
+/**
+ * RE2-only spellings ECMAScript std::regex rejects or reads differently (ECMA-262 5.1 15.10.1): inline flags and
+ * named groups, \A \z \C \Q \E \p \P \a, braced hex, octal escapes, a literal `{`, a leading `]` in a class,
+ * and non-ASCII characters (std::regex matches bytes). Written independently of src/regex/ecmascript.ts.
+ */
+const NOT_ECMASCRIPT = /\(\?[^:]|\\[AzCQEpPa0-9]|\\x\{|[^\x00-\x7f]|\[\^?\]|(?<!\\)\{(?!\d+(,\d*)?\})/;
+
+/** Every way one regex breaks the gateway's regex rules. */
+export function regexViolations(where: string, regex: string, rules: IstioRules): string[] {
+  if (rules.regexDialect === 'ecmascript') {
+    return NOT_ECMASCRIPT.test(regex) ? [`${where}: regex ${JSON.stringify(regex)} is not ECMAScript (Istio ${rules.version} gateways)`] : [];
+  }
+  const size = MEASURED_PROGRAM_SIZES.get(regex);
+  if (size === undefined) return [`${where}: regex ${JSON.stringify(regex)} has no measured program size (add it to test/fixtures/regex/re2-program-size.tsv)`];
+  return size > rules.regexProgramSizeLimit! ? [`${where}: regex ${JSON.stringify(regex)} has RE2 program size ${size} > ${rules.regexProgramSizeLimit}`] : [];
+}
+
+/** Every regex a VirtualService http route or an HTTPRoute rule sends to Envoy. */
+function regexesIn(h: any): string[] {
+  const out: string[] = [];
+  for (const m of h.match ?? h.matches ?? []) {
+    if (m.uri?.regex !== undefined) out.push(m.uri.regex);
+    if (m.path?.type === 'RegularExpression') out.push(m.path.value);
+    for (const v of Object.values(m.headers ?? {}) as any[]) if (v?.regex !== undefined) out.push(v.regex);
+    for (const v of Object.values(m.withoutHeaders ?? {}) as any[]) if (v?.regex !== undefined) out.push(v.regex);
+    for (const v of Object.values(m.queryParams ?? {}) as any[]) if (v?.regex !== undefined) out.push(v.regex);
+  }
+  for (const o of h.corsPolicy?.allowOrigins ?? []) if (o?.regex !== undefined) out.push(o.regex);
+  return out;
 }
 
 const PUBLIC_INGRESS = 'knative-serving/knative-ingress-gateway';
@@ -88,6 +152,12 @@ export function ruleViolations(obj: any, rules: IstioRules, publicIngress = fals
     }
     return out;
   }
+  if (obj.kind === 'HTTPRoute') {
+    (obj.spec.rules ?? []).forEach((r: any, i: number) => {
+      for (const re of regexesIn(r)) out.push(...regexViolations(`${where} rules[${i}]`, re, rules));
+    });
+    return out;
+  }
   if (obj.kind !== 'VirtualService') return out;
   if (!rules.servedApiVersions.includes(obj.apiVersion)) out.push(`${where}: ${obj.apiVersion} is not served by Istio ${rules.version}`);
   for (const gw of obj.spec.gateways ?? []) {
@@ -97,6 +167,7 @@ export function ruleViolations(obj: any, rules: IstioRules, publicIngress = fals
   }
   (obj.spec.http ?? []).forEach((h: any, i: number) => {
     const at = `${where} http[${i}]`;
+    for (const r of regexesIn(h)) out.push(...regexViolations(at, r, rules));
     if (h.name !== undefined && !rules.httpName) out.push(`${at}: name is rejected by Istio ${rules.version}`);
     if (h.delegate && !rules.delegate) out.push(`${at}: delegate needs Istio 1.8`);
     const r = h.retries;
