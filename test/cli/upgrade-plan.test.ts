@@ -55,6 +55,8 @@ describe('kfaas upgrade-plan predicts exactly what a synth after editing the ver
     ['us-west-prod', '1.21.6', undefined], // a downgrade: v1 -> v1beta1
     ['eu-fra-prod', undefined, '0.18.0'], // back to cluster-local-gateway
     ['cn-bj-prod', '1.22.6', '1.14.1'], // the same versions: nothing changes
+    ['us-east-prod', undefined, '0.18.0'], // Gateway API output: the backend ExternalName follows the local gateway
+    ['us-east-prod', '1.25.2', undefined], // Gateway API output: retry still translated (1.25+), nothing changes
   ])('%s to Istio %s, Knative %s', async (cluster, istio, knative) => {
     const before = snapshot(dist);
     const plan = planUpgrade(root, dist, cluster, { istio, knative });
@@ -77,7 +79,7 @@ describe('kfaas upgrade-plan predicts exactly what a synth after editing the ver
       const actual = diffRenderedTrees(beforeCluster, written);
       expect(plan.report).toEqual(actual);
       expect(JSON.parse(json.stdout).diff).toEqual(JSON.parse(JSON.stringify(actual)));
-      if (cluster === 'cn-bj-prod') expect(actual.folders).toEqual([]);
+      if (cluster === 'cn-bj-prod' || istio === '1.25.2') expect(actual.folders).toEqual([]);
       else expect(actual.folders.length).toBeGreaterThan(0);
     } finally {
       writeFileSync(join(root, 'clusters', `${cluster}.yaml`), old);
@@ -90,6 +92,15 @@ describe('kfaas upgrade-plan predicts exactly what a synth after editing the ver
     const r = await run(['upgrade-plan', '--cluster', 'cn-sh-prod', '--istio', '1.11.0'], root);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/Raised by the new versions \(\d+\):\n( {2}.*\n)* {2}routes\/shop\/checkout\.yaml:\d+:\d+ /);
+    expect(snapshot(dist)).toEqual(before);
+  });
+
+  test('GIVEN a Gateway API cluster moved to an Istio without retry translation THEN exit 2 naming the routes, nothing written', async () => {
+    const before = snapshot(dist);
+    const r = await run(['upgrade-plan', '--cluster', 'us-east-prod', '--istio', '1.24.3'], root);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('routes/shop/cart.yaml');
+    expect(r.stdout).toContain('needs Istio 1.25+');
     expect(snapshot(dist)).toEqual(before);
   });
 

@@ -5,7 +5,7 @@ import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
 import { listFiles } from '../../src/util/list-files';
 import { load, loadAll } from 'js-yaml';
 import { crdsAvailable, validateAgainstCrd } from '../support/crd-schema';
-import { istioRules, ruleViolations } from '../support/istio-rules';
+import { gatewayApiViolations, istioRules, ruleViolations } from '../support/istio-rules';
 import { validateManifest } from '../support/validate-objects';
 
 /**
@@ -59,9 +59,14 @@ describe('golden fixtures', () => {
         if (!path.startsWith(`${cluster.metadata.name}/`)) continue;
         for (const o of loadAll(text) as any[]) {
           if (o?.kind !== 'VirtualService' && o?.kind !== 'Service' && o?.kind !== 'HTTPRoute') continue;
-          expect({ path, violations: ruleViolations(o, rules, cluster.spec.publicIngress === true) }).toEqual({ path, violations: [] });
+          const gw = cluster.spec.gatewayApi;
+          const violations = [
+            ...ruleViolations(o, rules, cluster.spec.publicIngress === true),
+            ...(gw ? gatewayApiViolations(o, cluster.spec.istio, gw.version, gw.channel ?? 'standard') : []),
+          ];
+          expect({ path, violations }).toEqual({ path, violations: [] });
           expect({ path, errors: validateManifest(o) }).toEqual({ path, errors: [] });
-          if (crdsAvailable() && o.kind === 'VirtualService') expect({ path, errors: validateAgainstCrd(o) }).toEqual({ path, errors: [] });
+          if (crdsAvailable() && (o.kind === 'VirtualService' || o.kind === 'HTTPRoute')) expect({ path, errors: validateAgainstCrd(o) }).toEqual({ path, errors: [] });
           checked++;
         }
       }

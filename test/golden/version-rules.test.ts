@@ -7,7 +7,7 @@ import { Project } from '../../src/model/project';
 import { parseVersion } from '../../src/model/version';
 import { checkSupported, ISTIO_SUPPORT } from '../../src/versions/support';
 import { crdsAvailable, validateAgainstCrd } from '../support/crd-schema';
-import { istioRules, regexViolations, ruleViolations } from '../support/istio-rules';
+import { gatewayApiViolations, istioRules, regexViolations, ruleViolations } from '../support/istio-rules';
 import { ProjectBuilder, RouteSpec } from '../support/project-builder';
 import { validateManifest } from '../support/validate-objects';
 
@@ -104,6 +104,39 @@ describe.each(VERSIONS)('Istio %s, Knative %s, gateway proxy %s', (istio, knativ
     if (errors.length > 0) expect(errors.map((e) => e.message).join('\n')).toContain('no VirtualService delegation (1.8+)');
     else expect(objects.some((o) => o.spec?.http?.some((h: any) => h.delegate))).toBe(true);
     checkObjects(objects, istio, proxy, true);
+  });
+});
+
+/** Gateway API clusters: Istio releases that translate HTTPRoutes (1.20+) with the Gateway API CRDs they may have. */
+const GATEWAY_API: readonly (readonly [istio: string, version: string, channel: 'standard' | 'experimental'])[] = [
+  ['1.20.8', '1.0.0', 'standard'], ['1.20.8', '1.1.0', 'experimental'], ['1.24.3', '1.2.0', 'standard'],
+  ['1.25.2', '1.2.1', 'experimental'], ['1.30.3', '1.5.1', 'experimental'], ['1.30.3', '1.6.1', 'experimental'], ['1.30.3', '1.6.1', 'standard'],
+];
+const GATEWAY_VARIANTS: Readonly<Record<string, RouteSpec>> = {
+  plain: PREFIX,
+  'no retries': { ...PREFIX, retries: { attempts: 0 } },
+  'retries with a status code': { ...PREFIX, retries: { attempts: 2, retryOn: ['503', 'connect-failure', 'refused-stream', 'unavailable', 'cancelled'] } },
+  'rewrite and timeout': { ...PREFIX, rewriteUri: '/', timeoutMs: 1500 },
+  'exact and regex': { match: [{ exact: '/faas/api/shop/x' }, { regex: '/faas/api/shop/x/v[0-9]+/.*' }] },
+  'regex of program size 1621': { match: [{ regex: '/faas/api/shop/x/.{200}' }] },
+  'split between services': { ...PREFIX, traffic: [{ service: 'a', weight: 90 }, { service: 'b', weight: 10 }] },
+};
+
+describe.each(GATEWAY_API)('Gateway API output on Istio %s, Gateway API %s (%s)', (istio, version, channel) => {
+  test.each(Object.keys(GATEWAY_VARIANTS))('%s: refused naming the cluster, or rendered by the rules and the schemas', (variant) => {
+    const project = new ProjectBuilder().cluster('c1', { istio, knative: '1.15.2', gatewayApi: { version, channel } })
+      .route('r', GATEWAY_VARIANTS[variant]).build();
+    const { errors, objects } = render(project);
+    for (const e of errors) expect(e.message).toContain('cluster c1');
+    if (variant === 'plain' || variant === 'exact and regex') expect(errors.map(formatDiagnostic)).toEqual([]);
+    const rules = istioRules(istio);
+    for (const o of objects) {
+      expect({ name: o.metadata.name, violations: [...ruleViolations(o, rules), ...gatewayApiViolations(o, istio, version, channel)] })
+        .toEqual({ name: o.metadata.name, violations: [] });
+      expect(validateManifest(o)).toEqual([]);
+      if (crdsAvailable() && o.kind === 'HTTPRoute') expect(validateAgainstCrd(o)).toEqual([]);
+    }
+    if (errors.length === 0) expect(objects.filter((o) => o.kind === 'HTTPRoute').length).toBeGreaterThanOrEqual(1);
   });
 });
 

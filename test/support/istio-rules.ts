@@ -197,3 +197,33 @@ export function ruleViolations(obj: any, rules: IstioRules, publicIngress = fals
   });
   return out;
 }
+
+/**
+ * What a Gateway API HTTPRoute may carry on a cluster with Istio `istio` and the Gateway API `version`/`channel`
+ * CRDs installed, written down from shared/docs/version-facts.md section B independently of
+ * src/versions/gateway-api.ts: `timeouts` standard from gw v1.2.0, experimental from v1.0.0, translated by Istio
+ * from 1.20 (conversion.go); `retry` experimental only (still at v1.6.1, httproute_types.go L313-319), translated
+ * from Istio 1.25; `retry.attempts: 0` is rejected from gw v1.6 (minimum 1).
+ */
+export function gatewayApiViolations(obj: any, istio: string, version: string, channel: 'standard' | 'experimental'): string[] {
+  if (obj.kind !== 'HTTPRoute') return [];
+  const out: string[] = [];
+  const where = `HTTPRoute/${obj.metadata?.name}`;
+  if (obj.metadata?.namespace !== 'kfaas-system') out.push(`${where}: namespace ${obj.metadata?.namespace}, expected kfaas-system`);
+  const timeouts = (channel === 'experimental' ? atLeast(version, '1.0') : atLeast(version, '1.2')) && atLeast(istio, '1.20');
+  const retry = channel === 'experimental' && atLeast(version, '1.2') && atLeast(istio, '1.25');
+  (obj.spec.rules ?? []).forEach((r: any, i: number) => {
+    const at = `${where} rules[${i}]`;
+    if (r.timeouts !== undefined && !timeouts) out.push(`${at}: timeouts not available (Gateway API ${version} ${channel}, Istio ${istio})`);
+    if (r.retry !== undefined && !retry) out.push(`${at}: retry not available (Gateway API ${version} ${channel}, Istio ${istio})`);
+    if (r.retry?.attempts === 0 && atLeast(version, '1.6')) out.push(`${at}: retry.attempts 0 rejected by Gateway API ${version}`);
+    for (const m of r.matches ?? []) {
+      if (m.path?.type === 'PathPrefix' && m.path.value !== '/' && !String(m.path.value).endsWith('/')) {
+        // A PathPrefix without a trailing slash matches whole segments only, unlike Istio's prefix: fine only when
+        // kfaas added it as the bare-path companion of `P/` (Exact), never as PathPrefix.
+        out.push(`${at}: PathPrefix ${m.path.value} without a trailing / routes differently from an Istio prefix`);
+      }
+    }
+  });
+  return out;
+}

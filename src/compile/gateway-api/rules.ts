@@ -125,7 +125,7 @@ export function translateForward(doc: Route, action: ForwardAction, ctx: Gateway
     if (why) {
       error(ctx, 'gateway-api-feature', retryOrigin,
         `route ${JSON.stringify(route)} sets retries, which cluster ${cluster.name} cannot express (${why}); ` +
-          "without them Istio's default retries would apply instead. Remove retries for this cluster or install the experimental channel");
+          "without them Istio's default retries would apply instead. Leave retries out on this cluster, or give it what is missing");
       ok = false;
     } else {
       const retry = translateRetryOn(route, r.retryOn, retryOrigin, ctx);
