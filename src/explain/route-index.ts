@@ -12,9 +12,14 @@ export class RouteIndex {
   private readonly byLiteral = new Map<string, number[]>();
   private readonly byFoldedLiteral = new Map<string, number[]>();
 
-  public constructor(private readonly merged: MergedVirtualHost) {
+  /**
+   * @param regexLiterals the literal of each regex pattern, computed earlier by {@link regexLiterals} (the route
+   * map's page gets them with its data instead of analysing every pattern while it loads)
+   * @default - computed from each pattern
+   */
+  public constructor(private readonly merged: MergedVirtualHost, regexLiterals?: Readonly<Record<string, string>>) {
     merged.routes.forEach((route, i) => {
-      const { literal, folded } = literalOf(route);
+      const { literal, folded } = literalOf(route, regexLiterals);
       const map = folded ? this.byFoldedLiteral : this.byLiteral;
       const list = map.get(literal);
       if (list) list.push(i);
@@ -44,8 +49,18 @@ export class RouteIndex {
  * `ignoreCase`), or the regex's literal leading part (`src/regex`, the one RE2 module
  * the compiler orders by). Conservative: a shorter literal only makes more routes candidates.
  */
-function literalOf(route: MergedRoute): { literal: string; folded: boolean } {
+function literalOf(route: MergedRoute, regexLiterals?: Readonly<Record<string, string>>): { literal: string; folded: boolean } {
   const c = route.condition;
   if (c.kind !== 'regex') return c.ignoreCase ? { literal: c.value.toLowerCase(), folded: true } : { literal: c.value, folded: false };
-  return { literal: conditionLiteral({ kind: 'regex', value: c.value }), folded: false };
+  const known = regexLiterals && Object.prototype.hasOwnProperty.call(regexLiterals, c.value) ? regexLiterals[c.value] : undefined;
+  return { literal: known ?? conditionLiteral({ kind: 'regex', value: c.value }), folded: false };
+}
+
+/** Pattern -> literal of every regex route of the host: what {@link RouteIndex} would compute, to ship with data. */
+export function regexLiterals(merged: MergedVirtualHost): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const route of merged.routes) {
+    if (route.condition.kind === 'regex') out[route.condition.value] = literalOf(route).literal;
+  }
+  return out;
 }
