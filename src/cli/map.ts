@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join, relative, resolve, sep } from 'path';
 import { formatDiagnostic } from '../diagnostics/diagnostic';
+import { collectGarbage } from '../util/collect-garbage';
 import { environmentMap } from '../map/map-data';
-import { siteFiles } from '../map/site';
+import { assetFiles, EnvironmentSummary, environmentFiles, indexPage, summaryOf } from '../map/site';
 import { runPipeline } from '../pipeline';
 import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics, UsageError } from './io';
@@ -24,20 +25,34 @@ export function mapCommand(argv: readonly string[], io: CliIo): number {
   const result = runPipeline({ root, write: false });
   if (printDiagnostics(io, result.diagnostics) > 0) return EXIT_USER;
   const warnings = result.diagnostics.map(formatDiagnostic);
-  const maps = result.tables!
-    .filter((t) => t.virtualServices.length > 0)
-    .map((t) => environmentMap(t, result.tree!, result.project!, warnings.filter((w) => w.includes(`${t.cluster}`) || w.includes(`environment ${t.environment}`))));
-  const files = siteFiles(maps, 'kfaas route map');
+  const tree = result.tree!;
+  const title = 'kfaas route map';
 
   if (existsSync(out)) rmSync(out, { recursive: true, force: true });
-  for (const [rel, text] of files) {
-    const file = join(out, ...rel.split('/'));
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
+  const write = (files: ReadonlyMap<string, string>): void => {
+    for (const [rel, text] of files) {
+      const file = join(out, ...rel.split('/'));
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    }
+  };
+  write(assetFiles());
+  // One environment at a time, written as soon as it is built: only the summaries stay in memory.
+  const summaries: EnvironmentSummary[] = [];
+  for (const table of result.tables!) {
+    if (table.virtualServices.length === 0) continue;
+    const m = environmentMap(table, tree, result.project!, warnings.filter((w) => w.includes(`${table.cluster}`) || w.includes(`environment ${table.environment}`)));
+    write(environmentFiles(m, title));
+    summaries.push(summaryOf(m));
+    // Its rendered files are not needed again: let them go.
+    const folder = `${table.cluster}/${table.environment}/`;
+    for (const file of [...tree.keys()]) if (file.startsWith(folder)) tree.delete(file);
+    collectGarbage();
   }
+  write(new Map([['index.html', indexPage(summaries, title)]]));
   writeFileSync(join(out, MARK_FILE), 'written by kfaas map; the next kfaas map replaces this folder\n');
   const shown = relative(io.cwd, out) || '.';
-  io.stdout(`kfaas: route map of ${maps.length} environment(s) -> ${shown}/index.html\n`);
+  io.stdout(`kfaas: route map of ${summaries.length} environment(s) -> ${shown}/index.html\n`);
   return EXIT_OK;
 }
 
