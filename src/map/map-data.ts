@@ -1,50 +1,31 @@
 import { loadAll } from 'js-yaml';
 import { EnvironmentTable } from '../compile/route-table';
-import { formatCondition } from '../explain/match';
-import { mergeVirtualHost } from '../explain/merge';
-import { formatRequestMatcher, readRequestMatcher } from '../explain/request-match';
-import { headerAuthority } from '../explain/merge';
+import { mergeVirtualHost, MergedVirtualHost } from '../explain/merge';
 import { Project } from '../model/project';
-import { buildPrefixTree, PrefixNode } from './prefix-tree';
+import { PackedHost, packHost } from './packed-host';
+import { buildPrefixTree, PackedNode, packTree } from './prefix-tree';
+import { RouteSources } from './route-row';
 
-/** One Envoy route of an environment, in evaluation order, as the page lists it. */
-export interface MapRoute {
-  /** 1-based position in Envoy's route list. */
-  readonly position: number;
-  readonly route: string;
-  readonly team: string;
-  /** `routes/<team>/<file>.yaml:<line>`. */
-  readonly source: string;
-  /** `prefix "/faas/api/shop/"`. */
-  readonly match: string;
-  readonly kind: 'exact' | 'prefix' | 'regex';
-  readonly value: string;
-  /** `method POST, header x-canary exact "true"` ('' when none). */
-  readonly conditions: string;
-  /** `authority (weight%)` per destination, or the action (redirect, direct response). */
-  readonly destinations: readonly string[];
-  readonly timeout?: string;
-  readonly retries?: string;
-  readonly catchAll: boolean;
-  /** The VirtualService it comes from (`spec.http[i]`). */
-  readonly object: string;
-}
-
-/** Everything one environment's page shows; serialized into `<cluster>/<env>.data.js`. */
+/**
+ * Everything one environment's page shows, computed when the map is written so the page only draws: serialized
+ * into `<cluster>/<env>.data.js`.
+ */
 export interface EnvironmentMap {
   readonly cluster: string;
   readonly environment: string;
   readonly namespace: string;
   readonly host: string;
   readonly gateway: string;
-  /** The emitted VirtualServices, exactly as published: the browser's explain engine runs on them. */
-  readonly objects: readonly unknown[];
-  readonly routes: readonly MapRoute[];
+  /** The Envoy routes in evaluation order, merged by the explain engine from the published objects. */
+  readonly routing: PackedHost;
+  /** Route name -> [team, `file:line`] of its Route document. */
+  readonly sources: Readonly<Record<string, readonly [string, string]>>;
   /** Team -> colour (stable across pages). */
   readonly teams: Readonly<Record<string, string>>;
   /** Team -> owned prefixes (Team documents). */
   readonly owned: Readonly<Record<string, readonly string[]>>;
-  readonly tree: PrefixNode;
+  /** The prefix tree (`unpackTree` restores it). */
+  readonly tree: PackedNode;
   /** Warnings kfaas raised for this environment (`file:line:col path: message`) and the simulator's notes. */
   readonly warnings: readonly string[];
 }
@@ -58,9 +39,31 @@ export function teamColours(teams: readonly string[]): Record<string, string> {
   return Object.fromEntries(sorted.map((t, i) => [t, PALETTE[i % PALETTE.length]]));
 }
 
+/** The published objects of one environment folder, parsed from the rendered tree (as `kfaas explain` reads them). */
+export function publishedObjects(tree: ReadonlyMap<string, string>, cluster: string, environment: string, filePrefix: string): unknown[] {
+  const folder = `${cluster}/${environment}/`;
+  const objects: unknown[] = [];
+  for (const [file, text] of tree) {
+    if (file.startsWith(folder) && file.slice(folder.length).startsWith(filePrefix)) objects.push(...loadAll(text));
+  }
+  return objects;
+}
+
+/** Route name -> team and `file:line` of the Route document, from the compiled table. */
+export function routeSources(table: EnvironmentTable): Map<string, { team: string; source: string }> {
+  const sources = new Map<string, { team: string; source: string }>();
+  for (const vs of table.virtualServices) {
+    for (const http of vs.http) {
+      if (!sources.has(http.name)) sources.set(http.name, { team: http.team, source: `${http.origin.at.file}:${http.origin.at.line}` });
+    }
+  }
+  return sources;
+}
+
 /**
- * The map of one environment: the routes in Envoy's evaluation order (the same merge the explain engine does on
- * the emitted objects), with the team and source of each route from the compiled table.
+ * The map of one environment: the routes in Envoy's evaluation order (the explain engine's merge of the emitted
+ * VirtualServices, exactly what `kfaas explain` simulates), with the team and source of each route from the
+ * compiled table, and the prefix tree.
  */
 export function environmentMap(
   table: EnvironmentTable,
@@ -68,57 +71,38 @@ export function environmentMap(
   project: Project,
   warnings: readonly string[],
 ): EnvironmentMap {
-  const folder = `${table.cluster}/${table.environment}/`;
-  const objects: unknown[] = [];
-  for (const [file, text] of tree) {
-    if (file.startsWith(folder) && file.slice(folder.length).startsWith('virtualservice-')) objects.push(...loadAll(text));
-  }
   const gateway = table.profile.localGateway;
+  const objects = publishedObjects(tree, table.cluster, table.environment, 'virtualservice-');
   const merged = mergeVirtualHost(objects, { host: table.host, gateway });
-  const sources = new Map<string, { team: string; source: string }>();
-  for (const vs of table.virtualServices) {
-    for (const http of vs.http) {
-      if (!sources.has(http.route)) sources.set(http.route, { team: http.team, source: `${http.origin.at.file}:${http.origin.at.line}` });
-    }
-  }
-  const routes: MapRoute[] = merged.routes.map((r) => {
-    const http = r.http;
-    const info = sources.get(r.routeName ?? '') ?? { team: '', source: '' };
-    const match = r.matchIndex === undefined ? undefined : http.match?.[r.matchIndex];
-    const routeAuthority = http.rewrite?.authority ?? headerAuthority(http.headers);
-    const destinations = http.route && http.route.length > 0
-      ? http.route.map((d) => `${routeAuthority ?? headerAuthority(d.headers) ?? table.host}${http.route!.length > 1 ? ` (${d.weight ?? 0}%)` : ''}`)
-      : [http.redirect ? 'redirect' : http.directResponse ? 'direct response' : 'none'];
-    const retries = http.retries as { attempts?: number; retryOn?: string } | undefined;
-    return {
-      position: r.position + 1,
-      route: r.routeName ?? '',
-      team: info.team,
-      source: info.source,
-      match: formatCondition(r.condition),
-      kind: r.condition.kind === 'pathSeparatedPrefix' ? 'prefix' : r.condition.kind, // only Gateway API routes use the former
-      value: r.condition.value,
-      conditions: formatRequestMatcher(readRequestMatcher(match)),
-      destinations,
-      ...(http.timeout ? { timeout: http.timeout } : {}),
-      ...(retries ? { retries: retries.attempts ? `${retries.attempts}x${retries.retryOn ? ` on ${retries.retryOn}` : ''}` : 'off' } : {}),
-      catchAll: r.catchAll,
-      object: `${r.origin.virtualService.name} spec.http[${r.origin.httpIndex}]`,
-    };
-  });
+  return assemble(table, project, merged, routeSources(table), warnings);
+}
+
+function assemble(
+  table: EnvironmentTable,
+  project: Project,
+  merged: MergedVirtualHost,
+  sources: RouteSources,
+  warnings: readonly string[],
+): EnvironmentMap {
   const teams = teamColours([...project.teams.map((t) => t.name), ...project.routes.map((r) => r.team)]);
   const owned = Object.fromEntries(project.teams.map((t) => [t.name, t.owns.map((o) => o.prefix)]));
+  const routes = merged.routes.map((r) => ({
+    team: sources.get(r.routeName ?? '')?.team ?? '',
+    kind: r.condition.kind,
+    value: r.condition.value,
+    catchAll: r.catchAll,
+  }));
   return {
     cluster: table.cluster,
     environment: table.environment,
     namespace: table.namespace,
     host: table.host,
-    gateway,
-    objects,
-    routes,
+    gateway: merged.gateway,
+    routing: packHost(merged),
+    sources: Object.fromEntries([...sources].map(([name, s]) => [name, [s.team, s.source] as const])),
     teams,
     owned,
-    tree: buildPrefixTree(routes, owned),
+    tree: packTree(buildPrefixTree(routes, owned)),
     warnings: [...warnings, ...merged.warnings],
   };
 }

@@ -5,7 +5,7 @@ export interface PrefixNode {
   /** The last segment, e.g. `shop/`. */
   readonly label: string;
   /** Routes whose match starts exactly here (their literal path ends at this node). */
-  readonly routes: string[];
+  own: number;
   /** Routes in this node and below. */
   size: number;
   /** The team whose Team document owns exactly this prefix. */
@@ -18,9 +18,9 @@ export interface PrefixNode {
 }
 
 interface RouteLike {
-  readonly route: string;
   readonly team: string;
-  readonly kind: 'exact' | 'prefix' | 'regex';
+  /** The Envoy path specifier's kind (`exact`, `prefix`, `regex`, `pathSeparatedPrefix`). */
+  readonly kind: string;
   readonly value: string;
   readonly catchAll: boolean;
 }
@@ -31,7 +31,7 @@ interface RouteLike {
  * every prefix a Team document owns, so nesting between teams shows. Children sorted by path.
  */
 export function buildPrefixTree(routes: readonly RouteLike[], owned: Readonly<Record<string, readonly string[]>>): PrefixNode {
-  const root: PrefixNode = { path: '/', label: '/', routes: [], size: 0, children: [] };
+  const root: PrefixNode = { path: '/', label: '/', own: 0, size: 0, children: [] };
   const index = new Map<string, PrefixNode>([['/', root]]);
   const nodeFor = (literal: string): PrefixNode => {
     let node = root;
@@ -43,7 +43,7 @@ export function buildPrefixTree(routes: readonly RouteLike[], owned: Readonly<Re
       const path = literal.slice(0, end);
       let child = index.get(path);
       if (!child) {
-        child = { path, label: literal.slice(at, end), routes: [], size: 0, children: [] };
+        child = { path, label: literal.slice(at, end), own: 0, size: 0, children: [] };
         node.children.push(child);
         index.set(path, child);
       }
@@ -58,7 +58,7 @@ export function buildPrefixTree(routes: readonly RouteLike[], owned: Readonly<Re
   const teamCounts = new Map<PrefixNode, Map<string, number>>();
   for (const r of routes) {
     const node = nodeFor(literalOf(r.kind, r.value));
-    node.routes.push(r.route);
+    node.own++;
     if (r.catchAll) node.catchAll = true;
     const counts = teamCounts.get(node) ?? new Map<string, number>();
     counts.set(r.team, (counts.get(r.team) ?? 0) + 1);
@@ -71,7 +71,7 @@ export function buildPrefixTree(routes: readonly RouteLike[], owned: Readonly<Re
 /** Sizes, dominant teams and sorted children, bottom-up. */
 function finish(node: PrefixNode, teamCounts: Map<PrefixNode, Map<string, number>>): Map<string, number> {
   const counts = new Map(teamCounts.get(node) ?? []);
-  node.size = node.routes.length;
+  node.size = node.own;
   node.children.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const child of node.children) {
     for (const [t, n] of finish(child, teamCounts)) counts.set(t, (counts.get(t) ?? 0) + n);
@@ -86,9 +86,50 @@ function finish(node: PrefixNode, teamCounts: Map<PrefixNode, Map<string, number
 
 /** The literal path every path of the match starts with (a regex's plain leading characters). */
 function literalOf(kind: RouteLike['kind'], value: string): string {
+  // A path-separated prefix (Gateway API) is written without its trailing `/` and matches whole segments only.
+  if (kind === 'pathSeparatedPrefix') return `${value}/`;
   if (kind !== 'regex') return value || '/';
   let end = 0;
   while (end < value.length && !'\\.*+?()[]{}|^$'.includes(value[end])) end++;
   if (end > 0 && '*+?{'.includes(value[end] ?? '')) end--;
   return value.slice(0, end) || '/';
+}
+
+/** A prefix tree node as written into the page's data: its path is the parent's plus its label. */
+export interface PackedNode {
+  readonly l: string;
+  /** Routes here. @default 0 */
+  readonly n?: number;
+  readonly s: number;
+  readonly o?: string;
+  readonly t?: string;
+  readonly c?: true;
+  /** @default [] */
+  readonly k?: readonly PackedNode[];
+}
+
+export function packTree(node: PrefixNode): PackedNode {
+  return {
+    l: node.label,
+    ...(node.own > 0 ? { n: node.own } : {}),
+    s: node.size,
+    ...(node.owner !== undefined ? { o: node.owner } : {}),
+    ...(node.team !== undefined ? { t: node.team } : {}),
+    ...(node.catchAll ? { c: true as const } : {}),
+    ...(node.children.length > 0 ? { k: node.children.map(packTree) } : {}),
+  };
+}
+
+export function unpackTree(packed: PackedNode, parentPath = ''): PrefixNode {
+  const path = parentPath === '' ? packed.l : parentPath + packed.l;
+  return {
+    path,
+    label: packed.l,
+    own: packed.n ?? 0,
+    size: packed.s,
+    ...(packed.o !== undefined ? { owner: packed.o } : {}),
+    ...(packed.t !== undefined ? { team: packed.t } : {}),
+    ...(packed.c ? { catchAll: true } : {}),
+    children: (packed.k ?? []).map((k) => unpackTree(k, path)),
+  };
 }

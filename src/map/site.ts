@@ -1,17 +1,37 @@
 import { EnvironmentMap } from './map-data';
 import { pageScript } from './bundle';
 
-/** The files of the route map site: relative path -> content. Pure: the CLI writes them. */
-export function siteFiles(maps: readonly EnvironmentMap[], title: string): Map<string, string> {
-  const files = new Map<string, string>();
-  files.set('assets/map.css', CSS);
-  files.set('assets/app.js', pageScript());
-  files.set('index.html', indexPage(maps, title));
-  for (const m of maps) {
-    files.set(`${m.cluster}/${m.environment}.data.js`, `window.KFAAS_MAP = ${JSON.stringify(m).replace(/</g, '\\u003c')};\n`);
-    files.set(`${m.cluster}/${m.environment}.html`, environmentPage(m, title));
-  }
-  return files;
+/** What the index lists of one environment. */
+export interface EnvironmentSummary {
+  readonly cluster: string;
+  readonly environment: string;
+  readonly namespace: string;
+  readonly routes: number;
+  readonly warnings: number;
+}
+
+/** The files every route map has, relative path -> content: the stylesheet and the page script. */
+export function assetFiles(): Map<string, string> {
+  return new Map([['assets/map.css', CSS], ['assets/app.js', pageScript()]]);
+}
+
+/**
+ * One environment's page and data, relative path -> content. Pure: the CLI writes them, one environment at a
+ * time, so a big project never holds every environment's data at once. The data is a JSON string parsed with
+ * `JSON.parse` (much faster for the browser to load than the same object as a script literal).
+ */
+export function environmentFiles(m: EnvironmentMap, title: string): Map<string, string> {
+  // The warnings are written into the page itself.
+  const json = JSON.stringify({ ...m, warnings: [] });
+  return new Map([
+    [`${m.cluster}/${m.environment}.data.js`, `window.KFAAS_MAP = JSON.parse(${JSON.stringify(json).replace(/</g, '\\u003c')});\n`],
+    [`${m.cluster}/${m.environment}.html`, environmentPage(m, title)],
+  ]);
+}
+
+/** What the index says of an environment. */
+export function summaryOf(m: EnvironmentMap): EnvironmentSummary {
+  return { cluster: m.cluster, environment: m.environment, namespace: m.namespace, routes: m.routing.routes.length, warnings: m.warnings.length };
 }
 
 function escapeHtml(text: string): string {
@@ -36,28 +56,38 @@ ${scripts.map((s) => `<script src="${s}"></script>`).join('\n')}
 `;
 }
 
-function indexPage(maps: readonly EnvironmentMap[], title: string): string {
+/** `index.html`: every cluster and its environments. */
+export function indexPage(maps: readonly EnvironmentSummary[], title: string): string {
   const clusters = [...new Set(maps.map((m) => m.cluster))];
   const sections = clusters.map((c) => {
     const envs = maps.filter((m) => m.cluster === c);
     return `<section><h2>${escapeHtml(c)}</h2><ul>${envs.map((m) =>
       `<li><a href="${encodeURI(`${m.cluster}/${m.environment}.html`)}">${escapeHtml(m.environment)}</a> ` +
-      `<span class="muted">${m.routes.length} route(s), namespace ${escapeHtml(m.namespace)}${m.warnings.length > 0 ? `, ${m.warnings.length} warning(s)` : ''}</span></li>`).join('')}</ul></section>`;
+      `<span class="muted">${m.routes} route(s), namespace ${escapeHtml(m.namespace)}${m.warnings > 0 ? `, ${m.warnings} warning(s)` : ''}</span></li>`).join('')}</ul></section>`;
   });
   return page(title, 'assets/map.css', `<header><h1>${escapeHtml(title)}</h1><p>Routes per cluster and environment, in the order Envoy tries them. Pick an environment to search it.</p></header>
 <main>${sections.join('\n')}</main>`);
 }
 
+/** Table columns: header, width (fixed layout, so rows scrolling in never move the columns). */
+const COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['#', '4.5em'], ['Route', '14%'], ['Team', '8%'], ['Source', '14%'], ['Match', '19%'], ['Conditions', '11%'],
+  ['Destination (authority, weight)', '19%'], ['Timeout', '5.5em'], ['Retries', '10%'],
+];
+
 function environmentPage(m: EnvironmentMap, title: string): string {
   const heading = `${m.cluster} / ${m.environment}`;
   const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+  const routeTeams = new Set(Object.values(m.sources).map(([team]) => team));
+  const count = m.routing.routes.length;
   const legend = Object.entries(m.teams)
-    .filter(([t]) => m.routes.some((r) => r.team === t) || m.owned[t])
+    .filter(([t]) => routeTeams.has(t) || m.owned[t])
     .map(([t, c]) => `<li><span class="swatch" style="background:${c}"></span>${escapeHtml(t)}${m.owned[t] ? ` <span class="muted">owns ${m.owned[t].map(escapeHtml).join(', ')}</span>` : ''}</li>`)
     .join('');
+  const warnings = m.warnings.length > 0 ? m.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('') : '<li>none</li>';
   const body = `<header><p><a href="../index.html">${escapeHtml(title)}</a></p>
 <h1>${escapeHtml(heading)}</h1>
-<p class="muted">Host <code>${escapeHtml(m.host)}</code> on gateway <code>${escapeHtml(m.gateway)}</code>, namespace ${escapeHtml(m.namespace)}, ${m.routes.length} route(s)</p></header>
+<p class="muted">Host <code>${escapeHtml(m.host)}</code> on gateway <code>${escapeHtml(m.gateway)}</code>, namespace ${escapeHtml(m.namespace)}, ${count} route(s)</p></header>
 <main>
 <section aria-labelledby="search-h"><h2 id="search-h">Which route takes a request?</h2>
 <form id="search-form" role="search">
@@ -69,15 +99,19 @@ function environmentPage(m: EnvironmentMap, title: string): string {
 <div id="result" aria-live="polite"></div>
 </section>
 <section aria-labelledby="tree-h"><h2 id="tree-h">Prefix tree</h2>
-<p class="muted">Bars are as wide as the routes under a prefix, coloured by team; <code>*</code> marks a catch-all. Click or press Enter on a bar to zoom and search it. Showing <code id="tree-focus">/</code> <button type="button" id="tree-up">Whole tree</button></p>
+<p class="muted">Bars are as wide as the routes under a prefix, coloured by team; <code>*</code> marks a catch-all. Click or press Enter on a bar to zoom in, search it and list its routes. Showing <code id="tree-focus">/</code> <button type="button" id="tree-up">Whole tree</button></p>
 <ul class="legend">${legend}</ul>
 <svg id="tree" role="group" aria-label="Prefix tree of the routes" width="100%" preserveAspectRatio="none"></svg>
 </section>
 <section aria-labelledby="routes-h"><h2 id="routes-h">Routes in Envoy's order</h2>
-<div class="table-wrap"><table><thead><tr><th scope="col">#</th><th scope="col">Route</th><th scope="col">Team</th><th scope="col">Source</th><th scope="col">Match</th><th scope="col">Conditions</th><th scope="col">Destination</th><th scope="col">Timeout</th><th scope="col">Retries</th></tr></thead>
+<div class="field"><label for="filter">Show routes containing <span class="muted">(route, team, path or file)</span></label><input id="filter" type="search" autocomplete="off" spellcheck="false"></div>
+<p id="routes-count" class="muted" aria-live="polite">${count} route(s)</p>
+<div class="table-wrap" id="routes-scroll" tabindex="0" role="region" aria-labelledby="routes-h">
+<table id="routes" aria-rowcount="${count + 1}"><colgroup>${COLUMNS.map(([, w]) => `<col style="width:${w}">`).join('')}</colgroup>
+<thead><tr aria-rowindex="1">${COLUMNS.map(([h]) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>
 <tbody id="routes-body"></tbody></table></div>
 </section>
-<section aria-labelledby="warnings-h"><h2 id="warnings-h">Warnings</h2><ul id="warnings"></ul></section>
+<section aria-labelledby="warnings-h"><h2 id="warnings-h">Warnings</h2><ul id="warnings">${warnings}</ul></section>
 </main>`;
   return page(`${heading}: ${title}`, '../assets/map.css', body, [`${encodeURIComponent(m.environment)}.data.js`, '../assets/app.js']);
 }
@@ -103,7 +137,10 @@ button { background: #0b57d0; color: #fff; border-color: #0b57d0; cursor: pointe
 #tree { display: block; border: 1px solid var(--line); } #tree text { fill: #fff; font-size: 12px; pointer-events: none; }
 #tree g.node { cursor: pointer; } #tree g.node:focus rect, #tree g.node:hover rect { stroke: #000; stroke-width: 2; }
 #tree g.catch-all rect { stroke: #b3261e; stroke-width: 2; stroke-dasharray: 4 2; }
-.table-wrap { overflow-x: auto; } table { border-collapse: collapse; width: 100%; font-size: 13px; }
-th, td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-thead th { position: sticky; top: 0; background: #f4f4f4; } tr.hit { background: var(--hit); } tr.catch-all td:first-child { border-left: 3px solid #b3261e; }
+.table-wrap { overflow: auto; max-height: 75vh; border: 1px solid var(--line); margin-top: .5rem; }
+table { border-collapse: collapse; width: 100%; min-width: 1150px; table-layout: fixed; font-size: 13px; }
+th, td { text-align: left; padding: 0 .4rem; border-bottom: 1px solid var(--line); height: 28px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+thead th { position: sticky; top: 0; z-index: 1; background: #f4f4f4; } tr.hit td { background: var(--hit); } tr.catch-all td:first-child { border-left: 3px solid #b3261e; }
+tr.gap td { padding: 0; border: 0; } #filter { width: 24rem; max-width: 80vw; }
+.losers li { margin: .2rem 0; } .show-row { margin-left: .4rem; padding: 0 .4rem; font-size: 12px; background: #fff; color: #0b57d0; }
 `;
