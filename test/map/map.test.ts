@@ -116,6 +116,30 @@ describe('kfaas map on the shipped example, in headless Chromium', () => {
     await page.close();
   });
 
+  it('the routes filter narrows the table, and a search result links to its row', async () => {
+    const { page, errors } = await open('us-west-prod/prod.html');
+    await page.waitForFunction('window.kfaasReady === true');
+    const all = await page.$$eval('#routes-body tr:not(.gap)', (trs) => trs.length);
+    await page.type('#filter', 'shop-cart');
+    await page.waitForFunction(() => document.getElementById('routes-count')!.textContent!.includes('contain'));
+    const shown = await page.$$eval('#routes-body tr:not(.gap)', (trs) => trs.map((t) => t.textContent ?? ''));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(all);
+    for (const row of shown) expect(row).toContain('shop-cart');
+    expect(await page.$eval('#routes', (t) => t.getAttribute('aria-rowcount'))).toBe(String(shown.length + 1));
+
+    await page.type('#path', '/faas/api/pay/refund/1');
+    await page.keyboard.press('Enter');
+    // A search clears the filter so that its winner is in the table, marked.
+    expect(await page.$eval('#filter', (el) => (el as HTMLInputElement).value)).toBe('');
+    const winner = await page.$eval('#result .winner strong', (el) => el.textContent);
+    expect(await page.$$eval('tr.hit td:nth-child(2)', (tds) => tds.map((t) => t.textContent))).toEqual([winner]);
+    await page.click('#result .winner button.show-row');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('routes-scroll');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('every form control has a label', async () => {
     const { page } = await open('us-west-prod/prod.html');
     const unlabelled = await page.$$eval('input, select, textarea', (els) => els.filter((e) => !document.querySelector(`label[for="${e.id}"]`)).map((e) => e.id));
