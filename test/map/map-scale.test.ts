@@ -47,7 +47,7 @@ it('draws only the rows in view, announces the row count, and reaches the last r
 
   await page.focus('#routes-scroll');
   await page.keyboard.press('End');
-  await page.waitForFunction((n) => [...document.querySelectorAll('#routes-body td:first-child')].some((td) => td.textContent === String(n)), { timeout: 5_000 }, count);
+  await page.waitForFunction((n) => Array.from(document.querySelectorAll("#routes-body td:first-child")).some((td) => td.textContent === String(n)), { timeout: 5_000 }, count);
   const last = await rows();
   expect(last.length).toBeLessThan(100);
   expect(last).not.toContain('1');
