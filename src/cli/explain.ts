@@ -1,11 +1,10 @@
-import { loadAll } from 'js-yaml';
 import { PlatformTable } from '../compile/platform/platform-table';
 import { EnvironmentTable } from '../compile/route-table';
 import { explainRequest } from '../explain/explain';
-import { convertHttpRoutes, formatGatewayOrigin } from '../explain/gateway-api';
+import { environmentHost, publishedObjects } from '../explain/environment-host';
 import { formatExplanation } from '../explain/format';
 import { MESH_GATEWAY } from '../explain/virtual-service';
-import { KFAAS_NAMESPACE, PLATFORM_FOLDER } from '../model/defaults';
+import { PLATFORM_FOLDER } from '../model/defaults';
 import { runPipeline } from '../pipeline';
 import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics, UsageError } from './io';
@@ -52,10 +51,8 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
   if (target.table?.gatewayApi && target.host === target.table.host) {
     return explainGatewayApi(target.table, result.tree!, path, io, values.gateway as string | undefined);
   }
-  const objects: unknown[] = [];
-  for (const [file, text] of result.tree!) {
-    if (file.startsWith(target.folder) && file.slice(target.folder.length).startsWith('virtualservice-')) objects.push(...loadAll(text));
-  }
+  const [folderCluster, folderName] = target.folder.split('/');
+  const objects = publishedObjects(result.tree!, folderCluster, folderName, 'virtualservice-');
   const gateway = (values.gateway as string | undefined) ?? target.gateway;
   const explanation = explainRequest(objects, {
     host: target.host, gateway, path,
@@ -87,26 +84,12 @@ function keyValues(option: string, raw: unknown): Record<string, string> | undef
  * (Gateway API precedence), then Envoy's first match over the result.
  */
 function explainGatewayApi(table: EnvironmentTable, tree: ReadonlyMap<string, string>, path: string, io: CliIo, gatewayOption?: string): number {
-  const gatewayApi = table.gatewayApi!;
-  const folder = `${table.cluster}/${table.environment}/`;
-  const objects: unknown[] = [];
-  for (const [file, text] of tree) {
-    if (file.startsWith(folder) && file.slice(folder.length).startsWith('httproute-')) objects.push(...loadAll(text));
-  }
-  const gateway = gatewayOption ?? `${gatewayApi.parentRef.namespace}/${gatewayApi.parentRef.name}`;
-  const converted = convertHttpRoutes(objects, table.host, {
-    gateway, clusterDomain: table.clusterDomain, noBackendStatus: gatewayApi.profile.noBackendStatus,
-  });
-  const explanation = explainRequest([converted.virtualService], { host: table.host, gateway, path });
-  io.stdout(`Cluster ${table.cluster}, environment ${table.environment} (namespace ${table.namespace}), ` +
-    `Gateway API ${gatewayApi.profile.version.raw} (${gatewayApi.profile.channel}) routes in Istio's precedence\n`);
-  const sources = new Map<string, string>();
-  for (const route of gatewayApi.httpRoutes) {
-    route.rules.forEach((_, i) => sources.set(`${KFAAS_NAMESPACE}.${route.name}.${i}`, `${route.origin.at.file}:${route.origin.at.line}`));
-  }
+  const host = environmentHost(table, tree, gatewayOption);
+  const explanation = explainRequest(host.objects, { host: table.host, gateway: host.gateway, path });
+  io.stdout(`Cluster ${table.cluster}, environment ${table.environment} (namespace ${table.namespace}), ${host.routing}\n`);
   io.stdout(formatExplanation(explanation, {
-    sources,
-    locate: (hit) => (converted.origins[hit.httpIndex] ? formatGatewayOrigin(converted.origins[hit.httpIndex]) : undefined),
+    sources: (name) => host.sources.get(name)?.source,
+    locate: (hit) => host.locate?.(hit.httpIndex),
   }));
   return EXIT_OK;
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join, relative, resolve, sep } from 'path';
 import { formatDiagnostic } from '../diagnostics/diagnostic';
 import { collectGarbage } from '../util/collect-garbage';
+import { environmentHost } from '../explain/environment-host';
 import { environmentMap } from '../map/map-data';
 import { assetFiles, EnvironmentSummary, environmentFiles, indexPage, summaryOf } from '../map/site';
 import { runPipeline } from '../pipeline';
@@ -40,8 +41,8 @@ export function mapCommand(argv: readonly string[], io: CliIo): number {
   // One environment at a time, written as soon as it is built: only the summaries stay in memory.
   const summaries: EnvironmentSummary[] = [];
   for (const table of result.tables!) {
-    if (table.virtualServices.length === 0) continue;
-    const m = environmentMap(table, tree, result.project!, warnings.filter((w) => w.includes(`${table.cluster}`) || w.includes(`environment ${table.environment}`)));
+    if (table.virtualServices.length === 0 && (table.gatewayApi?.httpRoutes.length ?? 0) === 0) continue;
+    const m = environmentMap(table, environmentHost(table, tree), result.project!, warnings.filter((w) => w.includes(`${table.cluster}`) || w.includes(`environment ${table.environment}`)));
     write(environmentFiles(m, title));
     summaries.push(summaryOf(m));
     // Its rendered files are not needed again: let them go.

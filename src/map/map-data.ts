@@ -1,10 +1,9 @@
-import { loadAll } from 'js-yaml';
 import { EnvironmentTable } from '../compile/route-table';
-import { mergeVirtualHost, MergedVirtualHost } from '../explain/merge';
+import { EnvironmentHost } from '../explain/environment-host';
+import { mergeVirtualHost } from '../explain/merge';
 import { Project } from '../model/project';
 import { PackedHost, packHost } from './packed-host';
 import { buildPrefixTree, PackedNode, packTree } from './prefix-tree';
-import { RouteSources } from './route-row';
 
 /**
  * Everything one environment's page shows, computed when the map is written so the page only draws: serialized
@@ -16,10 +15,21 @@ export interface EnvironmentMap {
   readonly namespace: string;
   readonly host: string;
   readonly gateway: string;
+  /**
+   * How the environment publishes its routes, when not as VirtualServices (Gateway API).
+   * @default - VirtualServices
+   */
+  readonly routing?: string;
   /** The Envoy routes in evaluation order, merged by the explain engine from the published objects. */
-  readonly routing: PackedHost;
-  /** Route name -> [team, `file:line`] of its Route document. */
-  readonly sources: Readonly<Record<string, readonly [string, string]>>;
+  readonly virtualHost: PackedHost;
+  /** Istio route name -> [team, `file:line` of its Route document, the kfaas route when its name differs]. */
+  readonly sources: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Per Envoy route, the published object it comes from when that is not a VirtualService (`HTTPRoute ns/name
+   * rules[r].matches[m]`).
+   * @default - the VirtualService and `spec.http` index of each route
+   */
+  readonly origins?: readonly string[];
   /** Team -> colour (stable across pages). */
   readonly teams: Readonly<Record<string, string>>;
   /** Team -> owned prefixes (Team documents). */
@@ -39,55 +49,22 @@ export function teamColours(teams: readonly string[]): Record<string, string> {
   return Object.fromEntries(sorted.map((t, i) => [t, PALETTE[i % PALETTE.length]]));
 }
 
-/** The published objects of one environment folder, parsed from the rendered tree (as `kfaas explain` reads them). */
-export function publishedObjects(tree: ReadonlyMap<string, string>, cluster: string, environment: string, filePrefix: string): unknown[] {
-  const folder = `${cluster}/${environment}/`;
-  const objects: unknown[] = [];
-  for (const [file, text] of tree) {
-    if (file.startsWith(folder) && file.slice(folder.length).startsWith(filePrefix)) objects.push(...loadAll(text));
-  }
-  return objects;
-}
-
-/** Route name -> team and `file:line` of the Route document, from the compiled table. */
-export function routeSources(table: EnvironmentTable): Map<string, { team: string; source: string }> {
-  const sources = new Map<string, { team: string; source: string }>();
-  for (const vs of table.virtualServices) {
-    for (const http of vs.http) {
-      if (!sources.has(http.name)) sources.set(http.name, { team: http.team, source: `${http.origin.at.file}:${http.origin.at.line}` });
-    }
-  }
-  return sources;
-}
-
 /**
- * The map of one environment: the routes in Envoy's evaluation order (the explain engine's merge of the emitted
- * VirtualServices, exactly what `kfaas explain` simulates), with the team and source of each route from the
+ * The map of one environment: the routes in Envoy's evaluation order (the explain engine's merge of what the
+ * environment publishes, exactly what `kfaas explain` simulates), with the team and source of each route from the
  * compiled table, and the prefix tree.
  */
 export function environmentMap(
   table: EnvironmentTable,
-  tree: ReadonlyMap<string, string>,
+  host: EnvironmentHost,
   project: Project,
   warnings: readonly string[],
 ): EnvironmentMap {
-  const gateway = table.profile.localGateway;
-  const objects = publishedObjects(tree, table.cluster, table.environment, 'virtualservice-');
-  const merged = mergeVirtualHost(objects, { host: table.host, gateway });
-  return assemble(table, project, merged, routeSources(table), warnings);
-}
-
-function assemble(
-  table: EnvironmentTable,
-  project: Project,
-  merged: MergedVirtualHost,
-  sources: RouteSources,
-  warnings: readonly string[],
-): EnvironmentMap {
+  const merged = mergeVirtualHost(host.objects, { host: table.host, gateway: host.gateway });
   const teams = teamColours([...project.teams.map((t) => t.name), ...project.routes.map((r) => r.team)]);
   const owned = Object.fromEntries(project.teams.map((t) => [t.name, t.owns.map((o) => o.prefix)]));
   const routes = merged.routes.map((r) => ({
-    team: sources.get(r.routeName ?? '')?.team ?? '',
+    team: host.sources.get(r.routeName ?? '')?.team ?? '',
     kind: r.condition.kind,
     value: r.condition.value,
     catchAll: r.catchAll,
@@ -98,8 +75,10 @@ function assemble(
     namespace: table.namespace,
     host: table.host,
     gateway: merged.gateway,
-    routing: packHost(merged),
-    sources: Object.fromEntries([...sources].map(([name, s]) => [name, [s.team, s.source] as const])),
+    ...(host.routing ? { routing: host.routing } : {}),
+    virtualHost: packHost(merged),
+    sources: Object.fromEntries([...host.sources].map(([name, s]) => [name, [s.team, s.source, ...(s.route !== name ? [s.route] : [])]])),
+    ...(host.locate ? { origins: merged.routes.map((r) => host.locate!(r.origin.httpIndex) ?? '') } : {}),
     teams,
     owned,
     tree: packTree(buildPrefixTree(routes, owned)),

@@ -4,8 +4,9 @@ import { formatRequestMatcher } from '../explain/request-match';
 
 /** One row of the route map's table: an Envoy route, in evaluation order, as people read it. */
 export interface RouteRow {
-  /** 1-based position in Envoy's route list. */
+  /** Index in Envoy's route list, from 0, as `kfaas explain` numbers routes. */
   readonly position: number;
+  /** The kfaas route (for HTTPRoutes, not Istio's rule name). */
   readonly route: string;
   /** '' when the route is not from a Route document of this project. */
   readonly team: string;
@@ -22,12 +23,12 @@ export interface RouteRow {
   /** `2x on connect-failure`, or `off`. @default - Istio's default retries */
   readonly retries?: string;
   readonly catchAll: boolean;
-  /** Where Istio got the route: `kfaas-system/<VirtualService> spec.http[i]`. */
+  /** Where Istio got the route: `kfaas-system/<VirtualService> spec.http[i]`, or the HTTPRoute rule. */
   readonly object: string;
 }
 
-/** Team and `file:line` of a route, by its Istio route name. */
-export type RouteSources = ReadonlyMap<string, { readonly team: string; readonly source: string }>;
+/** Team, `file:line` and kfaas route (when its name differs) of a route, by its Istio route name. */
+export type RouteSources = ReadonlyMap<string, { readonly team: string; readonly source: string; readonly route?: string }>;
 
 /**
  * The row of one merged route. Only what the explain engine merged goes in (what Istio would send where), with
@@ -43,8 +44,8 @@ export function routeRow(r: MergedRoute, requestHost: string, sources: RouteSour
     : [http.redirect ? 'redirect' : http.directResponse ? `direct response${typeof http.directResponse.status === 'number' ? ` ${http.directResponse.status}` : ''}` : 'none'];
   const retries = http.retries as { attempts?: number; retryOn?: string } | undefined;
   return {
-    position: r.position + 1,
-    route: r.routeName ?? '',
+    position: r.position,
+    route: info?.route ?? r.routeName ?? '',
     team: info?.team ?? '',
     source: info?.source ?? '',
     match: formatCondition(r.condition),

@@ -31,7 +31,7 @@ export function environmentFiles(m: EnvironmentMap, title: string): Map<string, 
 
 /** What the index says of an environment. */
 export function summaryOf(m: EnvironmentMap): EnvironmentSummary {
-  return { cluster: m.cluster, environment: m.environment, namespace: m.namespace, routes: m.routing.routes.length, warnings: m.warnings.length };
+  return { cluster: m.cluster, environment: m.environment, namespace: m.namespace, routes: m.virtualHost.routes.length, warnings: m.warnings.length };
 }
 
 function escapeHtml(text: string): string {
@@ -79,7 +79,7 @@ function environmentPage(m: EnvironmentMap, title: string): string {
   const heading = `${m.cluster} / ${m.environment}`;
   const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
   const routeTeams = new Set(Object.values(m.sources).map(([team]) => team));
-  const count = m.routing.routes.length;
+  const count = m.virtualHost.routes.length;
   const legend = Object.entries(m.teams)
     .filter(([t]) => routeTeams.has(t) || m.owned[t])
     .map(([t, c]) => `<li><span class="swatch" style="background:${c}"></span>${escapeHtml(t)}${m.owned[t] ? ` <span class="muted">owns ${m.owned[t].map(escapeHtml).join(', ')}</span>` : ''}</li>`)
@@ -87,7 +87,7 @@ function environmentPage(m: EnvironmentMap, title: string): string {
   const warnings = m.warnings.length > 0 ? m.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('') : '<li>none</li>';
   const body = `<header><p><a href="../index.html">${escapeHtml(title)}</a></p>
 <h1>${escapeHtml(heading)}</h1>
-<p class="muted">Host <code>${escapeHtml(m.host)}</code> on gateway <code>${escapeHtml(m.gateway)}</code>, namespace ${escapeHtml(m.namespace)}, ${count} route(s)</p></header>
+<p class="muted">Host <code>${escapeHtml(m.host)}</code> on gateway <code>${escapeHtml(m.gateway)}</code>, namespace ${escapeHtml(m.namespace)}, ${count} route(s)${m.routing ? ` from ${escapeHtml(m.routing)}` : ''}</p></header>
 <main>
 <section aria-labelledby="search-h"><h2 id="search-h">Which route takes a request?</h2>
 <form id="search-form" role="search">
@@ -105,6 +105,7 @@ function environmentPage(m: EnvironmentMap, title: string): string {
 </section>
 <section aria-labelledby="routes-h"><h2 id="routes-h">Routes in Envoy's order</h2>
 <div class="field"><label for="filter">Show routes containing <span class="muted">(route, team, path or file)</span></label><input id="filter" type="search" autocomplete="off" spellcheck="false"></div>
+<p class="muted">Envoy tries them top to bottom; <code>#</code> is the position <code>kfaas explain</code> reports (from 0).</p>
 <p id="routes-count" class="muted" aria-live="polite">${count} route(s)</p>
 <div class="table-wrap" id="routes-scroll" tabindex="0" role="region" aria-labelledby="routes-h">
 <table id="routes" aria-rowcount="${count + 1}"><colgroup>${COLUMNS.map(([, w]) => `<col style="width:${w}">`).join('')}</colgroup>

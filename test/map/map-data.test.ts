@@ -3,7 +3,8 @@ import { explainPath } from '../../src/explain/explain';
 import { mergeVirtualHost } from '../../src/explain/merge';
 import { RouteIndex } from '../../src/explain/route-index';
 import { samplePaths } from '../../src/explain/sample-path';
-import { environmentMap, publishedObjects, routeSources } from '../../src/map/map-data';
+import { environmentHost } from '../../src/explain/environment-host';
+import { environmentMap } from '../../src/map/map-data';
 import { packHost, unpackHost } from '../../src/map/packed-host';
 import { buildPrefixTree, packTree, unpackTree } from '../../src/map/prefix-tree';
 import { routeRow } from '../../src/map/route-row';
@@ -11,7 +12,7 @@ import { runPipeline } from '../../src/pipeline';
 
 const ROOT = join(__dirname, '..', '..');
 const pipeline = runPipeline({ root: ROOT, write: false });
-const tables = (pipeline.tables ?? []).filter((t) => t.virtualServices.length > 0);
+const tables = (pipeline.tables ?? []).filter((t) => t.virtualServices.length > 0 || (t.gatewayApi?.httpRoutes.length ?? 0) > 0);
 
 describe('the route map data', () => {
   it('packs routes inlined from a delegate, with their origin and delegate', () => {
@@ -43,13 +44,14 @@ describe('the route map data', () => {
   });
 
   it.each(tables.map((t) => [`${t.cluster}/${t.environment}`, t] as const))('%s: the packed host, through JSON, is the merged host and explains every sample path the same', (_name, table) => {
-    const objects = publishedObjects(pipeline.tree!, table.cluster, table.environment, 'virtualservice-');    const merged = mergeVirtualHost(objects, { host: table.host, gateway: table.profile.localGateway });
+    const host = environmentHost(table, pipeline.tree!);
+    const merged = mergeVirtualHost(host.objects, { host: table.host, gateway: host.gateway });
     const packed = JSON.parse(JSON.stringify(packHost(merged)));
     const restored = unpackHost(packed);
     expect(restored).toEqual({ ...merged, dropped: [], warnings: [] });
     const index = new RouteIndex(restored, packed.regexLiterals);
     const paths = new Set(['/', '/faas/api/nobody/here']);
-    for (const vs of table.virtualServices) for (const http of vs.http) for (const m of http.matches) for (const p of samplePaths(m)) paths.add(p);
+    for (const r of merged.routes) for (const p of samplePaths(r.condition)) paths.add(p);
     for (const path of paths) {
       const expected = explainPath(merged, path);
       const got = explainPath(restored, path, index);
@@ -79,9 +81,10 @@ describe('the route map data', () => {
 
   it('a row shows team, source, weights, timeout and retries of its route', () => {
     const table = tables.find((t) => t.cluster === 'us-west-prod' && t.environment === 'prod')!;
-    const map = environmentMap(table, pipeline.tree!, pipeline.project!, []);
-    const merged = unpackHost(map.routing);
-    const sources = routeSources(table);
+    const host = environmentHost(table, pipeline.tree!);
+    const map = environmentMap(table, host, pipeline.project!, []);
+    const merged = unpackHost(map.virtualHost);
+    const sources = host.sources;
     const split = merged.routes.map((r) => routeRow(r, merged.host, sources)).find((r) => r.route === 'shop-checkout')!;
     expect(split.team).toBe('shop');
     expect(split.source).toMatch(/^routes\/shop\/[a-z-]+\.yaml:\d+$/);

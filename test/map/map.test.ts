@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { loadAll } from 'js-yaml';
 import type { Browser } from 'puppeteer-core';
 import { main } from '../../src/cli/main';
+import { environmentHost } from '../../src/explain/environment-host';
 import { explainRequest } from '../../src/explain/explain';
+import { mergeVirtualHost } from '../../src/explain/merge';
 import { samplePaths } from '../../src/explain/sample-path';
 import { runPipeline } from '../../src/pipeline';
 import { chromiumPath } from '../support/browser';
@@ -30,7 +31,7 @@ afterAll(async () => {
 });
 
 const pipeline = runPipeline({ root: ROOT, write: false });
-const tables = (pipeline.tables ?? []).filter((t) => t.virtualServices.length > 0);
+const tables = (pipeline.tables ?? []).filter((t) => t.virtualServices.length > 0 || (t.gatewayApi?.httpRoutes.length ?? 0) > 0);
 
 async function open(rel: string): Promise<{ page: import('puppeteer-core').Page; errors: string[] }> {
   const page = await browser.newPage();
@@ -59,11 +60,12 @@ describe('kfaas map on the shipped example, in headless Chromium', () => {
     const { page, errors } = await open(`${table.cluster}/${table.environment}.html`);
     await page.waitForFunction('window.kfaasReady === true', { timeout: 10_000 });
     const rows = await page.$$eval('#routes-body tr', (trs) => trs.length);
-    const folder = `${table.cluster}/${table.environment}/`;
-    const objects = [...pipeline.tree!].filter(([f]) => f.startsWith(folder) && f.slice(folder.length).startsWith('virtualservice-')).flatMap(([, text]) => loadAll(text));
-    const query = { host: table.host, gateway: table.profile.localGateway };
+    // What kfaas explain simulates: the published VirtualServices, or what Istio derives from the HTTPRoutes.
+    const host = environmentHost(table, pipeline.tree!);
+    const objects = host.objects;
+    const query = { host: table.host, gateway: host.gateway };
     const paths = new Set<string>(['/', '/faas/api/nobody/here']);
-    for (const vs of table.virtualServices) for (const http of vs.http) for (const m of http.matches) for (const p of samplePaths(m)) paths.add(p);
+    for (const r of mergeVirtualHost(objects, query).routes) for (const p of samplePaths(r.condition)) paths.add(p);
     let compared = 0;
     for (const path of paths) {
       const expected = explainRequest(objects, { ...query, path });
@@ -73,7 +75,7 @@ describe('kfaas map on the shipped example, in headless Chromium', () => {
       });
       compared++;
     }
-    expect(compared).toBeGreaterThan(table.virtualServices.flatMap((v) => v.http).length);
+    expect(compared).toBeGreaterThan(table.virtualServices.flatMap((v) => v.http).length + (table.gatewayApi?.httpRoutes.length ?? 0));
     expect(rows).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await page.close();
@@ -85,7 +87,11 @@ describe('kfaas map on the shipped example, in headless Chromium', () => {
     await page.type('#path', '/faas/api/shop/checkout/pay');
     await page.keyboard.press('Enter');
     const result = await page.$eval('#result', (el) => el.textContent ?? '');
-    expect(result).toMatch(/Winner\s+#\d+ route shop-checkout/);
+    let text = '';
+    const io = { stdout: (t: string) => (text += t), stderr: () => undefined, env: {}, cwd: ROOT };
+    expect(await main(['explain', '--root', ROOT, '--cluster', 'us-west-prod', '--env', 'prod', '/faas/api/shop/checkout/pay'], io)).toBe(0);
+    const position = /^Winner: #(\d+) route "shop-checkout"/m.exec(text)![1];
+    expect(result).toMatch(new RegExp(`Winner\\s+#${position} route shop-checkout`));
     expect(result).toContain('shop-checkout-next.faas-prod.svc.cluster.local (10%)');
     expect(result).toMatch(/lose because #\d+ comes first/);
     expect(result).toContain('shop-catalog');
@@ -139,6 +145,41 @@ describe('kfaas map on the shipped example, in headless Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('a Gateway API environment shows its HTTPRoutes in Istio\'s precedence, and its winners are kfaas explain\'s', async () => {
+    const table = tables.find((t) => t.gatewayApi !== undefined)!;
+    expect(table).toBeDefined();
+    const { page, errors } = await open(`${table.cluster}/${table.environment}.html`);
+    await page.waitForFunction('window.kfaasReady === true');
+    expect(await page.$eval('header', (h) => h.textContent)).toMatch(/Gateway API v?[0-9.]+ \((standard|experimental)\) routes in Istio's precedence/);
+    const rows = await page.$$eval('#routes-body tr:not(.gap)', (trs) => trs.map((tr) => [tr.children[1].textContent, tr.children[2].textContent]));
+    // Rows name the kfaas route and its team, not Istio's rule name.
+    expect(rows.length).toBeGreaterThan(0);
+    for (const [route, team] of rows) {
+      expect(route).not.toContain('kfaas-system.');
+      expect(pipeline.project!.routes.find((r) => r.name === route)?.team).toBe(team);
+    }
+    for (const path of ['/faas/api/shop/cart', '/faas/api/shop/cart/items', '/faas/api/pay/refund/9', '/faas/api/nobody']) {
+      let text = '';
+      const io = { stdout: (t: string) => (text += t), stderr: () => undefined, env: {}, cwd: ROOT };
+      expect(await main(['explain', '--root', ROOT, '--cluster', table.cluster, '--env', table.environment, path], io)).toBe(0);
+      const cli = /^Winner: #(\d+) route "([^"]+)"/m.exec(text);
+      await page.$eval('#path', (el) => ((el as HTMLInputElement).value = ''));
+      await page.type('#path', path);
+      await page.keyboard.press('Enter');
+      const shown = await page.$eval('#result', (el) => el.textContent ?? '');
+      if (cli === null) expect(shown).toContain('No route');
+      else {
+        const winner = await page.evaluate((p) => window.kfaasExplain(p).winner, path);
+        expect(winner).toBe(cli[2]);
+        // Same position as kfaas explain reports.
+        expect(shown).toMatch(new RegExp(`Winner #${cli[1]} route \\S+`));
+        expect(shown).toContain('HTTPRoute kfaas-system/');
+      }
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 
   it('every form control has a label', async () => {
     const { page } = await open('us-west-prod/prod.html');

@@ -29,21 +29,21 @@ declare global {
 
 performance.mark('kfaas-map:script');
 const data = window.KFAAS_MAP;
-const merged = unpackHost(data.routing);
-const index = new RouteIndex(merged, data.routing.regexLiterals);
-const sources = new Map(Object.entries(data.sources).map(([name, [team, source]]) => [name, { team, source }]));
+const merged = unpackHost(data.virtualHost);
+const index = new RouteIndex(merged, data.virtualHost.regexLiterals);
+const sources = new Map(Object.entries(data.sources).map(([name, [team, source, route]]) => [name, { team, source, ...(route ? { route } : {}) }]));
 const prefixTree = unpackTree(data.tree);
 performance.mark('kfaas-map:unpacked');
-const rowOf = (route: MergedRoute): RouteRow => routeRow(route, merged.host, sources);
+const rowOf = (route: MergedRoute): RouteRow => routeRow(route, merged.host, sources, data.origins?.[route.position]);
 
 function describeHit(hit: RouteHit): string {
   const r = rowOf(merged.routes[hit.position]);
   const to = hit.destinations.length > 0
     ? hit.destinations.map((d) => `${escapeHtml(d.authority)}${hit.destinations.length > 1 ? ` (${d.weight}%)` : ''}, path ${escapeHtml(d.path)}`).join('; ')
     : escapeHtml(r.destinations.join(', '));
-  return `#${hit.position + 1} route <strong>${escapeHtml(hit.routeName ?? '')}</strong> ${teamBadge(r.team, data.teams)} ` +
+  return `#${hit.position} route <strong>${escapeHtml(r.route)}</strong> ${teamBadge(r.team, data.teams)} ` +
     `${escapeHtml(r.match)}${r.conditions ? ` with ${escapeHtml(r.conditions)}` : ''} ` +
-    `<span class="source">${escapeHtml(r.source)}</span>` +
+    `<span class="source">${escapeHtml(r.source)}${data.origins ? `, ${escapeHtml(r.object)}` : ''}</span>` +
     `<button type="button" class="show-row" data-position="${hit.position}">show in table</button><br>&rarr; ${to}`;
 }
 
@@ -73,7 +73,7 @@ function search(table: RouteTableView): void {
     ? `<p class="winner"><span class="label">Winner</span> ${describeHit(winner)}</p>`
     : '<p class="problem"><span class="label">No route</span> no route matches: the gateway answers 404.</p>');
   if (losers.length > 0) {
-    parts.push(`<p>Also match, but lose because #${(winner?.position ?? 0) + 1} comes first in Envoy's order:</p><ol class="losers">` +
+    parts.push(`<p>Also match, but lose because #${winner?.position ?? 0} comes first in Envoy's order:</p><ol class="losers">` +
       losers.map((l) => `<li>${describeHit(l)}</li>`).join('') + '</ol>');
   }
   out.innerHTML = parts.join('');

@@ -97,7 +97,7 @@ export class RouteTableView {
     const classes = [r.catchAll ? 'catch-all' : '', this.hit === index ? 'hit' : ''].filter(Boolean).join(' ');
     const cell = (text: string, cls = ''): string => `<td${cls ? ` class="${cls}"` : ''} title="${escapeHtml(text)}">${escapeHtml(text)}</td>`;
     const destinations = r.destinations.join(', ');
-    return `<tr id="route-${r.position}" aria-rowindex="${r.position + 1}"${classes ? ` class="${classes}"` : ''}>` +
+    return `<tr id="route-${r.position}" aria-rowindex="${r.position + 2}"${classes ? ` class="${classes}"` : ''}>` +
       `<td>${r.position}</td>${cell(r.route)}<td>${teamBadge(r.team, this.colours)}</td>${cell(r.source, 'source')}` +
       `<td title="${escapeHtml(r.match)}"><code>${escapeHtml(r.match)}</code></td>${cell(r.conditions)}${cell(destinations)}` +
       `${cell(r.timeout ?? '')}${cell(r.retries ?? '')}</tr>`;

@@ -1,0 +1,83 @@
+import { loadAll } from 'js-yaml';
+import type { EnvironmentTable } from '../compile/route-table';
+import { KFAAS_NAMESPACE } from '../model/defaults';
+import { convertHttpRoutes, formatGatewayOrigin } from './gateway-api';
+
+/** The Route document behind one Istio route name. */
+export interface RouteSource {
+  /** The kfaas route (`metadata.name` of the Route). */
+  readonly route: string;
+  readonly team: string;
+  /** `routes/<team>/<file>.yaml:<line>`. */
+  readonly source: string;
+}
+
+/**
+ * What `kfaas explain` and `kfaas map` simulate for one compiled environment: the VirtualServices Istio builds the
+ * gateway's virtual host from (the published ones, or for a gateway-api cluster the one Istio derives from the
+ * published HTTPRoutes, `gateway-api.ts`), the gateway, and where each route was written.
+ */
+export interface EnvironmentHost {
+  readonly objects: readonly unknown[];
+  /** `namespace/name` of the Istio Gateway. */
+  readonly gateway: string;
+  /** By Istio route name (for HTTPRoutes: Istio's `<namespace>.<HTTPRoute>.<rule>`). */
+  readonly sources: ReadonlyMap<string, RouteSource>;
+  /**
+   * Where Istio got `spec.http[i]` of the derived VirtualService: `HTTPRoute ns/name rules[r].matches[m]`.
+   * @default - none: the routes are the published VirtualServices' own
+   */
+  readonly locate?: (httpIndex: number) => string | undefined;
+  /**
+   * How the environment publishes its routes, when not as VirtualServices.
+   * @default - VirtualServices
+   */
+  readonly routing?: string;
+}
+
+/**
+ * The published objects of `dist/<cluster>/<environment>/` whose file names start with `filePrefix`, parsed from the
+ * rendered tree exactly as they would be published.
+ */
+export function publishedObjects(tree: ReadonlyMap<string, string>, cluster: string, environment: string, filePrefix: string): unknown[] {
+  const folder = `${cluster}/${environment}/`;
+  const objects: unknown[] = [];
+  for (const [file, text] of tree) {
+    if (file.startsWith(folder) && file.slice(folder.length).startsWith(filePrefix)) objects.push(...loadAll(text));
+  }
+  return objects;
+}
+
+/** The environment's virtual host as Istio builds it, read back from the rendered tree. */
+export function environmentHost(table: EnvironmentTable, tree: ReadonlyMap<string, string>, gatewayOption?: string): EnvironmentHost {
+  const gatewayApi = table.gatewayApi;
+  if (!gatewayApi) {
+    const sources = new Map<string, RouteSource>();
+    for (const vs of table.virtualServices) {
+      for (const http of vs.http) {
+        if (!sources.has(http.name)) sources.set(http.name, { route: http.route, team: http.team, source: `${http.origin.at.file}:${http.origin.at.line}` });
+      }
+    }
+    return {
+      objects: publishedObjects(tree, table.cluster, table.environment, 'virtualservice-'),
+      gateway: gatewayOption ?? table.profile.localGateway,
+      sources,
+    };
+  }
+  const gateway = gatewayOption ?? `${gatewayApi.parentRef.namespace}/${gatewayApi.parentRef.name}`;
+  const converted = convertHttpRoutes(publishedObjects(tree, table.cluster, table.environment, 'httproute-'), table.host, {
+    gateway, clusterDomain: table.clusterDomain, noBackendStatus: gatewayApi.profile.noBackendStatus,
+  });
+  const sources = new Map<string, RouteSource>();
+  for (const route of gatewayApi.httpRoutes) {
+    const source = { route: route.route, team: route.team, source: `${route.origin.at.file}:${route.origin.at.line}` };
+    route.rules.forEach((_, i) => sources.set(`${KFAAS_NAMESPACE}.${route.name}.${i}`, source));
+  }
+  return {
+    objects: [converted.virtualService],
+    gateway,
+    sources,
+    locate: (i) => (converted.origins[i] ? formatGatewayOrigin(converted.origins[i]) : undefined),
+    routing: `Gateway API ${gatewayApi.profile.version.raw} (${gatewayApi.profile.channel}) routes in Istio's precedence`,
+  };
+}
