@@ -72,8 +72,12 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
   if (objects > options.maxObjectsPerFolder) {
     findings.error('too-many-objects', environment.origin,
       `dist/${cluster.name}/${environment.name} would hold ${objects} objects (${virtualServices.length} VirtualServices ` +
-        `and the gateway Service), more than ${options.maxObjectsPerFolder}; ` +
-        (perRoute ? 'use layout: merged' : 'shorten routes or raise the object budget'));
+        `and the gateway Service), more than ${options.maxObjectsPerFolder}, the most kfaas puts in one folder ` +
+        '(a fixed limit, MAX_OBJECTS_PER_FOLDER in src/model/defaults.ts: kustomize and Argo CD slow down with every object); ' +
+        (perRoute
+          ? `set layout: merged on cluster ${cluster.name} (routes share objects there)`
+          : `its routes fill that many VirtualServices of up to ${options.maxObjectBytes} bytes: ` +
+            'merge matches (one prefix instead of many exact paths), or limit some routes to other environments (spec.environments)'));
   }
 
   return {

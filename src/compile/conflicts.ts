@@ -1,3 +1,4 @@
+import { originIn } from '../model/project';
 import { RouteEntry } from './entries';
 import { conditionsImply, conditionsKey, describeConditions, isUnconditioned, NO_CONDITIONS } from './conditions';
 import { describeMatch, Findings, where } from './findings';
@@ -93,7 +94,9 @@ function reportUnreachable(sorted: readonly RouteEntry[], covered: Set<RouteEntr
   for (const entries of byRoute.values()) {
     if (!entries.every((e) => covered.has(e))) continue;
     const route = entries[0].route;
-    findings.error('route-unreachable', route.origin,
+    // Matches from `overrides.<env>` are blamed on that override, not on the whole route.
+    const override = /^spec\.overrides\.([^.]+)\./.exec(entries[0].match.origin.path)?.[1];
+    findings.error('route-unreachable', override !== undefined ? originIn(route, override) : route.origin,
       `route ${JSON.stringify(route.name)} can never be reached: every one of its matches is covered by an earlier route`,
       scope);
   }

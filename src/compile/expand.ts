@@ -1,4 +1,4 @@
-import { behaviourIn, Cluster, Environment, Project, Route, RouteBehaviour } from '../model/project';
+import { behaviourIn, originIn, Cluster, Environment, Project, Route, RouteBehaviour } from '../model/project';
 import { profileFor, VersionProfile } from '../versions/profile';
 import { Findings } from './findings';
 import { compareText } from '../util/compare';
@@ -90,7 +90,7 @@ export function placeRoute(route: Route, index: HostingIndex, findings: Findings
   const landsIn = [...new Set(places.map((p) => p.environment))].sort();
   for (const env of Object.keys(route.overrides).sort()) {
     if (!landsIn.includes(env)) {
-      findings.errorAt('override-never-used', at, `spec.overrides.${env}`,
+      findings.errorAt('override-never-used', originIn(route, env).at, `spec.overrides.${env}`,
         `overrides.${env} names an environment route ${JSON.stringify(route.name)} never lands in; ` +
           `it lands in: ${list(landsIn)}`);
     }

@@ -51,7 +51,8 @@ export function planComponent(component: Component<RouteEntry>, ctx: LayoutConte
       `on cluster ${ctx.cluster.name}, the ${component.entries.length} matches under ${JSON.stringify(component.root)} ` +
         `take ${size} bytes, more than one VirtualService holds (${ctx.budget} bytes of routes within ${ctx.maxObjectBytes}); ` +
         `they cannot be split because one request may match several of them, and ${problem}. ` +
-        'Make the paths more disjoint, drop matches, or raise the budget', ctx.scope);
+        `The size is fixed (MAX_OBJECT_BYTES in src/model/defaults.ts: under the 256 KiB client-side apply limit); ` +
+        'make the paths more disjoint (no prefix or regex spanning all of them), or merge or drop matches', ctx.scope);
     return inline;
   }
   const anchor = component.entries.find((e) => e.kind === 'prefix' && e.value === component.root)!;

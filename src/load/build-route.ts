@@ -1,5 +1,5 @@
 import { MAX_REGEX_LENGTH } from '../model/defaults';
-import { MatchKind, PathMatch, RetryPolicy, Route, RouteBehaviour, TrafficTarget } from '../model/project';
+import { MatchKind, Origin, PathMatch, RetryPolicy, Route, RouteBehaviour, TrafficTarget } from '../model/project';
 import { DocumentContext } from './document-context';
 import { Built } from './document-kinds';
 import { reportDuplicates } from './duplicates';
@@ -34,7 +34,9 @@ export function buildRoute(ctx: DocumentContext, doc: Mapping): Route {
   checkPrefixRewrites(ctx, base, baseRewriteAt, rewritesSeen);
   const environments = stringList(spec, 'environments');
   const overrides: Record<string, RouteBehaviour> = {};
+  const overrideOrigins: Record<string, Origin> = {};
   for (const [env, value] of Object.entries(mapping(spec, 'overrides') ?? {})) {
+    overrideOrigins[env] = ctx.origin(['spec', 'overrides', env], 'key');
     if (environments && !environments.includes(env) && DNS_LABEL.test(env)) {
       ctx.error(
         'override-never-applies',
@@ -61,6 +63,7 @@ export function buildRoute(ctx: DocumentContext, doc: Mapping): Route {
       ? { environments, environmentOrigins: environments.map((_, i) => ctx.origin(['spec', 'environments', i])) }
       : {}),
     ...(clusters ? { clusters, clusterOrigins: clusters.map((_, i) => ctx.origin(['spec', 'clusters', i])) } : {}),
+    ...(Object.keys(overrideOrigins).length > 0 ? { overrideOrigins } : {}),
     origin: ctx.origin(['metadata', 'name']),
   };
 }

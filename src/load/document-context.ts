@@ -57,9 +57,9 @@ export class DocumentContext {
    * Where the value at `path` was written. `at.file` is known at once; `at.line` and `at.col` are computed on
    * first read, so a clean file is parsed with positions only if something (a later diagnostic) asks.
    */
-  public origin(path: FieldPath): Origin {
+  public origin(path: FieldPath, target: Target = 'value'): Origin {
     const locator = this.locator;
-    return { at: lazyLocation(this.file.path, () => locator.location(path)), path: formatPath(path) };
+    return { at: lazyLocation(this.file.path, () => locator.location(path, target)), path: formatPath(path) };
   }
 
   public get failed(): boolean {

@@ -326,8 +326,15 @@ export interface Route {
   readonly environmentOrigins?: readonly Origin[];
   /** Where each `clusters` item was written (same order). @default the route's origin */
   readonly clusterOrigins?: readonly Origin[];
+  /** Where each `overrides.<env>` key was written, by environment. @default the route's origin */
+  readonly overrideOrigins?: Readonly<Record<string, Origin>>;
   /** The document (its `metadata.name`). */
   readonly origin: Origin;
+}
+
+/** Where a problem of `route` in environment `env` is shown: its `overrides.<env>` key if it has one, else the route. */
+export function originIn(route: Route, env: string): Origin {
+  return route.overrideOrigins?.[env] ?? route.origin;
 }
 
 /** The behaviour of `route` in environment `env`. */

@@ -105,8 +105,21 @@ describe('merged layout', () => {
     const result = compile(build('1.22.0', { a: ['/a/', '/a/1/'], b: ['/b/', '/b/1/'] }), { ...options, maxObjectsPerFolder: 2 });
     expect(lines(result)).toEqual([
       'clusters/c1.yaml:10:9 spec.environments[0].name: dist/c1/alpha would hold 3 objects (2 VirtualServices and the gateway ' +
-        'Service), more than 2; shorten routes or raise the object budget',
+        'Service), more than 2, the most kfaas puts in one folder (a fixed limit, MAX_OBJECTS_PER_FOLDER in ' +
+        'src/model/defaults.ts: kustomize and Argo CD slow down with every object); its routes fill that many ' +
+        'VirtualServices of up to 1324 bytes: merge matches (one prefix instead of many exact paths), or limit some ' +
+        'routes to other environments (spec.environments)',
     ]);
+  });
+
+  test('no advice to raise a budget the user cannot set: every size message names what to change', () => {
+    const tooMany = compile(build('1.22.0', { a: ['/a/', '/a/1/'], b: ['/b/', '/b/1/'] }), { ...options, maxObjectsPerFolder: 2 });
+    const tooLarge = compile(build('1.5.4', big), options);
+    for (const line of [...lines(tooMany), ...lines(tooLarge)]) {
+      expect(line).not.toMatch(/raise the (object )?budget/);
+      expect(line).toMatch(/MAX_OBJECT(S_PER_FOLDER|_BYTES) in src\/model\/defaults\.ts/);
+    }
+    expect(lines(tooLarge)[0]).toContain('make the paths more disjoint');
   });
 
   test('objects are cut at content-defined places that average about the preferred size, never above the budget', () => {
