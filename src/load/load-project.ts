@@ -2,7 +2,7 @@ import { Diagnostic, DiagnosticBag } from '../diagnostics/diagnostic';
 import { Project } from '../model/project';
 import { DocumentContext } from './document-context';
 import { Built, DOCUMENT_KINDS, DocumentKind, ProjectDraft, resolveKind } from './document-kinds';
-import { readCareful, readFast, RawDocument, YamlSource } from './parse-yaml';
+import { readCareful, readFast, RawDocument, TOO_DEEP_MESSAGE, tooDeepPath, withoutDocumentBoms, YamlSource } from './parse-yaml';
 import { readTree, SourceFile, Tree } from './read-tree';
 import { checkSchema } from './schema-check';
 import { describeValue, isMapping } from './values';
@@ -95,7 +95,8 @@ function withOverlay(tree: Tree, overlay: SourceOverlay | undefined): Tree {
  * Clean files (nearly all of them) take the fast path: js-yaml, no positions. A file with any problem is read
  * again with the `yaml` package, whose positions the diagnostics need, and only that reading counts.
  */
-function loadFile(file: SourceFile): FileOutcome {
+function loadFile(given: SourceFile): FileOutcome {
+  const file = { ...given, text: withoutDocumentBoms(given.text) };
   const source = new YamlSource(file);
   const fast = readFast(file.text);
   if (fast) {
@@ -110,6 +111,11 @@ function loadFile(file: SourceFile): FileOutcome {
 function checkDocuments(source: YamlSource, raw: readonly RawDocument[]): Checked[] {
   return raw.map(({ index, data }) => {
     const ctx = new DocumentContext(source.file, new YamlLocator(source, index));
+    const deep = tooDeepPath(data);
+    if (deep) {
+      ctx.error('too-deep', deep.slice(0, 3), TOO_DEEP_MESSAGE); // the field it starts in, not 64 indices
+      return { ctx };
+    }
     if (!isMapping(data)) {
       ctx.error('not-a-mapping', [], `expected a mapping with apiVersion, kind, metadata and spec, got ${describeValue(data)}`);
       return { ctx };

@@ -7,6 +7,25 @@ import { SourceFile } from './read-tree';
 /** Most alias expansions a document may make: enough for shared snippets, far too few for an alias bomb. */
 export const MAX_ALIAS_COUNT = 50;
 
+/**
+ * Deepest nesting of lists and mappings a document may have. kfaas documents need about 10 levels; the limit
+ * keeps every later stage (schema check, builders) far from the JavaScript stack's depth, which a crafted file
+ * could otherwise exhaust.
+ */
+export const MAX_NESTING_DEPTH = 64;
+
+export const TOO_DEEP_MESSAGE = `expected at most ${MAX_NESTING_DEPTH} levels of nested lists and mappings (kfaas documents need about 10), got more; flatten the document`;
+
+/**
+ * YAML 1.2 allows a byte order mark at the start of every document of a stream (spec 1.2.2 section 9.1.1,
+ * "Document Prefix"), as concatenated files carry them; both parsers only drop one at the start of the file
+ * and would read `\uFEFFapiVersion` as a key. Removes each BOM that starts a document: at the start of the
+ * file, of a `---`/`...`/`%` line, or right after such a marker line.
+ */
+export function withoutDocumentBoms(text: string): string {
+  return text.replace(/(^|\n)\uFEFF(?=---|\.\.\.|%)/g, '$1').replace(/^\uFEFF/, '').replace(/((?:^|\n)(?:---|\.\.\.)[^\n]*\n)\uFEFF/g, '$1');
+}
+
 /** One non-empty document of a file, as plain data. */
 export interface RawDocument {
   /** Position of the document in its file (0-based, counting empty documents). */
@@ -88,6 +107,10 @@ export function readCareful(source: YamlSource, out: Diagnostic[]): RawDocument[
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
+      if (e instanceof RangeError) {
+        out.push({ severity: 'error', code: 'too-deep', location: source.location(doc.contents.range[0]), message: TOO_DEEP_MESSAGE });
+        return;
+      }
       const bomb = /excessive alias count/i.test(errorMessage(e));
       const first = firstAlias(doc);
       out.push({
@@ -120,6 +143,10 @@ function syntaxDiagnostic(source: YamlSource, doc: Document.Parsed, code: string
     }
     return { severity: 'error', code: 'duplicate-key', location, message: 'duplicate key; expected each key once per mapping' };
   }
+  if (code === 'RESOURCE_EXHAUSTION' && /call stack/i.test(message)) {
+    // The parser itself ran out of stack: nesting thousands of levels deep.
+    return { severity: 'error', code: 'too-deep', location, message: TOO_DEEP_MESSAGE };
+  }
   if (code === 'TAG_RESOLVE_FAILED') {
     const tag = message.replace(/^Unresolved tag: /, '').replace(/^tag:yaml\.org,2002:/, '!!');
     return {
@@ -130,6 +157,22 @@ function syntaxDiagnostic(source: YamlSource, doc: Document.Parsed, code: string
     };
   }
   return { severity: 'error', code: 'yaml-syntax', location, message: `invalid YAML: ${lowerFirst(message.split('\n')[0])}` };
+}
+
+/**
+ * The field path of the first value nested deeper than MAX_NESTING_DEPTH (the path is that long), or undefined.
+ * Iterative, so it never runs out of stack itself.
+ */
+export function tooDeepPath(data: unknown): Segment[] | undefined {
+  const stack: { value: unknown; path: Segment[] }[] = [{ value: data, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length >= MAX_NESTING_DEPTH) return path;
+    const entries: [Segment, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+    for (const [k, v] of entries) stack.push({ value: v, path: [...path, k] });
+  }
+  return undefined;
 }
 
 /** The duplicated key starting at `offset`, its field path and where the key first appeared. */

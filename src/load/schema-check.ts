@@ -102,9 +102,18 @@ function describeErrors(errors: readonly ErrorObject[], data: Mapping, ctx: Docu
     const onKey = e.propertyName !== undefined;
     const path = onKey ? [...base, e.propertyName as string] : base;
     const issue = describe(e, path, onKey, names.get(e.parentSchema as object), ctx);
-    if (issue) issues.push(issue);
+    if (issue) issues.push(onKey ? issue : { ...issue, message: numbersAsWritten(issue.message, e.data, ctx.sourceText(path)) });
   }
   return issues;
+}
+
+/**
+ * A number YAML read as something else than was written (`99999999999999999999` is 1e20 to JavaScript, `1e400`
+ * Infinity) is echoed as written, so the message shows the user's own text.
+ */
+function numbersAsWritten(message: string, value: unknown, written: string | undefined): string {
+  if (typeof value !== 'number' || written === undefined || written === String(value)) return message;
+  return message.split(String(value)).join(written);
 }
 
 function valueKey(e: ErrorObject): string {

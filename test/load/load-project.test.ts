@@ -190,6 +190,18 @@ describe('loadProject: files', () => {
     expect(p.routes[2].origin).toEqual(origin('routes/web/b.yaml', 6, 9, 'metadata.name'));
   });
 
+  test('a byte order mark may start any document of a file, not only the first (YAML 1.2 document prefix)', () => {
+    const route = (name: string): string =>
+      `\uFEFFapiVersion: kfaas/v1\nkind: Route\nmetadata:\n  name: ${name}\nspec:\n  match:\n    - prefix: /faas/api/${name}/\n`;
+    const root = project({
+      'clusters/c.yaml': CLUSTER_YAML,
+      'routes/web/joined.yaml': `${route('first')}---\n${route('second')}\uFEFF---\n${route('third').slice(1)}`,
+    });
+    const { project: p, diagnostics } = loadProject(root);
+    expect(diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(p.routes.map((r) => r.name)).toEqual(['first', 'second', 'third']);
+  });
+
   test('no routes/ folder means no routes', () => {
     const root = project({ 'clusters/c.yaml': CLUSTER_YAML });
     const { project: p, diagnostics } = loadProject(root);
