@@ -27,13 +27,7 @@ export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
 export const EXIT_USER = 2;
 
-/** Bad command-line usage (exit 2). */
-export class UsageError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError } from '../diagnostics/diagnostic';
 
 /**
  * Prints diagnostics to stderr, one `formatDiagnostic` line each, then `kfaas: N error(s)` (and warnings) when

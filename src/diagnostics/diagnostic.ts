@@ -103,6 +103,14 @@ export class DiagnosticBag {
   }
 }
 
+/** Bad command-line usage (exit 2): an unknown option, a missing argument, a malformed value. */
+export class UsageError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
 /** Raised when user input is invalid; carries every diagnostic. Maps to exit status 2. */
 export class UserError extends Error {
   public constructor(public readonly diagnostics: readonly Diagnostic[]) {

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/io';
+import { UsageError } from '../diagnostics/diagnostic';
 import { VirtualService } from '../explain/virtual-service';
 import { ImportedBehaviour } from './imported-route';
 

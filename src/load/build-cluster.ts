@@ -5,7 +5,7 @@ import { compareVersions, parseVersion, Version } from '../model/version';
 import { checkSupported, ISTIO_SUPPORT, KNATIVE_SUPPORT, SupportedProduct } from '../versions/support';
 import { DocumentContext } from './document-context';
 import { buildClusterPlatform } from './build-cluster-platform';
-import { Built } from './document-kinds';
+import { Built } from './built';
 import { buildOutputChoice } from './build-gateway-api';
 import { reportDuplicates } from './duplicates';
 import { FieldPath, formatPath } from './field-path';

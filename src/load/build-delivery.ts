@@ -8,7 +8,7 @@ import {
 } from '../model/defaults';
 import { ArgoCdDestination, Delivery, DeliveryEngine } from '../model/project';
 import { DocumentContext } from './document-context';
-import { Built } from './document-kinds';
+import { Built } from './built';
 import { isMapping, list, mapping, Mapping, str } from './values';
 import { compareText } from '../util/compare';
 

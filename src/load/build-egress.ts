@@ -2,7 +2,7 @@ import { Egress } from '../model/egress';
 import { PathMatch } from '../model/project';
 import { readRetries } from './build-route';
 import { DocumentContext } from './document-context';
-import { Built } from './document-kinds';
+import { Built } from './built';
 import { reportDuplicates } from './duplicates';
 import { readDurationField } from './durations';
 import { formatPath } from './field-path';

@@ -1,7 +1,7 @@
 import { MAX_REGEX_LENGTH } from '../model/defaults';
 import { MatchKind, Origin, PathMatch, RetryPolicy, Route, RouteBehaviour, TrafficTarget } from '../model/project';
 import { DocumentContext } from './document-context';
-import { Built } from './document-kinds';
+import { Built } from './built';
 import { reportDuplicates } from './duplicates';
 import { readDurationField } from './durations';
 import { FieldPath, formatPath } from './field-path';

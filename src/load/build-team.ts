@@ -1,6 +1,6 @@
 import { OwnedPrefix, Team } from '../model/project';
 import { DocumentContext } from './document-context';
-import { Built } from './document-kinds';
+import { Built } from './built';
 import { reportDuplicates } from './duplicates';
 import { HTTP_PATH_PATTERN, routePathProblem } from '../util/request-path';
 import { list, mapping, Mapping, str } from './values';

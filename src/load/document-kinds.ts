@@ -1,6 +1,7 @@
 import { Egress } from '../model/egress';
 import { Cluster, Delivery, Route, Team } from '../model/project';
 import { buildCluster, checkClusters } from './build-cluster';
+import { Built } from './built';
 import { buildDelivery, checkDeliveries } from './build-delivery';
 import { buildEgress, checkEgresses } from './build-egress';
 import { buildRoute, checkRoutes } from './build-route';
@@ -9,12 +10,6 @@ import { suggestion } from './did-you-mean';
 import { DocumentContext } from './document-context';
 import { Area } from './read-tree';
 import { describeValue, has, Mapping, quote } from './values';
-
-/** A document that passed dispatch, with what its builder made of it (kept only if it has no errors). */
-export interface Built<T> {
-  readonly ctx: DocumentContext;
-  readonly value: T;
-}
 
 /** The Project being assembled; each kind adds its documents to its own list. */
 export interface ProjectDraft {

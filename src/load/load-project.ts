@@ -1,7 +1,8 @@
 import { Diagnostic, DiagnosticBag } from '../diagnostics/diagnostic';
 import { Project } from '../model/project';
 import { DocumentContext } from './document-context';
-import { Built, DOCUMENT_KINDS, DocumentKind, ProjectDraft, resolveKind } from './document-kinds';
+import { Built } from './built';
+import { DOCUMENT_KINDS, DocumentKind, ProjectDraft, resolveKind } from './document-kinds';
 import { readCareful, readFast, RawDocument, TOO_DEEP_MESSAGE, tooDeepPath, withoutDocumentBoms, YamlSource } from './parse-yaml';
 import { readTree, SourceFile, Tree } from './read-tree';
 import { checkSchema } from './schema-check';
