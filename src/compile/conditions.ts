@@ -1,5 +1,6 @@
 import { HeaderCondition, HeaderTest, HttpMethod, QueryCondition, QueryTest } from '../model/project';
 import { fullyMatches } from './overlap';
+import { compareText } from '../util/compare';
 
 /**
  * Request conditions of one match besides the path (method, headers, query parameters), as the compiler orders
@@ -59,9 +60,6 @@ function compareTests(
   return a.length - b.length;
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** True when there are no conditions at all. */
 export function isUnconditioned(c: Conditions): boolean {

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync } from 'fs';
 import { GENERATED_MARK } from '../model/defaults';
 import { errnoOf } from './fs-errors';
+import { compareText } from '../util/compare';
 
 /**
  * The ownership record: `<out>/<group>/.kfaas-published` (JSON, but without a `.json` extension: Argo CD's
@@ -48,7 +49,7 @@ export function inGroup(group: string, rel: string): string {
 
 /** The record's bytes: canonical JSON, so the same ownership gives the same bytes on every machine. */
 export function recordText(record: PublishedRecord): string {
-  const files = [...record.files].sort(compareStrings);
+  const files = [...record.files].sort(compareText);
   return `${JSON.stringify({ generatedBy: 'kfaas', format: FORMAT, projectRoot: record.projectRoot, files }, null, 2)}\n`;
 }
 
@@ -94,6 +95,3 @@ export function hasGeneratedMark(path: string): boolean {
   }
 }
 
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -5,6 +5,7 @@ import { asUserFsError } from './fs-errors';
 import { isWithin } from './out-dir';
 import { groupOf, hasGeneratedMark, inGroup, recordPathOf, recordText, RECORD_FILE } from './ownership';
 import { EntryKind, OutState } from './scan';
+import { compareText } from '../util/compare';
 
 /** The file that makes a folder a kustomize root: such folders are published as a whole (see `Unit`). */
 const KUSTOMIZATION = 'kustomization.yaml';
@@ -73,7 +74,7 @@ export function planPublish(outDir: string, tree: ReadonlyMap<string, string>, s
   for (const rel of tree.keys()) assertRelativePath(rel);
   const problems: string[] = [];
   const treeGroups = new Set([...tree.keys()].map(groupOf));
-  for (const g of [...treeGroups].sort(compareStrings)) {
+  for (const g of [...treeGroups].sort(compareText)) {
     const status = state.groups.get(g)?.status;
     if (status === 'theirs') {
       const other = state.groups.get(g)!.record!.projectRoot;
@@ -89,7 +90,7 @@ export function planPublish(outDir: string, tree: ReadonlyMap<string, string>, s
   const records: RecordChange[] = [];
   const recordGroups = new Set(treeGroups);
   for (const [g, s] of state.groups) if (s.status === 'mine') recordGroups.add(g);
-  for (const g of [...recordGroups].sort(compareStrings)) {
+  for (const g of [...recordGroups].sort(compareText)) {
     const files = [...tree.keys()].filter((p) => groupOf(p) === g).map((p) => inGroup(g, p));
     const path = recordPathOf(g);
     const exists = state.entries.get(path) === 'file' && state.owned.has(path);
@@ -114,7 +115,7 @@ export function planPublish(outDir: string, tree: ReadonlyMap<string, string>, s
   }
   if (problems.length > 0) throw new UserError(problems.map((message): Diagnostic => ({ severity: 'error', code: 'output-conflict', message })));
 
-  const stale = [...owned].filter((p) => !want.has(p) && kinds.has(p)).sort(compareStrings);
+  const stale = [...owned].filter((p) => !want.has(p) && kinds.has(p)).sort(compareText);
   const unitFolders = new Set<string>();
   for (const p of [...want.keys(), ...owned]) if (p.endsWith(`/${KUSTOMIZATION}`)) unitFolders.add(p.slice(0, -KUSTOMIZATION.length - 1));
   const unitOf = (p: string): string | undefined => {
@@ -134,7 +135,7 @@ export function planPublish(outDir: string, tree: ReadonlyMap<string, string>, s
     return e;
   };
   const recordPaths = new Set(records.map((r) => r.path));
-  for (const [rel, text] of [...want].sort((a, b) => compareStrings(a[0], b[0]))) {
+  for (const [rel, text] of [...want].sort((a, b) => compareText(a[0], b[0]))) {
     const u = unitOf(rel);
     if (u !== undefined) {
       const e = unitEntry(u);
@@ -152,16 +153,16 @@ export function planPublish(outDir: string, tree: ReadonlyMap<string, string>, s
   }
 
   const unitChanges: UnitChange[] = [];
-  for (const [unit, e] of [...units].sort((a, b) => compareStrings(a[0], b[0]))) {
+  for (const [unit, e] of [...units].sort((a, b) => compareText(a[0], b[0]))) {
     if (e.write.size === 0 && e.discard.length === 0) continue;
     const carry = [...kinds.keys()]
       .filter((p) => p.startsWith(`${unit}/`) && !want.has(p) && !owned.has(p))
-      .sort(compareStrings);
+      .sort(compareText);
     unitChanges.push({ unit, exists: kinds.get(unit) === 'dir', write: e.write, keep: e.keep, discard: e.discard, carry });
   }
 
   const isRecord = (p: string): boolean => p.endsWith(`/${RECORD_FILE}`) || p === RECORD_FILE;
-  const written = [...want.keys()].filter((p) => !same.has(p) && !isRecord(p)).sort(compareStrings);
+  const written = [...want.keys()].filter((p) => !same.has(p) && !isRecord(p)).sort(compareText);
   const deleted = stale.filter((p) => !isRecord(p));
   const foreign = [...kinds.keys()]
     .filter(
@@ -172,7 +173,7 @@ export function planPublish(outDir: string, tree: ReadonlyMap<string, string>, s
         treeGroups.has(groupOf(p)) &&
         MANIFEST_EXTENSIONS.some((ext) => p.endsWith(ext)),
     )
-    .sort(compareStrings);
+    .sort(compareText);
   const changedRecords = records.filter((r) => unitOf(r.path) === undefined && (r.text === undefined ? r.exists : !same.has(r.path)));
   return { units: unitChanges, files, records: changedRecords, written, deleted, foreign, unchanged: [...tree.keys()].filter((p) => same.has(p)).length };
 }
@@ -235,6 +236,3 @@ export function assertRelativePath(rel: string): void {
   }
 }
 
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
