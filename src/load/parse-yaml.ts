@@ -98,7 +98,8 @@ export function readCareful(source: YamlSource, out: Diagnostic[]): RawDocument[
   const result: RawDocument[] = [];
   source.documents.forEach((doc, index) => {
     const before = out.length;
-    for (const e of doc.errors) out.push(syntaxDiagnostic(source, doc, e.code, e.message, e.pos[0]));
+    // Where the parser ran out of stack depends on the stack's size: point at the document, the same on every run.
+    for (const e of doc.errors) out.push(syntaxDiagnostic(source, doc, e.code, e.message, e.code === 'RESOURCE_EXHAUSTION' ? (doc.range?.[0] ?? 0) : e.pos[0]));
     for (const w of doc.warnings) out.push(syntaxDiagnostic(source, doc, w.code, w.message, w.pos[0]));
     if (out.length > before || doc.contents === null) return;
     checkNodes(source, doc, out);

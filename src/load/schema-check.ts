@@ -112,7 +112,7 @@ function describeErrors(errors: readonly ErrorObject[], data: Mapping, ctx: Docu
  * Infinity) is echoed as written, so the message shows the user's own text.
  */
 function numbersAsWritten(message: string, value: unknown, written: string | undefined): string {
-  if (typeof value !== 'number' || written === undefined || written === String(value)) return message;
+  if (typeof value !== 'number' || written === undefined || written === String(value) || message.includes(written)) return message;
   return message.split(String(value)).join(written);
 }
 
