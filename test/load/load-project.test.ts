@@ -89,6 +89,7 @@ describe('loadProject: the documented example', () => {
         environmentOrigins: [origin(file, 15, 18, 'spec.environments[0]'), origin(file, 15, 25, 'spec.environments[1]')],
         clusters: ['cn-hz-test'],
         clusterOrigins: [origin(file, 16, 14, 'spec.clusters[0]')],
+        overrideOrigins: { prod: origin(file, 18, 5, 'spec.overrides.prod') }, // the key: problems there point at it
         origin: origin(file, 4, 9, 'metadata.name'),
       },
     ]);
