@@ -13,6 +13,9 @@ import { loadProject, SourceOverlay } from './load/load-project';
 import { DEFAULT_DELIVERY_PATH, REPO_FILE_PATHS } from './model/defaults';
 import { Project } from './model/project';
 import { diffTree, publishTree, PublishOptions, PublishReport, TreeDiff } from './publish/publish';
+import { buildIncrementally } from './cache/incremental-build';
+import { StageTimings } from './util/stage-timings';
+import { IncrementalCache } from './cache/incremental-cache';
 import { diffRepoFiles, publishRepoFiles, RepoFilesDiff } from './publish/repo-files';
 
 /** Options of `runPipeline`. */
@@ -66,6 +69,21 @@ export interface PipelineOptions {
    * @default false
    */
   readonly keepObjects?: boolean;
+  /**
+   * Reuse what earlier runs cached (src/cache/incremental-cache.ts): documents of unchanged files, ownership
+   * answers, and, with `write` or `check`, tables whose inputs are unchanged while outDir still holds their
+   * rendered bytes. The output is the same as without it, byte for byte. The caller saves the cache.
+   *
+   * @default - none: everything is loaded, compiled and rendered
+   */
+  readonly cache?: IncrementalCache;
+  /**
+   * Compile and render only this cluster's environment (all of its environments when absent) and its platform
+   * folder, besides the project-wide checks (`kfaas explain`). Neither written nor checked; no delivery files.
+   *
+   * @default - every (cluster, environment)
+   */
+  readonly only?: { readonly cluster: string; readonly environment?: string };
 }
 
 /** What a run produced; later fields are absent when an earlier stage failed. */
@@ -74,7 +92,10 @@ export interface PipelineResult {
   readonly diagnostics: Diagnostic[];
   /** The loaded model (absent when the cluster files failed to load). */
   readonly project?: Project;
-  /** Compiled tables (only when there was no error). */
+  /**
+   * Compiled tables (only when there was no error). With `cache` or `only`: the tables compiled in this run
+   * (tables reused from the cache are not compiled).
+   */
   readonly tables?: EnvironmentTable[];
   /** Compiled platform folders, one per cluster (only when there was no error). */
   readonly platforms?: PlatformTable[];
@@ -92,10 +113,14 @@ export interface PipelineResult {
   /** What publishing (with `write`) did, or checking (with `check`) found, for repoFiles. */
   readonly repoDiff?: RepoFilesDiff;
   /**
-   * With `keepObjects`: the object of each rendered `<cluster>/<folder>` file (not the delivery files), by the
-   * tree's path; equal to what parsing the file gives.
+   * With `keepObjects` (and neither `cache` nor `only`): the object of each rendered `<cluster>/<folder>` file (not
+   * the delivery files), by the tree's path; equal to what parsing the file gives.
    */
   readonly objects?: Map<string, unknown>;
+  /** With `cache`: how many tables (route and platform) were reused instead of compiled and rendered. */
+  readonly reused?: number;
+  /** Milliseconds spent per stage (load, compile, render, publish: writing or, with `check`, comparing). */
+  readonly timings?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -109,17 +134,26 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
   const root = resolve(opts.root);
   const bag = new DiagnosticBag();
 
-  const loaded = loadProject(root, opts.overlay);
+  const timings = new StageTimings();
+  const loaded = loadProject(root, opts.overlay, opts.cache?.documentStore());
+  timings.lap('load');
   bag.addAll(loaded.diagnostics);
   if (loaded.diagnostics.some((d: Diagnostic) => d.severity === 'error' && !isRouteFile(d))) {
     return { diagnostics: bag.all, project: loaded.project };
   }
 
-  const compiled = compileProject(loaded.project, {
-    ...opts.budgets,
-    sizeOf: (http, table) => sizeOfHttpRoute(http, table.profile),
-  });
-  bag.addAll(compiled.diagnostics);
+  // keepObjects (kfaas diff) renders everything: reused tables have their files, not their objects.
+  const objects = opts.keepObjects && !opts.cache && !opts.only ? new Map<string, unknown>() : undefined;
+  const built = opts.cache || opts.only
+    ? buildIncrementally(loaded.project, loaded.files, {
+      cache: opts.cache ?? IncrementalCache.none(),
+      budgets: opts.budgets,
+      outDir: opts.write || opts.check ? resolve(opts.outDir ?? join(root, 'dist')) : undefined,
+      only: opts.only,
+      timings,
+    })
+    : buildFully(loaded.project, opts.budgets, timings, objects);
+  bag.addAll(built.diagnostics);
   if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project };
 
   if ((opts.write || opts.check) && !opts.allowEmpty && loaded.project.routes.length === 0) {
@@ -133,20 +167,24 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
     return { diagnostics: bag.all, project: loaded.project };
   }
 
-  const tables = compiled.tables;
-  const objects = opts.keepObjects ? new Map<string, unknown>() : undefined;
-  const tree = renderTables(tables, compiled.platforms, objects);
+  const tables = built.tables;
+  const tree = built.tree!;
+  if (opts.only) return { diagnostics: bag.all, project: loaded.project, tables, platforms: built.platforms, tree, timings: timings.all };
   // Delivery objects point at the folders that were rendered, so they are planned from the tree itself.
   const delivery = compileDelivery(loaded.project, renderedFolders(tree));
   bag.addAll(delivery.diagnostics);
   if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project, tables };
   for (const [path, text] of renderDelivery(delivery.table)) tree.set(path, text);
+  timings.lap('render');
   const codeowners = planCodeowners(loaded.project);
   const repoFiles = new Map<string, string>();
   if (codeowners) repoFiles.set(CODEOWNERS_PATH, renderCodeowners(codeowners, loaded.project.delivery!.origin.at.file));
 
   const outDir = resolve(opts.outDir ?? join(root, 'dist'));
-  const base = { diagnostics: bag.all, project: loaded.project, tables, platforms: compiled.platforms, tree, repoFiles, ...(objects ? { objects } : {}) };
+  const base = {
+    diagnostics: bag.all, project: loaded.project, tables, platforms: built.platforms, tree, repoFiles,
+    ...('reused' in built ? { reused: built.reused } : {}), ...(objects ? { objects } : {}), timings: timings.all,
+  };
   if (!opts.write && !opts.check) return base;
   const publish: PublishOptions = { ...opts.publish, projectRoot: root };
   // Files outside outDir belong to the repository that delivers outDir: left alone when rendering elsewhere.
@@ -165,9 +203,29 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
   if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project, tables };
   if (opts.write) {
     const report = publishTree(outDir, tree, publish);
-    return { ...base, report, repoDiff: publishRepoFiles(root, repoPaths, repoFiles) };
+    const published = publishRepoFiles(root, repoPaths, repoFiles);
+    timings.lap('publish');
+    return { ...base, report, repoDiff: published, timings: timings.all };
   }
-  return { ...base, diff: diffTree(outDir, tree, publish), repoDiff };
+  const diff = diffTree(outDir, tree, publish);
+  timings.lap('publish');
+  return { ...base, diff, repoDiff, timings: timings.all };
+}
+
+/** Compiles and renders everything. */
+function buildFully(
+  project: Project, budgets: PipelineOptions['budgets'], timings: StageTimings, objects?: Map<string, unknown>,
+): { diagnostics: Diagnostic[]; tables: EnvironmentTable[]; platforms: PlatformTable[]; tree?: Map<string, string> } {
+  const compiled = compileProject(project, {
+    ...budgets,
+    sizeOf: (http, table) => sizeOfHttpRoute(http, table.profile),
+  });
+  timings.lap('compile');
+  const { diagnostics, tables, platforms } = compiled;
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, tables, platforms };
+  const tree = renderTables(tables, platforms, objects);
+  timings.lap('render');
+  return { diagnostics, tables, platforms, tree };
 }
 
 function isRouteFile(d: Diagnostic): boolean {

@@ -64,12 +64,20 @@ export function inputKey(root: string, options: Readonly<Record<string, unknown>
     usable = false;
   };
   for (const area of ['clusters', 'routes']) hashTree(join(root, area), area, files, new Set(), fail);
+  Object.assign(files, toolHashes(fail));
+  const settings = JSON.stringify({ format: FORMAT, node: process.version, platform: process.platform, arch: process.arch, options });
+  return { settings, files, usable };
+}
+
+/**
+ * Hashes of kfaas's own build, keyed `tool:<path>`: every file of lib/, package.json, package-lock.json and
+ * node_modules/.package-lock.json. `fail` is told when one cannot be read.
+ */
+export function toolHashes(fail: () => void = () => undefined): FileHashes {
   const tool: FileHashes = {};
   for (const dir of TOOL_DIRS) hashTree(join(PACKAGE_ROOT, dir), dir, tool, new Set(), fail);
   for (const f of ['package.json', 'package-lock.json', join('node_modules', '.package-lock.json')]) hashFile(join(PACKAGE_ROOT, f), f, tool, () => undefined);
-  for (const [k, v] of Object.entries(tool)) files[`tool:${k}`] = v;
-  const settings = JSON.stringify({ format: FORMAT, node: process.version, platform: process.platform, arch: process.arch, options });
-  return { settings, files, usable };
+  return Object.fromEntries(Object.entries(tool).map(([k, v]) => [`tool:${k}`, v]));
 }
 
 /** Hashes of every file under `dir` (not following symlinks: what a reader of that folder sees). */

@@ -5,15 +5,19 @@ import { environmentHost, publishedObjects } from '../explain/environment-host';
 import { formatExplanation } from '../explain/format';
 import { MESH_GATEWAY } from '../explain/virtual-service';
 import { PLATFORM_FOLDER } from '../model/defaults';
+import { IncrementalCache, toolKeyOf } from '../cache/incremental-cache';
+import { toolHashes } from '../cache/synth-cache';
 import { runPipeline } from '../pipeline';
+import { compareText } from '../util/compare';
+import { formatTimings, StageTimings } from '../util/stage-timings';
 import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics, UsageError } from './io';
 import { projectRootOf } from './project-root';
 
 /**
  * `kfaas explain --cluster C (--env E | --host H) <path> [--root .] [--gateway G] [--method M]
- * [--header k=v]... [--query k=v]...`: renders the project in memory
- * (nothing is written), reads back the VirtualServices exactly as they would be published, and simulates Envoy's
+ * [--header k=v]... [--query k=v]...`: checks the project and renders the cluster's asked environment(s) and
+ * platform folder in memory (nothing is written under dist/), reads back the VirtualServices exactly as they would be published, and simulates Envoy's
  * first-match selection for the request: which route wins (with its file:line), where it forwards (authority),
  * and which routes also match but lose.
  *
@@ -44,10 +48,24 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
   if (!path.startsWith('/')) throw new UsageError(`explain: the request path must start with '/', got '${path}'`);
 
   const root = projectRootOf(io.cwd, values.root as string | undefined);
-  const result = runPipeline({ root, write: false });
+  // Only the asked cluster's environment (or, with --host only, its environments) and platform folder are
+  // compiled and rendered, after the project-wide checks; documents of unchanged files and ownership answers come
+  // from the cache synth keeps (src/cache).
+  const stages = new StageTimings();
+  const cache = IncrementalCache.open(root, toolKeyOf(toolHashes()));
+  stages.lap('cache');
+  const result = runPipeline({ root, write: false, cache, only: { cluster, ...(env !== undefined ? { environment: env } : {}) } });
+  stages.lap('pipeline');
+  cache.save({ keepUnused: true });
+  stages.lap('cache');
+  if (io.env.KFAAS_TIMINGS === '1') {
+    const { pipeline: _pipeline, ...own } = stages.all;
+    io.stderr(formatTimings({ ...own, ...result.timings }));
+  }
   if (printDiagnostics(io, result.diagnostics) > 0) return EXIT_USER;
 
-  const target = findTarget(result.tables!, result.platforms ?? [], cluster, env, host);
+  const known = (result.project?.clusters ?? []).flatMap((c) => c.environments.map((e) => `${c.name}/${e.name}`)).sort(compareText);
+  const target = findTarget(result.tables!, result.platforms ?? [], cluster, env, host, known);
   if (target.table?.gatewayApi && target.host === target.table.host) {
     return explainGatewayApi(target.table, result.tree!, path, io, values.gateway as string | undefined);
   }
@@ -106,6 +124,7 @@ interface Target {
 
 function findTarget(
   tables: readonly EnvironmentTable[], platforms: readonly PlatformTable[], cluster: string, env: string | undefined, host: string | undefined,
+  knownEnvironments: readonly string[],
 ): Target {
   const platform = platforms.find((p) => p.cluster === cluster);
   if (host !== undefined && platform?.javaExport && host === platform.javaExport.host) {
@@ -122,7 +141,7 @@ function findTarget(
     ? candidates[0]
     : candidates.find((t) => t.host === host || (t.domains ?? []).some((d) => d.hostname === host));
   if (!table) {
-    const known = tables.map((t) => `${t.cluster}/${t.environment}`).join(', ') || 'none';
+    const known = knownEnvironments.join(', ') || 'none';
     const hosts = [
       ...tables.filter((t) => t.cluster === cluster).flatMap((t) => [t.host, ...(t.domains ?? []).map((d) => d.hostname)]),
       ...(platform?.javaExport ? [platform.javaExport.host] : []),

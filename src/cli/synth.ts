@@ -6,10 +6,12 @@ import { formatDiagnostic } from '../diagnostics/diagnostic';
 import type * as Pipeline from '../pipeline';
 import { checkOutDir } from '../publish/out-dir';
 import type * as Summary from './summary';
+import type * as Incremental from '../cache/incremental-cache';
 import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics } from './io';
 import { REPO_FILE_PATHS } from '../model/defaults';
 import { projectRootOf } from './project-root';
+import { formatTimings, StageTimings } from '../util/stage-timings';
 
 /** SHA-256 over the current bytes (or absence) of the files kfaas writes outside the output folder. */
 function repoFilesStamp(root: string): string {
@@ -58,7 +60,10 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
   const adopt = values.adopt === true;
   const allowEmpty = values['allow-empty'] === true;
   const options = { outDir, adopt, allowEmpty };
-  const cacheKey = check || values['no-cache'] === true ? undefined : synthCache.inputKey(root, options);
+  const noCache = values['no-cache'] === true;
+  const stages = new StageTimings();
+  const cacheKey = check || noCache ? undefined : synthCache.inputKey(root, options);
+  stages.lap('hash');
   // Files written outside outDir (.github/CODEOWNERS) are outputs the cache does not list: their bytes join the
   // settings, so a hand edit or deletion misses and the run restores them.
   const withRepoFiles = (key: synthCache.Fingerprint): synthCache.Fingerprint => ({ ...key, settings: key.settings + repoFilesStamp(root) });
@@ -72,6 +77,11 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
   // Loaded only on a cache miss: the hit path above stays a hash and a directory listing.
   const { runPipeline } = require('../pipeline') as typeof Pipeline;
   const { treeCounts } = require('./summary') as typeof Summary;
+  const { IncrementalCache, toolKeyOf } = require('../cache/incremental-cache') as typeof Incremental;
+  stages.lap('modules');
+  // Tables whose inputs did not change since they were last rendered into outDir are reused (same bytes).
+  const cache = noCache ? undefined : IncrementalCache.open(root, toolKeyOf(cacheKey?.files ?? synthCache.toolHashes()));
+  stages.lap('cache');
   const crash = io.env.KFAAS_TEST_CRASH_AT_STEP;
   const result = runPipeline({
     root,
@@ -79,6 +89,7 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
     write: !check,
     check,
     allowEmpty,
+    cache,
     publish: {
       adopt,
       shownOut: shown,
@@ -87,7 +98,18 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
       emulateExchange: io.env.KFAAS_TEST_EMULATE_EXCHANGE === '1',
     },
   });
-  if (printDiagnostics(io, result.diagnostics) > 0) return EXIT_USER;
+  stages.lap('pipeline');
+  // Cached results are keyed by content, so they stay valid whatever this run found; a run that stopped early
+  // used only some of them and keeps the rest.
+  cache?.save({ keepUnused: result.tree === undefined });
+  stages.lap('cache');
+  // KFAAS_TIMINGS=1: where the time went (the benchmark reads it); process start and module loading not counted.
+  const timed = (code: number): number => {
+    const { pipeline: _pipeline, ...own } = stages.all;
+    if (io.env.KFAAS_TIMINGS === '1') io.stderr(formatTimings({ ...own, ...result.timings }));
+    return code;
+  };
+  if (printDiagnostics(io, result.diagnostics) > 0) return timed(EXIT_USER);
 
   const { folders, objects } = treeCounts(result.tree!);
   const foreign = check ? result.diff!.foreign : result.report!.foreign;
@@ -104,10 +126,10 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
     const toDelete = diff.delete.length + repo.delete.length;
     if (toWrite + toDelete > 0) {
       io.stderr(`kfaas: ${shown} is out of date: ${toWrite} file(s) to write, ${toDelete} to delete; run kfaas synth\n`);
-      return EXIT_USER;
+      return timed(EXIT_USER);
     }
     io.stdout(`kfaas: ${shown} is up to date (${folders} folder(s), ${objects} object(s))\n`);
-    return EXIT_OK;
+    return timed(EXIT_OK);
   }
   const report = result.report!;
   const repo = result.repoDiff ?? { write: [], delete: [], refused: [] };
@@ -121,5 +143,6 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
     const warnings = result.diagnostics.map(formatDiagnostic);
     synthCache.store(root, outDir, withRepoFiles(cacheKey), warnings, `kfaas: ${folders} folder(s), ${objects} object(s) -> ${shown}: 0 written`);
   }
-  return EXIT_OK;
+  stages.lap('record');
+  return timed(EXIT_OK);
 }

@@ -1,14 +1,14 @@
 import { Diagnostic } from '../diagnostics/diagnostic';
 import { MAX_OBJECT_BYTES, MAX_OBJECTS_PER_FOLDER, PREFERRED_OBJECT_BYTES } from '../model/defaults';
-import { Project } from '../model/project';
+import { Cluster, Project } from '../model/project';
 import { VersionProfile } from '../versions/profile';
-import { compileEnvironment } from './compile-environment';
-import { expandProject } from './expand';
-import { Findings } from './findings';
-import { checkOwnership, makeOwnershipIndex } from './ownership';
+import { compileEnvironment, EnvironmentOptions } from './compile-environment';
+import { EnvironmentSlot, expandProject } from './expand';
+import { FindingRecord, Findings } from './findings';
+import { checkOwnership, makeOwnershipIndex, OwnershipMemo } from './ownership';
 import { compileEgress } from './platform/compile-egress';
 import { compilePlatform } from './platform/compile-platform';
-import { PlatformTable } from './platform/platform-table';
+import { EgressHttpTable, PlatformTable } from './platform/platform-table';
 import { EnvironmentTable, HttpRouteTable } from './route-table';
 
 export interface CompileOptions {
@@ -24,6 +24,13 @@ export interface CompileOptions {
    * @default PREFERRED_OBJECT_BYTES
    */
   readonly preferredObjectBytes?: number;
+  /**
+   * Ownership answers from earlier runs with the same Team documents (see {@link OwnershipMemo}); new answers are
+   * added to it.
+   *
+   * @default - none: every match is checked
+   */
+  readonly ownershipMemo?: OwnershipMemo;
 }
 
 export interface CompileResult {
@@ -36,13 +43,34 @@ export interface CompileResult {
 }
 
 /**
- * Compiles the project into route tables: pure (no fs, no clock, no randomness) and independent of the order of
- * `project.routes`, `project.teams` and `project.clusters`.
+ * A project expanded into its (cluster, environment) slots, with the project-wide checks done (where routes land,
+ * path ownership). Each slot and each cluster's platform table can then be compiled on its own
+ * ({@link compileSlot}, {@link compileClusterPlatform}): an incremental run compiles only those whose inputs
+ * changed and takes the others' results from its cache.
  */
-export function compileProject(project: Project, options: CompileOptions): CompileResult {
+export interface ProjectPlan {
+  /** Every slot, sorted by cluster then environment. */
+  readonly slots: readonly EnvironmentSlot[];
+  /** Clusters with at least one slot, in slot order. */
+  readonly clusters: readonly Cluster[];
+  /** Allowed Java export prefixes per cluster name (Egress documents, compiled project-wide). */
+  readonly egress: ReadonlyMap<string, readonly EgressHttpTable[]>;
+  /** Findings of the project-wide checks. */
+  readonly findings: readonly FindingRecord[];
+  readonly options: EnvironmentOptions;
+}
+
+/** A compiled table (or platform table) with what compiling it found. */
+export interface Compiled<T> {
+  readonly table: T;
+  readonly findings: readonly FindingRecord[];
+}
+
+/** Expands the project and runs the project-wide checks. Pure. */
+export function planProject(project: Project, options: CompileOptions): ProjectPlan {
   const findings = new Findings();
   const ownership = makeOwnershipIndex(project.teams);
-  const resolved = {
+  const resolved: EnvironmentOptions = {
     ownership,
     sizeOf: options.sizeOf,
     maxObjectBytes: options.maxObjectBytes ?? MAX_OBJECT_BYTES,
@@ -50,11 +78,44 @@ export function compileProject(project: Project, options: CompileOptions): Compi
     preferredObjectBytes: options.preferredObjectBytes ?? PREFERRED_OBJECT_BYTES,
   };
   const slots = expandProject(project, findings);
-  checkOwnership(ownership, slots.flatMap((s) => s.landings), findings);
-  const tables = slots.map((slot) => compileEnvironment(slot, resolved, findings));
+  checkOwnership(ownership, slots.flatMap((s) => s.landings), findings, options.ownershipMemo);
   const clusters = [...new Set(slots.map((s) => s.cluster))];
   const egress = compileEgress(project.egresses ?? [], project.clusters, findings);
-  const platforms = clusters.map((cluster) =>
-    compilePlatform(cluster, slots, { hostnames: [], egress: egress.get(cluster.name) ?? [] }, findings));
-  return { tables, platforms, diagnostics: findings.diagnostics };
+  return { slots, clusters, egress, findings: findings.records, options: resolved };
+}
+
+/** Compiles one (cluster, environment) of a plan. Pure. */
+export function compileSlot(plan: ProjectPlan, slot: EnvironmentSlot): Compiled<EnvironmentTable> {
+  const findings = new Findings();
+  const table = compileEnvironment(slot, plan.options, findings);
+  return { table, findings: findings.records };
+}
+
+/** Compiles one cluster's platform table (it lists the paths of every slot of the cluster and its Egress prefixes). Pure. */
+export function compileClusterPlatform(plan: ProjectPlan, cluster: Cluster): Compiled<PlatformTable> {
+  const findings = new Findings();
+  const table = compilePlatform(cluster, plan.slots, { hostnames: [], egress: plan.egress.get(cluster.name) ?? [] }, findings);
+  return { table, findings: findings.records };
+}
+
+/** The diagnostics of a plan and of compiled parts, as one Findings would report them. */
+export function mergeFindings(parts: Iterable<readonly FindingRecord[]>): Diagnostic[] {
+  const findings = new Findings();
+  for (const records of parts) findings.addRecords(records);
+  return findings.diagnostics;
+}
+
+/**
+ * Compiles the project into route tables: pure (no fs, no clock, no randomness) and independent of the order of
+ * `project.routes`, `project.teams` and `project.clusters`.
+ */
+export function compileProject(project: Project, options: CompileOptions): CompileResult {
+  const plan = planProject(project, options);
+  const tables = plan.slots.map((slot) => compileSlot(plan, slot));
+  const platforms = plan.clusters.map((cluster) => compileClusterPlatform(plan, cluster));
+  return {
+    tables: tables.map((t) => t.table),
+    platforms: platforms.map((p) => p.table),
+    diagnostics: mergeFindings([plan.findings, ...tables.map((t) => t.findings), ...platforms.map((p) => p.findings)]),
+  };
 }

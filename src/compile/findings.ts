@@ -38,6 +38,22 @@ export class Findings {
     if (scope !== undefined) item.scopes.add(scope);
   }
 
+  /**
+   * What was found, as plain data: each diagnostic (without the environments suffix) with the environments it
+   * was found in. A cache keeps one table's records; {@link addRecords} merges them as if found here.
+   */
+  public get records(): FindingRecord[] {
+    return [...this.byKey.values()].map(({ d, scopes }) => ({ diagnostic: d, scopes: [...scopes].sort() }));
+  }
+
+  /** Adds records of another Findings (see {@link records}): same result as finding them here. */
+  public addRecords(records: readonly FindingRecord[]): void {
+    for (const { diagnostic: d, scopes } of records) {
+      if (scopes.length === 0) this.add(d.severity, d.code, d.location, d.path, d.message);
+      for (const scope of scopes) this.add(d.severity, d.code, d.location, d.path, d.message, scope);
+    }
+  }
+
   /** Every diagnostic, sorted and de-duplicated. */
   public get diagnostics(): Diagnostic[] {
     const bag = new DiagnosticBag();
@@ -48,6 +64,12 @@ export class Findings {
     }
     return bag.all;
   }
+}
+
+/** One diagnostic of a {@link Findings} with the environments it was found in (sorted; empty: project-wide). */
+export interface FindingRecord {
+  readonly diagnostic: Diagnostic;
+  readonly scopes: readonly string[];
 }
 
 /** `file:line:col` of an origin, for messages that point at another place. */

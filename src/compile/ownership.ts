@@ -76,8 +76,20 @@ export function ownershipProblem(index: OwnershipIndex, team: string, match: Pic
   return `${matchText} is outside the prefixes team ${JSON.stringify(team)} owns (${where(own.origin)}): ${owned}${example}`;
 }
 
-/** Checks every match of every behaviour a route actually uses somewhere (fallback routes: see checkFallbacks). */
-export function checkOwnership(index: OwnershipIndex, landings: Iterable<{ readonly route: Route; readonly behaviour: RouteBehaviour }>, findings: Findings): void {
+/**
+ * Answers of {@link ownershipProblem} by team, match kind and value (`null`: allowed), valid for one set of Team
+ * documents only: whoever keeps one across runs keys it by those documents (src/cache does, by content).
+ */
+export type OwnershipMemo = Map<string, string | null>;
+
+/**
+ * Checks every match of every behaviour a route actually uses somewhere (fallback routes: see checkFallbacks).
+ * With `memo`, answers found there are reused and new ones added.
+ */
+export function checkOwnership(
+  index: OwnershipIndex, landings: Iterable<{ readonly route: Route; readonly behaviour: RouteBehaviour }>, findings: Findings,
+  memo?: OwnershipMemo,
+): void {
   if (index.teams.size === 0) return;
   const seen = new Set<PathMatch>();
   for (const { route, behaviour } of landings) {
@@ -85,8 +97,13 @@ export function checkOwnership(index: OwnershipIndex, landings: Iterable<{ reado
     for (const match of behaviour.match) {
       if (seen.has(match)) continue;
       seen.add(match);
-      const problem = ownershipProblem(index, route.team, match);
-      if (problem) findings.error('path-not-owned', match.origin, problem);
+      const key = `${route.team}\u0000${match.kind}\u0000${match.value}`;
+      let problem = memo?.get(key);
+      if (problem === undefined) {
+        problem = ownershipProblem(index, route.team, match) ?? null;
+        memo?.set(key, problem);
+      }
+      if (problem !== null) findings.error('path-not-owned', match.origin, problem);
     }
   }
 }

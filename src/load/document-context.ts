@@ -1,5 +1,6 @@
 import { Diagnostic, SourceLocation } from '../diagnostics/diagnostic';
 import { Origin } from '../model/project';
+import { registerLazyLocation } from './document-codec';
 import { FieldPath, formatPath } from './field-path';
 import { SourceFile } from './read-tree';
 import { Locator, Target } from './yaml-locator';
@@ -14,6 +15,8 @@ export class DocumentContext {
   public constructor(
     public readonly file: SourceFile,
     private readonly locator: Locator,
+    /** Position of the document in its file (0-based, counting empty documents). @default 0 */
+    public readonly documentIndex = 0,
   ) {}
 
   /** Reports an error at the field `path` (its value, or its key with `target: 'key'`). */
@@ -59,7 +62,9 @@ export class DocumentContext {
    */
   public origin(path: FieldPath, target: Target = 'value'): Origin {
     const locator = this.locator;
-    return { at: lazyLocation(this.file.path, () => locator.location(path, target)), path: formatPath(path) };
+    const at = lazyLocation(this.file.path, () => locator.location(path, target));
+    registerLazyLocation(at, path, target);
+    return { at, path: formatPath(path) };
   }
 
   public get failed(): boolean {

@@ -9,10 +9,13 @@ import { checkSchema } from './schema-check';
 import { describeValue, isMapping } from './values';
 import { YamlLocator } from './yaml-locator';
 import { compareText } from '../util/compare';
+import { decodeValues, encodeValues } from './document-codec';
 
 export interface LoadResult {
   readonly project: Project;
   readonly diagnostics: Diagnostic[];
+  /** The input files read (overlay applied), sorted by path: what the project was built from. */
+  readonly files: readonly SourceFile[];
 }
 
 /** A document after dispatch, schema and semantic checks. */
@@ -34,14 +37,19 @@ interface FileOutcome {
  * Never throws on bad input: every problem in every file and document becomes a diagnostic, and documents with
  * errors are left out of the Project. The Project's lists are sorted by name.
  */
-export function loadProject(root: string, overlay?: SourceOverlay): LoadResult {
+export function loadProject(root: string, overlay?: SourceOverlay, store?: DocumentStore): LoadResult {
   const bag = new DiagnosticBag();
   const tree = withOverlay(readTree(root), overlay);
   bag.addAll(tree.diagnostics);
 
   const checked: Checked[] = [];
   for (const file of tree.files) {
-    const outcome = loadFile(file);
+    const stored = store?.get(file);
+    const outcome = (stored !== undefined ? fromStore(file, stored) : undefined) ?? loadFile(file);
+    if (stored === undefined && store) {
+      const entry = toStore(outcome);
+      if (entry !== undefined) store.set(file, entry);
+    }
     bag.addAll(outcome.diagnostics);
     checked.push(...outcome.documents);
   }
@@ -69,6 +77,51 @@ export function loadProject(root: string, overlay?: SourceOverlay): LoadResult {
       ...(draft.deliveries.length === 1 ? { delivery: draft.deliveries[0] } : {}),
     },
     diagnostics: bag.all,
+    files: tree.files,
+  };
+}
+
+/**
+ * Where a caller keeps the documents of files that loaded without any diagnostic, as plain data, by file path
+ * and content (src/cache does; the loader only encodes and decodes). Cross-document checks (duplicate names,
+ * claims) still run on every load, over stored and fresh documents alike.
+ */
+export interface DocumentStore {
+  /** What `set` was given for a file with this path and content, if anything. */
+  get(file: SourceFile): unknown;
+  set(file: SourceFile, entry: unknown): void;
+}
+
+interface StoredFile {
+  /** Kind (`kfaas/v1/Route`) and index in the file of each document. */
+  readonly documents: readonly (readonly [string, number])[];
+  /** The documents' model values (document-codec.ts). */
+  readonly values: unknown;
+}
+
+/** A clean file's documents as plain data; undefined when the file had any diagnostic or a value cannot be kept. */
+function toStore(outcome: FileOutcome): StoredFile | undefined {
+  if (outcome.diagnostics.length > 0 || outcome.documents.some((d) => !d.kind || d.ctx.diagnostics.length > 0)) return undefined;
+  const values = encodeValues(outcome.documents.map((d) => d.value));
+  if (values === undefined) return undefined;
+  return {
+    documents: outcome.documents.map((d) => [`${d.kind!.apiVersion}/${d.kind!.kind}`, d.ctx.documentIndex] as const),
+    values,
+  };
+}
+
+/** The documents a store kept for a file (with fresh contexts, for the cross-document checks). */
+function fromStore(file: SourceFile, stored: unknown): FileOutcome | undefined {
+  const entry = stored as StoredFile;
+  const kinds = entry.documents.map(([name]) => DOCUMENT_KINDS.find((k) => `${k.apiVersion}/${k.kind}` === name));
+  if (kinds.some((k) => k === undefined)) return undefined;
+  const source = new YamlSource(file);
+  const indexes = entry.documents.map(([, index]) => index);
+  const contexts = new Map(indexes.map((index) => [index, new DocumentContext(file, new YamlLocator(source, index), index)]));
+  const values = decodeValues(entry.values as never, indexes, (index, path, target) => contexts.get(index)!.origin(path, target).at);
+  return {
+    documents: indexes.map((index, i) => ({ ctx: contexts.get(index)!, kind: kinds[i], value: values[i] })),
+    diagnostics: [],
   };
 }
 
@@ -111,7 +164,7 @@ function loadFile(given: SourceFile): FileOutcome {
 
 function checkDocuments(source: YamlSource, raw: readonly RawDocument[]): Checked[] {
   return raw.map(({ index, data }) => {
-    const ctx = new DocumentContext(source.file, new YamlLocator(source, index));
+    const ctx = new DocumentContext(source.file, new YamlLocator(source, index), index);
     const deep = tooDeepPath(data);
     if (deep) {
       ctx.error('too-deep', deep.slice(0, 3), TOO_DEEP_MESSAGE); // the field it starts in, not 64 indices

@@ -1,0 +1,173 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import {
+  compileClusterPlatform, compileSlot, CompileOptions, Compiled, mergeFindings, planProject,
+} from '../compile/compile-project';
+import { EnvironmentSlot } from '../compile/expand';
+import { FindingRecord } from '../compile/findings';
+import { PlatformTable } from '../compile/platform/platform-table';
+import { EnvironmentTable } from '../compile/route-table';
+import { Diagnostic } from '../diagnostics/diagnostic';
+import { sizeOfHttpRoute } from '../emit/istio/http-route';
+import { folderOf, renderTables } from '../emit/render';
+import { SourceFile } from '../load/read-tree';
+import { PLATFORM_FOLDER } from '../model/defaults';
+import { Project } from '../model/project';
+import { compareText } from '../util/compare';
+import { StageTimings } from '../util/stage-timings';
+import { IncrementalCache, keyOf, sha256, TableRecord } from './incremental-cache';
+
+/** Options of {@link buildIncrementally}. */
+export interface IncrementalOptions {
+  readonly cache: IncrementalCache;
+  /** Object budgets, as for compileProject. @default the defaults */
+  readonly budgets?: Pick<CompileOptions, 'maxObjectBytes' | 'maxObjectsPerFolder'>;
+  /**
+   * The output folder whose files may stand in for tables whose inputs did not change, when they still hold
+   * exactly the bytes the cache recorded for them (hashed here). Without it every table is compiled.
+   *
+   * @default - none
+   */
+  readonly outDir?: string;
+  /**
+   * Compile and render only this cluster's environment (every environment of it when absent) and its platform
+   * table (`kfaas explain`); the project-wide checks still run.
+   *
+   * @default - every table
+   */
+  readonly only?: { readonly cluster: string; readonly environment?: string };
+  /** Told when compiling and rendering end. @default - not timed */
+  readonly timings?: StageTimings;
+}
+
+/** What {@link buildIncrementally} produced. */
+export interface IncrementalBuild {
+  /** Diagnostics of the project-wide checks and of every table, as a full compile reports them. */
+  readonly diagnostics: Diagnostic[];
+  /** The tables compiled in this run (those whose inputs changed, or `only`), sorted. */
+  readonly tables: EnvironmentTable[];
+  /** The platform tables compiled in this run, sorted. */
+  readonly platforms: PlatformTable[];
+  /** The whole rendered tree (reused files read from outDir); absent when there is an error. */
+  readonly tree?: Map<string, string>;
+  /** How many tables (route tables and platform tables) were reused from the cache, not compiled. */
+  readonly reused: number;
+}
+
+interface Part<T> {
+  readonly key: string;
+  /** Tree paths start with this (`<cluster>/<env>/`). */
+  readonly folder: string;
+  readonly compile: () => Compiled<T>;
+}
+
+/**
+ * Compiles and renders a loaded project, reusing what an earlier run cached for tables whose inputs are unchanged
+ * (see IncrementalCache). The result is the one a full compile and render gives, byte for byte: a table is
+ * reused only under a key covering every input file it depends on and the kfaas build, and only when the output
+ * folder holds the very bytes rendered for that key; the project-wide checks (where routes land, path ownership)
+ * run every time, ownership from per-match answers cached by the Team files' content.
+ */
+export function buildIncrementally(project: Project, files: readonly SourceFile[], opts: IncrementalOptions): IncrementalBuild {
+  const fileKeys = new Map(files.map((f) => [f.path, sha256(`${f.path}\u0000${f.text}`)]));
+  const keyOfFile = (path: string): string => fileKeys.get(path) ?? `missing:${path}`;
+  const teams = keyOf(['teams', ...unique(project.teams.map((t) => keyOfFile(t.origin.at.file)))]);
+  const plan = planProject(project, {
+    ...opts.budgets,
+    sizeOf: (http, table) => sizeOfHttpRoute(http, table.profile),
+    ownershipMemo: opts.cache.ownership(teams),
+  });
+  const budgets = JSON.stringify([opts.budgets?.maxObjectBytes ?? null, opts.budgets?.maxObjectsPerFolder ?? null]);
+
+  const slotParts = plan.slots.map((slot): Part<EnvironmentTable> & { slot: EnvironmentSlot } => ({
+    slot,
+    key: keyOf([
+      'slot', budgets, slot.cluster.name, slot.environment.name, keyOfFile(slot.cluster.origin.at.file), teams,
+      ...unique(slot.landings.map((l) => keyOfFile(l.route.origin.at.file))),
+    ]),
+    folder: `${folderOf(slot.cluster.name, slot.environment.name)}/`,
+    compile: () => compileSlot(plan, slot),
+  }));
+  // Egress documents are compiled against every cluster: with any, a platform table depends on all of them.
+  const egressFiles = (project.egresses ?? []).length === 0 ? []
+    : unique([...(project.egresses ?? []).map((e) => keyOfFile(e.origin.at.file)), ...project.clusters.map((c) => keyOfFile(c.origin.at.file))]);
+  const platformParts = plan.clusters.map((cluster): Part<PlatformTable> & { cluster: string } => ({
+    cluster: cluster.name,
+    key: keyOf(['platform', budgets, cluster.name, keyOfFile(cluster.origin.at.file), ...egressFiles,
+      ...slotParts.filter((p) => p.slot.cluster === cluster).map((p) => p.key)]),
+    folder: `${folderOf(cluster.name, PLATFORM_FOLDER)}/`,
+    compile: () => compileClusterPlatform(plan, cluster),
+  }));
+  if (opts.only) {
+    const { cluster, environment } = opts.only;
+    const slots = slotParts.filter((p) => p.slot.cluster.name === cluster && (environment === undefined || p.slot.environment.name === environment))
+      .map((p) => p.compile());
+    const platforms = platformParts.filter((p) => p.cluster === cluster).map((p) => p.compile());
+    const diagnostics = mergeFindings([plan.findings, ...slots.map((c) => c.findings), ...platforms.map((c) => c.findings)]);
+    const tables = slots.map((c) => c.table);
+    const platformTables = platforms.map((c) => c.table);
+    opts.timings?.lap('compile');
+    if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, tables, platforms: platformTables, reused: 0 };
+    const tree = renderTables(tables, platformTables);
+    opts.timings?.lap('render');
+    return { diagnostics, tables, platforms: platformTables, tree, reused: 0 };
+  }
+
+  const reusedTexts = new Map<string, string>();
+  const findings: (readonly FindingRecord[])[] = [plan.findings];
+  const reuse = (part: Part<unknown>): boolean => {
+    const record = opts.outDir === undefined ? undefined : opts.cache.table(part.key);
+    const texts = record && readRecorded(opts.outDir!, record);
+    if (!record || !texts) return false;
+    for (const [path, text] of texts) reusedTexts.set(path, text);
+    findings.push(record.findings as FindingRecord[]);
+    return true;
+  };
+  const compiledSlots = slotParts.filter((p) => !reuse(p)).map((p) => ({ part: p, compiled: p.compile() }));
+  const compiledPlatforms = platformParts.filter((p) => !reuse(p)).map((p) => ({ part: p, compiled: p.compile() }));
+  for (const { compiled } of [...compiledSlots, ...compiledPlatforms]) findings.push(compiled.findings);
+  const diagnostics = mergeFindings(findings);
+  const tables = compiledSlots.map((c) => c.compiled.table);
+  const platforms = compiledPlatforms.map((c) => c.compiled.table);
+  const reused = slotParts.length + platformParts.length - compiledSlots.length - compiledPlatforms.length;
+  opts.timings?.lap('compile');
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, tables, platforms, reused };
+
+  const rendered = renderTables(tables, platforms);
+  for (const { part, compiled } of [...compiledSlots, ...compiledPlatforms]) {
+    const own = [...rendered].filter(([path]) => path.startsWith(part.folder));
+    opts.cache.setTable(part.key, {
+      findings: compiled.findings.map((f) => ({ diagnostic: plainDiagnostic(f.diagnostic), scopes: f.scopes })),
+      files: Object.fromEntries(own.map(([path, text]) => [path, sha256(text)])),
+    });
+  }
+  const tree = new Map([...rendered, ...reusedTexts].sort((a, b) => compareText(a[0], b[0])));
+  opts.timings?.lap('render');
+  return { diagnostics, tables, platforms, tree, reused };
+}
+
+/** The files a record lists, read from outDir, when every one holds the recorded bytes; else undefined. */
+function readRecorded(outDir: string, record: TableRecord): Map<string, string> | undefined {
+  const texts = new Map<string, string>();
+  for (const [path, hash] of Object.entries(record.files)) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(outDir, path));
+    } catch {
+      return undefined;
+    }
+    if (sha256(bytes) !== hash) return undefined;
+    texts.set(path, bytes.toString('utf8'));
+  }
+  return texts;
+}
+
+/** A diagnostic as plain data (its location's line and column are computed on first read). */
+function plainDiagnostic(d: Diagnostic): Diagnostic {
+  const { location } = d;
+  return { ...d, ...(location ? { location: { file: location.file, line: location.line, col: location.col } } : {}) };
+}
+
+function unique(keys: readonly string[]): string[] {
+  return [...new Set(keys)].sort(compareText);
+}

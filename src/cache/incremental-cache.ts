@@ -1,0 +1,159 @@
+import { createHash } from 'crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import type { DocumentStore } from '../load/load-project';
+import type { SourceFile } from '../load/read-tree';
+import { CACHE_DIR, FileHashes } from './synth-cache';
+
+/**
+ * What an incremental `kfaas synth` (or `--check`, or `kfaas explain`) keeps between runs, next to the no-change
+ * record of synth-cache.ts and on the same keys: everything is addressed by the content of what produced it.
+ *
+ * - `slots`: per (cluster, environment) table and per cluster's platform table, keyed by a hash of the kfaas
+ *   build and of the content of every input file the table depends on (its cluster's file, the Team files, the
+ *   route files landing there, the object budgets): what compiling it found and the SHA-256 of every file it
+ *   rendered. A later run with the same key reuses them when the output folder still holds exactly those bytes.
+ * - `ownership`: the answers of the path-ownership check per (team, match), valid for one content of the Team
+ *   files.
+ * - `documents`: the loaded documents of each input file, keyed by its path and content (see document-cache.ts).
+ *
+ * One JSON file, replaced atomically; entries not used by the last run are dropped, so it never grows past what
+ * the project needs. A missing, unreadable or foreign file, or another kfaas build, is an empty cache. Failing to
+ * write it never fails a run. Only Node built-ins are imported.
+ */
+const FORMAT = 1;
+const FILE = 'incremental.json';
+
+/** One diagnostic with the environments it was found in (the compiler's FindingRecord, as plain data). */
+export interface CachedFinding {
+  readonly diagnostic: Diagnostic;
+  readonly scopes: readonly string[];
+}
+
+/** A compiled and rendered table: what compiling it found and what it rendered (path in the tree -> SHA-256). */
+export interface TableRecord {
+  readonly findings: readonly CachedFinding[];
+  readonly files: Readonly<Record<string, string>>;
+}
+
+interface Stored {
+  readonly format: number;
+  readonly tool: string;
+  readonly tables: Record<string, TableRecord>;
+  readonly ownership: { readonly teams: string; readonly answers: Record<string, string | null> };
+  readonly documents: Record<string, unknown>;
+}
+
+/** SHA-256 (hex) of text. */
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** A key over several parts (no part can run into the next). */
+export function keyOf(parts: readonly string[]): string {
+  return sha256(JSON.stringify(parts));
+}
+
+/**
+ * The kfaas build and runtime (the `tool:` hashes of synth-cache.ts, Node version and platform): what every
+ * cached result depends on besides its inputs.
+ */
+export function toolKeyOf(tool: FileHashes): string {
+  const files = Object.keys(tool).filter((k) => k.startsWith('tool:')).sort().map((k) => `${k}=${tool[k]}`);
+  return keyOf([`format ${FORMAT}`, process.version, process.platform, process.arch, ...files]);
+}
+
+/** The incremental cache of one project root, for one kfaas build. */
+export class IncrementalCache {
+  /** Opens `<root>/.kfaas-cache/incremental.json`; entries of another build or format are ignored. */
+  public static open(root: string, tool: string): IncrementalCache {
+    let stored: Stored | undefined;
+    try {
+      const parsed = JSON.parse(readFileSync(join(root, CACHE_DIR, FILE), 'utf8')) as Stored;
+      if (parsed.format === FORMAT && parsed.tool === tool) stored = parsed;
+    } catch {
+      stored = undefined;
+    }
+    return new IncrementalCache(root, tool, stored);
+  }
+
+  /** A cache that starts empty and is never saved. */
+  public static none(): IncrementalCache {
+    return new IncrementalCache(undefined, '', undefined);
+  }
+
+  private readonly usedTables = new Map<string, TableRecord>();
+  private readonly usedDocuments = new Map<string, unknown>();
+  private answers: Map<string, string | null> = new Map();
+  private teams = '';
+
+  private constructor(
+    private readonly root: string | undefined,
+    private readonly tool: string,
+    private readonly stored: Stored | undefined,
+  ) {}
+
+  /** The table compiled and rendered under `key` before, if any (and keeps it for the next run). */
+  public table(key: string): TableRecord | undefined {
+    const found = this.usedTables.get(key) ?? this.stored?.tables[key];
+    if (found) this.usedTables.set(key, found);
+    return found;
+  }
+
+  /** Records a table compiled and rendered under `key`. */
+  public setTable(key: string, record: TableRecord): void {
+    this.usedTables.set(key, record);
+  }
+
+  /**
+   * The ownership answers for Team files of content key `teams` (empty for other Team files); the compiler adds
+   * to the map it returns, and {@link save} stores it.
+   */
+  public ownership(teams: string): Map<string, string | null> {
+    this.teams = teams;
+    this.answers = new Map(this.stored?.ownership.teams === teams ? Object.entries(this.stored.ownership.answers) : []);
+    return this.answers;
+  }
+
+  /** A file's loaded documents stored under `key`, as plain data (and keeps them for the next run). */
+  public document(key: string): unknown {
+    const found = this.usedDocuments.get(key) ?? this.stored?.documents[key];
+    if (found !== undefined) this.usedDocuments.set(key, found);
+    return found;
+  }
+
+  public setDocument(key: string, value: unknown): void {
+    this.usedDocuments.set(key, value);
+  }
+
+  /** This cache as the loader's DocumentStore: documents by file path and content. */
+  public documentStore(): DocumentStore {
+    const key = (file: SourceFile): string => sha256(`${file.path}\u0000${file.text}`);
+    return { get: (file) => this.document(key(file)), set: (file, entry) => this.setDocument(key(file), entry) };
+  }
+
+  /**
+   * Writes what this run used and nothing else, so entries of inputs that are gone are dropped; with
+   * `keepUnused` (a run that looked at part of the project only), the tables of earlier runs too. Never throws.
+   */
+  public save(options: { readonly keepUnused?: boolean } = {}): void {
+    if (this.root === undefined) return;
+    const tables = { ...(options.keepUnused ? this.stored?.tables : {}), ...Object.fromEntries(this.usedTables) };
+    const stored: Stored = {
+      format: FORMAT,
+      tool: this.tool,
+      tables,
+      ownership: { teams: this.teams, answers: Object.fromEntries(this.answers) },
+      documents: Object.fromEntries(this.usedDocuments),
+    };
+    const path = join(this.root, CACHE_DIR, FILE);
+    try {
+      mkdirSync(join(this.root, CACHE_DIR), { recursive: true });
+      writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(stored));
+      renameSync(`${path}.${process.pid}.tmp`, path);
+    } catch {
+      // a read-only checkout: no cache, just slower runs
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { IncrementalCache } from '../../src/cache/incremental-cache';
+import { main } from '../../src/cli/main';
+import { CliIo } from '../../src/cli/io';
+import { runPipeline } from '../../src/pipeline';
+
+/** What an incremental run reuses and what it must not (the property test proves the bytes equal). */
+const EXAMPLE = join(__dirname, '..', '..');
+const TOOL = 'test-build';
+
+function synth(root: string, cache: IncrementalCache): ReturnType<typeof runPipeline> {
+  const result = runPipeline({ root, write: true, cache });
+  cache.save();
+  return result;
+}
+
+describe('incremental synth', () => {
+  let root: string;
+  let tables: number;
+  beforeEach(() => {
+    // GIVEN a copy of the example project, synthesized once with an empty cache
+    root = mkdtempSync(join(tmpdir(), 'kfaas-incr-'));
+    cpSync(join(EXAMPLE, 'clusters'), join(root, 'clusters'), { recursive: true });
+    cpSync(join(EXAMPLE, 'routes'), join(root, 'routes'), { recursive: true });
+    const first = synth(root, IncrementalCache.open(root, TOOL));
+    expect(first.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(first.reused).toBe(0);
+    tables = first.tables!.length + new Set(first.tables!.map((t) => t.cluster)).size;
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  test('a route edit recompiles only the tables it lands in (and their clusters\' platform tables)', () => {
+    // WHEN a route that lands in cn-hz-test/alpha only is edited
+    writeFileSync(join(root, 'routes', 'growth', 'only-alpha.yaml'),
+      'apiVersion: kfaas/v1\nkind: Route\nmetadata: { name: growth-only-alpha }\nspec:\n  match: [{ prefix: /faas/api/growth/only-alpha/ }]\n' +
+        '  clusters: [cn-hz-test]\n  environments: [alpha]\n');
+    const after = synth(root, IncrementalCache.open(root, TOOL));
+    // THEN only cn-hz-test/alpha and cn-hz-test/platform are compiled, and the new route is in dist/
+    expect(after.tables!.map((t) => `${t.cluster}/${t.environment}`)).toEqual(['cn-hz-test/alpha']);
+    expect(after.reused).toBe(tables - 2);
+    expect(after.report!.written.filter((f) => !f.startsWith('_'))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^cn-hz-test\/alpha\/virtualservice-/)]),
+    );
+    expect(after.report!.written.every((f) => /^(cn-hz-test\/(alpha|platform)\/|_)/.test(f))).toBe(true);
+  });
+
+  test('a Team file edit recompiles every table (ownership decides what each may hold)', () => {
+    appendFileSync(join(root, 'routes', 'shop', 'team.yaml'), '# reviewed\n');
+    const after = synth(root, IncrementalCache.open(root, TOOL));
+    expect(after.reused).toBe(0);
+  });
+
+  test('a hand edit in the output folder of an unchanged table is repaired, as a full synth would', () => {
+    const file = join(root, 'dist', 'sg-test', 'alpha', 'kustomization.yaml');
+    const original = readFileSync(file, 'utf8');
+    appendFileSync(file, '# hand edit\n');
+    const after = synth(root, IncrementalCache.open(root, TOOL));
+    expect(after.tables!.map((t) => `${t.cluster}/${t.environment}`)).toEqual(['sg-test/alpha']);
+    expect(readFileSync(file, 'utf8')).toBe(original);
+  });
+
+  test('another kfaas build shares nothing', () => {
+    const after = synth(root, IncrementalCache.open(root, 'another-build'));
+    expect(after.reused).toBe(0);
+  });
+
+  test('explain answers from the edited project, compiling only the environment it is asked about', async () => {
+    writeFileSync(join(root, 'routes', 'growth', 'late.yaml'),
+      'apiVersion: kfaas/v1\nkind: Route\nmetadata: { name: growth-late }\nspec:\n  match: [{ prefix: /faas/api/growth/late/ }]\n');
+    let out = '';
+    const io: CliIo = { stdout: (t) => (out += t), stderr: () => undefined, env: {}, cwd: root };
+    expect(await main(['explain', '--cluster', 'us-west-prod', '--env', 'prod', '/faas/api/growth/late/x', '--root', root], io)).toBe(0);
+    expect(out).toMatch(/growth-late/);
+    expect(out).toMatch(/routes\/growth\/late\.yaml:\d+/);
+    const only = runPipeline({ root, write: false, cache: IncrementalCache.open(root, TOOL), only: { cluster: 'us-west-prod', environment: 'prod' } });
+    expect(only.tables!.map((t) => `${t.cluster}/${t.environment}`)).toEqual(['us-west-prod/prod']);
+  });
+});

@@ -1,0 +1,220 @@
+import * as fc from 'fast-check';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { main } from '../../src/cli/main';
+import { CliIo } from '../../src/cli/io';
+import { listFiles } from '../../src/util/list-files';
+
+/**
+ * Incremental synth equals a synth from scratch, byte for byte: random edit sequences (routes, teams, clusters,
+ * environments, versions) are applied to a small project; after each one, `kfaas synth` with its cache (reusing
+ * tables whose inputs did not change) and `kfaas synth --no-cache` in a fresh copy must give the same exit
+ * status, the same messages and the same output tree, and `--check` (before the synth) the same verdict and messages.
+ */
+const TEAMS = ['shop', 'pay', 'web'] as const;
+const ENVS = ['alpha', 'beta', 'prod'] as const;
+/** Compatible Istio/Knative pairs across the profiles (v1alpha3 and v1beta1/v1, old and new gateway names). */
+const VERSIONS = [
+  ['1.4.10', '0.11.2'],
+  ['1.5.4', '0.15.0'],
+  ['1.12.9', '0.26.0'],
+  ['1.22.6', '1.14.1'],
+  ['1.30.3', '1.23.0'],
+] as const;
+
+interface RouteModel {
+  readonly name: string;
+  readonly team: (typeof TEAMS)[number];
+  /** Which of the team's two files holds it (files may hold several documents). */
+  readonly file: 'a' | 'b';
+  readonly kind: 'prefix' | 'exact';
+  readonly path: string;
+  readonly timeout?: number;
+  readonly environments?: readonly string[];
+  /** `overrides.prod.timeout` (the override shares the base's match list in the model). */
+  readonly prodTimeout?: number;
+}
+
+interface ClusterModel {
+  readonly name: string;
+  readonly versions: number;
+  readonly environments: readonly string[];
+}
+
+interface Model {
+  readonly clusters: readonly ClusterModel[];
+  /** Teams with a Team document (owning /faas/api/<team>/). */
+  readonly teams: readonly string[];
+  readonly routes: readonly RouteModel[];
+}
+
+type Edit = (m: Model) => Model;
+
+const INITIAL: Model = {
+  clusters: [
+    { name: 'c-one', versions: 2, environments: ['alpha', 'prod'] },
+    { name: 'c-two', versions: 4, environments: ['alpha', 'beta', 'prod'] },
+  ],
+  teams: ['shop'],
+  routes: [
+    { name: 'shop-cart', team: 'shop', file: 'a', kind: 'prefix', path: '/faas/api/shop/cart/' },
+    { name: 'shop-list', team: 'shop', file: 'a', kind: 'exact', path: '/faas/api/shop/list', timeout: 3, prodTimeout: 30 },
+    { name: 'pay-go', team: 'pay', file: 'b', kind: 'prefix', path: '/faas/api/pay/go/', environments: ['prod'] },
+  ],
+};
+
+const pick = <T>(items: readonly T[], i: number): T | undefined => (items.length === 0 ? undefined : items[i % items.length]);
+const without = <T>(items: readonly T[], x: T): T[] => items.filter((i) => i !== x);
+
+const editArb: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ team: fc.constantFrom(...TEAMS), seg: fc.constantFrom('a', 'b', 'c', 'ab', 'x'), kind: fc.constantFrom('prefix' as const, 'exact' as const), file: fc.constantFrom('a' as const, 'b' as const), n: fc.nat(99) })
+    .map(({ team, seg, kind, file, n }): Edit => (m) => {
+      const name = `${team}-${seg}-${n}`;
+      if (m.routes.some((r) => r.name === name)) return m;
+      const path = `/faas/api/${team}/${seg}${n}${kind === 'prefix' ? '/' : ''}`;
+      return { ...m, routes: [...m.routes, { name, team, file, kind, path }] };
+    }),
+  fc.nat().map((i): Edit => (m) => {
+    const r = pick(m.routes, i);
+    return r ? { ...m, routes: without(m.routes, r) } : m;
+  }),
+  fc.record({ i: fc.nat(), seg: fc.constantFrom('v2', 'z', 'cart') }).map(({ i, seg }): Edit => (m) => {
+    const r = pick(m.routes, i);
+    if (!r) return m;
+    const path = r.kind === 'prefix' ? `${r.path}${seg}/` : `${r.path}-${seg}`;
+    return { ...m, routes: m.routes.map((x) => (x === r ? { ...r, path } : x)) };
+  }),
+  fc.record({ i: fc.nat(), timeout: fc.option(fc.integer({ min: 1, max: 9 }), { nil: undefined }) }).map(({ i, timeout }): Edit => (m) => {
+    const r = pick(m.routes, i);
+    return r ? { ...m, routes: m.routes.map((x) => (x === r ? { ...r, timeout } : x)) } : m;
+  }),
+  fc.record({ i: fc.nat(), envs: fc.option(fc.subarray([...ENVS], { minLength: 1 }), { nil: undefined }) }).map(({ i, envs }): Edit => (m) => {
+    const r = pick(m.routes, i);
+    return r ? { ...m, routes: m.routes.map((x) => (x === r ? { ...r, environments: envs } : x)) } : m;
+  }),
+  fc.record({ i: fc.nat() }).map(({ i }): Edit => (m) => {
+    const r = pick(m.routes, i);
+    return r ? { ...m, routes: m.routes.map((x) => (x === r ? { ...r, file: r.file === 'a' ? 'b' : 'a' } : x)) } : m;
+  }),
+  fc.record({ i: fc.nat(), timeout: fc.option(fc.integer({ min: 10, max: 60 }), { nil: undefined }) }).map(({ i, timeout }): Edit => (m) => {
+    const r = pick(m.routes, i);
+    return r ? { ...m, routes: m.routes.map((x) => (x === r ? { ...r, prodTimeout: timeout } : x)) } : m;
+  }),
+  fc.constantFrom(...TEAMS).map((team): Edit => (m) => ({ ...m, teams: m.teams.includes(team) ? without(m.teams, team) : [...m.teams, team] })),
+  fc.record({ name: fc.constantFrom('c-one', 'c-two', 'c-three'), versions: fc.nat(VERSIONS.length - 1), envs: fc.subarray([...ENVS], { minLength: 1 }) })
+    .map(({ name, versions, envs }): Edit => (m) => {
+      const existing = m.clusters.find((c) => c.name === name);
+      if (existing && m.clusters.length > 1) return { ...m, clusters: without(m.clusters, existing) };
+      if (existing) return m;
+      return { ...m, clusters: [...m.clusters, { name, versions, environments: envs }] };
+    }),
+  fc.record({ i: fc.nat(), env: fc.constantFrom(...ENVS) }).map(({ i, env }): Edit => (m) => {
+    const c = pick(m.clusters, i)!;
+    const environments = c.environments.includes(env) ? without(c.environments, env) : [...c.environments, env];
+    if (environments.length === 0) return m;
+    return { ...m, clusters: m.clusters.map((x) => (x === c ? { ...c, environments } : x)) };
+  }),
+  fc.record({ i: fc.nat(), versions: fc.nat(VERSIONS.length - 1) }).map(({ i, versions }): Edit => (m) => {
+    const c = pick(m.clusters, i)!;
+    return { ...m, clusters: m.clusters.map((x) => (x === c ? { ...c, versions } : x)) };
+  }),
+);
+
+/** Writes the model's files under root, removing the previous ones. */
+function writeModel(root: string, m: Model): void {
+  rmSync(join(root, 'clusters'), { recursive: true, force: true });
+  rmSync(join(root, 'routes'), { recursive: true, force: true });
+  mkdirSync(join(root, 'clusters'), { recursive: true });
+  for (const c of m.clusters) {
+    const [istio, knative] = VERSIONS[c.versions];
+    const envs = c.environments.map((e) => `    - name: ${e}`).join('\n');
+    writeFileSync(join(root, 'clusters', `${c.name}.yaml`),
+      `apiVersion: kfaas/v1\nkind: Cluster\nmetadata:\n  name: ${c.name}\nspec:\n  istio: "${istio}"\n  knative: "${knative}"\n  environments:\n${envs}\n`);
+  }
+  const files = new Map<string, string[]>();
+  const add = (path: string, doc: string): void => {
+    files.set(path, [...(files.get(path) ?? []), doc]);
+  };
+  for (const team of m.teams) add(`routes/${team}/team.yaml`, `apiVersion: kfaas/v1\nkind: Team\nmetadata:\n  name: ${team}\nspec:\n  owns: [/faas/api/${team}/]\n`);
+  for (const r of m.routes) {
+    const lines = ['apiVersion: kfaas/v1', 'kind: Route', `metadata:\n  name: ${r.name}`, 'spec:', `  match:\n    - ${r.kind}: ${r.path}`];
+    if (r.timeout !== undefined) lines.push(`  timeout: ${r.timeout}s`);
+    if (r.environments) lines.push(`  environments: [${r.environments.join(', ')}]`);
+    if (r.prodTimeout !== undefined) lines.push(`  overrides:\n    prod: { timeout: ${r.prodTimeout}s }`);
+    add(`routes/${r.team}/${r.file}.yaml`, lines.join('\n') + '\n');
+  }
+  for (const [path, docs] of files) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), docs.join('---\n'));
+  }
+}
+
+async function run(root: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {}, cwd: root };
+  const code = await main([...args, '--root', root], io);
+  return { code, out, err };
+}
+
+/** Every file under dir (ownership records and all) with its bytes. */
+function snapshot(dir: string): Record<string, string> {
+  if (!existsSync(dir)) return {};
+  return Object.fromEntries(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'latin1')]));
+}
+
+/** A fresh copy of root's inputs and output folder, for a run that uses no cache. */
+function scratchCopy(root: string): string {
+  const copy = mkdtempSync(join(tmpdir(), 'kfaas-scratch-'));
+  cpSync(join(root, 'clusters'), join(copy, 'clusters'), { recursive: true });
+  cpSync(join(root, 'routes'), join(copy, 'routes'), { recursive: true });
+  if (existsSync(join(root, 'dist'))) cpSync(join(root, 'dist'), join(copy, 'dist'), { recursive: true });
+  return copy;
+}
+
+const masked = (text: string, root: string): string => text.split(root).join('<root>');
+
+test('incremental synth and --check give what a synth from scratch gives, after every edit of random edit sequences', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(editArb, { minLength: 1, maxLength: 5 }), async (edits) => {
+      const root = mkdtempSync(join(tmpdir(), 'kfaas-incr-'));
+      try {
+        let model = INITIAL;
+        writeModel(root, model);
+        expect((await run(root, 'synth')).code).toBe(0);
+        for (const edit of edits) {
+          model = edit(model);
+          writeModel(root, model);
+          // --check before the synth: same verdict and messages as one without a cache
+          const scratchCheck = scratchCopy(root);
+          try {
+            const fresh = await run(scratchCheck, 'synth', '--check', '--no-cache');
+            const incremental = await run(root, 'synth', '--check');
+            expect({ code: incremental.code, err: masked(incremental.err, root) }).toEqual({ code: fresh.code, err: masked(fresh.err, scratchCheck) });
+          } finally {
+            rmSync(scratchCheck, { recursive: true, force: true });
+          }
+          // synth: same status, messages and output tree as a synth from scratch (no dist/, no cache)
+          const scratch = mkdtempSync(join(tmpdir(), 'kfaas-scratch-'));
+          try {
+            writeModel(scratch, model);
+            const full = await run(scratch, 'synth', '--no-cache');
+            const incremental = await run(root, 'synth');
+            expect(incremental.code).toBe(full.code);
+            expect(masked(incremental.err, root)).toBe(masked(full.err, scratch));
+            if (full.code === 0) {
+              expect(snapshot(join(root, 'dist'))).toEqual(snapshot(join(scratch, 'dist')));
+              expect(existsSync(join(root, '.github'))).toBe(false);
+            }
+          } finally {
+            rmSync(scratch, { recursive: true, force: true });
+          }
+        }
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    }),
+    { numRuns: 6 },
+  );
+}, 120_000);
