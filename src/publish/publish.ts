@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve } from 'path';
 import { commit, CommitError, CommitOp, recoverJournal } from './commit';
 import { asUserFsError, errnoOf, userError } from './fs-errors';
 import { acquireLock } from './lock';
+import { mkdirParents, noteEmptied, removeEmptyFolders, tidyAfterKill } from './tidy';
 import { checkOutDir, realPathOf } from './out-dir';
 import { groupOf } from './ownership';
 import { Plan, planPublish, UnitChange } from './plan';
@@ -114,7 +115,9 @@ export function publishTree(outDir: string, tree: ReadonlyMap<string, string>, o
   const identity = projectIdentity(projectRoot, out);
   const work = join(out, WORK_DIR);
   try {
-    mkdirSync(work, { recursive: true });
+    mkdirSync(out, { recursive: true });
+    // Not recursive: Node's recursive mkdir reports ENOENT where the file system said EROFS (a read-only folder).
+    mkdirIfMissing(work);
     writeFileSync(join(work, '.gitignore'), '# kfaas staging area: never commit\n*\n');
   } catch (e) {
     throw asUserFsError(e, 'create the output folder', shownOut, '; nothing was written');
@@ -124,6 +127,7 @@ export function publishTree(outDir: string, tree: ReadonlyMap<string, string>, o
     clearWork(work);
     const plan = planFor(out, tree, identity, opts.adopt === true, shownOut);
     const ops = stage(out, work, plan, shownOut, opts.crashAtStep);
+    noteEmptied(work, out, plan.emptied.map((rel) => dirname(join(out, rel))));
     try {
       commit(work, ops, {
         emulate: opts.emulateExchange,
@@ -142,7 +146,7 @@ export function publishTree(outDir: string, tree: ReadonlyMap<string, string>, o
     }
     if (opts.crashAtStep !== undefined && opts.crashAtStep === plan.stagedSteps + ops.length) process.kill(0, 'SIGKILL');
     clearWork(work);
-    removeEmptyFolders(out, plan.emptied);
+    removeEmptyFolders(out, plan.emptied.map((rel) => dirname(join(out, rel))));
     return { written: plan.written, deleted: plan.deleted, foreign: plan.foreign, unchanged: plan.unchanged };
   } catch (e) {
     try {
@@ -221,7 +225,7 @@ function stage(out: string, work: string, plan: FullPlan, shownOut: string, cras
       const emptyNow = unit.write.size + unit.keep.length + unit.carry.length === 0;
       if (!unit.exists) {
         if (emptyNow) continue;
-        mkdirParents(out, dirname(unit.unit), created);
+        mkdirParents(out, work, dirname(unit.unit), created);
         main.push({ kind: 'rename', from: staged, to: target });
       } else if (emptyNow) main.push({ kind: 'rename', from: target, to: join(work, `gone-${n}`) });
       else main.push({ kind: 'exchange', a: staged, b: target });
@@ -236,7 +240,7 @@ function stage(out: string, work: string, plan: FullPlan, shownOut: string, cras
         continue;
       }
       writeFileSync(staged, f.text);
-      mkdirParents(out, dirname(f.path), created);
+      mkdirParents(out, work, dirname(f.path), created);
       main.push(f.exists ? { kind: 'exchange', a: staged, b: target } : { kind: 'rename', from: staged, to: target });
     }
     for (const r of plan.records) {
@@ -248,7 +252,7 @@ function stage(out: string, work: string, plan: FullPlan, shownOut: string, cras
       if (r.ahead !== undefined) {
         const staged = join(work, `record-${n++}`);
         writeFileSync(staged, r.ahead);
-        mkdirParents(out, dirname(r.path), created);
+        mkdirParents(out, work, dirname(r.path), created);
         ahead.push(existsNow ? { kind: 'exchange', a: staged, b: target } : { kind: 'rename', from: staged, to: target });
         existsNow = true;
       }
@@ -258,7 +262,7 @@ function stage(out: string, work: string, plan: FullPlan, shownOut: string, cras
         continue;
       }
       writeFileSync(staged, r.text);
-      mkdirParents(out, dirname(r.path), created);
+      mkdirParents(out, work, dirname(r.path), created);
       final.push(existsNow ? { kind: 'exchange', a: staged, b: target } : { kind: 'rename', from: staged, to: target });
     }
     return [...ahead, ...main, ...final];
@@ -341,23 +345,18 @@ function canHardLink(work: string): boolean {
   }
 }
 
-function mkdirParents(out: string, relDir: string, created: string[]): void {
-  if (relDir === '.' || relDir === '') return;
-  let cur = out;
-  for (const seg of relDir.split('/')) {
-    cur = join(cur, seg);
-    try {
-      mkdirSync(cur);
-      created.push(cur);
-    } catch (e) {
-      if (errnoOf(e) !== 'EEXIST') throw e;
-    }
+function mkdirIfMissing(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    if (errnoOf(e) !== 'EEXIST') throw e;
   }
 }
 
 /** Empties the work folder but for its lock and .gitignore, first repairing a half-done emulated exchange. */
 function clearWork(work: string): void {
   recoverJournal(work);
+  tidyAfterKill(work);
   for (const name of readdirSync(work)) {
     if (name === 'lock' || name === '.gitignore' || name.startsWith('lock.')) continue;
     rmSync(join(work, name), { recursive: true, force: true });
@@ -372,20 +371,5 @@ function removeWork(work: string): void {
     rmdirSync(work);
   } catch {
     // another run took the lock meanwhile, or it is already gone
-  }
-}
-
-/** Removes the folders of deleted paths that are now empty, up to (not including) outDir. */
-function removeEmptyFolders(out: string, deleted: readonly string[]): void {
-  for (const rel of deleted) {
-    let dir = dirname(join(out, rel));
-    while (dir !== out && dir.startsWith(out)) {
-      try {
-        rmdirSync(dir);
-      } catch {
-        break;
-      }
-      dir = dirname(dir);
-    }
   }
 }
