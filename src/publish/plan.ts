@@ -46,7 +46,10 @@ export interface FileChange {
 export interface RecordChange {
   readonly path: string;
   readonly exists: boolean;
-  /** Installed before any other change of its group, when the final record lists fewer files than the union. */
+  /**
+   * Installed before any other change of its group, listing old and new files, when the group gains or loses
+   * files; when it equals the final record, that is all there is to install.
+   */
   readonly ahead?: string;
   /** The final record, or undefined to delete it. */
   readonly text?: string;
@@ -98,7 +101,11 @@ export function planPublish(outDir: string, tree: ReadonlyMap<string, string>, s
     if (text !== undefined) want.set(path, text);
     const old = [...state.owned].filter((p) => groupOf(p) === g && p !== path).map((p) => inGroup(g, p));
     const union = [...new Set([...old, ...files])];
-    const ahead = union.length > files.length ? recordText({ projectRoot, files: union }) : undefined;
+    // Written before any other change of the group whenever the group gains or loses files, so a run killed in
+    // between leaves every file of either version recorded as this project's: the next run may then replace or
+    // delete each of them, whichever version it publishes.
+    const changes = union.length > files.length || union.length > old.length;
+    const ahead = changes ? recordText({ projectRoot, files: union }) : undefined;
     records.push({ path, exists, ahead, text });
   }
 

@@ -256,6 +256,7 @@ function stage(out: string, work: string, plan: FullPlan, shownOut: string, cras
         ahead.push(existsNow ? { kind: 'exchange', a: staged, b: target } : { kind: 'rename', from: staged, to: target });
         existsNow = true;
       }
+      if (r.ahead !== undefined && r.ahead === r.text) continue; // installed ahead already, final as it is
       const staged = join(work, `record-${n++}`);
       if (r.text === undefined) {
         final.push({ kind: 'rename', from: target, to: staged });
