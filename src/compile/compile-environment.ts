@@ -15,6 +15,7 @@ import { EnvironmentTable, HttpRouteTable } from './route-table';
 import { makeAction } from './policy-tables';
 import { makeGateways, makeGatewayService, targetsOf } from './table-builders';
 import { atLeast } from '../model/version';
+import { compareText } from '../util/compare';
 import { VersionProfile } from '../versions/profile';
 import { checkRetries, warnDefaultRetries } from './version-checks';
 import { checkRegexes } from './regex-checks';
@@ -135,9 +136,17 @@ export function checkWeightedSplit(landing: Landing, slot: EnvironmentSlot, find
       'ignore the per-destination authority (istio/istio #37575)'
     : `it runs Istio ${cluster.istio.raw}, and Istio < 1.12 cannot rewrite the authority per destination`;
   findings.errorAt('weighted-split-unsupported', first.at, first.path.replace(/\[\d+\]$/, ''),
-    `route ${JSON.stringify(landing.route.name)} splits traffic between services ${targetsOf(behaviour).join(', ')}, ` +
+    `route ${JSON.stringify(landing.route.name)} splits traffic between ${splitTargetsText(behaviour)}, ` +
       `but on cluster ${cluster.name} ${why}; split between Knative revisions behind one service (Knative traffic), ` +
       'or upgrade to 1.12+',
     slot.environment.name);
   return false;
+}
+
+/** "services a, b" for a split between services; tagged revisions are named as such ("tag blue of service pay"). */
+function splitTargetsText(behaviour: RouteBehaviour): string {
+  const entries = behaviour.traffic ?? [];
+  if (entries.every((t) => t.tag === undefined)) return `services ${targetsOf(behaviour).join(', ')}`;
+  const described = entries.map((t) => (t.tag === undefined ? `service ${t.service}` : `tag ${t.tag} of service ${t.service}`));
+  return `destinations ${[...new Set(described)].sort(compareText).join(', ')}`;
 }

@@ -91,6 +91,16 @@ describe('weighted split between services', () => {
     ]);
   });
 
+  test('a split between tagged revisions is named as tags of their service, not as services', () => {
+    const p = new ProjectBuilder().cluster('c1', { istio: '1.10.3', knative: '0.26.0' })
+      .route('r', { traffic: [{ service: 'pay', tag: 'green', weight: 10 }, { service: 'pay', tag: 'blue', weight: 90 }] }).build();
+    expect(lines(compile(p))).toEqual([
+      'routes/shop/r.yaml:20:9 spec.traffic: route "r" splits traffic between destinations tag blue of service pay, ' +
+        'tag green of service pay, but on cluster c1 it runs Istio 1.10.3, and Istio < 1.12 cannot rewrite the authority ' +
+        'per destination; split between Knative revisions behind one service (Knative traffic), or upgrade to 1.12+ (in environment alpha)',
+    ]);
+  });
+
   test('Istio 1.13 with gateway proxies on 1.12: accepted', () => {
     const p = new ProjectBuilder().cluster('c1', { istio: '1.13.0', gatewayProxy: '1.12.0' })
       .route('r', { traffic: [{ service: 'v1', weight: 90 }, { service: 'v2', weight: 10 }] }).build();
