@@ -69,7 +69,7 @@ export interface BehaviourSpec {
   readonly rewriteUri?: string;
   readonly timeoutMs?: number;
   readonly retries?: { readonly attempts: number; readonly perTryTimeoutMs?: number; readonly retryOn?: readonly string[] };
-  readonly traffic?: readonly { readonly service: string; readonly weight: number }[];
+  readonly traffic?: readonly { readonly service: string; readonly weight: number; readonly tag?: string }[];
 }
 
 export interface RouteSpec extends BehaviourSpec {
