@@ -5,7 +5,7 @@ import { LayoutContext } from './layout-context';
 import { NameRequest, objectNames } from './naming';
 import { packInOrder, totalSize } from './pack';
 import { Component, partitionComponents } from './partition';
-import { chunkStably, topLevelFor } from './stable-chunks';
+import { chunkByPriority, chunkStably, CutRule, priorityOf } from './stable-chunks';
 import { HttpRouteTable, VirtualServiceTable } from './route-table';
 import { compareSpecificity, rank, Ranked } from './specificity';
 import { makeDelegateAction, makeHttpRoute, makeMatchTable } from './table-builders';
@@ -62,15 +62,9 @@ export function planComponent(component: Component<RouteEntry>, ctx: LayoutConte
         'does not push changes of delegate VirtualServices to proxies (istio/istio #36525, fixed in 1.12.2): a change ' +
         'there takes effect only when istiod restarts; upgrade to 1.12.2+', ctx.scope);
   }
-  const slices = chunkStably(component.entries, ctx.budget, entryKey, topLevelFor(ctx.preferredBudget, NOMINAL_ENTRY_BYTES));
+  const slices = chunkStably(component.entries, entryKey, preferredRule(ctx));
   return { mode: 'delegate', root: component.root, anchor, slices };
 }
-
-/**
- * Bytes of a typical entry (a prefix route with rewrite, timeout and retries renders to 250-350 bytes). It sets
- * the level of the content-defined slice cuts; a constant, so cuts never move with the content's average size.
- */
-export const NOMINAL_ENTRY_BYTES = 300;
 
 /** What identifies an entry within its host: its match and conditions (never its position). */
 export function entryKey(entry: RouteEntry): string {
@@ -142,26 +136,33 @@ function delegateNameRequest(root: string, slice: readonly RouteEntry[], index: 
 }
 
 /**
- * Root objects: runs of whole components (in path order), cut where their content says rather than where the
- * previous object filled up, so that adding, removing or editing a route changes only the object it is in.
- * A cut falls before a component whose root's hash has enough trailing zero bits (chunkStably), at the level
- * that gives objects of about the preferred size on average; a run larger than one object holds is cut again
- * at lower levels. Cutting again only at the full budget, not at the preferred size, keeps such runs rare: a
- * change inside a run that is cut again can move the lower cuts of that run (and only of that run).
- *
- * Only when that would take more objects than the folder has room for is the level raised until they fit (then,
- * as a last resort, packed greedily): a change of the host's size class, which re-cuts the whole folder.
+ * The cut rule that gives objects of about the preferred size: chunkStably cuts a run in two anywhere in it, so
+ * chunks average half the threshold.
  */
-export function chunkRoots<T extends Unit>(units: readonly T[], ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>, room: number): T[][] {
-  const top = topLevelFor(ctx.preferredBudget, NOMINAL_ENTRY_BYTES);
-  let chunks = chunkStably(units, ctx.budget, unitKey, top);
-  for (let level = top + 1; chunks.length > room && level <= MAX_LEVEL; level++) chunks = chunkStably(units, ctx.budget, unitKey, level);
-  // Content-defined cuts cannot promise the fewest objects; at the very edge of the folder's room, pack densely.
-  return chunks.length <= room ? chunks : packInOrder(units, ctx.budget);
+export function preferredRule(ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>): CutRule {
+  return { threshold: Math.min(ctx.budget, 2 * ctx.preferredBudget) };
 }
 
-/** Highest level levelOf gives. */
-const MAX_LEVEL = 32;
+/**
+ * Root objects: runs of whole components (in path order), cut where their content says rather than where the
+ * previous object filled up, so that adding, removing or editing a route changes only the object it is in
+ * (chunkStably: a run too large is cut before its component whose root has the highest hash).
+ *
+ * When that takes more objects than the folder has room for, fuller objects are asked for, in coarse steps: cut
+ * only at the full budget, then with each side of a cut holding at least a quarter, then 40%, of its run; then, as
+ * a last resort, packed greedily. Each step is a change of the folder's size class, which re-cuts the whole
+ * folder once; within a step the cuts stay content-defined.
+ */
+export function chunkRoots<T extends Unit>(units: readonly T[], ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>, room: number): T[][] {
+  const priorities = units.map((u) => priorityOf(unitKey(u)));
+  const rules: CutRule[] = [preferredRule(ctx), { threshold: ctx.budget }, { threshold: ctx.budget, minShare: 0.25 }, { threshold: ctx.budget, minShare: 0.4 }];
+  for (const rule of rules) {
+    const chunks = chunkByPriority(units, priorities, rule);
+    if (chunks.length <= room) return chunks;
+  }
+  // Content-defined cuts cannot promise the fewest objects; at the very edge of the folder's room, pack densely.
+  return packInOrder(units, ctx.budget);
+}
 
 /** What places a component's cut: its root, the shortest path of the group (never its position). */
 function unitKey(unit: Unit): string {

@@ -1,71 +1,87 @@
-import { stableHash } from './naming';
-import { packInOrder, Sized, totalSize } from './pack';
+import { Sized } from './pack';
+
+/** How chunkStably cuts a run that is too large. */
+export interface CutRule {
+  /** A run larger than this (in bytes) is cut in two. At most the budget of one object. */
+  readonly threshold: number;
+  /**
+   * Each side of a cut holds at least this share of the run's bytes when some item allows it (0: any item may
+   * cut). A larger share gives fewer, fuller chunks at the price of cuts that depend on the run's size too.
+   *
+   * @default 0
+   */
+  readonly minShare?: number;
+}
 
 /**
- * Content-defined chunking of an ordered list under a size budget, so that chunk boundaries (and the names
- * derived from them) do not move when items are added or removed elsewhere in the list.
+ * Content-defined chunking of an ordered list, so that chunk boundaries (and the names derived from them) do not
+ * move when items are added, removed or changed elsewhere in the list.
  *
- * Each item gets a level from a hash of its key: the number of trailing zero bits, so about one item in 2^L has
- * level L or more. A run that does not fit the budget is cut before every item of level >= L (the top level,
- * see topLevelFor), and each piece that still does not fit
- * is cut again at level L-1, and so on; below level 1 the rest is packed greedily. A chunk's boundaries depend
- * only on the items of the run it was cut from, so adding or removing an item changes only the chunk it lands
- * in (which may split in two: its first item, and so its name, stay). The one exception: an added item of a
- * level higher than the cuts around it that lands in a run which was too large, and makes part of it fit again;
- * then the cut after it may go. With levels from a 32-bit hash that is about one added item in 2^L.
+ * Every item has a priority, a 32-bit hash of its key (never of its position). A run larger than the threshold
+ * is cut before its item of highest priority (the first item excluded), and each side is cut again the same way
+ * until it fits: a binary tree over the list whose shape, like a treap's, follows from the keys alone. Adding,
+ * removing or resizing an item therefore changes only the chunk it is in, except where:
+ * - that chunk crosses the threshold (it is cut in two, at its own highest item), or its parent run falls back
+ *   under it (the parent's two sides become one chunk again);
+ * - an added item outranks every item of an enclosing run that was cut (about 1 in the run's item count): then
+ *   the cuts of that run, and only of that run, are placed again.
+ * With threshold T, chunks hold T/2 bytes on average (a cut lands anywhere in its run) and a list of S bytes
+ * takes about 2S/T chunks; `minShare` trades stability for fewer chunks where a folder's room needs it.
  *
  * This is the technique of content-defined chunking in backup and sync tools (rsync, restic), applied to route
- * entries instead of bytes.
+ * entries instead of bytes, with a tree of cuts instead of a fixed cut level so that chunk sizes stay within
+ * one threshold rather than following a geometric distribution.
  */
-export function chunkStably<T extends Sized>(items: readonly T[], budget: number, keyOf: (item: T) => string, topLevel: number): T[][] {
-  const levels = items.map((item) => levelOf(keyOf(item)));
+export function chunkStably<T extends Sized>(items: readonly T[], keyOf: (item: T) => string, rule: CutRule): T[][] {
+  const priorities = items.map((item) => priorityOf(keyOf(item)));
+  return chunkByPriority(items, priorities, rule);
+}
+
+/** chunkStably with the priorities already computed (one per item, same order). */
+export function chunkByPriority<T extends Sized>(items: readonly T[], priorities: readonly number[], rule: CutRule): T[][] {
+  const starts = new Array<number>(items.length + 1);
+  starts[0] = 0;
+  for (let i = 0; i < items.length; i++) starts[i + 1] = starts[i] + items[i].size;
+  const minShare = rule.minShare ?? 0;
   const chunks: T[][] = [];
-  const split = (from: number, to: number, level: number): void => {
-    const run = items.slice(from, to);
-    if (run.length <= 1 || totalSize(run) <= budget) {
-      chunks.push(run);
-      return;
+  // Runs to place, as [from, to) pairs, last first, so chunks come out in order without recursion.
+  const stack: number[] = [items.length, 0];
+  while (stack.length > 0) {
+    const from = stack.pop()!;
+    const to = stack.pop()!;
+    const size = starts[to] - starts[from];
+    if (to - from <= 1 || size <= rule.threshold) {
+      chunks.push(items.slice(from, to));
+      continue;
     }
-    if (level < 1) {
-      chunks.push(...packInOrder(run, budget));
-      return;
-    }
-    let start = from;
-    for (let i = from + 1; i < to; i++) {
-      if (levels[i] < level) continue;
-      split(start, i, level - 1);
-      start = i;
-    }
-    split(start, to, level - 1);
-  };
-  split(0, items.length, topLevel);
-  return chunks.filter((c) => c.length > 0);
-}
-
-/**
- * The top level for chunks of about `preferredBytes` (between half and all of it on average) when items are
- * `nominalItemBytes` each. A fixed nominal size, not the measured average, so that levels never shift with content.
- */
-export function topLevelFor(preferredBytes: number, nominalItemBytes: number): number {
-  const itemsPerChunk = preferredBytes / nominalItemBytes;
-  return itemsPerChunk < 2 ? 0 : Math.floor(Math.log2(itemsPerChunk));
-}
-
-/** Trailing zero bits of a well-mixed 32-bit hash of `key` (0-32). */
-export function levelOf(key: string): number {
-  let h = parseInt(stableHash(key), 16);
-  // murmur3 fmix32: spreads FNV-1a's weak low bits over the whole word.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b) >>> 0;
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35) >>> 0;
-  h ^= h >>> 16;
-  h >>>= 0;
-  if (h === 0) return 32;
-  let level = 0;
-  while ((h & 1) === 0) {
-    h >>>= 1;
-    level++;
+    const cut = highestCut(priorities, starts, from, to, size * minShare) ?? highestCut(priorities, starts, from, to, 0)!;
+    stack.push(to, cut, cut, from);
   }
-  return level;
+  return chunks;
+}
+
+/** The index in (from, to) of highest priority (first on ties) leaving at least `margin` bytes on each side. */
+function highestCut(priorities: readonly number[], starts: readonly number[], from: number, to: number, margin: number): number | undefined {
+  let best: number | undefined;
+  for (let i = from + 1; i < to; i++) {
+    if (starts[i] - starts[from] < margin || starts[to] - starts[i] < margin) continue;
+    if (best === undefined || priorities[i] > priorities[best]) best = i;
+  }
+  return best;
+}
+
+/** A well-mixed 32-bit hash of `key`: FNV-1a over the UTF-16 code units, then murmur3's fmix32. */
+export function priorityOf(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  // fmix32 spreads FNV-1a's weak low bits over the whole word.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }

@@ -1,4 +1,4 @@
-import { levelOf, chunkStably, topLevelFor } from '../../src/compile/stable-chunks';
+import { chunkStably, priorityOf } from '../../src/compile/stable-chunks';
 import { lines, compile, fixedSizeOf } from './helpers';
 import { ProjectBuilder } from '../support/project-builder';
 
@@ -79,24 +79,57 @@ describe('stable delegate names', () => {
 describe('chunkStably', () => {
   const item = (key: string, size = 1) => ({ key, size });
   const keyOf = (x: { key: string }) => x.key;
+  const items = range(0, 500).map((i) => item(`k${i}`));
 
-  test('keeps order, covers every item once, and respects the budget', () => {
-    const items = range(0, 500).map((i) => item(`k${i}`));
-    const chunks = chunkStably(items, 40, keyOf, topLevelFor(40, 1));
+  test('keeps order, covers every item once, and respects the threshold', () => {
+    const chunks = chunkStably(items, keyOf, { threshold: 40 });
     expect(chunks.flat()).toEqual(items);
     for (const c of chunks) expect(c.length).toBeLessThanOrEqual(40);
+    // A cut lands anywhere in its run: chunks average about half the threshold.
+    expect(chunks.length).toBeGreaterThan(500 / 40);
+    expect(chunks.length).toBeLessThan((2.5 * 500) / 40);
   });
 
   test('a run that fits is one chunk', () => {
-    expect(chunkStably([item('a'), item('b')], 10, keyOf, 3)).toEqual([[item('a'), item('b')]]);
+    expect(chunkStably([item('a'), item('b')], keyOf, { threshold: 10 })).toEqual([[item('a'), item('b')]]);
   });
 
-  test('levels are well spread: about half the keys have level >= 1, a quarter >= 2', () => {
-    const levels = range(0, 4000).map((i) => levelOf(`/faas/api/team${i}/`));
-    const share = (l: number) => levels.filter((x) => x >= l).length / levels.length;
-    expect(share(1)).toBeGreaterThan(0.45);
-    expect(share(1)).toBeLessThan(0.55);
-    expect(share(2)).toBeGreaterThan(0.2);
-    expect(share(2)).toBeLessThan(0.3);
+  test('the list is cut first before its highest-priority item (the first excluded)', () => {
+    const best = range(1, 500).reduce((b, i) => (priorityOf(`k${i}`) > priorityOf(`k${b}`) ? i : b), 1);
+    const chunks = chunkStably(items, keyOf, { threshold: 250 });
+    expect(chunks.map((c) => c[0])).toContain(items[best]);
+  });
+
+  test('adding or removing an item changes only its own chunk, but for rare re-cuts', () => {
+    // Chunks as key lists without the changed item: equal before and after unless a cut moved.
+    const without = (list: { key: string; size: number }[], key: string) =>
+      chunkStably(list, keyOf, { threshold: 40 }).map((c) => c.map(keyOf).filter((k) => k !== key).join(',')).filter((c) => c !== '');
+    let recut = 0;
+    for (let k = 0; k < 100; k++) {
+      const at = (k * 37) % 500;
+      const key = k % 2 === 0 ? `new${k}` : `k${at}`;
+      const changed = k % 2 === 0 ? [...items.slice(0, at), item(key), ...items.slice(at)] : items.filter((_, i) => i !== at);
+      if (JSON.stringify(without(items, key)) !== JSON.stringify(without(changed, key))) recut++;
+    }
+    expect(recut).toBeLessThan(10);
+  });
+
+  test('minShare gives fuller chunks', () => {
+    const loose = chunkStably(items, keyOf, { threshold: 40 });
+    const full = chunkStably(items, keyOf, { threshold: 40, minShare: 0.4 });
+    expect(full.flat()).toEqual(items);
+    expect(full.length).toBeLessThan(loose.length);
+    for (const c of full) expect(c.length).toBeLessThanOrEqual(40);
+  });
+
+  test('priorities are well spread over 32 bits', () => {
+    const p = range(0, 4000).map((i) => priorityOf(`/faas/api/team${i}/`));
+    expect(new Set(p).size).toBe(4000);
+    const high = p.filter((x) => x >= 2 ** 31).length / p.length;
+    expect(high).toBeGreaterThan(0.45);
+    expect(high).toBeLessThan(0.55);
+    const odd = p.filter((x) => x % 2 === 1).length / p.length;
+    expect(odd).toBeGreaterThan(0.45);
+    expect(odd).toBeLessThan(0.55);
   });
 });

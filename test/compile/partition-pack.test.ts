@@ -70,11 +70,11 @@ describe('merged layout', () => {
       'faas-alpha-ksvc-gateway': [
         'other: prefix /other/',
         'big: prefix /big/ -> faas-alpha-ksvc-gateway-big-e93b2c8c-d',
-        'big: prefix /big/ -> faas-alpha-ksvc-gateway-big-c4b077f8-d',
+        'big: prefix /big/ -> faas-alpha-ksvc-gateway-big-2-fa03466d-d',
       ],
       // the first slice is named after the group's prefix, the others after their first match (test/compile/delegate-names.test.ts)
-      'faas-alpha-ksvc-gateway-big-e93b2c8c-d': ['big: prefix /big/1/, prefix /big/2/, prefix /big/3/'],
-      'faas-alpha-ksvc-gateway-big-c4b077f8-d': ['big: prefix /big/'],
+      'faas-alpha-ksvc-gateway-big-e93b2c8c-d': ['big: prefix /big/1/'],
+      'faas-alpha-ksvc-gateway-big-2-fa03466d-d': ['big: prefix /big/2/, prefix /big/3/, prefix /big/'],
     });
     const vs = result.tables[0].virtualServices;
     expect(vs.map((v) => v.role)).toEqual(['root', 'delegate', 'delegate']);
