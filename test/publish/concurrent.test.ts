@@ -114,7 +114,8 @@ test('synths started together, again and again: all succeed, never ENOENT, and d
     }
     await expectUpToDate();
   }
-});
+  // Nine real synths and three checks: over a minute on a shared 2-core machine under load.
+}, 240_000);
 
 test('a lock held longer than the wait is exit 2 with who holds it and how to clear a stale one', () => {
   // GIVEN the lock held by a live process (this test's parent process)
