@@ -2,12 +2,14 @@ import { EnvironmentTable } from '../compile/route-table';
 import { EnvironmentHost } from '../explain/environment-host';
 import { mergeVirtualHost } from '../explain/merge';
 import { Project } from '../model/project';
+import { CompactReader, CompactTables, CompactWriter } from './compact-json';
 import { PackedHost, packHost } from './packed-host';
-import { buildPrefixTree, PackedNode, packTree } from './prefix-tree';
+import { RouteSources } from './route-row';
 
 /**
  * Everything one environment's page shows, computed when the map is written so the page only draws: serialized
- * into `<cluster>/<env>.data.js`.
+ * into `<cluster>/<env>.data.js`. Bulky parts are records of `compact-json.ts` over the shared `tables`. The
+ * prefix tree is not in it: the page builds it (`buildPrefixTree`) after its first frame.
  */
 export interface EnvironmentMap {
   readonly cluster: string;
@@ -20,24 +22,33 @@ export interface EnvironmentMap {
    * @default - VirtualServices
    */
   readonly routing?: string;
+  /** Shapes and strings of every record below. */
+  readonly tables: CompactTables;
   /** The Envoy routes in evaluation order, merged by the explain engine from the published objects. */
   readonly virtualHost: PackedHost;
-  /** Istio route name -> [team, `file:line` of its Route document, the kfaas route when its name differs]. */
-  readonly sources: Readonly<Record<string, readonly string[]>>;
+  /** Team, `file:line` of its Route document and kfaas route of each Istio route name (`unpackSources`). */
+  readonly sources: PackedSources;
   /**
    * Per Envoy route, the published object it comes from when that is not a VirtualService (`HTTPRoute ns/name
-   * rules[r].matches[m]`).
+   * rules[r].matches[m]`), as indexes into the string table.
    * @default - the VirtualService and `spec.http` index of each route
    */
-  readonly origins?: readonly string[];
-  /** Team -> colour (stable across pages). */
+  readonly origins?: readonly number[];
+  /** Team -> colour (stable across pages), for the teams this page shows (route owners and prefix owners). */
   readonly teams: Readonly<Record<string, string>>;
   /** Team -> owned prefixes (Team documents). */
   readonly owned: Readonly<Record<string, readonly string[]>>;
-  /** The prefix tree (`unpackTree` restores it). */
-  readonly tree: PackedNode;
   /** Warnings kfaas raised for this environment (`file:line:col path: message`) and the simulator's notes. */
   readonly warnings: readonly string[];
+}
+
+/** The sources as columns of string-table indexes (entry `i` of each for one Istio route name). */
+export interface PackedSources {
+  readonly name: readonly number[];
+  readonly team: readonly number[];
+  readonly source: readonly number[];
+  /** The kfaas route, `-1` when it is the Istio route name. */
+  readonly route: readonly number[];
 }
 
 /** Fills that keep white labels at 4.5:1 contrast or more (WCAG AA), in an order that separates neighbours. */
@@ -52,7 +63,7 @@ export function teamColours(teams: readonly string[]): Record<string, string> {
 /**
  * The map of one environment: the routes in Envoy's evaluation order (the explain engine's merge of what the
  * environment publishes, exactly what `kfaas explain` simulates), with the team and source of each route from the
- * compiled table, and the prefix tree.
+ * compiled table.
  */
 export function environmentMap(
   table: EnvironmentTable,
@@ -61,14 +72,19 @@ export function environmentMap(
   warnings: readonly string[],
 ): EnvironmentMap {
   const merged = mergeVirtualHost(host.objects, { host: table.host, gateway: host.gateway });
-  const teams = teamColours([...project.teams.map((t) => t.name), ...project.routes.map((r) => r.team)]);
+  const colours = teamColours([...project.teams.map((t) => t.name), ...project.routes.map((r) => r.team)]);
   const owned = Object.fromEntries(project.teams.map((t) => [t.name, t.owns.map((o) => o.prefix)]));
-  const routes = merged.routes.map((r) => ({
-    team: host.sources.get(r.routeName ?? '')?.team ?? '',
-    kind: r.condition.kind,
-    value: r.condition.value,
-    catchAll: r.catchAll,
-  }));
+  const shown = new Set([...[...host.sources.values()].map((s) => s.team), ...Object.keys(owned)]);
+  const writer = new CompactWriter();
+  const virtualHost = packHost(merged, writer);
+  const sources: PackedSources = { name: [], team: [], source: [], route: [] };
+  for (const [name, s] of host.sources) {
+    (sources.name as number[]).push(writer.string(name));
+    (sources.team as number[]).push(writer.string(s.team));
+    (sources.source as number[]).push(writer.string(s.source));
+    (sources.route as number[]).push(s.route !== undefined && s.route !== name ? writer.string(s.route) : -1);
+  }
+  const origins = host.locate ? merged.routes.map((r) => writer.string(host.locate!(r.origin.httpIndex) ?? '')) : undefined;
   return {
     cluster: table.cluster,
     environment: table.environment,
@@ -76,12 +92,20 @@ export function environmentMap(
     host: table.host,
     gateway: merged.gateway,
     ...(host.routing ? { routing: host.routing } : {}),
-    virtualHost: packHost(merged),
-    sources: Object.fromEntries([...host.sources].map(([name, s]) => [name, [s.team, s.source, ...(s.route !== name ? [s.route] : [])]])),
-    ...(host.locate ? { origins: merged.routes.map((r) => host.locate!(r.origin.httpIndex) ?? '') } : {}),
-    teams,
+    tables: writer.tables(),
+    virtualHost,
+    sources,
+    ...(origins ? { origins } : {}),
+    teams: Object.fromEntries(Object.entries(colours).filter(([t]) => shown.has(t))),
     owned,
-    tree: packTree(buildPrefixTree(routes, owned)),
     warnings: [...warnings, ...merged.warnings],
   };
+}
+
+/** Team, source and kfaas route of each Istio route name, from the map's records. */
+export function unpackSources(sources: PackedSources, reader: CompactReader): RouteSources {
+  return new Map(sources.name.map((name, i) => {
+    const route = sources.route[i];
+    return [reader.string(name), { team: reader.string(sources.team[i]), source: reader.string(sources.source[i]), ...(route >= 0 ? { route: reader.string(route) } : {}) }];
+  }));
 }

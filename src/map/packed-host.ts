@@ -3,12 +3,14 @@ import type { PathCondition } from '../explain/match';
 import type { RequestMatcher } from '../explain/request-match';
 import { regexLiterals } from '../explain/route-index';
 import type { HttpRoute, VsRef } from '../explain/virtual-service';
+import { CompactReader, CompactRecord, CompactWriter } from './compact-json';
 
 /**
- * A merged virtual host (`mergeVirtualHost`, the explain engine's first step) as compact JSON, so the route map's
- * page runs the engine's first-match step (`explainPath`) on exactly what `kfaas explain` merges without paying for
- * the merge (and its regex compilation) while it loads. Each Istio route and VirtualService is written once
- * however many Envoy routes share it; `unpackHost` restores the same objects.
+ * A merged virtual host (`mergeVirtualHost`, the explain engine's first step) in compact form (`compact-json.ts`),
+ * so the route map's page runs the engine's first-match step (`explainPath`) on exactly what `kfaas explain`
+ * merges without paying for the merge (and its regex compilation) while it loads. Each Istio route and
+ * VirtualService is written once however many Envoy routes share it, and the page restores an Istio route only
+ * when a search hit or a table row needs it; `unpackHost` restores the same objects.
  */
 export interface PackedHost {
   readonly host: string;
@@ -19,30 +21,48 @@ export interface PackedHost {
   readonly order: readonly number[];
   /** Every VirtualService a route or the merge order names. */
   readonly services: readonly VsRef[];
-  /** Every Istio route (after delegation) the Envoy routes come from. */
-  readonly https: readonly HttpRoute[];
+  /** Every Istio route (after delegation) the Envoy routes come from, as records. */
+  readonly https: readonly CompactRecord[];
   /** The Envoy routes in evaluation order. */
-  readonly routes: readonly PackedRoute[];
+  readonly routes: PackedRoutes;
   /** Literal start of each regex pattern (`RouteIndex`), computed once here. */
   readonly regexLiterals: Readonly<Record<string, string>>;
 }
 
-/** One Envoy route; indexes point into `services` and `https`, absent fields take the noted defaults. */
-export interface PackedRoute {
-  /** `[service, httpIndex]` of the route's origin. */
-  readonly o: readonly [number, number];
-  /** @default - not inlined from a delegate */
+/**
+ * The Envoy routes as columns (entry `i` of each array for route `i`), so the page builds its route list with a
+ * few array reads per route: strings are indexes into the string table, `-1` stands for none. What most routes
+ * leave at its default is in `extras`.
+ */
+export interface PackedRoutes {
+  /** VirtualService (index into `services`) and `spec.http` index of each route's origin. */
+  readonly service: readonly number[];
+  readonly httpIndex: readonly number[];
+  /** The Istio route (index into `https`). */
+  readonly http: readonly number[];
+  /** The Envoy path specifier's kind and value. */
+  readonly kind: readonly number[];
+  readonly value: readonly number[];
+  readonly routeName: readonly number[];
+  readonly matchIndex: readonly number[];
+  /** Positions of the routes with {@link RouteExtras}, ascending. */
+  readonly extraAt: readonly number[];
+  /** Records of {@link RouteExtras}, one per `extraAt` entry. */
+  readonly extras: readonly CompactRecord[];
+}
+
+/** What a route may set beyond the columns; absent fields take the noted defaults. */
+export interface RouteExtras {
+  /** `[service, httpIndex]`. @default - not inlined from a delegate */
   readonly d?: readonly [number, number];
-  readonly h: number;
-  readonly c: PathCondition;
+  /** @default false */
+  readonly ignoreCase?: boolean;
   /** @default - no method, header or query condition */
   readonly r?: RequestMatcher;
-  readonly routeName?: string;
   /** `null` for none. @default routeName */
   readonly istioName?: string | null;
   /** `null` for none. @default istioName */
   readonly envoyName?: string | null;
-  readonly matchIndex?: number;
   readonly matchName?: string;
   /** @default [] */
   readonly unsupported?: readonly string[];
@@ -51,8 +71,10 @@ export interface PackedRoute {
 }
 
 const NO_CONDITIONS: RequestMatcher = { headers: [], withoutHeaders: [], queryParams: [] };
+const NONE = -1;
 
-export function packHost(merged: MergedVirtualHost): PackedHost {
+/** The merged host in compact form; its strings go to `writer`'s table. */
+export function packHost(merged: MergedVirtualHost, writer: CompactWriter): PackedHost {
   const services: VsRef[] = [];
   const serviceIds = new Map<string, number>();
   const serviceId = (ref: VsRef): number => {
@@ -64,29 +86,41 @@ export function packHost(merged: MergedVirtualHost): PackedHost {
     }
     return id;
   };
-  const https: HttpRoute[] = [];
+  const https: CompactRecord[] = [];
   const httpIds = new Map<HttpRoute, number>();
-  const routes = merged.routes.map((r): PackedRoute => {
+  const routes = {
+    service: [] as number[], httpIndex: [] as number[], http: [] as number[], kind: [] as number[], value: [] as number[],
+    routeName: [] as number[], matchIndex: [] as number[], extraAt: [] as number[], extras: [] as CompactRecord[],
+  };
+  const optionalString = (text: string | undefined): number => (text === undefined ? NONE : writer.string(text));
+  merged.routes.forEach((r, position) => {
     let h = httpIds.get(r.http);
     if (h === undefined) {
-      h = https.push(r.http) - 1;
+      h = https.push(writer.record(r.http)) - 1;
       httpIds.set(r.http, h);
     }
+    routes.service.push(serviceId(r.origin.virtualService));
+    routes.httpIndex.push(r.origin.httpIndex);
+    routes.http.push(h);
+    routes.kind.push(writer.string(r.condition.kind));
+    routes.value.push(writer.string(r.condition.value));
+    routes.routeName.push(optionalString(r.routeName));
+    routes.matchIndex.push(r.matchIndex ?? NONE);
     const empty = !r.request.method && r.request.headers.length === 0 && r.request.withoutHeaders.length === 0 && r.request.queryParams.length === 0;
-    return {
-      o: [serviceId(r.origin.virtualService), r.origin.httpIndex],
+    const extras: RouteExtras = {
       ...(r.delegate ? { d: [serviceId(r.delegate.virtualService), r.delegate.httpIndex] as const } : {}),
-      h,
-      c: r.condition,
+      ...(r.condition.ignoreCase !== undefined ? { ignoreCase: r.condition.ignoreCase } : {}),
       ...(empty ? {} : { r: r.request }),
-      ...(r.routeName !== undefined ? { routeName: r.routeName } : {}),
       ...(r.istioName !== r.routeName ? { istioName: r.istioName ?? null } : {}),
       ...(r.envoyName !== r.istioName ? { envoyName: r.envoyName ?? null } : {}),
-      ...(r.matchIndex !== undefined ? { matchIndex: r.matchIndex } : {}),
       ...(r.matchName !== undefined ? { matchName: r.matchName } : {}),
       ...(r.unsupported.length > 0 ? { unsupported: r.unsupported } : {}),
       ...(r.catchAll ? { catchAll: true } : {}),
     };
+    if (Object.keys(extras).length > 0) {
+      routes.extraAt.push(position);
+      routes.extras.push(writer.record(extras));
+    }
   });
   return {
     host: merged.host,
@@ -102,27 +136,43 @@ export function packHost(merged: MergedVirtualHost): PackedHost {
 
 /**
  * The merged host back, route for route as `mergeVirtualHost` returned it (its `dropped` routes and warnings stay
- * with the page's warnings list).
+ * with the page's warnings list). Each route's `http` is restored on first use (a search hit, a row in view) and
+ * then shared by every route of the same Istio route.
  */
-export function unpackHost(packed: PackedHost): MergedVirtualHost {
-  const origin = ([s, httpIndex]: readonly [number, number]) => ({ virtualService: packed.services[s], httpIndex });
-  const routes = packed.routes.map((r, position): MergedRoute => {
-    const istioName = r.istioName === undefined ? r.routeName : r.istioName ?? undefined;
-    return {
-    position,
-    origin: origin(r.o),
-    ...(r.d ? { delegate: origin(r.d) } : {}),
-    http: packed.https[r.h],
-    routeName: r.routeName,
-    istioName,
-    envoyName: r.envoyName === undefined ? istioName : r.envoyName ?? undefined,
-    matchIndex: r.matchIndex,
-    matchName: r.matchName,
-    condition: r.c,
-    request: r.r ?? NO_CONDITIONS,
-    unsupported: r.unsupported ?? [],
-    catchAll: r.catchAll ?? false,
+export function unpackHost(packed: PackedHost, reader: CompactReader): MergedVirtualHost {
+  const origin = (s: number, httpIndex: number) => ({ virtualService: packed.services[s], httpIndex });
+  const https: (HttpRoute | undefined)[] = new Array(packed.https.length);
+  const httpOf = (h: number): HttpRoute => (https[h] ??= reader.read(packed.https[h]) as HttpRoute);
+  const columns = packed.routes;
+  const optionalString = (id: number): string | undefined => (id === NONE ? undefined : reader.string(id));
+  const extras = new Map(columns.extraAt.map((position, i) => [position, reader.read(columns.extras[i]) as RouteExtras]));
+  const routes = columns.service.map((service, position): MergedRoute => {
+    const x = extras.get(position);
+    const h = columns.http[position];
+    const routeName = optionalString(columns.routeName[position]);
+    const istioName = x?.istioName === undefined ? routeName : x.istioName ?? undefined;
+    const kind = reader.string(columns.kind[position]) as PathCondition['kind'];
+    const value = reader.string(columns.value[position]);
+    const matchIndex = columns.matchIndex[position];
+    // A literal without spreads (V8 builds those from a template): thousands are made while the page loads.
+    const route: { -readonly [K in keyof MergedRoute]: MergedRoute[K] } = {
+      position,
+      origin: origin(service, columns.httpIndex[position]),
+      get http() {
+        return httpOf(h);
+      },
+      routeName,
+      istioName,
+      envoyName: x?.envoyName === undefined ? istioName : x.envoyName ?? undefined,
+      matchIndex: matchIndex === NONE ? undefined : matchIndex,
+      matchName: x?.matchName,
+      condition: x?.ignoreCase !== undefined ? { kind, value, ignoreCase: x.ignoreCase } : { kind, value },
+      request: x?.r ?? NO_CONDITIONS,
+      unsupported: x?.unsupported ?? [],
+      catchAll: x?.catchAll ?? false,
     };
+    if (x?.d) route.delegate = origin(x.d[0], x.d[1]);
+    return route;
   });
   return {
     host: packed.host,

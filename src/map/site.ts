@@ -18,7 +18,9 @@ export function assetFiles(): Map<string, string> {
 /**
  * One environment's page and data, relative path -> content. Pure: the CLI writes them, one environment at a
  * time, so a big project never holds every environment's data at once. The data is a JSON string parsed with
- * `JSON.parse` (much faster for the browser to load than the same object as a script literal).
+ * `JSON.parse` (much faster for the browser to load than the same object as a script literal); its records
+ * (`compact-json.ts`) keep it small, since reading and parsing it is most of what the page does before it can
+ * answer a search.
  */
 export function environmentFiles(m: EnvironmentMap, title: string): Map<string, string> {
   // The warnings are written into the page itself.
@@ -31,7 +33,7 @@ export function environmentFiles(m: EnvironmentMap, title: string): Map<string, 
 
 /** What the index says of an environment. */
 export function summaryOf(m: EnvironmentMap): EnvironmentSummary {
-  return { cluster: m.cluster, environment: m.environment, namespace: m.namespace, routes: m.virtualHost.routes.length, warnings: m.warnings.length };
+  return { cluster: m.cluster, environment: m.environment, namespace: m.namespace, routes: m.virtualHost.routes.service.length, warnings: m.warnings.length };
 }
 
 function escapeHtml(text: string): string {
@@ -78,10 +80,8 @@ const COLUMNS: ReadonlyArray<readonly [string, string]> = [
 function environmentPage(m: EnvironmentMap, title: string): string {
   const heading = `${m.cluster} / ${m.environment}`;
   const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
-  const routeTeams = new Set(Object.values(m.sources).map(([team]) => team));
-  const count = m.virtualHost.routes.length;
+  const count = m.virtualHost.routes.service.length;
   const legend = Object.entries(m.teams)
-    .filter(([t]) => routeTeams.has(t) || m.owned[t])
     .map(([t, c]) => `<li><span class="swatch" style="background:${c}"></span>${escapeHtml(t)}${m.owned[t] ? ` <span class="muted">owns ${m.owned[t].map(escapeHtml).join(', ')}</span>` : ''}</li>`)
     .join('');
   const warnings = m.warnings.length > 0 ? m.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('') : '<li>none</li>';

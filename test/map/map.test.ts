@@ -58,7 +58,9 @@ describe('kfaas map on the shipped example, in headless Chromium', () => {
 
   it.each(tables.map((t) => [`${t.cluster}/${t.environment}`, t] as const))('%s: loads without console errors, and every search agrees with kfaas explain', async (_name, table) => {
     const { page, errors } = await open(`${table.cluster}/${table.environment}.html`);
-    await page.waitForFunction('window.kfaasReady === true', { timeout: 10_000 });
+    // The tree is drawn after the first frame: wait for it too, so that its errors would show.
+    await page.waitForFunction('window.kfaasReady === true && window.kfaasTreeReady === true', { timeout: 10_000 });
+    expect(await page.$$eval('g.node', (gs) => gs.length)).toBeGreaterThan(0);
     const rows = await page.$$eval('#routes-body tr', (trs) => trs.length);
     // What kfaas explain simulates: the published VirtualServices, or what Istio derives from the HTTPRoutes.
     const host = environmentHost(table, pipeline.tree!);
@@ -102,7 +104,7 @@ describe('kfaas map on the shipped example, in headless Chromium', () => {
 
   it('the prefix tree has a node per team prefix, coloured by team, and zooms with the keyboard', async () => {
     const { page, errors } = await open('us-west-prod/prod.html');
-    await page.waitForFunction('window.kfaasReady === true');
+    await page.waitForFunction('window.kfaasTreeReady === true');
     const teams = pipeline.project!.teams;
     expect(teams.length).toBeGreaterThan(0);
     for (const team of teams) {

@@ -8,9 +8,10 @@
 import { explainPath, RouteHit } from '../../explain/explain';
 import { MergedRoute } from '../../explain/merge';
 import { RouteIndex } from '../../explain/route-index';
-import type { EnvironmentMap } from '../map-data';
+import { CompactReader } from '../compact-json';
+import { EnvironmentMap, unpackSources } from '../map-data';
 import { unpackHost } from '../packed-host';
-import { unpackTree } from '../prefix-tree';
+import { buildPrefixTree, PrefixNode } from '../prefix-tree';
 import { RouteRow, routeRow } from '../route-row';
 import { $, escapeHtml, teamBadge } from './dom';
 import { RouteTableView } from './route-table-view';
@@ -22,19 +23,24 @@ declare global {
     /** For tests and the curious: explain a request in this environment, as the search box does. */
     kfaasExplain: (path: string, method?: string, headers?: Record<string, string>) => { winner?: string; losers: string[]; ms: number };
     kfaasReady: boolean;
-    /** `performance.now()` when the page had painted with its table, tree and search ready. */
+    /** `performance.now()` when the page had painted with its search box and table ready (the tree comes after). */
     kfaasReadyAt: number;
+    /** Set once the prefix tree is drawn. */
+    kfaasTreeReady: boolean;
   }
 }
 
 performance.mark('kfaas-map:script');
 const data = window.KFAAS_MAP;
-const merged = unpackHost(data.virtualHost);
+const reader = new CompactReader(data.tables);
+const merged = unpackHost(data.virtualHost, reader);
 const index = new RouteIndex(merged, data.virtualHost.regexLiterals);
-const sources = new Map(Object.entries(data.sources).map(([name, [team, source, route]]) => [name, { team, source, ...(route ? { route } : {}) }]));
-const prefixTree = unpackTree(data.tree);
+const sources = unpackSources(data.sources, reader);
 performance.mark('kfaas-map:unpacked');
-const rowOf = (route: MergedRoute): RouteRow => routeRow(route, merged.host, sources, data.origins?.[route.position]);
+/** Built after the first frame (`drawTreeLater`). */
+let prefixTree: PrefixNode | undefined;
+const rowOf = (route: MergedRoute): RouteRow =>
+  routeRow(route, merged.host, sources, data.origins ? reader.string(data.origins[route.position]) : undefined);
 
 function describeHit(hit: RouteHit): string {
   const r = rowOf(merged.routes[hit.position]);
@@ -90,7 +96,7 @@ function showFiltered(table: RouteTableView, text: string): void {
 function onTreeActivate(target: Element | null, table: RouteTableView): void {
   const g = target?.closest('g.node');
   const path = g?.getAttribute('data-prefix');
-  if (!path) return;
+  if (!path || !prefixTree) return;
   const node = findNode(prefixTree, path);
   if (node && node !== prefixTree) drawTree(node, data.teams);
   $<HTMLInputElement>('path').value = path;
@@ -99,7 +105,6 @@ function onTreeActivate(target: Element | null, table: RouteTableView): void {
 
 function main(): void {
   const table = new RouteTableView(merged.routes, rowOf, data.teams);
-  drawTree(prefixTree, data.teams);
   $('search-form').addEventListener('submit', (e) => {
     e.preventDefault();
     search(table);
@@ -126,7 +131,7 @@ function main(): void {
     }
   });
   $('tree-up').addEventListener('click', () => {
-    drawTree(prefixTree, data.teams);
+    if (prefixTree) drawTree(prefixTree, data.teams);
     showFiltered(table, '');
   });
   performance.mark('kfaas-map:drawn');
@@ -135,12 +140,26 @@ function main(): void {
     const { winner, losers } = explain(path, method, headers);
     return { winner: winner?.routeName, losers: losers.map((l) => l.routeName ?? ''), ms: performance.now() - start };
   };
-  // Interactive once the first frame with the table and tree is on screen: the frame callback runs before that
-  // paint, the task it queues after it.
-  requestAnimationFrame(() => setTimeout(() => {
+  // Interactive once the first frame with the search box and the table is on screen: the frame callback runs
+  // before that paint, the task it queues after it. The tree follows in a task of its own.
+  afterNextPaint(() => {
     window.kfaasReadyAt = performance.now();
     window.kfaasReady = true;
-  }, 0));
+    drawTreeLater();
+  });
+}
+
+function afterNextPaint(then: () => void): void {
+  requestAnimationFrame(() => setTimeout(then, 0));
+}
+
+/** Builds and draws the prefix tree, which the search and the table do not need, after the first frame. */
+function drawTreeLater(): void {
+  const routes = merged.routes.map((r) => ({ team: sources.get(r.routeName ?? '')?.team ?? '', kind: r.condition.kind, value: r.condition.value, catchAll: r.catchAll }));
+  prefixTree = buildPrefixTree(routes, data.owned);
+  drawTree(prefixTree, data.teams);
+  performance.mark('kfaas-map:tree');
+  afterNextPaint(() => (window.kfaasTreeReady = true));
 }
 
 main();
