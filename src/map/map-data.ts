@@ -104,8 +104,12 @@ export function environmentMap(
 
 /** Team, source and kfaas route of each Istio route name, from the map's records. */
 export function unpackSources(sources: PackedSources, reader: CompactReader): RouteSources {
-  return new Map(sources.name.map((name, i) => {
-    const route = sources.route[i];
-    return [reader.string(name), { team: reader.string(sources.team[i]), source: reader.string(sources.source[i]), ...(route >= 0 ? { route: reader.string(route) } : {}) }];
-  }));
+  const out = new Map<string, { team: string; source: string; route?: string }>();
+  sources.name.forEach((name, i) => {
+    // No spread: the page does this for thousands of routes while it loads.
+    const info: { team: string; source: string; route?: string } = { team: reader.string(sources.team[i]), source: reader.string(sources.source[i]) };
+    if (sources.route[i] >= 0) info.route = reader.string(sources.route[i]);
+    out.set(reader.string(name), info);
+  });
+  return out;
 }

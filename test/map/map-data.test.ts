@@ -20,6 +20,11 @@ function roundTrip(merged: ReturnType<typeof mergeVirtualHost>): { restored: Ret
   return { restored: unpackHost(packed, new CompactReader(tables)), regexLiterals: packed.regexLiterals };
 }
 
+/** Route for route, with each route's `http` (restored on first use, so not an own property). */
+function expectSameHost(restored: ReturnType<typeof unpackHost>, merged: ReturnType<typeof mergeVirtualHost>): void {
+  expect({ ...restored, routes: restored.routes.map((r) => ({ ...r, http: r.http })) }).toEqual({ ...merged, dropped: [], warnings: [] });
+}
+
 const tables = (pipeline.tables ?? []).filter((t) => t.virtualServices.length > 0 || (t.gatewayApi?.httpRoutes.length ?? 0) > 0);
 
 describe('the route map data', () => {
@@ -44,7 +49,7 @@ describe('the route map data', () => {
     const merged = mergeVirtualHost(objects, { host: 'h.example', gateway: 'gw/gw' });
     expect(merged.routes.filter((r) => r.delegate).length).toBe(3);
     const { restored } = roundTrip(merged);
-    expect(restored).toEqual({ ...merged, dropped: [], warnings: [] });
+    expectSameHost(restored, merged);
     // One Istio route, restored once for all its Envoy routes.
     expect(restored.routes[0].http).toBe(restored.routes[1].http);
     for (const [path, method] of [['/shop/cart', 'POST'], ['/shop/cart', 'GET'], ['/shop/x', 'GET'], ['/other', 'GET']]) {
@@ -56,7 +61,7 @@ describe('the route map data', () => {
     const host = environmentHost(table, pipeline.tree!);
     const merged = mergeVirtualHost(host.objects, { host: table.host, gateway: host.gateway });
     const { restored, regexLiterals } = roundTrip(merged);
-    expect(restored).toEqual({ ...merged, dropped: [], warnings: [] });
+    expectSameHost(restored, merged);
     const index = new RouteIndex(restored, regexLiterals);
     const paths = new Set(['/', '/faas/api/nobody/here']);
     for (const r of merged.routes) for (const p of samplePaths(r.condition)) paths.add(p);

@@ -145,7 +145,9 @@ function main(): void {
   afterNextPaint(() => {
     window.kfaasReadyAt = performance.now();
     window.kfaasReady = true;
-    drawTreeLater();
+    // When the page is idle: a search typed meanwhile answers (and is painted) first.
+    if ('requestIdleCallback' in window) requestIdleCallback(drawTreeLater, { timeout: 2000 });
+    else setTimeout(drawTreeLater, 0);
   });
 }
 

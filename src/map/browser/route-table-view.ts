@@ -32,7 +32,7 @@ export class RouteTableView {
     this.texts = [];
     this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
     window.addEventListener('resize', () => this.schedule(), { passive: true });
-    this.render(true);
+    this.render(true, true);
   }
 
   /** Shows only the routes whose route name, team, match or source contains `text` (case-insensitive). */
@@ -75,9 +75,14 @@ export class RouteTableView {
     });
   }
 
-  private render(force: boolean): void {
-    const visible = Math.ceil((this.scroller.clientHeight || 600) / ROW_HEIGHT);
-    const top = Math.floor(this.scroller.scrollTop / ROW_HEIGHT);
+  /**
+   * @param initial the first render, while the page loads: as many rows as the screen is high (the table is
+   * never higher), without asking the layout for the table's height and scroll position, which would make the
+   * browser lay the page out once more before its first frame
+   */
+  private render(force: boolean, initial = false): void {
+    const visible = Math.ceil((initial ? screen.height : this.scroller.clientHeight || 600) / ROW_HEIGHT);
+    const top = initial ? 0 : Math.floor(this.scroller.scrollTop / ROW_HEIGHT);
     const first = Math.max(0, top - OVERSCAN);
     const last = Math.min(this.shown.length, top + visible + OVERSCAN);
     if (!force && first === this.first && last === this.last) return;
