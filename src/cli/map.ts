@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join, relative, resolve, sep } from 'path';
 import { formatDiagnostic } from '../diagnostics/diagnostic';
 import { collectGarbage } from '../util/collect-garbage';
-import { environmentHost } from '../explain/environment-host';
+import { environmentHost, javaExportHost } from '../explain/environment-host';
+import { KFAAS_NAMESPACE, PLATFORM_FOLDER } from '../model/defaults';
 import { environmentMap } from '../map/map-data';
 import { assetFiles, EnvironmentSummary, environmentFiles, indexPage, summaryOf } from '../map/site';
 import { runPipeline } from '../pipeline';
@@ -14,8 +15,8 @@ const MARK_FILE = '.kfaas-map';
 
 /**
  * `kfaas map [--root .] [--out route-map]`: a static site (opens from disk, works offline) with, per cluster and
- * environment, the routes in Envoy's order, a prefix tree coloured by team, and a search box that runs the
- * explain engine in the browser.
+ * environment (and per cluster's Java export host), the routes in Envoy's order, a prefix tree coloured by team,
+ * and a search box that runs the explain engine in the browser.
  */
 export function mapCommand(argv: readonly string[], io: CliIo): number {
   const { values } = parseCommandArgs('map', argv, { root: { type: 'string' }, out: { type: 'string' } }, false);
@@ -49,6 +50,15 @@ export function mapCommand(argv: readonly string[], io: CliIo): number {
     const folder = `${table.cluster}/${table.environment}/`;
     for (const file of [...tree.keys()]) if (file.startsWith(folder)) tree.delete(file);
     collectGarbage();
+  }
+  // The Java export host of each cluster that has one: what a function's sidecar does with a call into Java.
+  for (const platform of result.platforms ?? []) {
+    const host = javaExportHost(platform, tree);
+    if (!host) continue;
+    const subject = { cluster: platform.cluster, environment: PLATFORM_FOLDER, label: `Java export host (${host.host})`, namespace: KFAAS_NAMESPACE, host: host.host };
+    const m = environmentMap(subject, host, result.project!, [], { teamPrefixes: false });
+    write(environmentFiles(m, title));
+    summaries.push(summaryOf(m));
   }
   write(new Map([['index.html', indexPage(summaries, title)]]));
   writeFileSync(join(out, MARK_FILE), 'written by kfaas map; the next kfaas map replaces this folder\n');

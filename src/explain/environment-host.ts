@@ -1,7 +1,9 @@
 import { loadAll } from 'js-yaml';
+import type { PlatformTable } from '../compile/platform/platform-table';
 import type { EnvironmentTable } from '../compile/route-table';
-import { KFAAS_NAMESPACE } from '../model/defaults';
+import { KFAAS_NAMESPACE, PLATFORM_FOLDER } from '../model/defaults';
 import { convertHttpRoutes, formatGatewayOrigin } from './gateway-api';
+import { MESH_GATEWAY } from './virtual-service';
 
 /** The Route document behind one Istio route name. */
 export interface RouteSource {
@@ -80,4 +82,19 @@ export function environmentHost(table: EnvironmentTable, tree: ReadonlyMap<strin
     locate: (i) => (converted.origins[i] ? formatGatewayOrigin(converted.origins[i]) : undefined),
     routing: `Gateway API ${gatewayApi.profile.version.raw} (${gatewayApi.profile.channel}) routes in Istio's precedence`,
   };
+}
+
+/**
+ * The Java export host of a cluster (`java-export.kfaas-system.svc.<domain>`) as a function's sidecar sees it
+ * (gateway `mesh`): the platform folder's VirtualService, each route with the Egress document it comes from.
+ * Undefined for a cluster without `spec.javaExport`.
+ */
+export function javaExportHost(platform: PlatformTable, tree: ReadonlyMap<string, string>): (EnvironmentHost & { readonly host: string }) | undefined {
+  const javaExport = platform.javaExport;
+  if (!javaExport) return undefined;
+  const sources = new Map<string, RouteSource>();
+  for (const h of javaExport.http) {
+    if (!sources.has(h.name)) sources.set(h.name, { route: h.name, team: h.team, source: `${h.origin.at.file}:${h.origin.at.line}` });
+  }
+  return { objects: publishedObjects(tree, platform.cluster, PLATFORM_FOLDER, 'virtualservice-'), gateway: MESH_GATEWAY, sources, host: javaExport.host };
 }

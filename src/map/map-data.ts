@@ -1,4 +1,3 @@
-import { EnvironmentTable } from '../compile/route-table';
 import { EnvironmentHost } from '../explain/environment-host';
 import { mergeVirtualHost } from '../explain/merge';
 import { Project } from '../model/project';
@@ -13,7 +12,13 @@ import { RouteSources } from './route-row';
  */
 export interface EnvironmentMap {
   readonly cluster: string;
+  /** The environment, or `platform` for the cluster's Java export host (the names of the page's files). */
   readonly environment: string;
+  /**
+   * What the page and the index call it instead of the environment's name.
+   * @default - the environment's name
+   */
+  readonly label?: string;
   readonly namespace: string;
   readonly host: string;
   readonly gateway: string;
@@ -60,20 +65,36 @@ export function teamColours(teams: readonly string[]): Record<string, string> {
   return Object.fromEntries(sorted.map((t, i) => [t, PALETTE[i % PALETTE.length]]));
 }
 
+/** The virtual host a page shows: an environment's gateway host (an `EnvironmentTable`), or the Java export host. */
+export interface MapSubject {
+  readonly cluster: string;
+  /** The environment, or `platform`. */
+  readonly environment: string;
+  /** @default - the environment's name */
+  readonly label?: string;
+  readonly namespace: string;
+  /** The request host. */
+  readonly host: string;
+}
+
 /**
  * The map of one environment: the routes in Envoy's evaluation order (the explain engine's merge of what the
  * environment publishes, exactly what `kfaas explain` simulates), with the team and source of each route from the
  * compiled table.
  */
 export function environmentMap(
-  table: EnvironmentTable,
+  table: MapSubject,
   host: EnvironmentHost,
   project: Project,
   warnings: readonly string[],
+  { teamPrefixes = true }: {
+    /** Show the prefixes Team documents own (under `/faas/api/`; not on the Java export host). @default true */
+    readonly teamPrefixes?: boolean;
+  } = {},
 ): EnvironmentMap {
   const merged = mergeVirtualHost(host.objects, { host: table.host, gateway: host.gateway });
   const colours = teamColours([...project.teams.map((t) => t.name), ...project.routes.map((r) => r.team)]);
-  const owned = Object.fromEntries(project.teams.map((t) => [t.name, t.owns.map((o) => o.prefix)]));
+  const owned = teamPrefixes ? Object.fromEntries(project.teams.map((t) => [t.name, t.owns.map((o) => o.prefix)])) : {};
   const shown = new Set([...[...host.sources.values()].map((s) => s.team), ...Object.keys(owned)]);
   const writer = new CompactWriter();
   const virtualHost = packHost(merged, writer);
@@ -88,6 +109,7 @@ export function environmentMap(
   return {
     cluster: table.cluster,
     environment: table.environment,
+    ...(table.label !== undefined ? { label: table.label } : {}),
     namespace: table.namespace,
     host: table.host,
     gateway: merged.gateway,

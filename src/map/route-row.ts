@@ -1,3 +1,4 @@
+import { abortsEveryRequest, answerStatus } from '../explain/explain';
 import { formatCondition } from '../explain/match';
 import { headerAuthority, MergedRoute } from '../explain/merge';
 import { formatRequestMatcher } from '../explain/request-match';
@@ -16,7 +17,7 @@ export interface RouteRow {
   readonly match: string;
   /** `method POST, header x-canary exact "true"` ('' when none). */
   readonly conditions: string;
-  /** `authority (weight%)` per destination, or the action (redirect, direct response). */
+  /** `authority (weight%)` per destination, or the action (redirect, direct response, abort). */
   readonly destinations: readonly string[];
   /** @default - Istio's (none) */
   readonly timeout?: string;
@@ -39,7 +40,10 @@ export function routeRow(r: MergedRoute, requestHost: string, sources: RouteSour
   const info = sources.get(r.routeName ?? '');
   const routeAuthority = http.rewrite?.authority ?? headerAuthority(http.headers);
   const several = (http.route?.length ?? 0) > 1;
-  const destinations = http.route && http.route.length > 0
+  // A fault abort for every request (what kfaas emits where Istio has no directResponse) never forwards.
+  const destinations = abortsEveryRequest(http)
+    ? [`abort${answerStatus(http) !== undefined ? ` ${answerStatus(http)}` : ''}`]
+    : http.route && http.route.length > 0
     ? http.route.map((d) => `${routeAuthority ?? headerAuthority(d.headers) ?? requestHost}${several ? ` (${d.weight ?? 0}%)` : ''}`)
     : [http.redirect ? 'redirect' : http.directResponse ? `direct response${typeof http.directResponse.status === 'number' ? ` ${http.directResponse.status}` : ''}` : 'none'];
   const retries = http.retries as { attempts?: number; retryOn?: string } | undefined;

@@ -5,6 +5,8 @@ import { pageScript } from './bundle';
 export interface EnvironmentSummary {
   readonly cluster: string;
   readonly environment: string;
+  /** @default - the environment's name */
+  readonly label?: string;
   readonly namespace: string;
   readonly routes: number;
   readonly warnings: number;
@@ -33,7 +35,7 @@ export function environmentFiles(m: EnvironmentMap, title: string): Map<string, 
 
 /** What the index says of an environment. */
 export function summaryOf(m: EnvironmentMap): EnvironmentSummary {
-  return { cluster: m.cluster, environment: m.environment, namespace: m.namespace, routes: m.virtualHost.routes.service.length, warnings: m.warnings.length };
+  return { cluster: m.cluster, environment: m.environment, ...(m.label !== undefined ? { label: m.label } : {}), namespace: m.namespace, routes: m.virtualHost.routes.service.length, warnings: m.warnings.length };
 }
 
 function escapeHtml(text: string): string {
@@ -64,10 +66,10 @@ export function indexPage(maps: readonly EnvironmentSummary[], title: string): s
   const sections = clusters.map((c) => {
     const envs = maps.filter((m) => m.cluster === c);
     return `<section><h2>${escapeHtml(c)}</h2><ul>${envs.map((m) =>
-      `<li><a href="${encodeURI(`${m.cluster}/${m.environment}.html`)}">${escapeHtml(m.environment)}</a> ` +
+      `<li><a href="${encodeURI(`${m.cluster}/${m.environment}.html`)}">${escapeHtml(m.label ?? m.environment)}</a> ` +
       `<span class="muted">${m.routes} route(s), namespace ${escapeHtml(m.namespace)}${m.warnings > 0 ? `, ${m.warnings} warning(s)` : ''}</span></li>`).join('')}</ul></section>`;
   });
-  return page(title, 'assets/map.css', `<header><h1>${escapeHtml(title)}</h1><p>Routes per cluster and environment, in the order Envoy tries them. Pick an environment to search it.</p></header>
+  return page(title, 'assets/map.css', `<header><h1>${escapeHtml(title)}</h1><p>Routes per cluster and environment (and the Java export host functions call), in the order Envoy tries them. Pick one to search it.</p></header>
 <main>${sections.join('\n')}</main>`);
 }
 
@@ -78,7 +80,7 @@ const COLUMNS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 function environmentPage(m: EnvironmentMap, title: string): string {
-  const heading = `${m.cluster} / ${m.environment}`;
+  const heading = `${m.cluster} / ${m.label ?? m.environment}`;
   const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
   const count = m.virtualHost.routes.service.length;
   const legend = Object.entries(m.teams)

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import type { Browser } from 'puppeteer-core';
 import { main } from '../../src/cli/main';
-import { environmentHost } from '../../src/explain/environment-host';
+import { environmentHost, javaExportHost } from '../../src/explain/environment-host';
 import { explainRequest } from '../../src/explain/explain';
 import { mergeVirtualHost } from '../../src/explain/merge';
 import { samplePaths } from '../../src/explain/sample-path';
@@ -32,6 +32,7 @@ afterAll(async () => {
 
 const pipeline = runPipeline({ root: ROOT, write: false });
 const tables = (pipeline.tables ?? []).filter((t) => t.virtualServices.length > 0 || (t.gatewayApi?.httpRoutes.length ?? 0) > 0);
+const javaExports = (pipeline.platforms ?? []).filter((p) => p.javaExport !== undefined);
 
 async function open(rel: string): Promise<{ page: import('puppeteer-core').Page; errors: string[] }> {
   const page = await browser.newPage();
@@ -48,7 +49,7 @@ describe('kfaas map on the shipped example, in headless Chromium', () => {
   it('writes an index linking every environment, with no external resource', async () => {
     const { page, errors } = await open('index.html');
     const links = await page.$$eval('a', (as) => as.map((a) => a.getAttribute('href')));
-    expect(links.sort()).toEqual(tables.map((t) => `${t.cluster}/${t.environment}.html`).sort());
+    expect(links.sort()).toEqual([...tables.map((t) => `${t.cluster}/${t.environment}.html`), ...javaExports.map((p) => `${p.cluster}/platform.html`)].sort());
     expect(errors).toEqual([]);
     for (const file of ['index.html', ...tables.map((t) => `${t.cluster}/${t.environment}.html`)]) {
       expect(readFileSync(join(out, file), 'utf8')).not.toMatch(/(src|href)="(https?:)?\/\//);
@@ -82,6 +83,41 @@ describe('kfaas map on the shipped example, in headless Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it.each(javaExports.map((p) => [p.cluster, p] as const))('%s: the Java export host\'s page answers as kfaas explain --host does (a sidecar\'s view)', async (_name, platform) => {
+    const host = javaExportHost(platform, pipeline.tree!)!;
+    const { page, errors } = await open(`${platform.cluster}/platform.html`);
+    await page.waitForFunction('window.kfaasReady === true && window.kfaasTreeReady === true');
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe(`${platform.cluster} / Java export host (${host.host})`);
+    expect(await page.$eval('header', (h) => h.textContent)).toContain('on gateway mesh');
+    const declared = platform.javaExport!.http.map((h) => h.match.value);
+    expect(declared.length).toBeGreaterThan(0);
+    const paths = new Set(['/', '/java/api/undeclared/1', ...declared.flatMap((p) => [p, `${p}x/1`])]);
+    for (const path of paths) {
+      let text = '';
+      const io = { stdout: (t: string) => (text += t), stderr: () => undefined, env: {}, cwd: ROOT };
+      expect(await main(['explain', '--root', ROOT, '--cluster', platform.cluster, '--host', host.host, path], io)).toBe(0);
+      const cli = /^Winner: #(\d+) route "([^"]+)"/m.exec(text);
+      const got = await page.evaluate((p) => window.kfaasExplain(p), path) as { winner?: string };
+      expect({ path, winner: got.winner }).toEqual({ path, winner: cli?.[2] });
+    }
+    // Declared prefixes go to Java with their Egress document's team; the rest is the 403 catch-all.
+    await page.type('#path', `${declared[0]}42`);
+    await page.keyboard.press('Enter');
+    const egress = platform.javaExport!.http[0];
+    expect(await page.$eval('#result .winner', (el) => el.textContent)).toMatch(new RegExp(`route ${egress.name} ${egress.team} `));
+    await page.$eval('#path', (el) => ((el as HTMLInputElement).value = ''));
+    await page.type('#path', '/java/api/undeclared/1');
+    await page.keyboard.press('Enter');
+    // A direct response, or on an Istio without one a fault abort for every request.
+    expect(await page.$eval('#result .winner', (el) => el.textContent)).toMatch(/→ (direct response|abort) 403$/);
+    // No Team prefixes on this host: the tree holds the Egress prefixes only.
+    const prefixes = await page.$$eval('g.node', (gs) => gs.map((g) => g.getAttribute('data-prefix') ?? ''));
+    expect(prefixes.filter((p) => p.startsWith('/faas/'))).toEqual([]);
+    expect(prefixes).toEqual(expect.arrayContaining(declared.filter((p) => p.endsWith('/'))));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 
   it('the search form shows the winner and the routes that lose, as kfaas explain does', async () => {
     const { page, errors } = await open('us-west-prod/prod.html');
