@@ -1,4 +1,5 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import schemaJson from '../../schema/kfaas.schema.json';
 import { suggestion } from './did-you-mean';
 import { DocumentContext } from './document-context';
@@ -9,8 +10,14 @@ import { Target } from './yaml-locator';
 
 type SchemaNode = Readonly<Record<string, unknown>>;
 
-/** schema/kfaas.schema.json, the one schema editors and the loader share. */
-export const KFAAS_SCHEMA = schemaJson as unknown as SchemaNode & { readonly $id: string; readonly definitions: Readonly<Record<string, SchemaNode>> };
+/**
+ * schema/kfaas.schema.json, the one schema editors and the loader share. JSON Schema 2020-12: RouteSpec and
+ * RouteOverride share one field list (`$defs/RouteFields`) and close themselves with `unevaluatedProperties`.
+ */
+export const KFAAS_SCHEMA = schemaJson as unknown as SchemaNode & { readonly $id: string; readonly $defs: Readonly<Record<string, SchemaNode>> };
+
+/** Ajv's strict mode for schema/kfaas.schema.json (the loader and the schema tests compile it alike). */
+export const SCHEMA_STRICTNESS = { strict: true, strictRequired: false } as const;
 
 interface Compiled {
   readonly ajv: Ajv;
@@ -24,11 +31,13 @@ let compiled: Compiled | undefined;
 /** Compiles the schema once per process. */
 function schema(): Compiled {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+    // strictRequired off: it checks a required name against the same schema's own `properties` only, and
+    // RouteSpec requires `match`, which it takes from $defs/RouteFields by allOf. Every other strict check stays.
+    const ajv = new Ajv({ ...SCHEMA_STRICTNESS, allErrors: true, verbose: true });
     ajv.addKeyword('patternErrorMessage'); // for editors (YAML language server); the loader reads it too
     ajv.addSchema(KFAAS_SCHEMA);
     const names = new Map<object, string>();
-    for (const [name, node] of Object.entries(KFAAS_SCHEMA.definitions)) nameNodes(node, name, names);
+    for (const [name, node] of Object.entries(KFAAS_SCHEMA.$defs)) nameNodes(node, name, names);
     compiled = { ajv, validators: new Map(), names };
   }
   return compiled;
@@ -48,7 +57,7 @@ function validator(definition: string): ValidateFunction {
   const s = schema();
   let v = s.validators.get(definition);
   if (!v) {
-    v = s.ajv.getSchema(`${KFAAS_SCHEMA.$id}#/definitions/${definition}`);
+    v = s.ajv.getSchema(`${KFAAS_SCHEMA.$id}#/$defs/${definition}`);
     if (!v) throw new Error(`schema/kfaas.schema.json has no definition ${definition}`);
     s.validators.set(definition, v);
   }
@@ -134,9 +143,11 @@ function describe(e: ErrorObject, path: Segment[], onKey: boolean, name: string 
   }
   const why = form.why?.(value) ?? '';
   switch (e.keyword) {
-    case 'additionalProperties': {
-      const field = String((e.params as { additionalProperty: string }).additionalProperty);
-      const allowed = Object.keys((parent.properties as object | undefined) ?? {});
+    case 'additionalProperties':
+    case 'unevaluatedProperties': {
+      const params = e.params as { additionalProperty?: string; unevaluatedProperty?: string };
+      const field = String(params.additionalProperty ?? params.unevaluatedProperty);
+      const allowed = declaredFields(parent);
       const hint = suggestion(field, allowed) || `; ${form.unknownField ?? `expected one of: ${allowed.join(', ')}`}`;
       return { code: 'unknown-field', path: [...path, field], message: `unknown field "${field}"${hint}`, target: 'key' };
     }
@@ -188,6 +199,15 @@ function describe(e: ErrorObject, path: Segment[], onKey: boolean, name: string 
     default:
       return { code, path, message: `${expected ? `expected ${expected}: ` : ''}${e.message ?? 'invalid value'}`, target };
   }
+}
+
+/** The fields a mapping's schema declares: those of the definitions it includes by `allOf`, then its own. */
+function declaredFields(node: SchemaNode): string[] {
+  const included = ((node.allOf as SchemaNode[] | undefined) ?? []).flatMap((branch) => {
+    const ref = typeof branch.$ref === 'string' ? KFAAS_SCHEMA.$defs[branch.$ref.replace('#/$defs/', '')] : branch;
+    return ref ? declaredFields(ref) : [];
+  });
+  return [...included, ...Object.keys((node.properties as object | undefined) ?? {})];
 }
 
 function patternMessage(node: SchemaNode | undefined): string | undefined {

@@ -1,20 +1,20 @@
-import Ajv from 'ajv';
+import Ajv from 'ajv/dist/2020';
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { DOCUMENT_KINDS } from '../../src/load/document-kinds';
 import { parseDuration } from '../../src/load/durations';
-import { KFAAS_SCHEMA } from '../../src/load/schema-check';
+import { KFAAS_SCHEMA, SCHEMA_STRICTNESS } from '../../src/load/schema-check';
 import { API_VERSION, RETRY_ON_POLICIES } from '../../src/model/defaults';
 import { parseVersion } from '../../src/model/version';
 
 /** schema/kfaas.schema.json is what editors (YAML language server) use; it must agree with the loader. */
 type Node = Record<string, unknown>;
-const defs = KFAAS_SCHEMA.definitions as Record<string, Node>;
+const defs = KFAAS_SCHEMA.$defs as Record<string, Node>;
 const REPO = join(__dirname, '..', '..');
 
 function editorValidator(): ReturnType<Ajv['compile']> {
-  const ajv = new Ajv({ allErrors: true, strict: true });
+  const ajv = new Ajv({ ...SCHEMA_STRICTNESS, allErrors: true });
   ajv.addKeyword('patternErrorMessage');
   return ajv.compile(KFAAS_SCHEMA);
 }
@@ -103,19 +103,55 @@ describe('schema/kfaas.schema.json', () => {
     const missing: string[] = [];
     walkNodes(defs, (node, path) => {
       if (!path.match(/\/properties\/[^/]+$/)) return;
-      const ref = typeof node.$ref === 'string' ? defs[node.$ref.replace('#/definitions/', '')] : undefined;
+      const ref = typeof node.$ref === 'string' ? defs[node.$ref.replace('#/$defs/', '')] : undefined;
       if (typeof node.description !== 'string' && typeof ref?.description !== 'string') missing.push(path);
     });
     expect(missing).toEqual([]);
   });
 
+  test('a field list is declared once: no two mappings repeat three or more identical field declarations', () => {
+    // Sharing goes through one definition included by $ref (RouteSpec and RouteOverride both include RouteFields
+    // and close themselves with unevaluatedProperties), so a new route field is one edit, not two.
+    const declarations: { path: string; fields: Record<string, unknown> }[] = [];
+    walkNodes(defs, (node, path) => {
+      if (node.properties !== null && typeof node.properties === 'object') declarations.push({ path, fields: node.properties as Record<string, unknown> });
+    });
+    expect(declarations.length).toBeGreaterThan(20);
+    const repeated: string[] = [];
+    for (const [i, a] of declarations.entries()) {
+      for (const b of declarations.slice(i + 1)) {
+        const same = Object.keys(a.fields).filter((f) => f in b.fields && JSON.stringify(a.fields[f]) === JSON.stringify(b.fields[f]));
+        if (same.length >= 3) repeated.push(`${a.path} and ${b.path}: ${same.join(', ')}`);
+      }
+    }
+    expect(repeated).toEqual([]);
+  });
+
+  test('RouteSpec and RouteOverride take the route fields from $defs/RouteFields and accept nothing else', () => {
+    const include = [{ $ref: '#/$defs/RouteFields' }];
+    expect(defs.RouteSpec.allOf).toEqual(include);
+    expect(defs.RouteOverride.allOf).toEqual(include);
+    expect(defs.RouteOverride.properties).toBeUndefined();
+    const routeFields = Object.keys(defs.RouteFields.properties as object);
+    expect(routeFields).toEqual(expect.arrayContaining(['service', 'match', 'timeout', 'retries', 'traffic', 'redirect', 'directResponse']));
+    expect(Object.keys(defs.RouteSpec.properties as object).filter((f) => routeFields.includes(f))).toEqual([]);
+    const validate = editorValidator();
+    const route = (spec: Record<string, unknown>): unknown => ({ apiVersion: API_VERSION, kind: 'Route', metadata: { name: 'a' }, spec });
+    const match = [{ prefix: '/faas/api/a/' }];
+    expect(validate(route({ match, timeout: '1s', overrides: { prod: { timeout: '2s', match, service: 'b' } } }))).toBe(true);
+    expect(validate(route({ match, overrides: { prod: { environments: ['prod'] } } }))).toBe(false);
+    expect(validate(route({ match, overrides: { prod: { overrides: {} } } }))).toBe(false);
+    expect(validate(route({ match, timout: '1s' }))).toBe(false);
+    expect(validate(route({ match, overrides: { prod: { timeout: 'soon' } } }))).toBe(false);
+  });
+
   test('examples are valid and mean what the loader reads', () => {
-    const ajv = new Ajv({ strict: true });
+    const ajv = new Ajv(SCHEMA_STRICTNESS);
     ajv.addKeyword('patternErrorMessage');
     ajv.addSchema(KFAAS_SCHEMA);
     for (const [name, def] of Object.entries(defs)) {
       if (!Array.isArray(def.examples)) continue;
-      const validate = ajv.getSchema(`${KFAAS_SCHEMA.$id}#/definitions/${name}`)!;
+      const validate = ajv.getSchema(`${KFAAS_SCHEMA.$id}#/$defs/${name}`)!;
       for (const example of def.examples) expect({ name, example, ok: validate(example) }).toEqual({ name, example, ok: true });
     }
     for (const v of defs.Version.examples as string[]) expect(parseVersion(v)).toBeDefined();
