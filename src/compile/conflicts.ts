@@ -32,13 +32,7 @@ export function findConflicts(sorted: readonly RouteEntry[], scope: string, find
 }
 
 function reportDuplicates(sorted: readonly RouteEntry[], scope: string, findings: Findings): void {
-  const groups = new Map<string, RouteEntry[]>();
-  for (const e of sorted) {
-    const key = `${e.kind}\u0000${e.value}\u0000${conditionsKey(e.conditions)}`;
-    const group = groups.get(key);
-    if (group) group.push(e);
-    else groups.set(key, [e]);
-  }
+  const groups = groupBy(sorted, (e) => `${e.kind}\u0000${e.value}\u0000${conditionsKey(e.conditions)}`);
   for (const group of groups.values()) {
     for (const e of group) {
       const others = group.filter((o) => o.route !== e.route);
@@ -53,12 +47,7 @@ function reportDuplicates(sorted: readonly RouteEntry[], scope: string, findings
 
 /** Returns the entries covered by an earlier one (including cross-route duplicates). */
 function reportShadowed(sorted: readonly RouteEntry[], scope: string, findings: Findings, options: ConflictScope): Set<RouteEntry> {
-  const byLiteral = new Map<string, { readonly position: number; readonly entry: RouteEntry }[]>();
-  sorted.forEach((entry, position) => {
-    const bucket = byLiteral.get(entry.literal);
-    if (bucket) bucket.push({ position, entry });
-    else byLiteral.set(entry.literal, [{ position, entry }]);
-  });
+  const byLiteral = groupBy(sorted.map((entry, position) => ({ position, entry })), (p) => p.entry.literal);
   const chains = prefixChains(byLiteral.keys());
   const covered = new Set<RouteEntry>();
   sorted.forEach((b, position) => {

@@ -2,6 +2,7 @@ import { behaviourIn, originIn, Cluster, Environment, Project, Route, RouteBehav
 import { profileFor, VersionProfile } from '../versions/profile';
 import { Findings } from './findings';
 import { compareText } from '../util/compare';
+import { groupBy } from '../util/group-by';
 
 /** One (cluster, environment) the project deploys to, with the routes that land there. */
 export interface EnvironmentSlot {
@@ -35,14 +36,9 @@ export interface HostingIndex {
 
 export function makeHostingIndex(clusters: readonly Cluster[]): HostingIndex {
   const sorted = [...clusters].sort((a, b) => compareText(a.name, b.name));
-  const hosts = new Map<string, string[]>();
-  for (const c of sorted) {
-    for (const e of c.environments) {
-      const list = hosts.get(e.name) ?? [];
-      if (!list.includes(c.name)) list.push(c.name);
-      hosts.set(e.name, list);
-    }
-  }
+  const hosting = groupBy(
+    sorted.flatMap((c) => c.environments.map((e) => ({ environment: e.name, cluster: c.name }))), (h) => h.environment, (h) => h.cluster);
+  const hosts = new Map([...hosting].map(([environment, names]) => [environment, [...new Set(names)]]));
   return { clusters: sorted, byName: new Map(sorted.map((c) => [c.name, c])), hosts };
 }
 
@@ -104,16 +100,10 @@ export function placeRoute(route: Route, index: HostingIndex, findings: Findings
  */
 export function expandProject(project: Project, findings: Findings): EnvironmentSlot[] {
   const index = makeHostingIndex(project.clusters);
-  const landings = new Map<string, Landing[]>();
   const routes = [...project.routes].sort((a, b) => compareText(a.name, b.name) || compareText(a.origin.at.file, b.origin.at.file));
-  for (const route of routes) {
-    for (const p of placeRoute(route, index, findings)) {
-      const key = slotKey(p.cluster, p.environment);
-      const list = landings.get(key) ?? [];
-      list.push({ route, behaviour: behaviourIn(route, p.environment) });
-      landings.set(key, list);
-    }
-  }
+  const placed = routes.flatMap((route) => placeRoute(route, index, findings).map((p) => ({ route, ...p })));
+  const landings = groupBy(placed, (p) => slotKey(p.cluster, p.environment),
+    (p): Landing => ({ route: p.route, behaviour: behaviourIn(p.route, p.environment) }));
   const slots: EnvironmentSlot[] = [];
   for (const cluster of index.clusters) {
     const profile = profileFor(cluster);

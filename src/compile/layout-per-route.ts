@@ -9,6 +9,7 @@ import { totalSize } from './pack';
 import { prefixChains } from './partition';
 import { VirtualServiceTable } from './route-table';
 import { servicesOf } from './table-builders';
+import { groupBy } from '../util/group-by';
 
 /**
  * Layout `per-route` (the seed's, kept for migration): one root VirtualService per route. Istio orders routes of
@@ -26,19 +27,9 @@ export function layoutPerRoute(
   sorted: readonly RouteEntry[], behaviours: ReadonlyMap<Route, RouteBehaviour>, ctx: LayoutContext,
 ): VirtualServiceTable[] {
   reportOverlaps(sorted, ctx);
-  const byRoute = new Map<Route, RouteEntry[]>();
-  for (const e of sorted) {
-    const list = byRoute.get(e.route);
-    if (list) list.push(e);
-    else byRoute.set(e.route, [e]);
-  }
-  const byName = new Map<string, Route[]>();
-  for (const route of byRoute.keys()) {
-    const name = perRouteVirtualServiceName(ctx.namespace, perRouteService(route, behaviours.get(route)!));
-    const list = byName.get(name);
-    if (list) list.push(route);
-    else byName.set(name, [route]);
-  }
+  const byRoute = groupBy(sorted, (e) => e.route);
+  const byName = groupBy(byRoute.keys(),
+    (route) => perRouteVirtualServiceName(ctx.namespace, perRouteService(route, behaviours.get(route)!)));
   const out: VirtualServiceTable[] = [];
   for (const name of [...byName.keys()].sort(compareText)) {
     const routes = byName.get(name)!.sort((a, b) => compareText(a.name, b.name));
@@ -67,12 +58,7 @@ export function layoutPerRoute(
 
 /** Reports, at both matches, every pair of matches of different routes that may match a common path. */
 function reportOverlaps(sorted: readonly RouteEntry[], ctx: LayoutContext): void {
-  const byLiteral = new Map<string, RouteEntry[]>();
-  for (const e of sorted) {
-    const list = byLiteral.get(e.literal);
-    if (list) list.push(e);
-    else byLiteral.set(e.literal, [e]);
-  }
+  const byLiteral = groupBy(sorted, (e) => e.literal);
   const chains = prefixChains(byLiteral.keys());
   for (const b of sorted) {
     // Overlap needs one literal to be a prefix of the other; each pair is seen from its longer literal.

@@ -1,4 +1,5 @@
 import { compareText } from '../util/compare';
+import { groupBy } from '../util/group-by';
 
 /**
  * Entries that must share one VirtualService: every entry whose literal starts with `root`, where `root` is a
@@ -24,13 +25,7 @@ export function partitionComponents<T extends { readonly literal: string }>(entr
     if (root === undefined || !literal.startsWith(root)) root = literal;
     rootOf.set(literal, root);
   }
-  const groups = new Map<string, T[]>();
-  for (const e of entries) {
-    const r = rootOf.get(e.literal)!;
-    const g = groups.get(r);
-    if (g) g.push(e);
-    else groups.set(r, [e]);
-  }
+  const groups = groupBy(entries, (e) => rootOf.get(e.literal)!);
   return [...groups.keys()].sort(compareText).map((r) => ({ root: r, entries: groups.get(r)! }));
 }
 

@@ -3,6 +3,7 @@ import { FolderDiff, TreeDiffReport } from './diff-trees';
 import {
   describeBindingImpact, describeGateway, describeGuard, describeImpact, describeObject, describeRoute, describeSummary,
 } from './describe';
+import { groupBy } from '../util/group-by';
 
 /** GitHub refuses comments over 65,536 characters; leave room for the workflow's own header and marker. */
 export const MARKDOWN_LIMIT = 60_000;
@@ -38,11 +39,7 @@ export function formatMarkdownReport(report: TreeDiffReport, options: MarkdownRe
     head.push('');
   }
   let text = head.join('\n') + '\n';
-  const clusters = new Map<string, FolderDiff[]>();
-  for (const f of report.folders) {
-    const c = f.cluster ?? (f.folder || '.');
-    clusters.set(c, [...(clusters.get(c) ?? []), f]);
-  }
+  const clusters = groupBy(report.folders, (f) => f.cluster ?? (f.folder || '.'));
   const cut: string[] = [];
   const closing = (names: readonly string[]): string =>
     `\n_Cut to stay under ${max} characters: ${names.length} cluster(s) not shown (${names.join(', ')}). ` +

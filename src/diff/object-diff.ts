@@ -2,6 +2,7 @@ import { compareText } from '../util/compare';
 import { boundGateways, isVirtualService } from '../explain/virtual-service';
 import { FieldChange, canonicalJson, compareFields, deepEqual, flattenFields, isMapping } from './fields';
 import { RenderedFolder, RenderedObject } from './rendered-tree';
+import { groupBy } from '../util/group-by';
 
 /**
  * Object-level difference of one folder, for any kind: added, removed, changed (field by field) and renamed
@@ -48,11 +49,7 @@ export function diffObjects(base: RenderedFolder | undefined, head: RenderedFold
   for (const [key, after] of h) if (!b.has(key)) added.push(after);
 
   // Renames: a removed and an added object of the same kind whose content differs only in metadata.name.
-  const addedByContent = new Map<string, RenderedObject[]>();
-  for (const a of added) {
-    const k = contentKey(a);
-    addedByContent.set(k, [...(addedByContent.get(k) ?? []), a]);
-  }
+  const addedByContent = groupBy(added, contentKey);
   const renamedTo = new Set<RenderedObject>();
   const renamedFrom = new Set<RenderedObject>();
   for (const r of removed) {

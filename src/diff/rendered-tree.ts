@@ -2,6 +2,7 @@ import { loadAll } from 'js-yaml';
 import { compareText as compare } from '../util/compare';
 import { PLATFORM_FOLDER } from '../model/defaults';
 import { isMapping } from './fields';
+import { groupBy } from '../util/group-by';
 
 /**
  * A rendered tree (relative path -> YAML text, as `renderTables` returns it and as `dist/` holds it) read back
@@ -67,7 +68,7 @@ export function folderOfPath(path: string): string {
 
 /** Reads every object of `tree`. Throws (a bug or a hand-edited tree) when a file is not valid YAML. */
 export function readRenderedTree(tree: ReadonlyMap<string, string>, cache: YamlCache = new YamlCache()): Map<string, RenderedFolder> {
-  const byFolder = new Map<string, RenderedObject[]>();
+  const objects: RenderedObject[] = [];
   for (const [file, text] of tree) {
     // Dot files are the publisher's bookkeeping (ownership records `.kfaas-published`), not deployed manifests.
     if (file.slice(file.lastIndexOf('/') + 1).startsWith('.')) continue;
@@ -76,7 +77,7 @@ export function readRenderedTree(tree: ReadonlyMap<string, string>, cache: YamlC
       // Not a manifest (a JSON table, a properties file): compared as a whole file.
       const name = file.slice(folder === '' ? 0 : folder.length + 1);
       const obj: RenderedObject = { key: `/File /${name}`, apiVersion: '', kind: 'File', namespace: '', name, file, object: { content: text } };
-      byFolder.set(folder, [...(byFolder.get(folder) ?? []), obj]);
+      objects.push(obj);
       continue;
     }
     let docs: readonly unknown[];
@@ -87,12 +88,10 @@ export function readRenderedTree(tree: ReadonlyMap<string, string>, cache: YamlC
     }
     for (const doc of docs) {
       const obj = toObject(file, doc);
-      if (!obj) continue;
-      const list = byFolder.get(folder) ?? [];
-      list.push(obj);
-      byFolder.set(folder, list);
+      if (obj) objects.push(obj);
     }
   }
+  const byFolder = groupBy(objects, (o) => folderOfPath(o.file));
   const out = new Map<string, RenderedFolder>();
   for (const folder of [...byFolder.keys()].sort(compare)) {
     const objects = byFolder.get(folder)!.sort((a, b) => compare(a.key, b.key));

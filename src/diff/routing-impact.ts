@@ -7,6 +7,7 @@ import { MESH_GATEWAY, VirtualService, boundGateways, isVirtualService } from '.
 import { canonicalJson } from './fields';
 import { RenderedFolder } from './rendered-tree';
 import { ProbeRequest, engineRequest, probeKey, probesForRoute } from './sample-requests';
+import { groupBy } from '../util/group-by';
 
 /**
  * Routing impact of one folder: sample requests whose winning route, service or authority differs between the
@@ -171,13 +172,7 @@ function outcome(merged: MergedVirtualHost, index: RouteIndex, sample: ProbeRequ
  * order on both sides.
  */
 function changedRoutes(base: readonly MergedRoute[], head: readonly MergedRoute[]): { changedBase: MergedRoute[]; changedHead: MergedRoute[] } {
-  const positions = new Map<string, number[]>();
-  base.forEach((r, i) => {
-    const sig = signature(r);
-    const list = positions.get(sig);
-    if (list) list.push(i);
-    else positions.set(sig, [i]);
-  });
+  const positions = groupBy(base.keys(), (i) => signature(base[i]));
   const pairs: [number, number][] = []; // [head index, base index]
   head.forEach((r, i) => {
     const list = positions.get(signature(r));

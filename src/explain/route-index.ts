@@ -1,6 +1,7 @@
 import { conditionLiteral } from '../regex';
 import { splitPath } from './match';
 import { MergedRoute, MergedVirtualHost } from './merge';
+import { groupBy } from '../util/group-by';
 
 /**
  * An index of a merged virtual host's routes by the literal text every path they match starts with, so that
@@ -9,8 +10,8 @@ import { MergedRoute, MergedVirtualHost } from './merge';
  * it only skips routes whose literal is not a prefix of the path, which cannot match it.
  */
 export class RouteIndex {
-  private readonly byLiteral = new Map<string, number[]>();
-  private readonly byFoldedLiteral = new Map<string, number[]>();
+  private readonly byLiteral: ReadonlyMap<string, readonly number[]>;
+  private readonly byFoldedLiteral: ReadonlyMap<string, readonly number[]>;
 
   /**
    * @param regexLiterals the literal of each regex pattern, computed earlier by {@link regexLiterals} (the route
@@ -18,13 +19,9 @@ export class RouteIndex {
    * @default - computed from each pattern
    */
   public constructor(private readonly merged: MergedVirtualHost, regexLiterals?: Readonly<Record<string, string>>) {
-    merged.routes.forEach((route, i) => {
-      const { literal, folded } = literalOf(route, regexLiterals);
-      const map = folded ? this.byFoldedLiteral : this.byLiteral;
-      const list = map.get(literal);
-      if (list) list.push(i);
-      else map.set(literal, [i]);
-    });
+    const literals = merged.routes.map((route, i) => ({ i, ...literalOf(route, regexLiterals) }));
+    this.byLiteral = groupBy(literals.filter((l) => !l.folded), (l) => l.literal, (l) => l.i);
+    this.byFoldedLiteral = groupBy(literals.filter((l) => l.folded), (l) => l.literal, (l) => l.i);
   }
 
   /** Routes that may match `requestPath` (a superset of those that do), in route order. */

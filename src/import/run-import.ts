@@ -17,6 +17,7 @@ import { describeInput, InputObject, inputLocation, readImportInputs } from './i
 import { mergePlacements, Placement } from './merge-routes';
 import { IMPORT_MARK, routeDocumentText } from './route-document';
 import { TeamRule } from './team-rule';
+import { groupBy } from '../util/group-by';
 
 /** Options of `runImport` (the `kfaas import` command line). */
 export interface ImportOptions {
@@ -175,11 +176,11 @@ function importWithOverlay(opts: ImportOptions, objects: (InputObject & { object
   const previous = project.routes.filter((r) => importedFiles.has(r.origin.at.file));
   const handWritten = new Map(project.routes.filter((r) => !importedFiles.has(r.origin.at.file)).map((r) => [r.name, r]));
   const hostingBefore = hostingOf(project, addedPair ? { cluster: opts.cluster, environment: opts.environment } : undefined);
-  const byName = new Map<string, Placement[]>();
+  const named: { readonly name: string; readonly placement: Placement }[] = [];
   for (const route of previous) {
     for (const p of placementsOf(route, hostingBefore)) {
       if (p.cluster === opts.cluster && p.environment === opts.environment) continue;
-      push(byName, route.name, p);
+      named.push({ name: route.name, placement: p });
     }
   }
   const collisions: Diagnostic[] = [];
@@ -192,11 +193,11 @@ function importWithOverlay(opts: ImportOptions, objects: (InputObject & { object
       });
       continue;
     }
-    push(byName, r.name, { cluster: opts.cluster, environment: opts.environment, team: r.team, behaviour: r.behaviour });
+    named.push({ name: r.name, placement: { cluster: opts.cluster, environment: opts.environment, team: r.team, behaviour: r.behaviour } });
   }
   if (collisions.length > 0) return { ...empty, findings, skipped, diagnostics: collisions };
   const hostingAfter = hostingOf(project);
-  const merged = mergePlacements(byName, hostingAfter);
+  const merged = mergePlacements(groupBy(named, (n) => n.name, (n) => n.placement), hostingAfter);
 
   // Write the routes into the scratch project, replacing every earlier imported file.
   const removedCandidates = [...importedFiles];
@@ -416,12 +417,6 @@ function landings(route: { environments?: readonly string[]; clusters?: readonly
     for (const env of envs) if (!route.environments || route.environments.includes(env)) out.push(`${cluster}/${env}`);
   }
   return out.sort(compareText);
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
 }
 
 function sameText(file: string, text: string): boolean {

@@ -1,5 +1,6 @@
 import { Dfa, intervals, literalDfa, preference, regexDfa, representative, search, SearchResult } from './automaton';
 import { InvalidRegexError, readProgram, regexFullMatch } from './program';
+import { groupBy } from '../util/group-by';
 
 /**
  * The language of a path condition (the set of paths it matches), and the questions the compiler, ownership
@@ -114,8 +115,7 @@ function liveStates(dfa: Dfa): Set<string> | undefined {
       }
     }
   }
-  const reverse = new Map<string, string[]>();
-  for (const [from, tos] of edges) for (const to of tos) reverse.set(to, [...(reverse.get(to) ?? []), from]);
+  const reverse = groupBy([...edges].flatMap(([from, tos]) => tos.map((to) => ({ from, to }))), (e) => e.to, (e) => e.from);
   const live = new Set([...edges.keys()].filter((s) => dfa.accepts(s)));
   const stack = [...live];
   while (stack.length > 0) {

@@ -13,6 +13,7 @@ import { compareText } from '../../util/compare';
 import { ForwardAction } from '../route-table';
 import { GatewayRuleContext, translateForward, translateMatch, translatePathRewrite } from './rules';
 import { GatewayApiTable, GatewayForwardTable, GatewayMatchTable, GatewayRuleTable, HttpRouteObjectTable } from './table';
+import { groupBy } from '../../util/group-by';
 
 /** Gateway API limits per HTTPRoute (gateway-api@v1.6.1 standard CRD: rules maxItems 16, matches maxItems 64, CEL total < 128). */
 export const MAX_RULES_PER_HTTPROUTE = 16;
@@ -84,14 +85,9 @@ export function compileGatewayApi(
       environment.name);
   }
 
-  const rules = new Map<string, GatewayRuleTable[]>();
-  const push = (route: string, rule: GatewayRuleTable): void => {
-    const list = rules.get(route) ?? [];
-    list.push(rule);
-    rules.set(route, list);
-  };
-  for (const [route, group] of groupByRoute(translated)) for (const rule of rulesOf(group)) push(route, rule);
-  for (const guard of bareGuards(sorted, translated)) push(guard.route, guard.rule);
+  const routeRules = [...groupBy(translated, (t) => t.entry.route.name)]
+    .flatMap(([route, group]) => rulesOf(group).map((rule) => ({ route, rule })));
+  const rules = groupBy([...routeRules, ...bareGuards(sorted, translated)], (r) => r.route, (r) => r.rule);
 
   const routesByName = new Map(slot.landings.map((l) => [l.route.name, l.route]));
   const httpRoutes: HttpRouteObjectTable[] = [...rules.keys()].sort(compareText).map((name) => {
@@ -117,16 +113,6 @@ function unrenderedFeatures(action: RouteEntry['http']['action']): string[] {
   if (action.fault) out.push('fault');
   if (action.cors) out.push('cors');
   if (action.headers) out.push('headers');
-  return out;
-}
-
-function groupByRoute(translated: readonly Translated[]): Map<string, Translated[]> {
-  const out = new Map<string, Translated[]>();
-  for (const t of translated) {
-    const list = out.get(t.entry.route.name) ?? [];
-    list.push(t);
-    out.set(t.entry.route.name, list);
-  }
   return out;
 }
 

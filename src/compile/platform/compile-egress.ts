@@ -10,6 +10,7 @@ import { makeMatchTable, makeRetries } from '../table-builders';
 import { checkRetries } from '../version-checks';
 import { profileFor } from '../../versions/profile';
 import { EgressHttpTable } from './platform-table';
+import { groupBy } from '../../util/group-by';
 
 /**
  * Egress documents per cluster: which clusters each lands on, the allowed prefixes in specificity order (the same
@@ -17,13 +18,10 @@ import { EgressHttpTable } from './platform-table';
  * to another's calls), as the one mesh VirtualService of the cluster will list them.
  */
 export function compileEgress(egresses: readonly Egress[], clusters: readonly Cluster[], findings: Findings): Map<string, EgressHttpTable[]> {
-  const byCluster = new Map<string, Egress[]>();
   const withExport = clusters.filter((c) => c.javaExport).map((c) => c.name).sort(compareText);
-  for (const egress of [...egresses].sort((a, b) => compareText(a.name, b.name))) {
-    for (const cluster of placeEgress(egress, clusters, withExport, findings)) {
-      byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), egress]);
-    }
-  }
+  const placed = [...egresses].sort((a, b) => compareText(a.name, b.name))
+    .flatMap((egress) => placeEgress(egress, clusters, withExport, findings).map((cluster) => ({ cluster, egress })));
+  const byCluster = groupBy(placed, (p) => p.cluster, (p) => p.egress);
   const out = new Map<string, EgressHttpTable[]>();
   for (const [name, list] of byCluster) out.set(name, orderPrefixes(clusters.find((c) => c.name === name)!, list, findings));
   return out;
