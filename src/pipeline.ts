@@ -57,6 +57,13 @@ export interface PipelineOptions {
    */
   readonly allowEmpty?: boolean;
   /**
+   * Refuse a project without any Route unless `allowEmpty`, even when nothing is written (`kfaas validate`, so CI
+   * fails where the next synth would).
+   *
+   * @default - only when writing or checking
+   */
+  readonly requireRoutes?: boolean;
+  /**
    * How to publish (adopting foreign folders, lock waiting, test seams). The project root is always `root`.
    *
    * @default {}
@@ -156,7 +163,7 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
   bag.addAll(built.diagnostics);
   if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project };
 
-  if ((opts.write || opts.check) && !opts.allowEmpty && loaded.project.routes.length === 0) {
+  if ((opts.requireRoutes ?? (opts.write || opts.check)) && !opts.allowEmpty && loaded.project.routes.length === 0) {
     bag.error(
       'no-routes',
       undefined,

@@ -7,6 +7,7 @@ import { GitInputError, readCommittedTree } from '../git/committed-tree';
 import { runPipeline } from '../pipeline';
 import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics, UsageError } from './io';
+import { projectRootOf } from './project-root';
 
 /** Output formats of `kfaas diff` and `kfaas upgrade-plan`. */
 export const REPORT_FORMATS = ['text', 'markdown', 'json'] as const;
@@ -29,7 +30,7 @@ export function diffCommand(argv: readonly string[], io: CliIo): number {
   const ref = values.base as string | undefined;
   if (!ref) throw new UsageError('diff: --base <git ref> is required (e.g. --base origin/main)');
   const format = parseFormat('diff', values.format);
-  const root = resolve(io.cwd, (values.root as string | undefined) ?? '.');
+  const root = projectRootOf(io.cwd, values.root as string | undefined);
   const outDir = resolve(io.cwd, (values.out as string | undefined) ?? resolve(root, 'dist'));
 
   let base;

@@ -2,12 +2,12 @@
 export const HELP = `kfaas: compiles routes/ and clusters/ into Istio VirtualServices per cluster and environment (dist/<cluster>/<env>/).
 
 Usage:
-  kfaas synth    [--root DIR] [--out DIR] [--check] [--no-cache]
+  kfaas synth    [--root DIR] [--out DIR] [--check] [--no-cache] [--adopt] [--allow-empty]
                                                       check everything, then write changed files to the output folder
                                                       (--check: write nothing, name every differing file, exit 2
                                                       if any; with clusters/delivery.yaml also the Argo CD / Flux
                                                       objects under _argocd/, _flux-<cluster>/ and .github/CODEOWNERS)
-  kfaas validate [--root DIR]                         run every check and render in memory; write nothing
+  kfaas validate [--root DIR] [--allow-empty]         run every check and render in memory; write nothing
   kfaas explain  --cluster C --env E PATH [--root DIR] [--gateway NS/NAME] [--host H]
                  [--method M] [--header K=V]... [--query K=V]...
                                                       which route a request for PATH takes in C/E, and which lose;
@@ -28,7 +28,12 @@ Usage:
 
 Options:
   --root DIR      project root holding clusters/ and routes/ (default: .)
-  --out DIR       output folder (default: <root>/dist)
+  --out DIR       output folder (default: <root>/dist); never the project root, routes/, clusters/, schema/,
+                  test/ or .git, nor inside routes/ or clusters/; only files this project published there change
+  --adopt         synth: publish into a non-empty folder without kfaas output, or over hand-written files at
+                  rendered paths
+  --allow-empty   synth, validate: a project without any Route is intended (otherwise an error: publishing it
+                  would delete every route in the output folder)
   --gateway G     Istio Gateway the request arrives at (default: the cluster's Knative local gateway; the east-west
                   gateway for a business domain; mesh for the Java export host)
   --host H        the request's host (default: the environment's gateway host)

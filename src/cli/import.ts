@@ -1,10 +1,10 @@
 import { readFileSync } from 'fs';
-import { resolve } from 'path';
 import { formatImportReport } from '../import/report';
 import { runImport } from '../import/run-import';
 import { parseTeamRule } from '../import/team-rule';
 import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics, UsageError } from './io';
+import { projectRootOf } from './project-root';
 
 /**
  * `kfaas import --cluster C --env E [--team-from RULE] [--lossy] [--istio X --knative Y] [--dry-run]
@@ -38,7 +38,7 @@ export function importCommand(argv: readonly string[], io: CliIo, stdin: () => s
   const dryRun = values['dry-run'] === true;
 
   const result = runImport({
-    root: resolve(io.cwd, (values.root as string | undefined) ?? '.'),
+    root: projectRootOf(io.cwd, values.root as string | undefined),
     cluster,
     environment,
     inputs: positionals,

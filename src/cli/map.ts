@@ -9,6 +9,7 @@ import { assetFiles, EnvironmentSummary, environmentFiles, indexPage, summaryOf 
 import { runPipeline } from '../pipeline';
 import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics, UsageError } from './io';
+import { projectRootOf } from './project-root';
 
 /** Marks a folder `kfaas map` wrote, so a later run may replace it (and nothing else). */
 const MARK_FILE = '.kfaas-map';
@@ -20,7 +21,7 @@ const MARK_FILE = '.kfaas-map';
  */
 export function mapCommand(argv: readonly string[], io: CliIo): number {
   const { values } = parseCommandArgs('map', argv, { root: { type: 'string' }, out: { type: 'string' } }, false);
-  const root = resolve(io.cwd, (values.root as string | undefined) ?? '.');
+  const root = projectRootOf(io.cwd, values.root as string | undefined);
   const out = resolve(io.cwd, (values.out as string | undefined) ?? join(root, 'route-map'));
   checkOutFolder(root, out);
 

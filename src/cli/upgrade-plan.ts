@@ -4,6 +4,7 @@ import { planUpgrade, UpgradePlan, UpgradePlanError } from '../upgrade/plan-upgr
 import { parseCommandArgs } from './args';
 import { formatReport, parseFormat, ReportFormat } from './diff';
 import { CliIo, EXIT_OK, EXIT_USER, UsageError } from './io';
+import { projectRootOf } from './project-root';
 
 /**
  * `kfaas upgrade-plan --cluster C [--istio X] [--knative Y] [--format text|markdown|json] [--root .] [--out dist]`:
@@ -32,7 +33,7 @@ export function upgradePlanCommand(argv: readonly string[], io: CliIo): number {
   if (!cluster) throw new UsageError('upgrade-plan: --cluster is required');
   if (istio === undefined && knative === undefined) throw new UsageError('upgrade-plan: give --istio, --knative or both');
   const format = parseFormat('upgrade-plan', values.format);
-  const root = resolve(io.cwd, (values.root as string | undefined) ?? '.');
+  const root = projectRootOf(io.cwd, values.root as string | undefined);
   const outDir = resolve(io.cwd, (values.out as string | undefined) ?? resolve(root, 'dist'));
 
   let plan: UpgradePlan;

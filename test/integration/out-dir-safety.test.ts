@@ -92,6 +92,11 @@ test('a missing routes/ folder is an error naming the path; --allow-empty publis
   expect(err).toContain(`no routes/ folder: ${join(root, 'routes')}`);
   expect(err).toMatch(/pass --allow-empty/);
   expect(listFiles(join(root, 'dist'))).toEqual(published);
+  // validate fails too, so CI stops where the next synth would
+  err = '';
+  expect(await main(['validate', '--root', root], io)).toBe(2);
+  expect(err).toContain(`no routes/ folder: ${join(root, 'routes')}`);
+  expect(await main(['validate', '--root', root, '--allow-empty'], io)).toBe(0);
 
   mkdirSync(join(root, 'routes'));
   err = '';
@@ -111,7 +116,10 @@ test('a missing routes/ folder is an error naming the path; --allow-empty publis
 
 test('--root pointing nowhere names the missing path (exit 2), for every command', async () => {
   const missing = join(root, 'nope');
-  for (const argv of [['synth'], ['validate'], ['explain', '--cluster', 'c', '--env', 'e', '/x']]) {
+  for (const argv of [
+    ['synth'], ['validate'], ['explain', '--cluster', 'c', '--env', 'e', '/x'], ['map'], ['diff', '--base', 'HEAD'],
+    ['upgrade-plan', '--cluster', 'c', '--istio', '1.20.0'], ['import', '--cluster', 'c', '--env', 'e', 'vs.yaml'],
+  ]) {
     err = '';
     expect(await main([...argv, '--root', missing], io)).toBe(2);
     expect(err).toContain(`--root ${missing}: no such folder: ${missing}`);
