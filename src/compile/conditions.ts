@@ -1,5 +1,5 @@
 import { HeaderCondition, HeaderTest, HttpMethod, QueryCondition, QueryTest } from '../model/project';
-import { fullyMatches } from './overlap';
+import { InvalidRegexError, regexFullMatch } from '../regex';
 import { compareText } from '../util/compare';
 
 /**
@@ -136,4 +136,14 @@ function testsExclude(a: HeaderTest | QueryTest, b: HeaderTest | QueryTest): boo
 
 function valueOf(test: HeaderTest | QueryTest): string | undefined {
   return 'value' in test ? test.value : undefined;
+}
+
+/** True when the RE2 pattern matches the whole of `value` (an invalid pattern matches nothing). */
+function fullyMatches(pattern: string, value: string): boolean {
+  try {
+    return regexFullMatch(pattern, value);
+  } catch (e) {
+    if (e instanceof InvalidRegexError) return false;
+    throw e;
+  }
 }

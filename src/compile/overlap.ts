@@ -1,5 +1,5 @@
 import { MatchKind } from '../model/project';
-import { coversCondition, findPaths, InvalidRegexError, overlapSample, regexFullMatch } from '../regex';
+import { coversCondition, findPaths, overlapSample } from '../regex';
 import { conditionsExclude, conditionsImply, Conditions, NO_CONDITIONS } from './conditions';
 
 /** A match as the overlap rules see it: a path condition and, optionally, request conditions. */
@@ -68,12 +68,3 @@ export function ownPath(all: readonly MatchLike[], before: readonly MatchLike[])
   return r.kind === 'found' ? r.paths[0] : r.kind === 'none' ? 'covered' : 'unknown';
 }
 
-/** True when the RE2 pattern matches the whole of `value` (an invalid pattern matches nothing). */
-export function fullyMatches(pattern: string, value: string): boolean {
-  try {
-    return regexFullMatch(pattern, value);
-  } catch (e) {
-    if (e instanceof InvalidRegexError) return false;
-    throw e;
-  }
-}

@@ -1,7 +1,9 @@
 import { HeaderCondition, HttpMethod, MatchKind, Origin, QueryCondition } from '../model/project';
 import { VersionProfile } from '../versions/profile';
 import { GatewayApiTable } from './gateway-api/table';
-import type { DomainTable } from './platform/domain-table';
+import { DestinationTable } from './destination-table';
+
+export type { DestinationTable } from './destination-table';
 
 /**
  * The compiler's output: for every cluster C and environment E that C hosts, what to emit into dist/C/E.
@@ -175,12 +177,16 @@ export interface RetryTable {
   readonly retryOn?: readonly string[];
 }
 
-export interface DestinationTable {
-  readonly service: string;
-  /** Knative revision tag: the authority is `<tag>-<service>...`. @default none */
-  readonly tag?: string;
-  /** `<service>.<namespace>.svc.<clusterDomain>`: the only authority a route may reach. */
-  readonly authority: string;
-  /** Integer percentage. */
-  readonly weight: number;
+/**
+ * One business-domain hostname an environment serves through the east-west gateway: one VirtualService (the
+ * hostname's routes never overlap, see compile-domains.ts) bound to the east-west Istio Gateway, emitted into
+ * the environment's folder; its Certificate and Gateway server live in the platform folder.
+ */
+export interface DomainTable {
+  /** e.g. `showroom.example.com` or `*.shop.example.com`. */
+  readonly hostname: string;
+  /** `kfaas-system/kfaas-east-west`. */
+  readonly gateway: string;
+  /** Routes in Envoy order. */
+  readonly virtualService: VirtualServiceTable;
 }

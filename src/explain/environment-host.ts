@@ -1,6 +1,4 @@
 import { loadAll } from 'js-yaml';
-import type { PlatformTable } from '../compile/platform/platform-table';
-import type { EnvironmentTable } from '../compile/route-table';
 import { KFAAS_NAMESPACE, PLATFORM_FOLDER } from '../model/defaults';
 import { convertHttpRoutes, formatGatewayOrigin } from './gateway-api';
 import { MESH_GATEWAY } from './virtual-service';
@@ -37,6 +35,39 @@ export interface EnvironmentHost {
   readonly routing?: string;
 }
 
+/** A compiled route's name and where it was written, as this file reads it. */
+interface CompiledRoute {
+  readonly name: string;
+  readonly team: string;
+  readonly origin: { readonly at: { readonly file: string; readonly line: number } };
+}
+
+/**
+ * What environmentHost reads of a compiled environment: the fields of src/compile's EnvironmentTable it needs,
+ * declared here because the compiler uses this stage's match engine (a compile -> explain dependency), so
+ * explain may not depend on compile, not even for a type. Callers pass an EnvironmentTable; the type checker
+ * keeps the two in step.
+ */
+export interface CompiledEnvironment {
+  readonly cluster: string;
+  readonly environment: string;
+  readonly host: string;
+  readonly clusterDomain: string;
+  readonly profile: { readonly localGateway: string };
+  readonly virtualServices: readonly { readonly http: readonly (CompiledRoute & { readonly route: string })[] }[];
+  readonly gatewayApi?: {
+    readonly parentRef: { readonly namespace: string; readonly name: string };
+    readonly profile: { readonly noBackendStatus: number; readonly version: { readonly raw: string }; readonly channel: string };
+    readonly httpRoutes: readonly (CompiledRoute & { readonly route: string; readonly rules: readonly unknown[] })[];
+  };
+}
+
+/** What javaExportHost reads of a compiled platform folder (src/compile's PlatformTable), for the same reason. */
+export interface CompiledPlatform {
+  readonly cluster: string;
+  readonly javaExport?: { readonly host: string; readonly http: readonly CompiledRoute[] };
+}
+
 /**
  * The published objects of `dist/<cluster>/<environment>/` whose file names start with `filePrefix`, parsed from the
  * rendered tree exactly as they would be published.
@@ -51,7 +82,7 @@ export function publishedObjects(tree: ReadonlyMap<string, string>, cluster: str
 }
 
 /** The environment's virtual host as Istio builds it, read back from the rendered tree. */
-export function environmentHost(table: EnvironmentTable, tree: ReadonlyMap<string, string>, gatewayOption?: string): EnvironmentHost {
+export function environmentHost(table: CompiledEnvironment, tree: ReadonlyMap<string, string>, gatewayOption?: string): EnvironmentHost {
   const gatewayApi = table.gatewayApi;
   if (!gatewayApi) {
     const sources = new Map<string, RouteSource>();
@@ -89,7 +120,7 @@ export function environmentHost(table: EnvironmentTable, tree: ReadonlyMap<strin
  * (gateway `mesh`): the platform folder's VirtualService, each route with the Egress document it comes from.
  * Undefined for a cluster without `spec.javaExport`.
  */
-export function javaExportHost(platform: PlatformTable, tree: ReadonlyMap<string, string>): (EnvironmentHost & { readonly host: string }) | undefined {
+export function javaExportHost(platform: CompiledPlatform, tree: ReadonlyMap<string, string>): (EnvironmentHost & { readonly host: string }) | undefined {
   const javaExport = platform.javaExport;
   if (!javaExport) return undefined;
   const sources = new Map<string, RouteSource>();

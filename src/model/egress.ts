@@ -1,4 +1,6 @@
-import { Origin, PathMatch, RetryPolicy } from './project';
+import { PathMatch } from './match';
+import { Origin } from './origin';
+import { RetryPolicy } from './route-policies';
 
 /**
  * A `kind: Egress` document (routes/<team>/): which paths of the Java export gateway the team's functions may

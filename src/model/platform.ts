@@ -1,4 +1,4 @@
-import { Origin } from './project';
+import { Origin } from './origin';
 import { Version } from './version';
 
 /**

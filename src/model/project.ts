@@ -1,8 +1,14 @@
-import { SourceLocation } from '../diagnostics/diagnostic';
 import { Egress } from './egress';
+import { PathMatch } from './match';
+import { Origin } from './origin';
 import { ClusterPlatform } from './platform';
-import { CorsPolicy, DirectResponsePolicy, FaultPolicy, HeaderPolicy, RedirectPolicy } from './route-policies';
+import { CorsPolicy, DirectResponsePolicy, FaultPolicy, HeaderPolicy, RedirectPolicy, RetryPolicy } from './route-policies';
 import { Version } from './version';
+
+// Defined beside the documents that need them without the whole model (no import cycle); the model's names.
+export type { Origin } from './origin';
+export type { HeaderCondition, HeaderTest, HttpMethod, MatchKind, PathMatch, QueryCondition, QueryTest, RequestConditions } from './match';
+export type { RetryPolicy } from './route-policies';
 
 /**
  * The validated, typed model of everything under `clusters/` and `routes/`.
@@ -18,13 +24,6 @@ export interface Project {
   readonly delivery?: Delivery;
   /** `kind: Egress` documents (calls from functions into Java), sorted by name. @default none */
   readonly egresses?: readonly Egress[];
-}
-
-/** Where a value was written: file position plus the field path inside its document. */
-export interface Origin {
-  readonly at: SourceLocation;
-  /** Field path inside the document, e.g. `spec.match[1].prefix`. */
-  readonly path: string;
 }
 
 /** How a cluster lays out its VirtualServices. */
@@ -191,73 +190,6 @@ export interface Delivery {
   readonly reviewers: readonly string[];
   readonly argocd: ArgoCdDelivery;
   readonly flux: FluxDelivery;
-  readonly origin: Origin;
-}
-
-/** The kinds of path match a route may use. New match conditions are added here and in the compiler. */
-export type MatchKind = 'exact' | 'prefix' | 'regex';
-
-export interface PathMatch {
-  readonly kind: MatchKind;
-  /** The path, prefix or RE2 pattern. */
-  readonly value: string;
-  readonly origin: Origin;
-  /** Request conditions besides the path; all of them must hold. @default none */
-  readonly conditions?: RequestConditions;
-}
-
-/** HTTP methods a match may require (Istio `match.method.exact`, Gateway API `method`). */
-export type HttpMethod = 'CONNECT' | 'DELETE' | 'GET' | 'HEAD' | 'OPTIONS' | 'PATCH' | 'POST' | 'PUT' | 'TRACE';
-
-/** How a header is matched: a value match (RE2 for `regex`, a full match), or its mere presence or absence. */
-export type HeaderTest =
-  | { readonly kind: 'exact' | 'prefix' | 'regex'; readonly value: string }
-  | { readonly kind: 'present' | 'absent' };
-
-/** How a query parameter is matched (Istio supports exact and regex only). */
-export interface QueryTest {
-  readonly kind: 'exact' | 'regex';
-  readonly value: string;
-}
-
-export interface HeaderCondition {
-  /** Lowercase header name. */
-  readonly name: string;
-  readonly test: HeaderTest;
-  readonly origin: Origin;
-}
-
-export interface QueryCondition {
-  readonly name: string;
-  readonly test: QueryTest;
-  readonly origin: Origin;
-}
-
-/**
- * Conditions of one match item besides the path. A request matches the item when the path matches, its method
- * is one of `methods` (when given), and every header and query condition holds.
- */
-export interface RequestConditions {
-  /** Sorted, distinct; each becomes its own Istio match (Istio matches one method per match). */
-  readonly methods?: readonly HttpMethod[];
-  readonly methodsOrigin?: Origin;
-  /** Sorted by name. */
-  readonly headers?: readonly HeaderCondition[];
-  /** Sorted by name. */
-  readonly query?: readonly QueryCondition[];
-}
-
-export interface RetryPolicy {
-  /** 0 disables retries. */
-  readonly attempts: number;
-  /** Whole milliseconds, >= 1. */
-  readonly perTryTimeoutMs?: number;
-  /** Istio retryOn values (policy names or HTTP status codes). */
-  readonly retryOn?: readonly string[];
-  /** Where each `retryOn` item was written (same order). @default `origin` */
-  readonly retryOnOrigins?: readonly Origin[];
-  /** Where `attempts` was written. @default `origin` */
-  readonly attemptsOrigin?: Origin;
   readonly origin: Origin;
 }
 

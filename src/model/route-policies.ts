@@ -1,4 +1,5 @@
-import { HttpMethod, Origin } from './project';
+import { HttpMethod } from './match';
+import { Origin } from './origin';
 
 /**
  * What a route does to requests besides choosing the service: fault injection, CORS, header manipulation, and
@@ -69,5 +70,20 @@ export interface DirectResponsePolicy {
   readonly status: number;
   /** At most 4 KiB (Envoy's default max_direct_response_body_size_bytes). @default no body */
   readonly body?: string;
+  readonly origin: Origin;
+}
+
+/** How a route, or an Egress prefix, retries a failed request. */
+export interface RetryPolicy {
+  /** 0 disables retries. */
+  readonly attempts: number;
+  /** Whole milliseconds, >= 1. */
+  readonly perTryTimeoutMs?: number;
+  /** Istio retryOn values (policy names or HTTP status codes). */
+  readonly retryOn?: readonly string[];
+  /** Where each `retryOn` item was written (same order). @default `origin` */
+  readonly retryOnOrigins?: readonly Origin[];
+  /** Where `attempts` was written. @default `origin` */
+  readonly attemptsOrigin?: Origin;
   readonly origin: Origin;
 }

@@ -1,6 +1,6 @@
 import { Origin } from '../../model/project';
 import { GatewayApiProfile } from '../../versions/gateway-api';
-import { DestinationTable } from '../route-table';
+import { DestinationTable } from '../destination-table';
 
 /**
  * What a cluster with `output: gateway-api` gets in one environment, instead of VirtualServices: HTTPRoutes in
