@@ -41,6 +41,6 @@ export function timedNode(
   return { wallMs: round(wallMs), peakRssMiB: round(peakRssMiB), cpuMs: round(cpuMs), exitCode: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function round(n: number): number {
+function round(n: number): number {
   return Math.round(n * 10) / 10;
 }

@@ -81,7 +81,7 @@ export function toolHashes(fail: () => void = () => undefined): FileHashes {
 }
 
 /** Hashes of every file under `dir` (not following symlinks: what a reader of that folder sees). */
-export function hashOutputs(dir: string): FileHashes | undefined {
+function hashOutputs(dir: string): FileHashes | undefined {
   const files: FileHashes = {};
   let ok = true;
   const walk = (abs: string, rel: string): void => {
@@ -192,12 +192,6 @@ export function store(root: string, outDir: string, key: Fingerprint, warnings: 
   } catch {
     // a read-only checkout: no cache, just slower re-runs
   }
-}
-
-/** Which paths differ between two hash maps (added, removed or changed), sorted: for incremental synth. */
-export function changedPaths(before: FileHashes, after: FileHashes): string[] {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => before[k] !== after[k]).sort();
 }
 
 function sameHashes(a: FileHashes, b: FileHashes): boolean {

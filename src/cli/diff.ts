@@ -10,7 +10,7 @@ import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics, UsageError } from './io';
 import { projectRootOf } from './project-root';
 
 /** Output formats of `kfaas diff` and `kfaas upgrade-plan`. */
-export const REPORT_FORMATS = ['text', 'markdown', 'json'] as const;
+const REPORT_FORMATS = ['text', 'markdown', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /**

@@ -162,7 +162,7 @@ function findTarget(
 }
 
 /** Istio route name (the Route's metadata.name) → `file:line` of its Route document, from the compiled table. */
-export function routeSources(table: EnvironmentTable): Map<string, string> {
+function routeSources(table: EnvironmentTable): Map<string, string> {
   const out = new Map<string, string>();
   const add = (name: string, origin: { at: { file: string; line: number } }): void => {
     if (!out.has(name)) out.set(name, `${origin.at.file}:${origin.at.line}`);

@@ -126,7 +126,7 @@ function gatewayApiTable(slot: EnvironmentSlot, sorted: RouteEntry[], findings: 
  * Before Istio 1.12 only the route-level authority rewrite exists, so a weighted split between two Knative
  * services through the local gateway cannot be expressed: refuse it. Returns false when refused.
  */
-export function checkWeightedSplit(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
+function checkWeightedSplit(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
   const { behaviour } = landing;
   if (slot.profile.perDestinationAuthority || !behaviour.traffic || targetsOf(behaviour).length < 2) return true;
   const first = behaviour.traffic[0].origin;

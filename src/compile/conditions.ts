@@ -77,7 +77,7 @@ export function conditionsKey(c: Conditions): string {
 }
 
 /** `exact "true"`, `present`. */
-export function describeTest(test: HeaderTest | QueryTest): string {
+function describeTest(test: HeaderTest | QueryTest): string {
   return 'value' in test ? `${test.kind} ${JSON.stringify(test.value)}` : test.kind;
 }
 

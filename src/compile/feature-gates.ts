@@ -5,13 +5,13 @@ import { Findings } from './findings';
 import { atLeast, versionOf } from '../model/version';
 
 /** One use of a version-gated feature in a route, where it was written. */
-export interface FeatureUse {
+interface FeatureUse {
   readonly feature: RouteFeature;
   readonly origin: Origin;
 }
 
 /** Every version-gated feature a behaviour uses, in field order. */
-export function featureUses(behaviour: RouteBehaviour): FeatureUse[] {
+function featureUses(behaviour: RouteBehaviour): FeatureUse[] {
   const uses: FeatureUse[] = [];
   for (const m of behaviour.match) {
     const c = m.conditions;
@@ -50,7 +50,7 @@ export function checkFeatureGates(landing: Landing, slot: EnvironmentSlot, findi
 }
 
 /** Knative names a tagged route `<tag>-<service>` from 0.11 (domain-notes "Knative"); the label must fit 63 characters. */
-export const KNATIVE_TAGS_SINCE = versionOf(0, 11);
+const KNATIVE_TAGS_SINCE = versionOf(0, 11);
 const MAX_LABEL = 63;
 
 /** Refuses revision tags the cluster's Knative does not serve, or whose `<tag>-<service>` is not a DNS label. */

@@ -17,12 +17,12 @@ import { makeDelegateAction, makeHttpRoute, makeMatchTable } from './table-build
  * (Istio >= 1.8): root routes `prefix <root> → delegate` in a root object, the component's routes in delegate
  * VirtualServices, which Istio inlines at the root route's position, preserving the order.
  */
-export type ComponentPlan =
+type ComponentPlan =
   | { readonly mode: 'inline'; readonly root: string; readonly entries: readonly RouteEntry[]; readonly size: number }
   | { readonly mode: 'delegate'; readonly root: string; readonly anchor: RouteEntry; readonly slices: readonly (readonly RouteEntry[])[] };
 
 /** Why a component that does not fit cannot be delegated, or undefined when it can. */
-export function delegationProblem(component: Component<RouteEntry>, budget: number, delegation: boolean, istio: string): string | undefined {
+function delegationProblem(component: Component<RouteEntry>, budget: number, delegation: boolean, istio: string): string | undefined {
   if (!delegation) return `Istio ${istio} has no VirtualService delegation (1.8+)`;
   if (!component.entries.some((e) => e.kind === 'prefix' && e.value === component.root)) {
     const first = component.entries.find((e) => e.literal === component.root)!;
@@ -40,7 +40,7 @@ export function delegationProblem(component: Component<RouteEntry>, budget: numb
 }
 
 /** Inline when the component fits; otherwise delegated when possible; otherwise inline and reported. */
-export function planComponent(component: Component<RouteEntry>, ctx: LayoutContext): ComponentPlan {
+function planComponent(component: Component<RouteEntry>, ctx: LayoutContext): ComponentPlan {
   const size = totalSize(component.entries);
   const inline: ComponentPlan = { mode: 'inline', root: component.root, entries: component.entries, size };
   if (size <= ctx.budget) return inline;
@@ -67,7 +67,7 @@ export function planComponent(component: Component<RouteEntry>, ctx: LayoutConte
 }
 
 /** What identifies an entry within its host: its match and conditions (never its position). */
-export function entryKey(entry: RouteEntry): string {
+function entryKey(entry: RouteEntry): string {
   return JSON.stringify([entry.kind, entry.value, entry.conditions ?? {}]);
 }
 
@@ -139,7 +139,7 @@ function delegateNameRequest(root: string, slice: readonly RouteEntry[], index: 
  * The cut rule that gives objects of about the preferred size: chunkStably cuts a run in two anywhere in it, so
  * chunks average half the threshold.
  */
-export function preferredRule(ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>): CutRule {
+function preferredRule(ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>): CutRule {
   return { threshold: Math.min(ctx.budget, 2 * ctx.preferredBudget) };
 }
 
@@ -153,7 +153,7 @@ export function preferredRule(ctx: Pick<LayoutContext, 'budget' | 'preferredBudg
  * a last resort, packed greedily. Each step is a change of the folder's size class, which re-cuts the whole
  * folder once; within a step the cuts stay content-defined.
  */
-export function chunkRoots<T extends Unit>(units: readonly T[], ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>, room: number): T[][] {
+function chunkRoots<T extends Unit>(units: readonly T[], ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>, room: number): T[][] {
   const priorities = units.map((u) => priorityOf(unitKey(u)));
   const rules: CutRule[] = [preferredRule(ctx), { threshold: ctx.budget }, { threshold: ctx.budget, minShare: 0.25 }, { threshold: ctx.budget, minShare: 0.4 }];
   for (const rule of rules) {

@@ -42,7 +42,7 @@ function makePolicies(behaviour: RouteBehaviour, profile: VersionProfile): Route
   };
 }
 
-export function makeFault(f: FaultPolicy): FaultTable {
+function makeFault(f: FaultPolicy): FaultTable {
   return {
     ...(f.delay ? { delay: { fixedDelayMs: f.delay.fixedDelayMs, percentage: f.delay.percentage } } : {}),
     ...(f.abort ? { abort: { httpStatus: f.abort.httpStatus, percentage: f.abort.percentage } } : {}),
@@ -53,7 +53,7 @@ export function makeFault(f: FaultPolicy): FaultTable {
  * Istio >= 1.5 reads `allowOrigins` (StringMatch) first; before, only `allowOrigin` (exact strings) exists. The
  * feature gates refuse prefix and regex origins before 1.5, so the older field only ever carries exact ones.
  */
-export function makeCors(c: CorsPolicy, profile: VersionProfile): CorsTable {
+function makeCors(c: CorsPolicy, profile: VersionProfile): CorsTable {
   return {
     originsField: supportsFeature(profile.istio, 'allowOrigins') ? 'allowOrigins' : 'allowOrigin',
     allowOrigins: c.allowOrigins.map(({ kind, value }) => ({ kind, value })),
@@ -65,6 +65,6 @@ export function makeCors(c: CorsPolicy, profile: VersionProfile): CorsTable {
   };
 }
 
-export function makeHeaders(h: HeaderPolicy): HeadersTable {
+function makeHeaders(h: HeaderPolicy): HeadersTable {
   return { ...(h.request ? { request: h.request } : {}), ...(h.response ? { response: h.response } : {}) };
 }

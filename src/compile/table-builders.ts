@@ -55,7 +55,7 @@ export function makeRetries(policy: RetryPolicy | undefined, profile: VersionPro
 }
 
 /** The retryOn policy that makes Envoy retry on the status codes listed beside it. */
-export const RETRIABLE_STATUS_CODES = 'retriable-status-codes';
+const RETRIABLE_STATUS_CODES = 'retriable-status-codes';
 
 /** Distinct Knative services a behaviour sends to, sorted. */
 export function servicesOf(behaviour: RouteBehaviour): string[] {
@@ -72,7 +72,7 @@ export function targetsOf(behaviour: RouteBehaviour): string[] {
 }
 
 /** `<tag>-<service>` for a Knative revision tag (Knative >= 0.11 names tagged routes so), else the service. */
-export function targetLabel(service: string, tag: string | undefined): string {
+function targetLabel(service: string, tag: string | undefined): string {
   return tag === undefined ? service : `${tag}-${service}`;
 }
 

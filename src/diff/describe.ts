@@ -99,7 +99,7 @@ export function describeBindingImpact(b: BindingImpact): string {
 }
 
 /** `shop-cart`, `shop-checkout (shop-checkout 90%, shop-checkout-next 10%)`, `no route (404)`. */
-export function describeOutcome(o: RoutingOutcome, fullAuthority = false): string {
+function describeOutcome(o: RoutingOutcome, fullAuthority = false): string {
   if (o.action === 'no-route') return 'no route (404)';
   const name = o.route ?? '(unnamed route)';
   if (o.action !== 'route') return `${name} (${o.action})`;

@@ -164,8 +164,3 @@ function summarize(folders: readonly FolderDiff[], unchanged: number): TreeDiffS
   }
   return { foldersChanged: folders.length, foldersUnchanged: unchanged, objects, routes, rerouted };
 }
-
-/** True when the report shows no change at all. */
-export function isEmptyDiff(report: TreeDiffReport): boolean {
-  return report.folders.length === 0 && report.guards.length === 0;
-}

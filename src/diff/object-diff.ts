@@ -88,7 +88,7 @@ export function diffGatewayBindings(base: RenderedFolder | undefined, head: Rend
 }
 
 /** Gateways an object binds to, `namespace/name`. */
-export function gatewaysOf(o: RenderedObject): string[] {
+function gatewaysOf(o: RenderedObject): string[] {
   if (isVirtualService(o.object)) return (o.object.spec.hosts ?? []).length === 0 ? [] : boundGateways(o.object);
   const spec = o.object.spec;
   if (!isMapping(spec) || !Array.isArray(spec.parentRefs)) return [];

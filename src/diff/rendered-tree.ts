@@ -61,7 +61,7 @@ export class YamlCache {
 }
 
 /** The folder a tree path belongs to: its first two segments when it is deeper than that. */
-export function folderOfPath(path: string): string {
+function folderOfPath(path: string): string {
   const parts = path.split('/');
   return parts.slice(0, Math.min(2, parts.length - 1)).join('/');
 }

@@ -204,7 +204,7 @@ function signature(r: MergedRoute): string {
 }
 
 /** Indices (into `values`) of a longest strictly increasing subsequence, O(n log n). */
-export function longestIncreasing(values: readonly number[]): number[] {
+function longestIncreasing(values: readonly number[]): number[] {
   const tails: number[] = []; // index of the smallest tail of each length
   const prev = new Array<number>(values.length).fill(-1);
   for (let i = 0; i < values.length; i++) {

@@ -148,7 +148,7 @@ const CHECKED = new Set<string>();
  * server prunes unknown fields silently; we would rather fail the build). Runs once per API version over routes
  * that use every field: all match kinds, URI rewrite, timeout, full retries, a split and a delegation.
  */
-export function assertSchemaKeepsHttpFields(apiVersion: VirtualServiceApiVersion, profile: VersionProfile): void {
+function assertSchemaKeepsHttpFields(apiVersion: VirtualServiceApiVersion, profile: VersionProfile): void {
   const key = `${apiVersion}|${profile.perDestinationAuthority}`;
   if (CHECKED.has(key)) return;
   const binding = BINDINGS[apiVersion];

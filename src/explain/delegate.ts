@@ -90,7 +90,7 @@ export function inlineDelegates(
 }
 
 /** A VirtualService without hosts: only reachable through delegation. */
-export function isDelegateVs(vs: VirtualService): boolean {
+function isDelegateVs(vs: VirtualService): boolean {
   return !vs.spec.hosts || vs.spec.hosts.length === 0;
 }
 
@@ -99,7 +99,7 @@ function sameRef(a: VsRef, b: VsRef): boolean {
 }
 
 /** Istio mergeHTTPRoute: undefined when the child's matches conflict with the root's. */
-export function mergeHttpRoute(root: HttpRoute, child: HttpRoute): HttpRoute | undefined {
+function mergeHttpRoute(root: HttpRoute, child: HttpRoute): HttpRoute | undefined {
   const match = mergeMatches(root.match ?? [], child.match ?? []);
   if (!match) return undefined;
   const out: Record<string, unknown> = { ...child };
@@ -159,7 +159,7 @@ function matchConflict(root: HttpMatchRequest, child: HttpMatchRequest): boolean
 }
 
 /** Istio stringMatchConflict. */
-export function stringMatchConflict(root: StringMatch | undefined, child: StringMatch | undefined): boolean {
+function stringMatchConflict(root: StringMatch | undefined, child: StringMatch | undefined): boolean {
   if (!root || !child) return false;
   if (root.regex || child.regex) return true;
   if (root.exact) {

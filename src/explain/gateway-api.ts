@@ -12,7 +12,7 @@ import { HttpMatchRequest, HttpRoute, HttpRouteDestination, VirtualService, VsRe
  * path matches, URLRewrite, per-backend header modifiers, timeouts, retry, rules without backends.
  */
 
-export interface HttpRouteObject {
+interface HttpRouteObject {
   readonly apiVersion: string;
   readonly kind: 'HTTPRoute';
   readonly metadata: { readonly name: string; readonly namespace?: string; readonly creationTimestamp?: string };
@@ -23,7 +23,7 @@ export interface HttpRouteObject {
   };
 }
 
-export interface ParentRef {
+interface ParentRef {
   readonly group?: string;
   readonly kind?: string;
   readonly namespace?: string;
@@ -31,7 +31,7 @@ export interface ParentRef {
   readonly sectionName?: string;
 }
 
-export interface HttpRouteRule {
+interface HttpRouteRule {
   readonly name?: string;
   readonly matches?: readonly { readonly path?: { readonly type?: string; readonly value?: string } }[];
   readonly filters?: readonly HttpRouteFilter[];
@@ -40,7 +40,7 @@ export interface HttpRouteRule {
   readonly retry?: { readonly attempts?: number; readonly codes?: readonly number[] };
 }
 
-export interface BackendRef {
+interface BackendRef {
   readonly group?: string;
   readonly kind?: string;
   readonly namespace?: string;
@@ -49,7 +49,7 @@ export interface BackendRef {
   readonly weight?: number;
 }
 
-export interface HttpRouteFilter {
+interface HttpRouteFilter {
   readonly type: string;
   readonly urlRewrite?: {
     readonly hostname?: string;
@@ -87,7 +87,7 @@ export interface ConvertedHost {
   readonly unsupported: readonly string[];
 }
 
-export function isHttpRoute(object: unknown): object is HttpRouteObject {
+function isHttpRoute(object: unknown): object is HttpRouteObject {
   if (typeof object !== 'object' || object === null) return false;
   const o = object as Record<string, unknown>;
   return o.kind === 'HTTPRoute' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('gateway.networking.k8s.io/') &&

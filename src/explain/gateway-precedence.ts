@@ -40,7 +40,7 @@ function uriLength(uri: StringMatch | undefined): number {
 }
 
 /** Negative when `a` is tried before `b`, positive after, 0 when only creation time and names decide. */
-export function compareGatewayMatches(a: HttpMatchRequest | undefined, b: HttpMatchRequest | undefined): number {
+function compareGatewayMatches(a: HttpMatchRequest | undefined, b: HttpMatchRequest | undefined): number {
   if (!a && !b) return 0;
   if (!a) return 1;
   if (!b) return -1;

@@ -10,7 +10,7 @@ import { VirtualService, vsKeyMatches, vsRef } from './virtual-service';
 export type MergeOrder = readonly string[] | ((a: VirtualService, b: VirtualService) => number);
 
 /** Istio's order. A missing or unparsable timestamp is Go's zero time: older than any other. */
-export function defaultMergeOrder(a: VirtualService, b: VirtualService): number {
+function defaultMergeOrder(a: VirtualService, b: VirtualService): number {
   const ta = creationTime(a);
   const tb = creationTime(b);
   if (ta !== tb) return ta < tb ? -1 : 1;

@@ -26,9 +26,9 @@ export interface OrderViolation {
 }
 
 /** Orders tried by default: all of them up to this many VirtualServices, else a fixed sample. */
-export const MAX_EXHAUSTIVE_VIRTUAL_SERVICES = 6;
+const MAX_EXHAUSTIVE_VIRTUAL_SERVICES = 6;
 /** Pseudo-random shuffles tried beyond identity and reverse when there are too many for all permutations. */
-export const SHUFFLE_COUNT = 8;
+const SHUFFLE_COUNT = 8;
 const SHUFFLE_SEED = 0x6b666173; // "kfas"
 
 export function checkOrderProof(

@@ -71,7 +71,7 @@ export function matchesRequest(m: RequestMatcher, request: SampleRequest): boole
 }
 
 /** Query parameters of a request: those of its path (first value of each name), then `query` on top. */
-export function requestQuery(request: SampleRequest): Map<string, string> {
+function requestQuery(request: SampleRequest): Map<string, string> {
   const out = new Map<string, string>();
   const { query } = splitPath(request.path);
   for (const pair of query.replace(/^\?/, '').split('&')) {
@@ -85,7 +85,7 @@ export function requestQuery(request: SampleRequest): Map<string, string> {
 }
 
 /** Envoy StringMatcher: exact, prefix, RE2 full match; no kind means any value (presence). */
-export function stringMatches(sm: StringMatch, value: string): boolean {
+function stringMatches(sm: StringMatch, value: string): boolean {
   if (sm.exact !== undefined) return value === sm.exact;
   if (sm.prefix !== undefined) return value.startsWith(sm.prefix);
   if (sm.regex !== undefined) return regexFullMatch(sm.regex, value);

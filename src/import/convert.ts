@@ -1,7 +1,7 @@
 import { parseDuration } from '../load/durations';
 import { KFAAS_NAMESPACE } from '../model/defaults';
 import { MatchKind } from '../model/project';
-import { HttpRoute, HttpRouteDestination, VirtualService, isVirtualService } from '../explain/virtual-service';
+import { HttpRoute, HttpRouteDestination, VirtualService } from '../explain/virtual-service';
 import { ImportedBehaviour, ImportedHeaderTest, ImportedMatch, ImportedQueryTest, ImportedRoute, ImportFinding } from './imported-route';
 import { InputObject } from './input';
 import { routeNameFor } from './route-name';
@@ -358,6 +358,3 @@ function short(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
-
-/** True when the input object is a VirtualService the importer can read at all. */
-export { isVirtualService };

@@ -116,7 +116,7 @@ function possibleOutcomes(merged: MergedVirtualHost, index: RouteIndex, request:
 }
 
 /** `/a/b`, or `POST /a/b header x-canary=true query v=1` for a request with conditions. */
-export function describeRequest(request: string | SampleRequest): string {
+function describeRequest(request: string | SampleRequest): string {
   if (typeof request === 'string') return request;
   const parts = [request.method && request.method !== 'GET' ? `${request.method} ${request.path}` : request.path];
   for (const [k, v] of Object.entries(request.headers ?? {})) parts.push(`header ${k}=${v}`);

@@ -52,7 +52,7 @@ function behaviourFields(b: Partial<ImportedBehaviour>, routeName: string | unde
 }
 
 /** Whole milliseconds as kfaas writes durations: `10s`, `1500ms`, `2m`. */
-export function durationText(ms: number): string {
+function durationText(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;

@@ -167,7 +167,7 @@ function intOr(value: unknown, fallback: number): number {
 }
 
 /** Numeric order of dotted quads, so `10.0.0.9` sorts before `10.0.0.10`. */
-export function compareIpv4(a: string, b: string): number {
+function compareIpv4(a: string, b: string): number {
   const pa = parseIpv4(a) ?? [];
   const pb = parseIpv4(b) ?? [];
   for (let i = 0; i < 4; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);

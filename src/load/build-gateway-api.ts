@@ -67,7 +67,7 @@ export function buildOutputChoice(ctx: DocumentContext, spec: Mapping, istio: Ve
  * The Service Istio deploys for a Gateway of class `istio`: `<name>-<gatewayClassName>` in the Gateway's
  * namespace (istio@1.30.0 pilot/pkg/config/kube/gatewaycommon/gateway_utils.go L36-41, GetDefaultName).
  */
-export function defaultGatewayAddress(namespace: string, name: string, clusterDomain: string): string {
+function defaultGatewayAddress(namespace: string, name: string, clusterDomain: string): string {
   return `${name}-istio.${namespace}.svc.${clusterDomain}`;
 }
 

@@ -12,7 +12,7 @@ const DURATION = /^([0-9]+)(?:\.([0-9]+))?(ms|s|m|h)$/;
  * is +-315,576,000,000 (10,000 years; protocolbuffers/protobuf src/google/protobuf/duration.proto). Longer values
  * are rejected by the API server's validation or overflow in Envoy.
  */
-export const MAX_DURATION_MS = 315_576_000_000_000n;
+const MAX_DURATION_MS = 315_576_000_000_000n;
 
 export type DurationResult =
   | { readonly ok: true; readonly ms: number }
@@ -36,7 +36,7 @@ export function parseDuration(text: string): DurationResult {
 }
 
 /** The message for a duration that has the right form but is not a valid Istio duration. */
-export function durationProblemMessage(text: string, problem: 'fraction-of-ms' | 'zero' | 'too-large'): string {
+function durationProblemMessage(text: string, problem: 'fraction-of-ms' | 'zero' | 'too-large'): string {
   switch (problem) {
     case 'fraction-of-ms':
       return `expected whole milliseconds (Istio has millisecond precision), got "${text}"`;

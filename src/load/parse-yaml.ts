@@ -5,14 +5,14 @@ import { formatPath, Segment } from './field-path';
 import { SourceFile } from './read-tree';
 
 /** Most alias expansions a document may make: enough for shared snippets, far too few for an alias bomb. */
-export const MAX_ALIAS_COUNT = 50;
+const MAX_ALIAS_COUNT = 50;
 
 /**
  * Deepest nesting of lists and mappings a document may have. kfaas documents need about 10 levels; the limit
  * keeps every later stage (schema check, builders) far from the JavaScript stack's depth, which a crafted file
  * could otherwise exhaust.
  */
-export const MAX_NESTING_DEPTH = 64;
+const MAX_NESTING_DEPTH = 64;
 
 export const TOO_DEEP_MESSAGE = `expected at most ${MAX_NESTING_DEPTH} levels of nested lists and mappings (kfaas documents need about 10), got more; flatten the document`;
 

@@ -30,7 +30,7 @@ const YAML_FILE = /\.ya?ml$/i;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Start of a file, for problems with the file as a whole. */
-export function fileStart(file: string): SourceLocation {
+function fileStart(file: string): SourceLocation {
   return { file, line: 1, col: 1 };
 }
 

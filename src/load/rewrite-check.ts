@@ -25,7 +25,7 @@ export function checkPrefixRewrites(ctx: DocumentContext, behaviour: RouteBehavi
 }
 
 /** What goes wrong, with an example request and the fix. */
-export function prefixRewriteMessage(prefix: string, uri: string, matchPath: string): string {
+function prefixRewriteMessage(prefix: string, uri: string, matchPath: string): string {
   const sample = prefix.endsWith('/') ? `${prefix}abc` : `${prefix}/abc`;
   const forwarded = uri + sample.slice(prefix.length);
   const head = `expected the rewrite and ${matchPath} (${JSON.stringify(prefix)}) both to end in "/" or neither: ` +

@@ -60,7 +60,7 @@ export interface PackedSources {
 const PALETTE = ['#1f5fa0', '#b34700', '#137a5a', '#5b4fa0', '#b0186b', '#4d7a12', '#7a5412', '#555555', '#005a8c', '#9c3f7a', '#007a5a', '#8a6200'];
 
 /** Stable colour per team: by sorted team name, so every page of the project uses the same colours. */
-export function teamColours(teams: readonly string[]): Record<string, string> {
+function teamColours(teams: readonly string[]): Record<string, string> {
   const sorted = [...new Set(teams)].sort();
   return Object.fromEntries(sorted.map((t, i) => [t, PALETTE[i % PALETTE.length]]));
 }

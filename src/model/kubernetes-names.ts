@@ -9,7 +9,7 @@
 export const MAX_LABEL_LENGTH = 63;
 
 /** Longest DNS-1123 subdomain (most object names, host names). */
-export const MAX_SUBDOMAIN_LENGTH = 253;
+const MAX_SUBDOMAIN_LENGTH = 253;
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;

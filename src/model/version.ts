@@ -12,7 +12,7 @@ export interface Version {
  * leading zeros, no missing patch, no suffix. One spelling per version, so two clusters on the same release
  * never read differently and a typo such as `01.022.0` is not silently taken for 1.22.0.
  */
-export const VERSION_PATTERN = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/;
+const VERSION_PATTERN = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/;
 
 /** Parses `1.5.4`; returns undefined for anything else (`v1.22.0`, `1.22`, `01.022.0`, `1.30.3-rc.1`). */
 export function parseVersion(raw: string): Version | undefined {

@@ -4,7 +4,7 @@ import { join } from 'path';
 import { asUserFsError, errnoOf, userError } from './fs-errors';
 
 /** The lock file inside the work folder of an output folder. */
-export const LOCK_FILE = 'lock';
+const LOCK_FILE = 'lock';
 
 /** Who holds a lock. */
 interface Holder {

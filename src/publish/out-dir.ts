@@ -3,10 +3,10 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'pat
 import { asUserFsError, errnoOf, userError } from './fs-errors';
 
 /** Folders of a project that `--out` may never equal or contain (the project root itself included). */
-export const PROTECTED_FOLDERS: readonly string[] = ['routes', 'clusters', 'schema', 'test', '.git'];
+const PROTECTED_FOLDERS: readonly string[] = ['routes', 'clusters', 'schema', 'test', '.git'];
 
 /** Folders of a project `--out` may not lie inside. */
-export const INPUT_FOLDERS: readonly string[] = ['routes', 'clusters', '.git'];
+const INPUT_FOLDERS: readonly string[] = ['routes', 'clusters', '.git'];
 
 /**
  * The real path of `path`: symlinks of its existing part resolved, the missing rest appended. Nothing is

@@ -230,7 +230,7 @@ function equalsFile(path: string, text: string, shown: string): boolean {
 }
 
 /** Tree paths are `<cluster>/<env>/<file>`-like: relative, forward slashes, no `.`/`..`/empty segments. */
-export function assertRelativePath(rel: string): void {
+function assertRelativePath(rel: string): void {
   const segments = rel.split('/');
   if (
     rel.length === 0 ||

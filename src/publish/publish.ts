@@ -172,7 +172,7 @@ export function diffTree(outDir: string, tree: ReadonlyMap<string, string>, opts
 }
 
 /** The project's identity in ownership records: its root relative to the output folder. */
-export function projectIdentity(projectRoot: string, outDir: string): string {
+function projectIdentity(projectRoot: string, outDir: string): string {
   return relative(realPathOf(outDir), realPathOf(projectRoot)).split('\\').join('/') || '.';
 }
 

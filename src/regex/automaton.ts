@@ -24,7 +24,7 @@ const DEAD = 'x';
  * Characters a request path can carry when Envoy matches it: `?` and `#` end the path (query, fragment),
  * control characters are refused by Envoy's HTTP codecs, and surrogates are not characters.
  */
-export const EXCLUDED: readonly (readonly [number, number])[] = [[0x00, 0x1f], [0x23, 0x23], [0x3f, 0x3f], [0x7f, 0x7f], [0xd800, 0xdfff]];
+const EXCLUDED: readonly (readonly [number, number])[] = [[0x00, 0x1f], [0x23, 0x23], [0x3f, 0x3f], [0x7f, 0x7f], [0xd800, 0xdfff]];
 
 /** Matches exactly one path (`exact`), or every path starting with a text (`prefix`). */
 export function literalDfa(text: string, kind: 'exact' | 'prefix'): Dfa {
@@ -181,7 +181,7 @@ export type SearchResult =
   | { readonly kind: 'unknown' };
 
 /** Most product states one search visits before giving up. */
-export const SEARCH_LIMIT = 20_000;
+const SEARCH_LIMIT = 20_000;
 
 /** Characters tried first in an interval, so witnesses read like paths. */
 const PREFERRED = [...'a/0b1-_.xz9ZA~'].map((c) => c.codePointAt(0)!);

@@ -48,7 +48,7 @@ function isValid(pattern: string): boolean {
 }
 
 /** The automaton of a condition (cached for regexes); an invalid pattern matches nothing. */
-export function conditionDfa(c: Condition): Dfa {
+function conditionDfa(c: Condition): Dfa {
   if (c.kind !== 'regex') return literalDfa(c.value, c.kind);
   let dfa = dfas.get(c.value);
   if (!dfa) {

@@ -27,7 +27,7 @@ export type GatewayApiFeature =
   | 'cors';
 
 /** When a feature became available, in the Gateway API channels and in Istio. */
-export interface GatewayApiFeatureGate {
+interface GatewayApiFeatureGate {
   readonly feature: GatewayApiFeature;
   /** What kfaas uses it for. */
   readonly use: string;
@@ -49,7 +49,7 @@ const v = (major: number, minor: number): MinorVersion => ({ major, minor });
  * The gates, in the order the README lists them. `istio` is the first minor kfaas relies on: every feature
  * older than kfaas's Istio floor for Gateway API output (1.20) is listed with that floor.
  */
-export const GATEWAY_API_FEATURES: readonly GatewayApiFeatureGate[] = [
+const GATEWAY_API_FEATURES: readonly GatewayApiFeatureGate[] = [
   {
     feature: 'httpRouteV1',
     use: 'HTTPRoute gateway.networking.k8s.io/v1',
@@ -135,7 +135,7 @@ export const GATEWAY_API_MAX_VERSION: MinorVersion = v(1, 6);
  * "return 500 when there are no >0 weight backends"; istio@1.30.0 conversion.go L219 "No backends specified at
  * all; per the Gateway API spec return 404").
  */
-export const NO_BACKEND_404_SINCE_ISTIO: MinorVersion = v(1, 30);
+const NO_BACKEND_404_SINCE_ISTIO: MinorVersion = v(1, 30);
 
 /** The retry conditions Istio sets for a Gateway API `retry` besides its status codes (istio@1.30.0 conversion.go L183). */
 export const ISTIO_GATEWAY_API_RETRY_ON: readonly string[] = ['cancelled', 'connect-failure', 'refused-stream', 'unavailable'];
@@ -161,18 +161,18 @@ function reached(version: MinorVersion | Version, gate: MinorVersion | undefined
 }
 
 /** Does the declared Gateway API (version and channel) have `gate`'s feature? */
-export function channelHas(settings: Pick<GatewayApiSettings, 'version' | 'channel'>, gate: GatewayApiFeatureGate): boolean {
+function channelHas(settings: Pick<GatewayApiSettings, 'version' | 'channel'>, gate: GatewayApiFeatureGate): boolean {
   const since = settings.channel === 'experimental' ? gate.experimental : gate.standard;
   return reached(settings.version, since) && !reached(settings.version, gate.removed);
 }
 
 /** Does Istio `istio` translate `gate`'s feature? */
-export function istioHas(istio: Version, gate: GatewayApiFeatureGate): boolean {
+function istioHas(istio: Version, gate: GatewayApiFeatureGate): boolean {
   return reached(istio, gate.istio);
 }
 
 /** The gate of `feature`. */
-export function gateOf(feature: GatewayApiFeature): GatewayApiFeatureGate {
+function gateOf(feature: GatewayApiFeature): GatewayApiFeatureGate {
   const gate = GATEWAY_API_FEATURES.find((g) => g.feature === feature);
   if (!gate) throw new Error(`no Gateway API gate for feature '${feature}'`);
   return gate;

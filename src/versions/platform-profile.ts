@@ -34,7 +34,7 @@ export interface PlatformProfile {
 }
 
 /** Where Istio's release images live (istio@1.9.0 manifests/charts/global.yaml `hub`). */
-export const ISTIO_HUB = 'docker.io/istio';
+const ISTIO_HUB = 'docker.io/istio';
 
 /** The platform profile of a cluster; `kubernetes` defaults to the newest behaviour when absent (no gateway then). */
 export function platformProfileFor(cluster: Cluster): PlatformProfile {

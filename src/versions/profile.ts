@@ -85,13 +85,13 @@ export type IstioDefaultRetries =
 /** Knative's ingress gateway name has not changed since 0.8. */
 export const KNATIVE_INGRESS_GATEWAY = 'knative-serving/knative-ingress-gateway';
 /** Local gateway of Knative 0.8-0.18 (0.18 adds knative-local-gateway but still points at this one). */
-export const LEGACY_LOCAL_GATEWAY = { gateway: 'knative-serving/cluster-local-gateway', service: 'cluster-local-gateway' };
+const LEGACY_LOCAL_GATEWAY = { gateway: 'knative-serving/cluster-local-gateway', service: 'cluster-local-gateway' };
 /** Local gateway of Knative >= 0.19. */
-export const LOCAL_GATEWAY = { gateway: 'knative-serving/knative-local-gateway', service: 'knative-local-gateway' };
+const LOCAL_GATEWAY = { gateway: 'knative-serving/knative-local-gateway', service: 'knative-local-gateway' };
 /** Namespace of the gateway Services in every supported Knative/Istio install. */
-export const GATEWAY_SERVICE_NAMESPACE = 'istio-system';
+const GATEWAY_SERVICE_NAMESPACE = 'istio-system';
 /** Plain-HTTP port of the Knative gateway Services (knative-local-gateway maps 80 -> 8081; name 80, never 8081). */
-export const LOCAL_GATEWAY_PORT = 80;
+const LOCAL_GATEWAY_PORT = 80;
 
 /** Derives the profile of a cluster from its versions and overrides. */
 export function profileFor(cluster: Cluster): VersionProfile {

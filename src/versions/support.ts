@@ -35,14 +35,14 @@ export const KNATIVE_SUPPORT: SupportedProduct = {
 };
 
 /** `Istio 1.1.0 to 1.30.x`. */
-export function describeRange(product: SupportedProduct): string {
+function describeRange(product: SupportedProduct): string {
   const majors = Object.keys(product.newestMinor).map(Number).sort((a, b) => a - b);
   const top = majors[majors.length - 1];
   return `${product.name} ${product.oldest.raw} to ${top}.${product.newestMinor[top]}.x`;
 }
 
 /** The newest minor kfaas knows, as a version (`1.30.0`). */
-export function newestKnown(product: SupportedProduct): Version {
+function newestKnown(product: SupportedProduct): Version {
   const majors = Object.keys(product.newestMinor).map(Number).sort((a, b) => a - b);
   const top = majors[majors.length - 1];
   return versionOf(top, product.newestMinor[top]);

@@ -16,10 +16,10 @@ export function fluxFolder(cluster: string): string {
 }
 
 /** Prefix of every Application and Kustomization name kfaas writes. */
-export const DELIVERY_NAME_PREFIX = 'kfaas';
+const DELIVERY_NAME_PREFIX = 'kfaas';
 
 /** In-cluster API server of the Argo CD installation (the root Application deploys there). */
-export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
 
 /** Sync waves inside the root Application: projects, then platform folders, then environments. */

@@ -16,17 +16,17 @@ import { GatewayApiTable, GatewayForwardTable, GatewayMatchTable, GatewayRuleTab
 import { groupBy } from '../../util/group-by';
 
 /** Gateway API limits per HTTPRoute (gateway-api@v1.6.1 standard CRD: rules maxItems 16, matches maxItems 64, CEL total < 128). */
-export const MAX_RULES_PER_HTTPROUTE = 16;
-export const MAX_MATCHES_PER_RULE = 64;
-export const MAX_MATCHES_PER_HTTPROUTE = 128;
+const MAX_RULES_PER_HTTPROUTE = 16;
+const MAX_MATCHES_PER_RULE = 64;
+const MAX_MATCHES_PER_HTTPROUTE = 128;
 
 /** Name of the backend ExternalName Service of an environment namespace. */
-export function backendServiceName(namespace: string): string {
+function backendServiceName(namespace: string): string {
   return `${namespace}-ksvc-backend`;
 }
 
 /** Name of the HTTPRoute of a route in an environment namespace. */
-export function httpRouteName(namespace: string, route: string): string {
+function httpRouteName(namespace: string, route: string): string {
   return `${namespace}-${route}`;
 }
 
@@ -213,7 +213,7 @@ function checkPrecedence(translated: readonly Translated[], ctx: GatewayRuleCont
 }
 
 /** How Istio matches a Gateway API path (PathPrefix: whole segments, trailing `/` ignored). */
-export function gatewayCondition(match: Pick<GatewayMatchTable, 'type' | 'value'>): PathCondition {
+function gatewayCondition(match: Pick<GatewayMatchTable, 'type' | 'value'>): PathCondition {
   switch (match.type) {
     case 'Exact':
       return { kind: 'exact', value: match.value };

@@ -26,7 +26,7 @@ export interface GatewayRuleContext {
 const GATEWAY_PATH_CHARS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
 
 /** Why the CRD would reject `value` as an Exact or PathPrefix path, or undefined. */
-export function gatewayPathProblem(value: string): string | undefined {
+function gatewayPathProblem(value: string): string | undefined {
   if (!value.startsWith('/')) return 'must start with /';
   if (!GATEWAY_PATH_CHARS.test(value)) return "may only hold letters, digits, -._~!$&'()*+,;=:@/ and %XX escapes";
   for (const bad of ['//', '/./', '/../', '%2f', '%2F', '#']) if (value.includes(bad)) return `must not contain ${bad}`;

@@ -7,7 +7,7 @@ import { compareText } from '../../util/compare';
 import { ForwardingEntry, ForwardingTable } from './platform-table';
 
 /** Spring Cloud Gateway moved its route properties in 4.3.0 (version-facts.md H). */
-export function springPropertyPrefix(cluster: Cluster): string {
+function springPropertyPrefix(cluster: Cluster): string {
   const v = cluster.javaGateway?.springCloudGateway;
   return !v || atLeast(v, 4, 3) ? 'spring.cloud.gateway.server.webflux' : 'spring.cloud.gateway';
 }

@@ -10,7 +10,7 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
  * With `.` the Application is refreshed only by commits that touch its own folder, instead of every commit to
  * the monorepo (argo-cd@v3.5.1 docs/operator-manual/high_availability.md L336-350).
  */
-export const MANIFEST_GENERATE_PATHS_ANNOTATION = 'argocd.argoproj.io/manifest-generate-paths';
+const MANIFEST_GENERATE_PATHS_ANNOTATION = 'argocd.argoproj.io/manifest-generate-paths';
 
 /**
  * Properties for `KfaasApplication`.

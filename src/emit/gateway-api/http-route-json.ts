@@ -1,7 +1,7 @@
 import { BackendServiceTable, GatewayApiTable, GatewayRuleTable, HttpRouteObjectTable } from '../../compile/gateway-api/table';
 
 /** API group of the Gateway a route attaches to (`parentRefs[].group`). */
-export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 
 /**
  * Pure translation of one compiled HTTPRoute into its `spec` JSON (no cdk8s). Key order is fixed and nothing is

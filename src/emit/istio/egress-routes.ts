@@ -3,11 +3,11 @@ import { PlatformProfile } from '../../versions/platform-profile';
 import { durationJson } from './http-route';
 
 /** Name of the last route of the Java export VirtualService: everything not declared. */
-export const DENY_ROUTE_NAME = 'undeclared-path';
+const DENY_ROUTE_NAME = 'undeclared-path';
 /** Status answered for an undeclared path. */
-export const DENY_STATUS = 403;
+const DENY_STATUS = 403;
 /** Body of the 403 (Istio >= 1.15, directResponse). */
-export const DENY_BODY = 'kfaas: this path is not declared by any Egress document\n';
+const DENY_BODY = 'kfaas: this path is not declared by any Egress document\n';
 
 /**
  * `spec.http` of the Java export gateway's mesh VirtualService (pure, no cdk8s): each declared prefix forwards to

@@ -35,7 +35,7 @@ function corsJson(c: CorsTable): Record<string, unknown> {
   };
 }
 
-export function headersJson(h: HeadersTable): Record<string, unknown> {
+function headersJson(h: HeadersTable): Record<string, unknown> {
   return {
     ...(h.request ? { request: operationsJson(h.request) } : {}),
     ...(h.response ? { response: operationsJson(h.response) } : {}),

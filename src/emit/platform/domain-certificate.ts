@@ -3,7 +3,7 @@ import { Certificate, CertificateSpecPrivateKeyRotationPolicy } from '../../../i
 import { CertificateTable } from '../../compile/platform/platform-table';
 
 /** cert-manager's API group, for `issuerRef.group`. */
-export const CERT_MANAGER_GROUP = 'cert-manager.io';
+const CERT_MANAGER_GROUP = 'cert-manager.io';
 
 /**
  * Properties for `DomainCertificate`.

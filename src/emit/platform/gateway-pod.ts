@@ -33,7 +33,7 @@ export function podAnnotations(profile: PlatformProfile): Record<string, string>
 }
 
 /** `istiod` or `istiod-<rev>` in istio-system, port 15012 (the chart's CA_ADDR). */
-export function caAddress(revision: string | undefined): string {
+function caAddress(revision: string | undefined): string {
   return `istiod${revision !== undefined ? `-${revision}` : ''}.istio-system.svc:15012`;
 }
 

@@ -2,7 +2,7 @@ import { Protocol, Service, ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 
 /** Port functions call the Java export host on. */
-export const JAVA_EXPORT_PORT = 80;
+const JAVA_EXPORT_PORT = 80;
 
 /**
  * Properties for `JavaExportService`.

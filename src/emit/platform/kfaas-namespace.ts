@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import { KFAAS_NAMESPACE } from '../../model/defaults';
 
 /** Argo CD: keep the object when the Application is deleted (v3.5.1 docs/user-guide/sync-options.md). */
-export const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 /** Flux: never prune the object (kustomize-controller v1.9.4 docs: `kustomize.toolkit.fluxcd.io/prune: disabled`). */
-export const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
+const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
 
 /**
  * Properties for `KfaasNamespace`.

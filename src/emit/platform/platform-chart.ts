@@ -16,7 +16,7 @@ import { JavaExportVirtualService } from './java-export-virtual-service';
 import { KfaasNamespace } from './kfaas-namespace';
 
 /** Labels of every platform object. */
-export function platformLabels(cluster: string): Record<string, string> {
+function platformLabels(cluster: string): Record<string, string> {
   return { [MANAGED_BY_LABEL]: MANAGED_BY, [CLUSTER_LABEL]: cluster };
 }
 
