@@ -143,13 +143,13 @@ function toSample(request: string | SampleRequest): SampleRequest {
 }
 
 /** A fault abort for 100% of requests (`percentage.value: 100`, or the pre-1.1 integer `percent: 100`): the route never forwards. */
-function abortsEveryRequest(http: MergedRoute['http']): boolean {
+export function abortsEveryRequest(http: MergedRoute['http']): boolean {
   const abort = (http as { fault?: { abort?: { percentage?: { value?: number }; percent?: number } } }).fault?.abort;
   return abort !== undefined && (abort.percentage?.value === 100 || abort.percent === 100);
 }
 
 /** HTTP status of the route's direct response or fault abort, if it answers by itself. */
-function answerStatus(http: MergedRoute['http']): number | undefined {
+export function answerStatus(http: MergedRoute['http']): number | undefined {
   const h = http as { directResponse?: { status?: number }; fault?: { abort?: { httpStatus?: number } } };
   return h.directResponse?.status ?? (abortsEveryRequest(http) ? h.fault?.abort?.httpStatus : undefined);
 }
