@@ -87,7 +87,17 @@ export interface PublishOptions {
    * @default false
    */
   readonly emulateExchange?: boolean;
+  /**
+   * Told as each phase ends, for the benchmark (src/bench/bench-publish.ts): `plan` (lock, scan, ownership
+   * records read, plan), `stage`, `commit` (records ahead, exchanges, renames, final records), `clean-up`.
+   *
+   * @default - nothing
+   */
+  readonly onPhase?: (phase: PublishPhase) => void;
 }
+
+/** The phases of a publish, in order (see `publishTree`). */
+export type PublishPhase = 'plan' | 'stage' | 'commit' | 'clean-up';
 
 /**
  * Makes outDir hold `tree` (relative path -> text), changing only what this project published there before.
@@ -126,8 +136,10 @@ export function publishTree(outDir: string, tree: ReadonlyMap<string, string>, o
   try {
     clearWork(work);
     const plan = planFor(out, tree, identity, opts.adopt === true, shownOut);
+    opts.onPhase?.('plan');
     const ops = stage(out, work, plan, shownOut, opts.crashAtStep);
     noteEmptied(work, out, plan.emptied.map((rel) => dirname(join(out, rel))));
+    opts.onPhase?.('stage');
     try {
       commit(work, ops, {
         emulate: opts.emulateExchange,
@@ -144,9 +156,11 @@ export function publishTree(outDir: string, tree: ReadonlyMap<string, string>, o
         e.undone ? `; ${shownOut} was left as it was` : `; undoing failed too: run kfaas synth again to repair ${shownOut}`,
       );
     }
+    opts.onPhase?.('commit');
     if (opts.crashAtStep !== undefined && opts.crashAtStep === plan.stagedSteps + ops.length) process.kill(0, 'SIGKILL');
     clearWork(work);
     removeEmptyFolders(out, plan.emptied.map((rel) => dirname(join(out, rel))));
+    opts.onPhase?.('clean-up');
     return { written: plan.written, deleted: plan.deleted, foreign: plan.foreign, unchanged: plan.unchanged };
   } catch (e) {
     try {
