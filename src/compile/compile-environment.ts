@@ -4,7 +4,8 @@ import { findConflicts } from './conflicts';
 import { makeEntries, RouteEntry, sortEntries } from './entries';
 import { EnvironmentSlot, Landing } from './expand';
 import { checkFeatureGates } from './feature-gates';
-import { Findings } from './findings';
+import { conditionsKey } from './conditions';
+import { FindingRecord, Findings } from './findings';
 import { checkPolicies } from './policy-checks';
 import { LayoutContext } from './layout-context';
 import { layoutMerged } from './layout-merged';
@@ -30,6 +31,55 @@ export interface EnvironmentOptions {
   readonly preferredObjectBytes: number;
   /** Owned prefixes, for the fallback proof. */
   readonly ownership: OwnershipIndex;
+  /**
+   * Findings of the order checks (conflicts, fallbacks) by the ordered matches they ran on, shared by the tables of
+   * one compile: clusters hosting the same environment mostly order the same matches, and the findings depend on
+   * nothing else. @default - none: checked for every table
+   */
+  readonly orderChecks?: OrderCheckMemo;
+}
+
+/** See {@link EnvironmentOptions.orderChecks}. */
+export class OrderCheckMemo {
+  /** Findings by environment and ordered matches. */
+  public readonly findings = new Map<string, readonly FindingRecord[]>();
+  private readonly routeIds = new WeakMap<Route, number>();
+  private next = 0;
+
+  /** A number per Route object: two routes of one name (an error, reported) still differ. */
+  public routeId(route: Route): number {
+    let id = this.routeIds.get(route);
+    if (id === undefined) {
+      id = ++this.next;
+      this.routeIds.set(route, id);
+    }
+    return id;
+  }
+}
+
+/**
+ * Conflicts (duplicates, shadowing, unreachable routes) and fallbacks winning owned paths: what they find depends
+ * only on the matches in order (their routes, kinds, values, conditions) and the environment, so tables with the
+ * same ordered matches in the same environment (one per cluster hosting it) share one check.
+ */
+function checkOrder(sorted: readonly RouteEntry[], scope: string, findings: Findings, options: EnvironmentOptions, crossRoute: boolean): void {
+  const memo = options.orderChecks;
+  if (!memo) {
+    findConflicts(sorted, scope, findings, { crossRoute });
+    checkFallbacks(options.ownership, sorted, scope, findings);
+    return;
+  }
+  const key = [scope, String(crossRoute), ...sorted.map((e) =>
+    `${memo.routeId(e.route)}\u0000${e.originPath}\u0000${e.kind}\u0000${e.value}\u0000${conditionsKey(e.conditions)}`)].join('\u0001');
+  let records = memo.findings.get(key);
+  if (!records) {
+    const own = new Findings();
+    findConflicts(sorted, scope, own, { crossRoute });
+    checkFallbacks(options.ownership, sorted, scope, own);
+    records = own.records;
+    memo.findings.set(key, records);
+  }
+  findings.addRecords(records);
 }
 
 /** Compiles one (cluster, environment): entries in specificity order, checks, layout. */
@@ -64,8 +114,7 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
     maxObjectsPerFolder: options.maxObjectsPerFolder,
   };
   const perRoute = cluster.layout === 'per-route';
-  findConflicts(sorted, scope, findings, { crossRoute: !perRoute });
-  checkFallbacks(options.ownership, sorted, scope, findings);
+  checkOrder(sorted, scope, findings, options, !perRoute);
   if (cluster.output === 'gateway-api') return gatewayApiTable(slot, sorted, findings, options);
   const virtualServices = perRoute ? layoutPerRoute(sorted, behaviours, ctx) : layoutMerged(sorted, ctx);
 

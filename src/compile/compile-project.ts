@@ -2,7 +2,7 @@ import { Diagnostic } from '../diagnostics/diagnostic';
 import { MAX_OBJECT_BYTES, MAX_OBJECTS_PER_FOLDER, PREFERRED_OBJECT_BYTES } from '../model/defaults';
 import { Cluster, Project } from '../model/project';
 import { VersionProfile } from '../versions/profile';
-import { compileEnvironment, EnvironmentOptions } from './compile-environment';
+import { compileEnvironment, EnvironmentOptions, OrderCheckMemo } from './compile-environment';
 import { EnvironmentSlot, expandProject } from './expand';
 import { FindingRecord, Findings } from './findings';
 import { checkOwnership, makeOwnershipIndex, OwnershipMemo } from './ownership';
@@ -76,6 +76,7 @@ export function planProject(project: Project, options: CompileOptions): ProjectP
     maxObjectBytes: options.maxObjectBytes ?? MAX_OBJECT_BYTES,
     maxObjectsPerFolder: options.maxObjectsPerFolder ?? MAX_OBJECTS_PER_FOLDER,
     preferredObjectBytes: options.preferredObjectBytes ?? PREFERRED_OBJECT_BYTES,
+    orderChecks: new OrderCheckMemo(),
   };
   const slots = expandProject(project, findings);
   checkOwnership(ownership, slots.flatMap((s) => s.landings), findings, options.ownershipMemo);
