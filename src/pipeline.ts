@@ -126,6 +126,10 @@ export interface PipelineResult {
   readonly objects?: Map<string, unknown>;
   /** With `cache`: how many tables (route and platform) were reused instead of compiled and rendered. */
   readonly reused?: number;
+  /** With `cache`: how many VirtualServices of compiled tables were reused (src/cache/object-reuse.ts). */
+  readonly reusedObjects?: number;
+  /** With `cache`: the SHA-256 of the tree's files it knew without hashing them again, by path. */
+  readonly treeHashes?: ReadonlyMap<string, string>;
   /** Milliseconds spent per stage (load, compile, render, publish: writing or, with `check`, comparing). */
   readonly timings?: Readonly<Record<string, number>>;
 }
@@ -190,7 +194,7 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
   const outDir = resolve(opts.outDir ?? join(root, 'dist'));
   const base = {
     diagnostics: bag.all, project: loaded.project, tables, platforms: built.platforms, tree, repoFiles,
-    ...('reused' in built ? { reused: built.reused } : {}), ...(objects ? { objects } : {}), timings: timings.all,
+    ...('reused' in built ? { reused: built.reused, reusedObjects: built.reusedObjects ?? 0, treeHashes: built.hashes } : {}), ...(objects ? { objects } : {}), timings: timings.all,
   };
   if (!opts.write && !opts.check) return base;
   const publish: PublishOptions = { ...opts.publish, projectRoot: root };

@@ -10,12 +10,14 @@ import { EnvironmentTable } from '../compile/route-table';
 import { Diagnostic } from '../diagnostics/diagnostic';
 import { sizeOfHttpRoute } from '../emit/istio/http-route';
 import { folderOf, renderTables } from '../emit/render';
+import { groupBy } from '../util/group-by';
+import { renderReusingObjects } from './object-reuse';
 import { SourceFile } from '../load/read-tree';
 import { PLATFORM_FOLDER } from '../model/defaults';
 import { Project } from '../model/project';
 import { compareText } from '../util/compare';
 import { StageTimings } from '../util/stage-timings';
-import { IncrementalCache, keyOf, sha256, TableRecord } from './incremental-cache';
+import { fileKeyOf, IncrementalCache, keyOf, sha256, TableRecord } from './incremental-cache';
 
 /** Options of {@link buildIncrementally}. */
 export interface IncrementalOptions {
@@ -52,6 +54,10 @@ export interface IncrementalBuild {
   readonly tree?: Map<string, string>;
   /** How many tables (route tables and platform tables) were reused from the cache, not compiled. */
   readonly reused: number;
+  /** How many VirtualServices of compiled tables were taken from the output folder instead of rendered. @default 0 */
+  readonly reusedObjects?: number;
+  /** SHA-256 of every file of `tree`, by path (known from the cache or computed for it). @default none */
+  readonly hashes?: ReadonlyMap<string, string>;
 }
 
 interface Part<T> {
@@ -69,7 +75,7 @@ interface Part<T> {
  * run every time, ownership from per-match answers cached by the Team files' content.
  */
 export function buildIncrementally(project: Project, files: readonly SourceFile[], opts: IncrementalOptions): IncrementalBuild {
-  const fileKeys = new Map(files.map((f) => [f.path, sha256(`${f.path}\u0000${f.text}`)]));
+  const fileKeys = new Map(files.map((f) => [f.path, fileKeyOf(f)]));
   const keyOfFile = (path: string): string => fileKeys.get(path) ?? `missing:${path}`;
   const teams = keyOf(['teams', ...unique(project.teams.map((t) => keyOfFile(t.origin.at.file)))]);
   const plan = planProject(project, {
@@ -79,12 +85,13 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   });
   const budgets = JSON.stringify([opts.budgets?.maxObjectBytes ?? null, opts.budgets?.maxObjectsPerFolder ?? null]);
 
-  const slotParts = plan.slots.map((slot): Part<EnvironmentTable> & { slot: EnvironmentSlot } => ({
+  const slotParts = plan.slots.map((slot): Part<EnvironmentTable> & { slot: EnvironmentSlot; envelope: string } => ({
     slot,
     key: keyOf([
       'slot', budgets, slot.cluster.name, slot.environment.name, keyOfFile(slot.cluster.origin.at.file), teams,
       ...unique(slot.landings.map((l) => keyOfFile(l.route.origin.at.file))),
     ]),
+    envelope: keyOf(['envelope', slot.cluster.name, slot.environment.name, keyOfFile(slot.cluster.origin.at.file), teams]),
     folder: `${folderOf(slot.cluster.name, slot.environment.name)}/`,
     compile: () => compileSlot(plan, slot),
   }));
@@ -114,12 +121,14 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   }
 
   const reusedTexts = new Map<string, string>();
+  const hashes = new Map<string, string>();
   const findings: (readonly FindingRecord[])[] = [plan.findings];
   const reuse = (part: Part<unknown>): boolean => {
     const record = opts.outDir === undefined ? undefined : opts.cache.table(part.key);
     const texts = record && readRecorded(opts.outDir!, record);
     if (!record || !texts) return false;
     for (const [path, text] of texts) reusedTexts.set(path, text);
+    for (const [path, hash] of Object.entries(record.files)) hashes.set(path, hash);
     findings.push(record.findings as FindingRecord[]);
     return true;
   };
@@ -133,17 +142,25 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   opts.timings?.lap('compile');
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, tables, platforms, reused };
 
-  const rendered = renderTables(tables, platforms);
+  const { tree: rendered, knownHashes, objectKeys } = renderReusingObjects(
+    compiledSlots.map(({ part, compiled }) => ({ table: compiled.table, envelope: part.envelope })),
+    platforms,
+    { cache: opts.cache, outDir: opts.outDir, fileKey: keyOfFile },
+  );
+  const byFolder = groupBy([...rendered], ([path]) => path.slice(0, path.indexOf('/', path.indexOf('/') + 1) + 1));
   for (const { part, compiled } of [...compiledSlots, ...compiledPlatforms]) {
-    const own = [...rendered].filter(([path]) => path.startsWith(part.folder));
+    const own = byFolder.get(part.folder) ?? [];
+    const objects = objectKeys.get(part.folder);
+    for (const [path, text] of own) hashes.set(path, knownHashes.get(path) ?? sha256(text));
     opts.cache.setTable(part.key, {
       findings: compiled.findings.map((f) => ({ diagnostic: plainDiagnostic(f.diagnostic), scopes: f.scopes })),
-      files: Object.fromEntries(own.map(([path, text]) => [path, sha256(text)])),
+      files: Object.fromEntries(own.map(([path]) => [path, hashes.get(path)!])),
+      ...(objects && objects.length > 0 ? { objects } : {}),
     });
   }
   const tree = new Map([...rendered, ...reusedTexts].sort((a, b) => compareText(a[0], b[0])));
   opts.timings?.lap('render');
-  return { diagnostics, tables, platforms, tree, reused };
+  return { diagnostics, tables, platforms, tree, reused, reusedObjects: knownHashes.size, hashes };
 }
 
 /** The files a record lists, read from outDir, when every one holds the recorded bytes; else undefined. */

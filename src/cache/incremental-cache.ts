@@ -14,6 +14,8 @@ import { CACHE_DIR, FileHashes } from './synth-cache';
  *   build and of the content of every input file the table depends on (its cluster's file, the Team files, the
  *   route files landing there, the object budgets): what compiling it found and the SHA-256 of every file it
  *   rendered. A later run with the same key reuses them when the output folder still holds exactly those bytes.
+ * - `objects`: per rendered VirtualService, keyed by what its bytes depend on (object-reuse.ts), the SHA-256 of
+ *   its file: a table whose inputs changed reuses the files of its unchanged objects from the output folder.
  * - `ownership`: the answers of the path-ownership check per (team, match), valid for one content of the Team
  *   files.
  * - `documents`: the loaded documents of each input file, keyed by its path and content (see document-cache.ts).
@@ -22,7 +24,7 @@ import { CACHE_DIR, FileHashes } from './synth-cache';
  * the project needs. A missing, unreadable or foreign file, or another kfaas build, is an empty cache. Failing to
  * write it never fails a run. Only Node built-ins are imported.
  */
-const FORMAT = 1;
+const FORMAT = 2;
 const FILE = 'incremental.json';
 
 /** One diagnostic with the environments it was found in (the compiler's FindingRecord, as plain data). */
@@ -35,12 +37,16 @@ export interface CachedFinding {
 export interface TableRecord {
   readonly findings: readonly CachedFinding[];
   readonly files: Readonly<Record<string, string>>;
+  /** The keys of its VirtualServices (object-reuse.ts), kept in the cache while the table is. @default none */
+  readonly objects?: readonly string[];
 }
 
 interface Stored {
   readonly format: number;
   readonly tool: string;
   readonly tables: Record<string, TableRecord>;
+  /** Rendered VirtualServices: object key (object-reuse.ts) -> SHA-256 of the file. */
+  readonly objects: Record<string, string>;
   readonly ownership: { readonly teams: string; readonly answers: Record<string, string | null> };
   readonly documents: Record<string, unknown>;
 }
@@ -48,6 +54,18 @@ interface Stored {
 /** SHA-256 (hex) of text. */
 export function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+const fileKeys = new WeakMap<SourceFile, string>();
+
+/** The content key of an input file (its path and text), computed once per loaded file. */
+export function fileKeyOf(file: SourceFile): string {
+  let key = fileKeys.get(file);
+  if (key === undefined) {
+    key = sha256(`${file.path}\u0000${file.text}`);
+    fileKeys.set(file, key);
+  }
+  return key;
 }
 
 /** A key over several parts (no part can run into the next). */
@@ -85,6 +103,7 @@ export class IncrementalCache {
 
   private readonly usedTables = new Map<string, TableRecord>();
   private readonly usedDocuments = new Map<string, unknown>();
+  private readonly usedObjects = new Map<string, string>();
   private answers: Map<string, string | null> = new Map();
   private teams = '';
 
@@ -98,7 +117,20 @@ export class IncrementalCache {
   public table(key: string): TableRecord | undefined {
     const found = this.usedTables.get(key) ?? this.stored?.tables[key];
     if (found) this.usedTables.set(key, found);
+    for (const k of found?.objects ?? []) this.object(k);
     return found;
+  }
+
+  /** The SHA-256 of the file rendered for the VirtualService of key `key` before, if any (and keeps it). */
+  public object(key: string): string | undefined {
+    const found = this.usedObjects.get(key) ?? this.stored?.objects?.[key];
+    if (found !== undefined) this.usedObjects.set(key, found);
+    return found;
+  }
+
+  /** Records the SHA-256 of the file rendered for the VirtualService of key `key`. */
+  public setObject(key: string, hash: string): void {
+    this.usedObjects.set(key, hash);
   }
 
   /** Records a table compiled and rendered under `key`. */
@@ -129,8 +161,7 @@ export class IncrementalCache {
 
   /** This cache as the loader's DocumentStore: documents by file path and content. */
   public documentStore(): DocumentStore {
-    const key = (file: SourceFile): string => sha256(`${file.path}\u0000${file.text}`);
-    return { get: (file) => this.document(key(file)), set: (file, entry) => this.setDocument(key(file), entry) };
+    return { get: (file) => this.document(fileKeyOf(file)), set: (file, entry) => this.setDocument(fileKeyOf(file), entry) };
   }
 
   /**
@@ -144,6 +175,7 @@ export class IncrementalCache {
       format: FORMAT,
       tool: this.tool,
       tables,
+      objects: { ...(options.keepUnused ? this.stored?.objects : {}), ...Object.fromEntries(this.usedObjects) },
       ownership: { teams: this.teams, answers: Object.fromEntries(this.answers) },
       documents: Object.fromEntries(this.usedDocuments),
     };

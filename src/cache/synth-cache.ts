@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
-import { Dirent, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, writeFileSync } from 'fs';
+import { Dirent, mkdirSync, Stats, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, writeFileSync } from 'fs';
 import { basename, join } from 'path';
+import { StatMemo } from './stat-memo';
 
 /**
  * Lets a `kfaas synth` whose inputs, kfaas build and output folder are all exactly as the last successful run
@@ -56,15 +57,18 @@ const RUNNING_FROM_BUILD = basename(join(__dirname, '..', '..')) === 'lib';
 const PACKAGE_ROOT = RUNNING_FROM_BUILD ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
 const TOOL_DIRS: readonly string[] = RUNNING_FROM_BUILD ? ['lib'] : ['src', 'schema', 'imports'];
 
-/** Hashes everything a synth of `root` reads, with the options that change its output. */
-export function inputKey(root: string, options: Readonly<Record<string, unknown>> = {}): Fingerprint {
+/**
+ * Hashes everything a synth of `root` reads, with the options that change its output. `memo` spares reading files
+ * whose stat shows no write since they were last hashed (stat-memo.ts).
+ */
+export function inputKey(root: string, options: Readonly<Record<string, unknown>> = {}, memo: StatMemo = StatMemo.none()): Fingerprint {
   const files: FileHashes = {};
   let usable = true;
   const fail = (): void => {
     usable = false;
   };
-  for (const area of ['clusters', 'routes']) hashTree(join(root, area), area, files, new Set(), fail);
-  Object.assign(files, toolHashes(fail));
+  for (const area of ['clusters', 'routes']) hashTree(join(root, area), area, files, new Set(), fail, memo);
+  Object.assign(files, toolHashes(fail, memo));
   const settings = JSON.stringify({ format: FORMAT, node: process.version, platform: process.platform, arch: process.arch, options });
   return { settings, files, usable };
 }
@@ -73,15 +77,18 @@ export function inputKey(root: string, options: Readonly<Record<string, unknown>
  * Hashes of kfaas's own build, keyed `tool:<path>`: every file of lib/, package.json, package-lock.json and
  * node_modules/.package-lock.json. `fail` is told when one cannot be read.
  */
-export function toolHashes(fail: () => void = () => undefined): FileHashes {
+export function toolHashes(fail: () => void = () => undefined, memo: StatMemo = StatMemo.none()): FileHashes {
   const tool: FileHashes = {};
-  for (const dir of TOOL_DIRS) hashTree(join(PACKAGE_ROOT, dir), dir, tool, new Set(), fail);
-  for (const f of ['package.json', 'package-lock.json', join('node_modules', '.package-lock.json')]) hashFile(join(PACKAGE_ROOT, f), f, tool, () => undefined);
+  for (const dir of TOOL_DIRS) hashTree(join(PACKAGE_ROOT, dir), dir, tool, new Set(), fail, memo);
+  for (const f of ['package.json', 'package-lock.json', join('node_modules', '.package-lock.json')]) hashFile(join(PACKAGE_ROOT, f), f, tool, () => undefined, memo);
   return Object.fromEntries(Object.entries(tool).map(([k, v]) => [`tool:${k}`, v]));
 }
 
-/** Hashes of every file under `dir` (not following symlinks: what a reader of that folder sees). */
-function hashOutputs(dir: string): FileHashes | undefined {
+/**
+ * Hashes of every file under `dir` (not following symlinks: what a reader of that folder sees). `written` gives
+ * the SHA-256 of files this process just published with those bytes, which are not read again.
+ */
+function hashOutputs(dir: string, written?: ReadonlyMap<string, string>): FileHashes | undefined {
   const files: FileHashes = {};
   let ok = true;
   const walk = (abs: string, rel: string): void => {
@@ -97,6 +104,7 @@ function hashOutputs(dir: string): FileHashes | undefined {
       const childAbs = join(abs, e.name);
       if (e.isDirectory()) walk(childAbs, childRel);
       else if (e.isSymbolicLink()) files[`${childRel}@link`] = readlinkSync(childAbs);
+      else if (e.isFile() && written?.has(childRel)) files[childRel] = written.get(childRel)!;
       else if (e.isFile()) hashFile(childAbs, childRel, files, () => (ok = false));
       else files[childRel] = 'special';
     }
@@ -105,9 +113,9 @@ function hashOutputs(dir: string): FileHashes | undefined {
   return ok ? files : undefined;
 }
 
-function hashFile(abs: string, rel: string, into: FileHashes, fail: () => void): void {
+function hashFile(abs: string, rel: string, into: FileHashes, fail: () => void, memo?: StatMemo, stat?: Stats): void {
   try {
-    into[rel] = createHash('sha256').update(readFileSync(abs)).digest('hex');
+    into[rel] = memo ? memo.hash(abs, stat ?? statSync(abs)) : createHash('sha256').update(readFileSync(abs)).digest('hex');
   } catch (e) {
     into[rel] = `unreadable:${(e as NodeJS.ErrnoException).code ?? 'error'}`;
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail();
@@ -115,20 +123,20 @@ function hashFile(abs: string, rel: string, into: FileHashes, fail: () => void):
 }
 
 /** Follows symlinks (each real folder once, so loops end); records link texts too. */
-function hashTree(abs: string, rel: string, into: FileHashes, seen: Set<string>, fail: () => void): void {
+function hashTree(abs: string, rel: string, into: FileHashes, seen: Set<string>, fail: () => void, memo: StatMemo): void {
   let real: string;
-  let isDir: boolean;
+  let stat: Stats;
   try {
     const link = readlinkOrUndefined(abs);
     if (link !== undefined) into[`${rel}@link`] = link;
     real = realpathSync(abs);
-    isDir = statSync(real).isDirectory();
+    stat = statSync(real);
   } catch (e) {
     into[rel] = `missing:${(e as NodeJS.ErrnoException).code ?? 'error'}`;
     return;
   }
-  if (!isDir) {
-    hashFile(real, rel, into, fail);
+  if (!stat.isDirectory()) {
+    hashFile(real, rel, into, fail, memo, stat);
     return;
   }
   if (seen.has(real)) {
@@ -145,7 +153,7 @@ function hashTree(abs: string, rel: string, into: FileHashes, seen: Set<string>,
     return;
   }
   into[`${rel}/`] = 'dir';
-  for (const name of names) hashTree(join(real, name), `${rel}/${name}`, into, seen, fail);
+  for (const name of names) hashTree(join(real, name), `${rel}/${name}`, into, seen, fail, memo);
   seen.delete(real);
 }
 
@@ -178,11 +186,17 @@ export function lookup(root: string, outDir: string, key: Fingerprint): CacheRec
   return record;
 }
 
-/** Records a successful synth. Failing to write the cache never fails the synth. */
-export function store(root: string, outDir: string, key: Fingerprint, warnings: readonly string[], summary: string): void {
+/**
+ * Records a successful synth. `written`: SHA-256 of the files just published, by path in outDir (the record then
+ * holds what was meant to be published; a lookup hashes every output file anyway). Failing to write the cache
+ * never fails the synth.
+ */
+export function store(
+  root: string, outDir: string, key: Fingerprint, warnings: readonly string[], summary: string, written?: ReadonlyMap<string, string>,
+): void {
   if (!key.usable) return;
   try {
-    const outputs = hashOutputs(outDir);
+    const outputs = hashOutputs(outDir, written);
     if (!outputs) return;
     const record: CacheRecord = { format: FORMAT, settings: key.settings, files: key.files, outDir, outputs, warnings, summary };
     const path = recordPath(root, outDir);

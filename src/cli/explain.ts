@@ -6,7 +6,9 @@ import { formatExplanation } from '../explain/format';
 import { MESH_GATEWAY } from '../explain/virtual-service';
 import { PLATFORM_FOLDER } from '../model/defaults';
 import { IncrementalCache, toolKeyOf } from '../cache/incremental-cache';
-import { toolHashes } from '../cache/synth-cache';
+import { join } from 'path';
+import { CACHE_DIR, toolHashes } from '../cache/synth-cache';
+import { StatMemo } from '../cache/stat-memo';
 import { runPipeline } from '../pipeline';
 import { compareText } from '../util/compare';
 import { formatTimings, StageTimings } from '../util/stage-timings';
@@ -52,7 +54,9 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
   // compiled and rendered, after the project-wide checks; documents of unchanged files and ownership answers come
   // from the cache synth keeps (src/cache).
   const stages = new StageTimings();
-  const cache = IncrementalCache.open(root, toolKeyOf(toolHashes()));
+  const memo = StatMemo.open(join(root, CACHE_DIR));
+  const cache = IncrementalCache.open(root, toolKeyOf(toolHashes(undefined, memo)));
+  memo.save();
   stages.lap('cache');
   const result = runPipeline({ root, write: false, cache, only: { cluster, ...(env !== undefined ? { environment: env } : {}) } });
   stages.lap('pipeline');

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
 import { isAbsolute, join, relative, resolve } from 'path';
 import * as synthCache from '../cache/synth-cache';
+import { StatMemo } from '../cache/stat-memo';
 import { formatDiagnostic } from '../diagnostics/diagnostic';
 import type * as Pipeline from '../pipeline';
 import { checkOutDir } from '../publish/out-dir';
@@ -62,13 +63,16 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
   const options = { outDir, adopt, allowEmpty };
   const noCache = values['no-cache'] === true;
   const stages = new StageTimings();
-  const cacheKey = check || noCache ? undefined : synthCache.inputKey(root, options);
+  // Files unchanged by stat since they were last hashed are not read again (src/cache/stat-memo.ts).
+  const memo = noCache ? undefined : StatMemo.open(join(root, synthCache.CACHE_DIR));
+  const cacheKey = check || noCache ? undefined : synthCache.inputKey(root, options, memo);
   stages.lap('hash');
   // Files written outside outDir (.github/CODEOWNERS) are outputs the cache does not list: their bytes join the
   // settings, so a hand edit or deletion misses and the run restores them.
   const withRepoFiles = (key: synthCache.Fingerprint): synthCache.Fingerprint => ({ ...key, settings: key.settings + repoFilesStamp(root) });
   const hit = cacheKey === undefined ? undefined : synthCache.lookup(root, outDir, withRepoFiles(cacheKey));
   if (hit) {
+    memo?.save();
     if (hit.warnings.length > 0) io.stderr(hit.warnings.map((w) => `${w}\n`).join(''));
     io.stdout(`${hit.summary} (inputs unchanged since the last synth: nothing rendered)\n`);
     return EXIT_OK;
@@ -80,7 +84,8 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
   const { IncrementalCache, toolKeyOf } = require('../cache/incremental-cache') as typeof Incremental;
   stages.lap('modules');
   // Tables whose inputs did not change since they were last rendered into outDir are reused (same bytes).
-  const cache = noCache ? undefined : IncrementalCache.open(root, toolKeyOf(cacheKey?.files ?? synthCache.toolHashes()));
+  const cache = noCache ? undefined : IncrementalCache.open(root, toolKeyOf(cacheKey?.files ?? synthCache.toolHashes(undefined, memo)));
+  memo?.save();
   stages.lap('cache');
   const crash = io.env.KFAAS_TEST_CRASH_AT_STEP;
   const result = runPipeline({
@@ -141,7 +146,7 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
   for (const f of repo.delete) io.stdout(`kfaas: deleted ${f}\n`);
   if (cacheKey !== undefined) {
     const warnings = result.diagnostics.map(formatDiagnostic);
-    synthCache.store(root, outDir, withRepoFiles(cacheKey), warnings, `kfaas: ${folders} folder(s), ${objects} object(s) -> ${shown}: 0 written`);
+    synthCache.store(root, outDir, withRepoFiles(cacheKey), warnings, `kfaas: ${folders} folder(s), ${objects} object(s) -> ${shown}: 0 written`, result.treeHashes);
   }
   stages.lap('record');
   return timed(EXIT_OK);

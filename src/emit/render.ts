@@ -82,9 +82,13 @@ function renderFolder(
     files.set(file, GENERATED_HEADER + writer.write(pruned));
     keep?.(file, pruned);
   }
-  const names = [...files.keys()].sort(compareText);
-  files.set(KUSTOMIZATION_FILE, GENERATED_HEADER + toYaml(kustomizationOf(names)));
+  files.set(KUSTOMIZATION_FILE, kustomizationText([...files.keys()]));
   return new Map([...files.keys()].sort(compareText).map((name) => [name, files.get(name)!]));
+}
+
+/** The `kustomization.yaml` of a folder holding the object files `names` (in any order), as rendered. */
+export function kustomizationText(names: readonly string[]): string {
+  return GENERATED_HEADER + toYaml(kustomizationOf([...names].sort(compareText)));
 }
 
 /** A kustomize Kustomization listing the folder's files. */

@@ -1,0 +1,103 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { PlatformTable } from '../compile/platform/platform-table';
+import { EnvironmentTable, HttpRouteTable, VirtualServiceTable } from '../compile/route-table';
+import { fileNameFor, folderOf, KUSTOMIZATION_FILE, kustomizationText, renderTables } from '../emit/render';
+import { IncrementalCache, keyOf, sha256 } from './incremental-cache';
+
+/** A compiled route table with the key of everything its objects' bytes depend on besides their routes. */
+export interface KeyedTable {
+  readonly table: EnvironmentTable;
+  /**
+   * Covers the kfaas build (the cache is per build), the cluster file and the Team files: with the route files of
+   * an object's routes, what its rendered bytes depend on (the same inputs a table key covers).
+   */
+  readonly envelope: string;
+}
+
+/** What {@link renderReusingObjects} produced. */
+export interface ObjectRender {
+  /** Every file of the tables and platform tables, relative path -> text (unsorted). */
+  readonly tree: Map<string, string>;
+  /** SHA-256 of the reused files (read and verified from the output folder), by path. */
+  readonly knownHashes: ReadonlyMap<string, string>;
+  /** The object keys of each table's VirtualServices, by folder (`<cluster>/<env>/`). */
+  readonly objectKeys: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Renders compiled tables, taking each VirtualService whose content is unchanged from the output folder instead of
+ * rendering it again: an unchanged object is an unchanged file. Output is byte-identical to `renderTables`.
+ *
+ * A VirtualService is keyed by its table's envelope, its name, its role and, per HTTP route, the content of the
+ * route file it comes from, the route, its matches (by field path and method) and a delegate's target: together
+ * everything its bytes depend on (an HTTP route entry is built from its Route document, the environment and the
+ * cluster only). The file is reused only when the output folder holds exactly the bytes (SHA-256) recorded for that
+ * key; any other file is rendered. Tables of `output: gateway-api` clusters are rendered whole.
+ */
+export function renderReusingObjects(
+  tables: readonly KeyedTable[],
+  platforms: readonly PlatformTable[],
+  opts: { readonly cache: IncrementalCache; readonly outDir?: string; readonly fileKey: (path: string) => string },
+): ObjectRender {
+  const knownHashes = new Map<string, string>();
+  const objectKeys = new Map<string, readonly string[]>();
+  const reusedByFolder = new Map<string, Map<string, string>>();
+  const toRender: EnvironmentTable[] = [];
+  const renderedKeys = new Map<string, string>();
+  for (const { table, envelope } of tables) {
+    const folder = `${folderOf(table.cluster, table.environment)}/`;
+    const keys = table.virtualServices.map((vs) => objectKeyOf(envelope, vs, opts.fileKey));
+    objectKeys.set(folder, keys);
+    const reused = new Map<string, string>();
+    const kept = table.virtualServices.filter((vs, i) => {
+      const path = `${folder}${fileNameFor('VirtualService', vs.name)}`;
+      const hash = opts.outDir === undefined || table.gatewayApi ? undefined : opts.cache.object(keys[i]);
+      const text = hash === undefined ? undefined : readVerified(join(opts.outDir!, path), hash);
+      if (text === undefined) {
+        renderedKeys.set(path, keys[i]);
+        return true;
+      }
+      reused.set(path, text);
+      knownHashes.set(path, hash!);
+      return false;
+    });
+    if (reused.size > 0) reusedByFolder.set(folder, reused);
+    toRender.push(reused.size > 0 ? { ...table, virtualServices: kept } : table);
+  }
+
+  const tree = renderTables(toRender, platforms);
+  for (const [folder, reused] of reusedByFolder) {
+    for (const [path, text] of reused) tree.set(path, text);
+    // The kustomization of a folder rendered in part listed only the rendered objects.
+    const names = [...tree.keys()].filter((p) => p.startsWith(folder) && p !== `${folder}${KUSTOMIZATION_FILE}`).map((p) => p.slice(folder.length));
+    tree.set(`${folder}${KUSTOMIZATION_FILE}`, kustomizationText(names));
+  }
+  for (const [path, key] of renderedKeys) {
+    const text = tree.get(path);
+    if (text !== undefined) opts.cache.setObject(key, sha256(text));
+  }
+  return { tree, knownHashes, objectKeys };
+}
+
+/** The key of a VirtualService's rendered bytes (see {@link renderReusingObjects}). */
+export function objectKeyOf(envelope: string, vs: VirtualServiceTable, fileKey: (path: string) => string): string {
+  return keyOf(['object', envelope, vs.name, vs.role, ...vs.http.map((h) => httpIdentity(h, fileKey))]);
+}
+
+function httpIdentity(http: HttpRouteTable, fileKey: (path: string) => string): string {
+  const matches = http.matches.map((m) => `${m.origin.path}\u0002${m.method ?? ''}`).join('\u0003');
+  const target = http.action.type === 'delegate' ? `${http.action.name}\u0002${http.action.namespace}` : '';
+  return [fileKey(http.origin.at.file), http.origin.path, http.name, http.route, http.team, matches, target].join('\u0001');
+}
+
+/** The file's text when it holds exactly the bytes of SHA-256 `hash`; else undefined. */
+export function readVerified(path: string, hash: string): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  return sha256(bytes) === hash ? bytes.toString('utf8') : undefined;
+}

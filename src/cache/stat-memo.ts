@@ -1,0 +1,85 @@
+import { createHash } from 'crypto';
+import { mkdirSync, readFileSync, renameSync, Stats, writeFileSync } from 'fs';
+import { join } from 'path';
+
+/**
+ * SHA-256 of files, remembered across runs by their stat (device, inode, size, modification and change time), so a
+ * run hashes only the files that were written since (the approach of git's index). The hash stays the key; the
+ * stat only decides whether the file must be read again:
+ * - any write, rename over, chmod or `touch` changes ctime, which no user can set back, so a hand edit that keeps
+ *   size and mtime is still read again;
+ * - a file whose ctime is less than {@link RACY_MS} old when hashed is not remembered (a second write within the
+ *   same timestamp tick of a coarse file system could keep every stat field);
+ * - paths are the real paths (symlinks followed by the caller).
+ * Kept in `<cache folder>/file-stats.json`; a missing or unreadable file is an empty memo, and failing to write it
+ * never fails a run. Only Node built-ins are imported.
+ */
+export class StatMemo {
+  /**
+   * Opens the memo kept in the cache folder `dir` (`<root>/.kfaas-cache`). `racyMs`: how old (by ctime) a file must
+   * be to be remembered (tests shorten it). @default RACY_MS
+   */
+  public static open(dir: string, racyMs: number = RACY_MS): StatMemo {
+    let entries: Record<string, readonly [string, string]> = {};
+    try {
+      const parsed = JSON.parse(readFileSync(join(dir, FILE), 'utf8')) as { format: number; entries: typeof entries };
+      if (parsed.format === FORMAT) entries = parsed.entries;
+    } catch {
+      entries = {};
+    }
+    return new StatMemo(dir, entries, racyMs);
+  }
+
+  /** A memo that remembers nothing: every file is read and hashed. */
+  public static none(): StatMemo {
+    return new StatMemo(undefined, {}, RACY_MS);
+  }
+
+  private readonly used = new Map<string, readonly [string, string]>();
+  /** How many files were read and hashed (not taken from the memo). */
+  public hashed = 0;
+
+  private constructor(
+    private readonly dir: string | undefined,
+    private readonly stored: Record<string, readonly [string, string]>,
+    private readonly racyMs: number,
+  ) {}
+
+  /** SHA-256 (hex) of the file at real path `abs`, whose stat the caller just took. Throws as readFileSync does. */
+  public hash(abs: string, stat: Stats): string {
+    const key = statKey(stat);
+    const known = this.used.get(abs) ?? this.stored[abs];
+    if (known && known[0] === key) {
+      this.used.set(abs, known);
+      return known[1];
+    }
+    const hash = createHash('sha256').update(readFileSync(abs)).digest('hex');
+    this.hashed++;
+    if (this.dir !== undefined && stat.ctimeMs < Date.now() - this.racyMs) this.used.set(abs, [key, hash]);
+    return hash;
+  }
+
+  /** Writes the files seen in this run (and earlier ones while few). Never throws. */
+  public save(): void {
+    if (this.dir === undefined) return;
+    const old = Object.keys(this.stored).length;
+    const entries = { ...(old <= 2 * this.used.size + 1000 ? this.stored : {}), ...Object.fromEntries(this.used) };
+    const path = join(this.dir, FILE);
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify({ format: FORMAT, entries }));
+      renameSync(`${path}.${process.pid}.tmp`, path);
+    } catch {
+      // a read-only checkout: every file is hashed next time too
+    }
+  }
+}
+
+/** A file changed less than this long ago (by ctime) is hashed again next time, whatever its stat. */
+export const RACY_MS = 2000;
+const FILE = 'file-stats.json';
+const FORMAT = 1;
+
+function statKey(s: Stats): string {
+  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.mode}`;
+}
