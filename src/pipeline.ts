@@ -13,8 +13,9 @@ import { loadProject, SourceOverlay } from './load/load-project';
 import { DEFAULT_DELIVERY_PATH, REPO_FILE_PATHS } from './model/defaults';
 import { Project } from './model/project';
 import { diffTree, publishTree, PublishOptions, PublishReport, TreeDiff } from './publish/publish';
-import { buildIncrementally } from './cache/incremental-build';
+import { buildIncrementally, OnlyOptions } from './cache/incremental-build';
 import { StageTimings } from './util/stage-timings';
+import { knownRegexFacts, seedRegexFacts } from './regex';
 import { IncrementalCache } from './cache/incremental-cache';
 import { diffRepoFiles, publishRepoFiles, RepoFilesDiff } from './publish/repo-files';
 
@@ -86,11 +87,12 @@ export interface PipelineOptions {
   readonly cache?: IncrementalCache;
   /**
    * Compile and render only this cluster's environment (all of its environments when absent) and its platform
-   * folder, besides the project-wide checks (`kfaas explain`). Neither written nor checked; no delivery files.
+   * folder, besides the project-wide checks (`kfaas explain`). Neither written nor checked; no delivery files. With
+   * `cache`, unchanged VirtualServices are read from outDir (verified against the cache).
    *
    * @default - every (cluster, environment)
    */
-  readonly only?: { readonly cluster: string; readonly environment?: string };
+  readonly only?: OnlyOptions;
 }
 
 /** What a run produced; later fields are absent when an earlier stage failed. */
@@ -146,6 +148,11 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
   const bag = new DiagnosticBag();
 
   const timings = new StageTimings();
+  // What RE2 patterns' analysis found in earlier runs of this build (pure per pattern); handed back at the end.
+  if (opts.cache) {
+    seedRegexFacts(opts.cache.regexFacts());
+    opts.cache.setRegexFacts(knownRegexFacts());
+  }
   const loaded = loadProject(root, opts.overlay, opts.cache?.documentStore());
   timings.lap('load');
   bag.addAll(loaded.diagnostics);
@@ -159,7 +166,7 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
     ? buildIncrementally(loaded.project, loaded.files, {
       cache: opts.cache ?? IncrementalCache.none(),
       budgets: opts.budgets,
-      outDir: opts.write || opts.check ? resolve(opts.outDir ?? join(root, 'dist')) : undefined,
+      outDir: opts.write || opts.check || opts.only ? resolve(opts.outDir ?? join(root, 'dist')) : undefined,
       only: opts.only,
       timings,
     })
@@ -180,7 +187,12 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
 
   const tables = built.tables;
   const tree = built.tree!;
-  if (opts.only) return { diagnostics: bag.all, project: loaded.project, tables, platforms: built.platforms, tree, timings: timings.all };
+  if (opts.only) {
+    return {
+      diagnostics: bag.all, project: loaded.project, tables, platforms: built.platforms, tree, timings: timings.all,
+      ...('reusedObjects' in built ? { reusedObjects: built.reusedObjects ?? 0 } : {}),
+    };
+  }
   // Delivery objects point at the folders that were rendered, so they are planned from the tree itself.
   const delivery = compileDelivery(loaded.project, renderedFolders(tree));
   bag.addAll(delivery.diagnostics);

@@ -9,7 +9,7 @@ import { PlatformTable } from '../compile/platform/platform-table';
 import { EnvironmentTable } from '../compile/route-table';
 import { Diagnostic } from '../diagnostics/diagnostic';
 import { sizeOfHttpRoute } from '../emit/istio/http-route';
-import { folderOf, renderTables } from '../emit/render';
+import { folderOf } from '../emit/render';
 import { groupBy } from '../util/group-by';
 import { renderReusingObjects } from './object-reuse';
 import { SourceFile } from '../load/read-tree';
@@ -25,8 +25,9 @@ export interface IncrementalOptions {
   /** Object budgets, as for compileProject. @default the defaults */
   readonly budgets?: Pick<CompileOptions, 'maxObjectBytes' | 'maxObjectsPerFolder'>;
   /**
-   * The output folder whose files may stand in for tables whose inputs did not change, when they still hold
-   * exactly the bytes the cache recorded for them (hashed here). Without it every table is compiled.
+   * The output folder whose files may stand in for tables (and objects) whose inputs did not change, when they
+   * still hold exactly the bytes the cache recorded for them (hashed here). Without it every table is compiled and
+   * rendered. With `only`, only objects are taken from it (read, never written).
    *
    * @default - none
    */
@@ -37,9 +38,18 @@ export interface IncrementalOptions {
    *
    * @default - every table
    */
-  readonly only?: { readonly cluster: string; readonly environment?: string };
+  readonly only?: OnlyOptions;
   /** Told when compiling and rendering end. @default - not timed */
   readonly timings?: StageTimings;
+}
+
+/** Which part of the project to compile and render (see IncrementalOptions.only). */
+export interface OnlyOptions {
+  readonly cluster: string;
+  /** @default - every environment of the cluster */
+  readonly environment?: string;
+  /** Render the cluster's platform folder too (it is compiled either way). @default true */
+  readonly platform?: boolean;
 }
 
 /** What {@link buildIncrementally} produced. */
@@ -107,17 +117,22 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   }));
   if (opts.only) {
     const { cluster, environment } = opts.only;
-    const slots = slotParts.filter((p) => p.slot.cluster.name === cluster && (environment === undefined || p.slot.environment.name === environment))
-      .map((p) => p.compile());
+    const asked = slotParts.filter((p) => p.slot.cluster.name === cluster && (environment === undefined || p.slot.environment.name === environment));
+    const slots = asked.map((p) => p.compile());
     const platforms = platformParts.filter((p) => p.cluster === cluster).map((p) => p.compile());
     const diagnostics = mergeFindings([plan.findings, ...slots.map((c) => c.findings), ...platforms.map((c) => c.findings)]);
     const tables = slots.map((c) => c.table);
     const platformTables = platforms.map((c) => c.table);
     opts.timings?.lap('compile');
     if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, tables, platforms: platformTables, reused: 0 };
-    const tree = renderTables(tables, platformTables);
+    // Unchanged VirtualServices are read from the output folder (verified), as a synth would.
+    const { tree, knownHashes } = renderReusingObjects(
+      slots.map((c, i) => ({ table: c.table, envelope: asked[i].envelope })),
+      opts.only.platform === false ? [] : platformTables,
+      { cache: opts.cache, outDir: opts.outDir, fileKey: keyOfFile },
+    );
     opts.timings?.lap('render');
-    return { diagnostics, tables, platforms: platformTables, tree, reused: 0 };
+    return { diagnostics, tables, platforms: platformTables, tree, reused: 0, reusedObjects: knownHashes.size };
   }
 
   const reusedTexts = new Map<string, string>();

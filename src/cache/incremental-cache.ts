@@ -4,6 +4,7 @@ import { join } from 'path';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { DocumentStore } from '../load/load-project';
 import type { SourceFile } from '../load/read-tree';
+import type { RegexFacts } from '../regex';
 import { CACHE_DIR, FileHashes } from './synth-cache';
 
 /**
@@ -47,6 +48,8 @@ interface Stored {
   readonly tables: Record<string, TableRecord>;
   /** Rendered VirtualServices: object key (object-reuse.ts) -> SHA-256 of the file. */
   readonly objects: Record<string, string>;
+  /** What src/regex found about each RE2 pattern of the project (a pure function of the pattern and the build). */
+  readonly regexFacts?: Record<string, RegexFacts>;
   readonly ownership: { readonly teams: string; readonly answers: Record<string, string | null> };
   readonly documents: Record<string, unknown>;
 }
@@ -104,6 +107,7 @@ export class IncrementalCache {
   private readonly usedTables = new Map<string, TableRecord>();
   private readonly usedDocuments = new Map<string, unknown>();
   private readonly usedObjects = new Map<string, string>();
+  private facts: ReadonlyMap<string, RegexFacts> = new Map();
   private answers: Map<string, string | null> = new Map();
   private teams = '';
 
@@ -148,6 +152,16 @@ export class IncrementalCache {
     return this.answers;
   }
 
+  /** The facts about RE2 patterns an earlier run of this build found (see src/regex seedRegexFacts). */
+  public regexFacts(): [string, RegexFacts][] {
+    return Object.entries(this.stored?.regexFacts ?? {});
+  }
+
+  /** The facts about RE2 patterns known at the end of this run (src/regex knownRegexFacts), saved with the rest. */
+  public setRegexFacts(facts: ReadonlyMap<string, RegexFacts>): void {
+    this.facts = facts;
+  }
+
   /** A file's loaded documents stored under `key`, as plain data (and keeps them for the next run). */
   public document(key: string): unknown {
     const found = this.usedDocuments.get(key) ?? this.stored?.documents[key];
@@ -176,6 +190,7 @@ export class IncrementalCache {
       tool: this.tool,
       tables,
       objects: { ...(options.keepUnused ? this.stored?.objects : {}), ...Object.fromEntries(this.usedObjects) },
+      regexFacts: Object.fromEntries(this.facts),
       ownership: { teams: this.teams, answers: Object.fromEntries(this.answers) },
       documents: Object.fromEntries(this.usedDocuments),
     };

@@ -58,7 +58,9 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
   const cache = IncrementalCache.open(root, toolKeyOf(toolHashes(undefined, memo)));
   memo.save();
   stages.lap('cache');
-  const result = runPipeline({ root, write: false, cache, only: { cluster, ...(env !== undefined ? { environment: env } : {}) } });
+  // The platform folder is only asked about through --host (the Java export host): rendered only then.
+  const only = { cluster, ...(env !== undefined ? { environment: env } : {}), platform: host !== undefined };
+  const result = runPipeline({ root, write: false, cache, only });
   stages.lap('pipeline');
   cache.save({ keepUnused: true });
   stages.lap('cache');

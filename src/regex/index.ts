@@ -8,7 +8,8 @@ export { ecmaScriptProblems } from './ecmascript';
 export type { EcmaScriptProblem } from './ecmascript';
 export { re2ProgramSize } from './program-size';
 export {
-  conditionLiteral, coversCondition, findPaths, matchesCondition, overlapSample, regexFacts, regexSamples,
+  conditionLiteral, coversCondition, findPaths, knownRegexFacts, matchesCondition, overlapSample, regexFacts, regexSamples,
+  seedRegexFacts,
 } from './language';
 export type { Condition, ConditionKind, RegexFacts } from './language';
 export { compileRegex, InvalidRegexError, regexFullMatch } from './program';

@@ -68,6 +68,19 @@ export function regexFacts(pattern: string): RegexFacts {
   return f;
 }
 
+/** The facts computed (or seeded) in this process, by pattern: what a cache keeps for the next run. */
+export function knownRegexFacts(): ReadonlyMap<string, RegexFacts> {
+  return facts;
+}
+
+/**
+ * Adds facts an earlier run of the same kfaas build computed (src/cache keys them by the build), so that run's
+ * patterns are not analysed again; facts already known here are kept.
+ */
+export function seedRegexFacts(entries: Iterable<readonly [string, RegexFacts]>): void {
+  for (const [pattern, f] of entries) if (!facts.has(pattern)) facts.set(pattern, f);
+}
+
 /** The literal leading part of a condition: every path it matches starts with this text. */
 export function conditionLiteral(c: Condition): string {
   return c.kind === 'regex' ? regexFacts(c.value).literal : c.value;

@@ -61,6 +61,28 @@ describe('incremental synth', () => {
     expect(readFileSync(file, 'utf8')).toBe(original);
   });
 
+  test('explain takes unchanged VirtualServices from dist/ (verified) and renders what a run without the cache renders', () => {
+    const only = { cluster: 'us-west-prod', environment: 'prod', platform: false };
+    const fresh = runPipeline({ root, write: false, only });
+    const cached = runPipeline({ root, write: false, cache: IncrementalCache.open(root, TOOL), only });
+    expect(cached.reusedObjects).toBeGreaterThan(0);
+    expect([...cached.tree!]).toEqual([...fresh.tree!]);
+    expect([...fresh.tree!.keys()].some((p) => p.includes('/platform/'))).toBe(false);
+    // a hand edit in dist/ is not taken: the object is rendered again
+    const vs = [...fresh.tree!.keys()].find((p) => p.includes('/virtualservice-'))!;
+    appendFileSync(join(root, 'dist', vs), '# hand edit\n');
+    const again = runPipeline({ root, write: false, cache: IncrementalCache.open(root, TOOL), only });
+    expect(again.tree!.get(vs)).toBe(fresh.tree!.get(vs));
+    expect(again.reusedObjects).toBe(cached.reusedObjects! - 1);
+  });
+
+  test('what RE2 found about each pattern is kept for the next run of the same build', () => {
+    const stored = JSON.parse(readFileSync(join(root, '.kfaas-cache', 'incremental.json'), 'utf8')) as { regexFacts: Record<string, { literal: string }> };
+    const patterns = Object.keys(stored.regexFacts);
+    expect(patterns.length).toBeGreaterThan(0);
+    for (const p of patterns) expect(p.startsWith(stored.regexFacts[p].literal)).toBe(true);
+  });
+
   test('another kfaas build shares nothing', () => {
     const after = synth(root, IncrementalCache.open(root, 'another-build'));
     expect(after.reused).toBe(0);
