@@ -81,7 +81,7 @@ export function renderReusingObjects(
 }
 
 /** The key of a VirtualService's rendered bytes (see {@link renderReusingObjects}). */
-export function objectKeyOf(envelope: string, vs: VirtualServiceTable, fileKey: (path: string) => string): string {
+function objectKeyOf(envelope: string, vs: VirtualServiceTable, fileKey: (path: string) => string): string {
   return keyOf(['object', envelope, vs.name, vs.role, ...vs.http.map((h) => httpIdentity(h, fileKey))]);
 }
 
@@ -92,7 +92,7 @@ function httpIdentity(http: HttpRouteTable, fileKey: (path: string) => string): 
 }
 
 /** The file's text when it holds exactly the bytes of SHA-256 `hash`; else undefined. */
-export function readVerified(path: string, hash: string): string | undefined {
+function readVerified(path: string, hash: string): string | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

@@ -76,7 +76,7 @@ export class StatMemo {
 }
 
 /** A file changed less than this long ago (by ctime) is hashed again next time, whatever its stat. */
-export const RACY_MS = 2000;
+const RACY_MS = 2000;
 const FILE = 'file-stats.json';
 const FORMAT = 1;
 
