@@ -64,7 +64,7 @@ export function mapCommand(argv: readonly string[], io: CliIo): number {
   write(new Map([['index.html', indexPage(summaries, title)]]));
   writeFileSync(join(out, MARK_FILE), 'written by kfaas map; the next kfaas map replaces this folder\n');
   const shown = relative(io.cwd, out) || '.';
-  io.stdout(`kfaas: route map of ${summaries.length} environment(s) -> ${shown}/index.html\n`);
+  io.stdout(`kfaas: route map of ${summaries.length} page(s) -> ${shown}/index.html\n`);
   return EXIT_OK;
 }
 
