@@ -29,6 +29,13 @@ export interface LockOptions {
    * @default - nothing
    */
   readonly onWait?: (message: string) => void;
+  /**
+   * Makes the work folder again. Another run that finishes removes the folder when it holds no lock, which can
+   * happen between this run making it and writing its lock file there; then this is called and the write retried.
+   *
+   * @default - none: a missing work folder is an error
+   */
+  readonly recreate?: () => void;
 }
 
 /** A held lock. */
@@ -50,7 +57,16 @@ export function acquireLock(workDir: string, shownOut: string, opts: LockOptions
   const deadline = Date.now() + (opts.waitMs ?? 60_000);
   let told = false;
   try {
-    writeFileSync(temp, JSON.stringify(me));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        writeFileSync(temp, JSON.stringify(me));
+        break;
+      } catch (e) {
+        // Once written, the temporary file (`lock.*`) keeps other runs from removing the folder.
+        if (errnoOf(e) !== 'ENOENT' || !opts.recreate || attempt >= RECREATE_ATTEMPTS) throw e;
+        opts.recreate();
+      }
+    }
     for (;;) {
       try {
         linkSync(temp, lockPath);
@@ -93,6 +109,9 @@ export function acquireLock(workDir: string, shownOut: string, opts: LockOptions
     throw asUserFsError(e, 'take the publishing lock', lockPath);
   }
 }
+
+/** How often a work folder removed by another run is made again before giving up. */
+const RECREATE_ATTEMPTS = 20;
 
 function readHolder(lockPath: string): Holder | undefined {
   let text: string;

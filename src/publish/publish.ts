@@ -124,15 +124,18 @@ export function publishTree(outDir: string, tree: ReadonlyMap<string, string>, o
   checkOutDir(projectRoot, out, shownOut);
   const identity = projectIdentity(projectRoot, out);
   const work = join(out, WORK_DIR);
-  try {
-    mkdirSync(out, { recursive: true });
+  const makeWork = (): void => {
     // Not recursive: Node's recursive mkdir reports ENOENT where the file system said EROFS (a read-only folder).
     mkdirIfMissing(work);
     writeFileSync(join(work, '.gitignore'), '# kfaas staging area: never commit\n*\n');
+  };
+  try {
+    mkdirSync(out, { recursive: true });
+    retryIfRemoved(makeWork);
   } catch (e) {
     throw asUserFsError(e, 'create the output folder', shownOut, '; nothing was written');
   }
-  const lock = acquireLock(work, shownOut, { waitMs: opts.lockWaitMs, onWait: opts.onWait });
+  const lock = acquireLock(work, shownOut, { waitMs: opts.lockWaitMs, onWait: opts.onWait, recreate: () => retryIfRemoved(makeWork) });
   try {
     clearWork(work);
     const plan = planFor(out, tree, identity, opts.adopt === true, shownOut);
@@ -375,6 +378,21 @@ function clearWork(work: string): void {
   for (const name of readdirSync(work)) {
     if (name === 'lock' || name === '.gitignore' || name.startsWith('lock.')) continue;
     rmSync(join(work, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs `make` (which makes the work folder and writes into it) again while it fails with ENOENT: a run that just
+ * finished removes the work folder when it finds no lock in it, which may fall between the two steps.
+ */
+function retryIfRemoved(make: () => void): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      make();
+      return;
+    } catch (e) {
+      if (errnoOf(e) !== 'ENOENT' || attempt >= 20) throw e;
+    }
   }
 }
 
