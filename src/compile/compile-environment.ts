@@ -21,6 +21,8 @@ import { VersionProfile } from '../versions/profile';
 import { checkRetries, warnDefaultRetries } from './version-checks';
 import { checkRegexes } from './regex-checks';
 import { compileGatewayApi } from './gateway-api/compile-gateway-api';
+import { compileSlotDomains, hostnameSightings } from './platform/compile-domains';
+import { DomainTable } from './platform/domain-table';
 
 /** Resolved compile options (see CompileOptions). */
 export interface EnvironmentOptions {
@@ -115,14 +117,17 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
   };
   const perRoute = cluster.layout === 'per-route';
   checkOrder(sorted, scope, findings, options, !perRoute);
-  if (cluster.output === 'gateway-api') return gatewayApiTable(slot, sorted, findings, options);
+  // Business domains are Istio VirtualServices on the east-west gateway whatever the environment's own output.
+  const domains = compileSlotDomains(slot, hostnameSightings(slot), sorted, ctx.budget, findings);
+  if (cluster.output === 'gateway-api') return gatewayApiTable(slot, sorted, domains, findings, options);
   const virtualServices = perRoute ? layoutPerRoute(sorted, behaviours, ctx) : layoutMerged(sorted, ctx);
 
-  const objects = virtualServices.length + 1; // + the gateway Service
+  const objects = virtualServices.length + domains.length + 1; // + the gateway Service
   if (objects > options.maxObjectsPerFolder) {
     findings.error('too-many-objects', environment.origin,
-      `dist/${cluster.name}/${environment.name} would hold ${objects} objects (${virtualServices.length} VirtualServices ` +
-        `and the gateway Service), more than ${options.maxObjectsPerFolder}, the most kfaas puts in one folder ` +
+      `dist/${cluster.name}/${environment.name} would hold ${objects} objects (${virtualServices.length} VirtualServices` +
+        (domains.length > 0 ? `, ${domains.length} business-domain VirtualServices` : '') +
+        ` and the gateway Service), more than ${options.maxObjectsPerFolder}, the most kfaas puts in one folder ` +
         '(a fixed limit, MAX_OBJECTS_PER_FOLDER in src/model/defaults.ts: kustomize and Argo CD slow down with every object); ' +
         (perRoute
           ? `set layout: merged on cluster ${cluster.name} (routes share objects there)`
@@ -140,6 +145,7 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
     host: gatewayHost(namespace, cluster.clusterDomain),
     gateways: makeGateways(profile),
     virtualServices,
+    ...(domains.length > 0 ? { domains } : {}),
   };
 }
 
@@ -147,15 +153,17 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
  * A gateway-api environment: HTTPRoutes routing exactly as the VirtualService order `sorted` would, the backend
  * Service, and the entry ExternalName pointing at the cluster's Gateway instead of Knative's local gateway.
  */
-function gatewayApiTable(slot: EnvironmentSlot, sorted: RouteEntry[], findings: Findings, options: EnvironmentOptions): EnvironmentTable {
+function gatewayApiTable(
+  slot: EnvironmentSlot, sorted: RouteEntry[], domains: readonly DomainTable[], findings: Findings, options: EnvironmentOptions,
+): EnvironmentTable {
   const { cluster, environment, profile } = slot;
   const namespace = environment.namespace;
   const gatewayApi = compileGatewayApi(slot, sorted, findings, profile);
-  const objects = gatewayApi.httpRoutes.length + 2; // + the entry and backend Services
+  const objects = gatewayApi.httpRoutes.length + domains.length + 2; // + the entry and backend Services
   if (objects > options.maxObjectsPerFolder) {
     findings.error('too-many-objects', environment.origin,
       `dist/${cluster.name}/${environment.name} would hold ${objects} objects (${gatewayApi.httpRoutes.length} HTTPRoutes, one per route, ` +
-        `and two Services), more than ${options.maxObjectsPerFolder}; use output: virtualservice, which merges routes`);
+        `${domains.length > 0 ? `${domains.length} business domains ` : ''}and two Services), more than ${options.maxObjectsPerFolder}; use output: virtualservice, which merges routes`);
   }
   return {
     cluster: cluster.name,
@@ -168,6 +176,7 @@ function gatewayApiTable(slot: EnvironmentSlot, sorted: RouteEntry[], findings: 
     gateways: [],
     virtualServices: [],
     gatewayApi,
+    ...(domains.length > 0 ? { domains } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Diagnostic } from '../diagnostics/diagnostic';
 import { MAX_OBJECT_BYTES, MAX_OBJECTS_PER_FOLDER, PREFERRED_OBJECT_BYTES } from '../model/defaults';
 import { Cluster, Project } from '../model/project';
+import { compareText } from '../util/compare';
 import { VersionProfile } from '../versions/profile';
 import { compileEnvironment, EnvironmentOptions, OrderCheckMemo } from './compile-environment';
 import { EnvironmentSlot, expandProject } from './expand';
@@ -8,6 +9,7 @@ import { FindingRecord, Findings } from './findings';
 import { checkOwnership, makeOwnershipIndex, OwnershipMemo } from './ownership';
 import { compileEgress } from './platform/compile-egress';
 import { compilePlatform } from './platform/compile-platform';
+import { checkHostnames, HostnameSighting, hostnameSightings } from './platform/compile-domains';
 import { EgressHttpTable, PlatformTable } from './platform/platform-table';
 import { EnvironmentTable, HttpRouteTable } from './route-table';
 
@@ -55,6 +57,11 @@ export interface ProjectPlan {
   readonly clusters: readonly Cluster[];
   /** Allowed Java export prefixes per cluster name (Egress documents, compiled project-wide). */
   readonly egress: ReadonlyMap<string, readonly EgressHttpTable[]>;
+  /**
+   * Business-domain hostnames each cluster serves (sorted, unique), by cluster name. Computed here, not from the
+   * compiled tables, so a cluster's platform table can be compiled (or reused) without compiling its environments.
+   */
+  readonly hostnames: ReadonlyMap<string, readonly string[]>;
   /** Findings of the project-wide checks. */
   readonly findings: readonly FindingRecord[];
   readonly options: EnvironmentOptions;
@@ -80,9 +87,12 @@ export function planProject(project: Project, options: CompileOptions): ProjectP
   };
   const slots = expandProject(project, findings);
   checkOwnership(ownership, slots.flatMap((s) => s.landings), findings, options.ownershipMemo);
+  const sightings = slots.flatMap(hostnameSightings);
+  checkHostnames(slots, sightings, findings);
   const clusters = [...new Set(slots.map((s) => s.cluster))];
   const egress = compileEgress(project.egresses ?? [], project.clusters, findings);
-  return { slots, clusters, egress, findings: findings.records, options: resolved };
+  const hostnames = new Map(clusters.map((c) => [c.name, servedHostnames(sightings, c.name)]));
+  return { slots, clusters, egress, hostnames, findings: findings.records, options: resolved };
 }
 
 /** Compiles one (cluster, environment) of a plan. Pure. */
@@ -95,8 +105,15 @@ export function compileSlot(plan: ProjectPlan, slot: EnvironmentSlot): Compiled<
 /** Compiles one cluster's platform table (it lists the paths of every slot of the cluster and its Egress prefixes). Pure. */
 export function compileClusterPlatform(plan: ProjectPlan, cluster: Cluster): Compiled<PlatformTable> {
   const findings = new Findings();
-  const table = compilePlatform(cluster, plan.slots, { hostnames: [], egress: plan.egress.get(cluster.name) ?? [] }, findings);
+  const table = compilePlatform(cluster, plan.slots, {
+    hostnames: plan.hostnames.get(cluster.name) ?? [], egress: plan.egress.get(cluster.name) ?? [],
+  }, findings);
   return { table, findings: findings.records };
+}
+
+/** The hostnames `cluster` serves: those of its slots' sightings inside its domain suffixes (sorted, unique). */
+function servedHostnames(sightings: readonly HostnameSighting[], cluster: string): string[] {
+  return [...new Set(sightings.filter((s) => s.cluster === cluster && s.outcome === 'served').map((s) => s.hostname.value))].sort(compareText);
 }
 
 /** The diagnostics of a plan and of compiled parts, as one Findings would report them. */

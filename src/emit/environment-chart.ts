@@ -38,7 +38,9 @@ export interface EnvironmentChartProps {
 
 /**
  * Everything kfaas emits into `dist/<cluster>/<environment>/`: the environment's ExternalName gateway Service and
- * its VirtualServices (or, with `output: gateway-api`, its HTTPRoutes and their backend Service), all in kfaas-system and labelled with the cluster and environment. Object names come
+ * its VirtualServices (or, with `output: gateway-api`, its HTTPRoutes and their backend Service), and one
+ * VirtualService per business domain (on the east-west gateway), all in kfaas-system and labelled with the
+ * cluster and environment. Object names come
  * from the table (explicit `metadata.name`, so cdk8s never appends hashes).
  */
 export class EnvironmentChart extends Chart {
@@ -52,6 +54,8 @@ export class EnvironmentChart extends Chart {
   public readonly backendService?: KsvcBackendService;
   /** With `output: gateway-api`: one HTTPRoute per route, in the table's order. */
   public readonly httpRoutes: readonly EnvironmentHttpRoute[];
+  /** One VirtualService per business domain, bound to the east-west gateway, sorted by hostname. */
+  public readonly domainVirtualServices: readonly GatewayRoutesVirtualService[];
 
   public constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
     const { table } = props;
@@ -87,6 +91,15 @@ export class EnvironmentChart extends Chart {
     }
     this.httpRoutes = (gatewayApi?.httpRoutes ?? []).map(
       (route) => new EnvironmentHttpRoute(this, `HttpRoute-${route.name}`, { route, table: gatewayApi!, host: table.host }),
+    );
+    this.domainVirtualServices = (table.domains ?? []).map(
+      (d) =>
+        new GatewayRoutesVirtualService(this, `DomainVirtualService-${d.virtualService.name}`, {
+          table: d.virtualService,
+          profile: table.profile,
+          host: d.hostname,
+          gateways: [d.gateway],
+        }),
     );
   }
 }

@@ -11,6 +11,7 @@ import { checkActionFields, completeBehaviour } from './route-action';
 import { regexFacts, regexProblem } from '../regex';
 import { HTTP_PATH_PATTERN, routePathProblem } from '../util/request-path';
 import { checkPrefixRewrites } from './rewrite-check';
+import { readHostnames } from './build-route-hostnames';
 import { has, isMapping, list, mapping, Mapping, str } from './values';
 
 const MATCH_KINDS: readonly MatchKind[] = ['prefix', 'exact', 'regex'];
@@ -53,6 +54,7 @@ export function buildRoute(ctx: DocumentContext, doc: Mapping): Route {
     checkPrefixRewrites(ctx, overrides[env], rewriteAt, rewritesSeen);
   }
   const clusters = stringList(spec, 'clusters');
+  const hostnames = readHostnames(ctx, spec);
   return {
     name,
     team: ctx.file.team ?? '',
@@ -62,6 +64,7 @@ export function buildRoute(ctx: DocumentContext, doc: Mapping): Route {
     ...(environments
       ? { environments, environmentOrigins: environments.map((_, i) => ctx.origin(['spec', 'environments', i])) }
       : {}),
+    ...(hostnames ? { hostnames } : {}),
     ...(clusters ? { clusters, clusterOrigins: clusters.map((_, i) => ctx.origin(['spec', 'clusters', i])) } : {}),
     ...(Object.keys(overrideOrigins).length > 0 ? { overrideOrigins } : {}),
     origin: ctx.origin(['metadata', 'name']),

@@ -33,3 +33,19 @@ export function parseQuantity(text: string, kind: 'cpu' | 'memory'): number | un
   if (!m) return undefined;
   return Number(m[1]) * (m[2] === 'Gi' ? 1024 : 1);
 }
+
+const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const HOSTNAME = new RegExp(`^${LABEL}(\\.${LABEL})+$`);
+/** The form schema/kfaas.schema.json's `BusinessHostname` checks (the schema reports hostnames not of it). */
+export const BUSINESS_HOSTNAME_FORM = new RegExp(`^(\\*\\.)?${LABEL}(\\.${LABEL})+$`);
+
+/** What is wrong with a business-domain hostname (`shop.example.com` or `*.shop.example.com`), or undefined. */
+export function hostnameProblem(host: string): string | undefined {
+  const bare = host.startsWith('*.') ? host.slice(2) : host;
+  if (host.length > 253) return `expected at most 253 characters, got ${host.length}`;
+  if (!HOSTNAME.test(bare) || bare.split('.').some((l) => l.length > 63)) {
+    return 'expected a lowercase DNS name with at least two labels (letters, digits, \'-\'; labels of at most 63 characters), optionally starting with "*."';
+  }
+  if (/^[0-9.]+$/.test(bare)) return 'expected a DNS name, not an IP address';
+  return undefined;
+}

@@ -254,6 +254,11 @@ export interface Route {
    * @default false
    */
   readonly fallback?: boolean;
+  /**
+   * Business-domain hostnames per environment, served by the cluster's east-west gateway over HTTPS.
+   * @default none
+   */
+  readonly hostnames?: Readonly<Record<string, readonly Hostname[]>>;
   /** Where each `environments` item was written (same order). @default the route's origin */
   readonly environmentOrigins?: readonly Origin[];
   /** Where each `clusters` item was written (same order). @default the route's origin */
@@ -267,6 +272,12 @@ export interface Route {
 /** Where a problem of `route` in environment `env` is shown: its `overrides.<env>` key if it has one, else the route. */
 export function originIn(route: Route, env: string): Origin {
   return route.overrideOrigins?.[env] ?? route.origin;
+}
+
+/** A business-domain hostname of a route (`showroom.example.com`, `*.shop.example.com`). */
+export interface Hostname {
+  readonly value: string;
+  readonly origin: Origin;
 }
 
 /** The behaviour of `route` in environment `env`. */
