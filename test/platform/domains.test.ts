@@ -144,7 +144,7 @@ describe('business domains', () => {
     roots.push(root);
     let out = '';
     let err = '';
-    const io = { cwd: root, stdout: (s: string) => { out += s; }, stderr: (s: string) => { err += s; } };
+    const io = { cwd: root, env: {}, stdout: (s: string) => { out += s; }, stderr: (s: string) => { err += s; } };
     expect(await main(['explain', '--cluster', 'c', '--host', 'showroom.test.example.com', '/faas/api/saas/showroom/a'], io)).toBe(0);
     expect(err).toBe('');
     expect(out).toContain('environment alpha');
@@ -224,6 +224,24 @@ describe('business domains', () => {
     expect(errorsOf(run({ 'clusters/c.yaml': cluster('c', { environments: '[{ name: prod }, { name: beta }]' }), 'routes/saas/showroom.yaml': never }))).toEqual([
       'routes/saas/showroom.yaml:7:12 spec.hostnames.beta[0]: route "saas-showroom" never lands in environment beta, so its hostnames there are never served; expected an environment the route is deployed to',
     ]);
+  });
+
+  test('names depend only on the hostname: a new hostname adds objects and renames none; a long one gets a stable hash', () => {
+    const names = (result: ReturnType<typeof runPipeline>): string[] =>
+      [...(result.tree ?? []).keys()].filter((p) => p.includes('domain-')).sort();
+    const before = names(run({ 'clusters/c.yaml': cluster('c'), 'routes/saas/showroom.yaml': SHOWROOM }));
+    const long = `${'a'.repeat(60)}.example.com`;
+    const tenant = route('saas-tenant', '/faas/api/saas/tenant/', `    prod: [a.example.com, ${long}]`);
+    const after = names(run({ 'clusters/c.yaml': cluster('c'), 'routes/saas/showroom.yaml': SHOWROOM, 'routes/saas/tenant.yaml': tenant }));
+    expect(after.filter((p) => !before.includes(p))).toEqual([
+      'c/platform/certificate-domain-a-example-com.yaml',
+      expect.stringMatching(/^c\/platform\/certificate-domain-a{40,}-[0-9a-z]+\.yaml$/),
+      'c/prod/virtualservice-domain-a-example-com.yaml',
+      expect.stringMatching(/^c\/prod\/virtualservice-domain-a{40,}-[0-9a-z]+\.yaml$/),
+    ]);
+    expect(before.every((p) => after.includes(p))).toBe(true);
+    const longName = after.find((p) => p.startsWith('c/platform/certificate-domain-aaa'))!.replace(/^.*certificate-|\.yaml$/g, '');
+    expect(`${longName}-tls`.length).toBeLessThanOrEqual(63);
   });
 
   test.each([
