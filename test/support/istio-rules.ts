@@ -161,7 +161,12 @@ export function ruleViolations(obj: any, rules: IstioRules, publicIngress = fals
   if (obj.kind !== 'VirtualService') return out;
   if (!rules.servedApiVersions.includes(obj.apiVersion)) out.push(`${where}: ${obj.apiVersion} is not served by Istio ${rules.version}`);
   for (const gw of obj.spec.gateways ?? []) {
-    if (gw === 'mesh') out.push(`${where}: bound to mesh (IST0109)`);
+    // Sidecars never merge mesh VirtualServices of one host (IST0109): only the platform's single Java export
+    // object, the one VirtualService of its host, may bind `mesh` (a reserved name, not a reference).
+    if (gw === 'mesh') {
+      if (!isJavaExport(obj)) out.push(`${where}: bound to mesh (IST0109)`);
+      continue;
+    }
     if (gw === PUBLIC_INGRESS && !publicIngress) out.push(`${where}: bound to the public ingress without opt-in`);
     if (rules.namespacedGatewayRefs !== gw.includes('/')) out.push(`${where}: gateway reference ${gw} in the wrong form for Istio ${rules.version}`);
   }
@@ -192,7 +197,9 @@ export function ruleViolations(obj: any, rules: IstioRules, publicIngress = fals
       if (d.headers?.request?.set?.host !== undefined && !rules.perDestinationHost) {
         out.push(`${at}: destination host header is ignored by Istio ${rules.version} (routes differently)`);
       }
-      if (d.destination?.port?.number !== undefined && d.destination.port.number !== 80) out.push(`${at}: destination port must be 80`);
+      // The Knative local gateway Services expose port 80 (knative-local-gateway maps 80 -> 8081): name 80, never 8081.
+      const toLocalGateway = /-local-gateway\.istio-system\.svc\./.test(String(d.destination?.host));
+      if (toLocalGateway && d.destination.port?.number !== 80) out.push(`${at}: destination port must be 80`);
     }
   });
   return out;
@@ -226,4 +233,10 @@ export function gatewayApiViolations(obj: any, istio: string, version: string, c
     }
   });
   return out;
+}
+
+/** The platform folder's mesh VirtualService for `java-export.kfaas-system.svc.<domain>` (the Egress allow-list). */
+function isJavaExport(obj: any): boolean {
+  const hosts: unknown[] = obj.spec?.hosts ?? [];
+  return obj.metadata?.name === 'java-export' && hosts.length === 1 && /^java-export\.kfaas-system\.svc\./.test(String(hosts[0]));
 }
