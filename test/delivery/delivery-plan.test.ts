@@ -126,6 +126,9 @@ describe('removing an environment or a cluster', () => {
     const withoutBeta = readFileSync(hzTest, 'utf8').replace(/\n    - name: beta\n/, '\n');
     expect(withoutBeta).not.toMatch(/name: beta/);
     writeFileSync(hzTest, withoutBeta);
+    // cn-hz-test served beta's business domain; the clusters left hosting beta serve none
+    const showroom = join(root, 'routes/saas/showroom.yaml');
+    writeFileSync(showroom, readFileSync(showroom, 'utf8').replace(/\n    beta: \[showroom\.beta\.test\.example\.com\]/, ''));
     rmSync(join(root, 'clusters/eu-fra-prod.yaml'));
     const catalog = join(root, 'routes/shop/catalog.yaml');
     writeFileSync(catalog, readFileSync(catalog, 'utf8').replace(', eu-fra-prod]', ']'));

@@ -1,6 +1,9 @@
 import { rmSync } from 'fs';
 import { loadAll } from 'js-yaml';
 import { main } from '../../src/cli/main';
+import { compileProject } from '../../src/compile/compile-project';
+import { sizeOfHttpRoute } from '../../src/emit/istio/http-route';
+import { loadProject } from '../../src/load/load-project';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
 import { explainRequest } from '../../src/explain/explain';
 import { runPipeline } from '../../src/pipeline';
@@ -228,7 +231,7 @@ describe('business domains', () => {
 
   test('names depend only on the hostname: a new hostname adds objects and renames none; a long one gets a stable hash', () => {
     const names = (result: ReturnType<typeof runPipeline>): string[] =>
-      [...(result.tree ?? []).keys()].filter((p) => p.includes('domain-')).sort();
+      [...(result.tree?.keys() ?? [])].filter((p) => p.includes('domain-')).sort();
     const before = names(run({ 'clusters/c.yaml': cluster('c'), 'routes/saas/showroom.yaml': SHOWROOM }));
     const long = `${'a'.repeat(60)}.example.com`;
     const tenant = route('saas-tenant', '/faas/api/saas/tenant/', `    prod: [a.example.com, ${long}]`);
@@ -242,6 +245,21 @@ describe('business domains', () => {
     expect(before.every((p) => after.includes(p))).toBe(true);
     const longName = after.find((p) => p.startsWith('c/platform/certificate-domain-aaa'))!.replace(/^.*certificate-|\.yaml$/g, '');
     expect(`${longName}-tls`.length).toBeLessThanOrEqual(63);
+  });
+
+  test('a hostname\'s routes must fit one VirtualService: more is an error at the hostname (the gateway host splits)', () => {
+    const routes = Array.from({ length: 40 }, (_, i) => route(`big-${i}`, `/faas/api/big/${i}/`, '    prod: [big.example.com]')).join('---\n');
+    const root = writeProject({ 'clusters/c.yaml': cluster('c'), 'routes/big/routes.yaml': routes });
+    roots.push(root);
+    const { project, diagnostics: loadErrors } = loadProject(root);
+    expect(loadErrors).toEqual([]);
+    const compile = (maxObjectBytes: number) =>
+      compileProject(project, { sizeOf: (h, t) => sizeOfHttpRoute(h, t.profile), maxObjectBytes }).diagnostics
+        .filter((d) => d.severity === 'error').map(formatDiagnostic);
+    expect(compile(200 * 1024)).toEqual([]);
+    expect(compile(8 * 1024)).toEqual([
+      expect.stringMatching(/^routes\/big\/routes\.yaml:7:12 spec\.hostnames\.prod\[0\]: hostname big\.example\.com on cluster c: its routes take \d+ bytes, more than one VirtualService holds \(7168\); a business domain is one object \(in environment prod\)$/),
+    ]);
   });
 
   test.each([
