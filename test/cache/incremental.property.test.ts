@@ -8,19 +8,23 @@ import { listFiles } from '../../src/util/list-files';
 
 /**
  * Incremental synth equals a synth from scratch, byte for byte: random edit sequences (routes, teams, clusters,
- * environments, versions) are applied to a small project; after each one, `kfaas synth` with its cache (reusing
- * tables whose inputs did not change) and `kfaas synth --no-cache` in a fresh copy must give the same exit
- * status, the same messages and the same output tree, and `--check` (before the synth) the same verdict and messages.
+ * environments, versions, business-domain hostnames, a cluster's domains) are applied to a small project; after
+ * each one, `kfaas synth` with its cache (reusing tables whose inputs did not change) and `kfaas synth --no-cache`
+ * in a fresh copy must give the same exit status, the same messages and the same output tree, and `--check`
+ * (before the synth) the same verdict and messages.
  */
 const TEAMS = ['shop', 'pay', 'web'] as const;
 const ENVS = ['alpha', 'beta', 'prod'] as const;
-/** Compatible Istio/Knative pairs across the profiles (v1alpha3 and v1beta1/v1, old and new gateway names). */
+/**
+ * Compatible Istio/Knative pairs across the profiles (v1alpha3 and v1beta1/v1, old and new gateway names), with a
+ * Kubernetes release of their time (the east-west gateway's HPA/PDB API versions).
+ */
 const VERSIONS = [
-  ['1.4.10', '0.11.2'],
-  ['1.5.4', '0.15.0'],
-  ['1.12.9', '0.26.0'],
-  ['1.22.6', '1.14.1'],
-  ['1.30.3', '1.23.0'],
+  ['1.4.10', '0.11.2', '1.16.15'],
+  ['1.5.4', '0.15.0', '1.16.15'],
+  ['1.12.9', '0.26.0', '1.22.17'],
+  ['1.22.6', '1.14.1', '1.29.4'],
+  ['1.30.3', '1.23.0', '1.31.0'],
 ] as const;
 
 interface RouteModel {
@@ -34,12 +38,16 @@ interface RouteModel {
   readonly environments?: readonly string[];
   /** `overrides.prod.timeout` (the override shares the base's match list in the model). */
   readonly prodTimeout?: number;
+  /** `hostnames.<env>`: one business domain per environment at most (in the model). */
+  readonly hostnames?: Readonly<Record<string, string>>;
 }
 
 interface ClusterModel {
   readonly name: string;
   readonly versions: number;
   readonly environments: readonly string[];
+  /** Has an east-west gateway serving business domains under example.com. */
+  readonly domains?: boolean;
 }
 
 interface Model {
@@ -54,11 +62,11 @@ type Edit = (m: Model) => Model;
 const INITIAL: Model = {
   clusters: [
     { name: 'c-one', versions: 2, environments: ['alpha', 'prod'] },
-    { name: 'c-two', versions: 4, environments: ['alpha', 'beta', 'prod'] },
+    { name: 'c-two', versions: 4, environments: ['alpha', 'beta', 'prod'], domains: true },
   ],
   teams: ['shop'],
   routes: [
-    { name: 'shop-cart', team: 'shop', file: 'a', kind: 'prefix', path: '/faas/api/shop/cart/' },
+    { name: 'shop-cart', team: 'shop', file: 'a', kind: 'prefix', path: '/faas/api/shop/cart/', hostnames: { prod: 'cart.example.com' } },
     { name: 'shop-list', team: 'shop', file: 'a', kind: 'exact', path: '/faas/api/shop/list', timeout: 3, prodTimeout: 30 },
     { name: 'pay-go', team: 'pay', file: 'b', kind: 'prefix', path: '/faas/api/pay/go/', environments: ['prod'] },
   ],
@@ -101,6 +109,18 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
     const r = pick(m.routes, i);
     return r ? { ...m, routes: m.routes.map((x) => (x === r ? { ...r, prodTimeout: timeout } : x)) } : m;
   }),
+  // Business domains: a hostname per environment (example.com is c-two's zone; other.org is nobody's: an error)
+  fc.record({ i: fc.nat(), env: fc.constantFrom(...ENVS), host: fc.option(fc.constantFrom('cart.example.com', 'pay.example.com', 'x.other.org'), { nil: undefined }) })
+    .map(({ i, env, host }): Edit => (m) => {
+      const r = pick(m.routes, i);
+      if (!r) return m;
+      const hostnames = Object.fromEntries(Object.entries({ ...r.hostnames, [env]: host }).filter(([, h]) => h !== undefined)) as Record<string, string>;
+      return { ...m, routes: m.routes.map((x) => (x === r ? { ...r, hostnames } : x)) };
+    }),
+  fc.nat().map((i): Edit => (m) => {
+    const c = pick(m.clusters, i)!;
+    return { ...m, clusters: m.clusters.map((x) => (x === c ? { ...c, domains: !c.domains } : x)) };
+  }),
   fc.constantFrom(...TEAMS).map((team): Edit => (m) => ({ ...m, teams: m.teams.includes(team) ? without(m.teams, team) : [...m.teams, team] })),
   fc.record({ name: fc.constantFrom('c-one', 'c-two', 'c-three'), versions: fc.nat(VERSIONS.length - 1), envs: fc.subarray([...ENVS], { minLength: 1 }) })
     .map(({ name, versions, envs }): Edit => (m) => {
@@ -127,10 +147,11 @@ function writeModel(root: string, m: Model): void {
   rmSync(join(root, 'routes'), { recursive: true, force: true });
   mkdirSync(join(root, 'clusters'), { recursive: true });
   for (const c of m.clusters) {
-    const [istio, knative] = VERSIONS[c.versions];
+    const [istio, knative, kubernetes] = VERSIONS[c.versions];
     const envs = c.environments.map((e) => `    - name: ${e}`).join('\n');
+    const gateway = c.domains ? `  kubernetes: "${kubernetes}"\n` + '  gateway:\n    domains:\n      suffixes: [example.com]\n      issuer: { name: le }\n' : '';
     writeFileSync(join(root, 'clusters', `${c.name}.yaml`),
-      `apiVersion: kfaas/v1\nkind: Cluster\nmetadata:\n  name: ${c.name}\nspec:\n  istio: "${istio}"\n  knative: "${knative}"\n  environments:\n${envs}\n`);
+      `apiVersion: kfaas/v1\nkind: Cluster\nmetadata:\n  name: ${c.name}\nspec:\n  istio: "${istio}"\n  knative: "${knative}"\n${gateway}  environments:\n${envs}\n`);
   }
   const files = new Map<string, string[]>();
   const add = (path: string, doc: string): void => {
@@ -141,6 +162,8 @@ function writeModel(root: string, m: Model): void {
     const lines = ['apiVersion: kfaas/v1', 'kind: Route', `metadata:\n  name: ${r.name}`, 'spec:', `  match:\n    - ${r.kind}: ${r.path}`];
     if (r.timeout !== undefined) lines.push(`  timeout: ${r.timeout}s`);
     if (r.environments) lines.push(`  environments: [${r.environments.join(', ')}]`);
+    const hostnames = Object.entries(r.hostnames ?? {}).map(([env, host]) => `    ${env}: [${host}]`);
+    if (hostnames.length > 0) lines.push(`  hostnames:\n${hostnames.join('\n')}`);
     if (r.prodTimeout !== undefined) lines.push(`  overrides:\n    prod: { timeout: ${r.prodTimeout}s }`);
     add(`routes/${r.team}/${r.file}.yaml`, lines.join('\n') + '\n');
   }
