@@ -106,6 +106,8 @@ export function compileSlot(plan: ProjectPlan, slot: EnvironmentSlot): Compiled<
 export function compileClusterPlatform(plan: ProjectPlan, cluster: Cluster): Compiled<PlatformTable> {
   const findings = new Findings();
   const table = compilePlatform(cluster, plan.slots, {
+    ownership: plan.options.ownership,
+    maxObjectBytes: plan.options.maxObjectBytes,
     hostnames: plan.hostnames.get(cluster.name) ?? [], egress: plan.egress.get(cluster.name) ?? [],
   }, findings);
   return { table, findings: findings.records };

@@ -1,19 +1,10 @@
 import { GENERATED_MARK } from '../model/defaults';
-import { dump } from 'js-yaml';
+import { toYaml } from '../util/yaml-text';
 
 /** First line of every file kfaas writes. */
 export const GENERATED_HEADER = `${GENERATED_MARK} from routes/ and clusters/. Do not edit.\n`;
 
-/**
- * js-yaml options of every rendered file: no anchors, no line folding (long regexes stay on one line), keys in
- * insertion order (the emitter's canonical order). The benchmark floor writes with the same options.
- */
-const DUMP_OPTIONS = { noRefs: true, lineWidth: -1, sortKeys: false } as const;
-
-/** Serializes one object as a YAML document (no header, no `---`). */
-export function toYaml(obj: unknown): string {
-  return dump(obj, DUMP_OPTIONS);
-}
+export { toYaml };
 
 /**
  * Drops undefined, null, empty maps and empty arrays, recursively (Argo CD shows them as perpetual diffs).

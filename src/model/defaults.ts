@@ -136,8 +136,16 @@ export const JAVA_EXPORT_NAME = 'java-export';
 /** Host of the ServiceEntry standing for a Java export gateway on KVM machines (never resolved by DNS). */
 export const JAVA_EXPORT_STATIC_HOST = 'java-export-gateway.kfaas-system.internal';
 
-/** Name of the forwarding-table ConfigMap the Java site gateway loads. */
+/**
+ * Name of the forwarding table's index ConfigMap (every environment's gateway host and the name of its table);
+ * each environment's table is `<this>-<environment>` (see forwardingTableName).
+ */
 export const FORWARDING_TABLE_NAME = 'kfaas-forwarding-table';
+
+/** The ConfigMap holding environment `env`'s forwarding table: never equal to the index's name (a suffix). */
+export function forwardingTableName(env: string): string {
+  return `${FORWARDING_TABLE_NAME}-${env}`;
+}
 
 /** Base path the Java site gateway forwards to serverless. */
 export const FAAS_BASE_PATH = '/faas/api/';

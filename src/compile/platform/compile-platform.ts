@@ -5,6 +5,7 @@ import { Findings } from '../findings';
 import { platformProfileFor } from '../../versions/platform-profile';
 import { profileFor } from '../../versions/profile';
 import { EnvironmentSlot } from '../expand';
+import { OwnershipIndex } from '../ownership';
 import { slugify, stableHash, MAX_OBJECT_NAME_LENGTH } from '../naming';
 import { compareText } from '../../util/compare';
 import { makeForwardingTable } from './forwarding';
@@ -12,6 +13,10 @@ import { CertificateTable, EgressHttpTable, GatewayTable, JavaExportTable, Platf
 
 /** What other passes found for one cluster: the hostnames it serves and the Egress prefixes it allows. */
 export interface PlatformInputs {
+  /** Team documents' owned prefixes (the forwarding table forwards an owned prefix as one pattern). */
+  readonly ownership: OwnershipIndex;
+  /** The most bytes one rendered object may take (an environment's forwarding-table ConfigMap). */
+  readonly maxObjectBytes: number;
   /** Business-domain hostnames served on the cluster (any order; de-duplicated here). */
   readonly hostnames: readonly string[];
   /** Allowed Java prefixes in specificity order (see compile-egress.ts). */
@@ -40,7 +45,7 @@ export function compilePlatform(
     ...(cluster.gateway ? { gateway: makeGateway(cluster, certificates) } : {}),
     certificates,
     ...(cluster.javaExport ? { javaExport: makeJavaExport(cluster, inputs.egress) } : {}),
-    forwarding: makeForwardingTable(cluster, slots),
+    forwarding: makeForwardingTable(cluster, slots, inputs.ownership, inputs.maxObjectBytes, findings),
   };
 }
 

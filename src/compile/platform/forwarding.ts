@@ -1,9 +1,12 @@
-import { FORWARDING_TABLE_NAME, gatewayHost } from '../../model/defaults';
-import { Cluster } from '../../model/project';
+import { FORWARDING_TABLE_NAME, forwardingTableName, gatewayHost } from '../../model/defaults';
+import { Cluster, MatchKind } from '../../model/project';
 import { atLeast } from '../../model/version';
-import { EnvironmentSlot } from '../expand';
-import { matchLiteral } from '../specificity';
 import { compareText } from '../../util/compare';
+import { EnvironmentSlot } from '../expand';
+import { Findings } from '../findings';
+import { OwnershipIndex } from '../ownership';
+import { matchLiteral } from '../specificity';
+import { configMapBytes, forwardingData, forwardingIndexJson } from './forwarding-formats';
 import { ForwardingEntry, ForwardingTable } from './platform-table';
 
 /** Spring Cloud Gateway moved its route properties in 4.3.0 (version-facts.md H). */
@@ -14,52 +17,119 @@ function springPropertyPrefix(cluster: Cluster): string {
 
 /**
  * The Java site gateway's forwarding table of one cluster: per environment, the path patterns its routes use,
- * where to send them and the Host header they must carry. Derived from the same landings as the VirtualServices.
+ * where to send them and the Host header they must carry, in a ConfigMap of its own
+ * (`kfaas-forwarding-table-<env>`), and an index naming every environment's gateway host. Derived from the same
+ * landings as the VirtualServices. An environment whose ConfigMap would exceed `budget` bytes is an error at the
+ * cluster's environment entry (never an oversized object: the API server refuses objects over about 1 MiB, and
+ * client-side apply one whose annotation exceeds 256 KiB).
  */
-export function makeForwardingTable(cluster: Cluster, slots: readonly EnvironmentSlot[]): ForwardingTable {
+export function makeForwardingTable(
+  cluster: Cluster, slots: readonly EnvironmentSlot[], ownership: OwnershipIndex, budget: number, findings: Findings,
+): ForwardingTable {
+  const prefix = springPropertyPrefix(cluster);
   const entries: ForwardingEntry[] = slots
     .filter((s) => s.cluster === cluster)
     .map((slot) => {
       const host = gatewayHost(slot.environment.namespace, cluster.clusterDomain);
-      const matches = slot.landings.flatMap((l) => l.behaviour.match);
-      return {
+      const facts = {
         environment: slot.environment.name,
         namespace: slot.environment.namespace,
-        paths: pathPatterns(matches.map((m) => ({ kind: m.kind, value: m.value }))),
+        paths: pathPatterns(forwardedMatches(slot, ownership)),
         target: `http://${cluster.javaGateway?.address ?? host}`,
         host,
       };
+      const data = forwardingData(facts, prefix);
+      const bytes = configMapBytes(data);
+      if (bytes > budget) {
+        findings.error('forwarding-table-too-large', slot.environment.origin,
+          `the forwarding table of environment ${slot.environment.name} on cluster ${cluster.name} would take ${bytes} bytes ` +
+            `(${facts.paths.length} path patterns in three formats), more than one object holds (${budget}); give the teams ` +
+            'routing here Team documents (kind: Team, spec.owns: each owned prefix is forwarded as one pattern), or merge ' +
+            'exact paths into prefixes');
+      }
+      return { ...facts, configMap: forwardingTableName(facts.environment), data };
     })
     .sort((a, b) => compareText(a.environment, b.environment));
-  return { name: FORWARDING_TABLE_NAME, springPropertyPrefix: springPropertyPrefix(cluster), entries };
+  return {
+    name: FORWARDING_TABLE_NAME,
+    data: { 'forwarding-table.json': forwardingIndexJson(entries) },
+    springPropertyPrefix: prefix,
+    entries,
+  };
+}
+
+/** A match reduced to what the forwarding table needs: paths it may take are those starting with `literal` (or equal to it). */
+export interface ForwardedMatch {
+  readonly kind: MatchKind;
+  readonly value: string;
 }
 
 /**
- * Segment-aligned Ant patterns covering every path the matches can match: an exact path stays itself; a prefix
- * or regex becomes `<directory of its literal>/**` (Zuul's AntPathMatcher and Spring's PathPattern only take
- * `**` as a whole segment). Patterns covered by a shorter one are dropped; the result is sorted.
+ * What the slot's routes make the Java gateway forward. A match of a team with a Team document that lies inside
+ * one of the team's owned prefixes is forwarded as that prefix: no other team may route inside it (the ownership
+ * check, compile/ownership.ts; a fallback route only where the owner's routes answer first), so every request in
+ * it belongs to this team, and one pattern replaces however many routes it has there. Paths in the prefix that no
+ * route of the team matches reach the environment's gateway, which answers 404.
  */
-export function pathPatterns(matches: readonly { kind: 'exact' | 'prefix' | 'regex'; value: string }[]): string[] {
-  const dirs = new Set<string>();
-  const exacts = new Set<string>();
-  for (const m of matches) {
-    if (m.kind === 'exact') {
-      exacts.add(m.value);
+export function forwardedMatches(slot: EnvironmentSlot, ownership: OwnershipIndex): ForwardedMatch[] {
+  const out: ForwardedMatch[] = [];
+  for (const { route, behaviour } of slot.landings) {
+    const owns = ownership.teams.get(route.team)?.owns ?? [];
+    for (const m of behaviour.match) {
+      const literal = m.kind === 'exact' ? m.value : matchLiteral(m.kind, m.value);
+      const owned = owns.find((o) => literal.startsWith(o.prefix));
+      out.push(owned ? { kind: 'prefix', value: owned.prefix } : { kind: m.kind, value: m.value });
+    }
+  }
+  return out;
+}
+
+/**
+ * Characters with a meaning in Ant patterns (`*`, `?`, `{`, `}`), in Spring Cloud Gateway's `Path=` shortcut
+ * (`,` separates patterns) or in a .properties value (`\`): a literal is cut before the first of them and
+ * widened to a prefix, so the pattern still covers every path the match can take.
+ */
+const PATTERN_SPECIAL = /[*?{}\\,]/;
+
+/**
+ * Segment-aligned Ant patterns (Zuul's AntPathMatcher, Spring's PathPattern) covering every path the matches can
+ * match:
+ * - an exact path stays itself;
+ * - a prefix becomes `<prefix>**` when it ends in `/`, else `<directory>/<last segment>*` followed by `/**`
+ *   (`*` matches within one segment, a final `**` zero or more segments: exactly the paths starting with the prefix);
+ * - a regex becomes the prefix of its literal leading part (wider than the regex: a pattern cannot say more).
+ * A pattern another pattern's prefix already covers is dropped, and the result is sorted.
+ */
+export function pathPatterns(matches: readonly ForwardedMatch[]): string[] {
+  const items = matches.map((m) => {
+    const literal = m.kind === 'exact' ? m.value : matchLiteral(m.kind, m.value);
+    const cut = literal.search(PATTERN_SPECIAL);
+    return cut >= 0 ? { literal: literal.slice(0, cut), exact: false }
+      : { literal, exact: m.kind === 'exact' };
+  });
+  // Sorted by literal (a prefix before an exact path of the same text), every literal that starts with a kept
+  // prefix comes right after it, before any literal that does not: one pass with the last kept prefix decides.
+  items.sort((a, b) => compareText(a.literal, b.literal) || Number(a.exact) - Number(b.exact));
+  const patterns: string[] = [];
+  let lastPrefix: string | undefined;
+  let lastExact: string | undefined;
+  for (const { literal, exact } of items) {
+    if (lastPrefix !== undefined && literal.startsWith(lastPrefix)) continue;
+    if (exact) {
+      if (literal !== lastExact) patterns.push(literal);
+      lastExact = literal;
       continue;
     }
-    const literal = matchLiteral(m.kind, m.value);
-    dirs.add(literal.slice(0, literal.lastIndexOf('/') + 1) || '/');
+    lastPrefix = literal;
+    patterns.push(prefixPattern(literal));
   }
-  // Every directory ends in `/`, so one that covers another is one of its `/`-ending prefixes: look those up
-  // (linear in the path length) instead of comparing every pair (quadratic: 2.4 s for 3,000 routes).
-  const covered = (path: string, own: string | undefined): boolean => {
-    for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
-      const ancestor = path.slice(0, i + 1);
-      if (ancestor !== own && dirs.has(ancestor)) return true;
-    }
-    return false;
-  };
-  const kept = [...dirs].filter((d) => !covered(d, d));
-  const exactKept = [...exacts].filter((e) => !covered(e, undefined));
-  return [...kept.map((d) => `${d}**`), ...exactKept].sort(compareText);
+  return patterns.sort(compareText);
+}
+
+/** The Ant pattern of every path starting with `literal`. */
+function prefixPattern(literal: string): string {
+  const slash = literal.lastIndexOf('/');
+  if (slash < 0) return '/**';
+  const last = literal.slice(slash + 1);
+  return last === '' ? `${literal}**` : `${literal}*/**`;
 }

@@ -87,20 +87,30 @@ export interface EgressHttpTable {
 }
 
 export interface ForwardingTable {
+  /** The index ConfigMap: `kfaas-forwarding-table`. */
   readonly name: string;
+  /** The index's data: `forwarding-table.json`, every environment's gateway host, target and table name. */
+  readonly data: Readonly<Record<string, string>>;
   /** `spring.cloud.gateway.server.webflux` (Spring Cloud Gateway >= 4.3) or `spring.cloud.gateway`. */
   readonly springPropertyPrefix: string;
-  /** Sorted by environment. */
+  /** One per environment the cluster hosts, sorted by environment. */
   readonly entries: readonly ForwardingEntry[];
 }
 
 export interface ForwardingEntry {
   readonly environment: string;
   readonly namespace: string;
-  /** Ant-style path patterns (`/faas/api/shop/**`, or an exact path), segment-aligned, none covering another, sorted. */
+  /**
+   * Ant-style path patterns (`/faas/api/shop/**`, `/faas/api/shop/cart*` + `/**`, or an exact path), none covering
+   * another, sorted: see forwarding.ts for what each match becomes.
+   */
   readonly paths: readonly string[];
   /** `http://<address or gateway host>`. */
   readonly target: string;
   /** The Host header every forwarded request must carry: the environment's gateway host. */
   readonly host: string;
+  /** The environment's ConfigMap: `kfaas-forwarding-table-<environment>`. */
+  readonly configMap: string;
+  /** Its data, by key in sorted order: `forwarding.json`, `spring-cloud-gateway.yaml`, `zuul.properties`. */
+  readonly data: Readonly<Record<string, string>>;
 }

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { PlatformTable } from '../../compile/platform/platform-table';
 import { CLUSTER_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../environment-chart';
 import { DomainCertificate } from './domain-certificate';
-import { ForwardingTableConfigMap } from './forwarding-table-config-map';
+import { ForwardingTableConfigMaps } from './forwarding-table-config-map';
 import { GatewayAutoscaler } from './gateway-autoscaler';
 import { GatewayDeployment } from './gateway-deployment';
 import { GatewayDisruptionBudget } from './gateway-disruption-budget';
@@ -41,7 +41,7 @@ export class PlatformChart extends Chart {
     super(scope, id, { labels: platformLabels(table.cluster), disableResourceNameHashes: true });
     this.table = table;
     new KfaasNamespace(this, 'Namespace', { name: table.namespace });
-    new ForwardingTableConfigMap(this, 'ForwardingTable', { table: table.forwarding, namespace: table.namespace });
+    new ForwardingTableConfigMaps(this, 'ForwardingTable', { table: table.forwarding, namespace: table.namespace });
     if (table.gateway) this.addGateway(table);
     for (const certificate of table.certificates) {
       new DomainCertificate(this, `Certificate-${certificate.name}`, { table: certificate, namespace: table.namespace });
