@@ -1,12 +1,12 @@
 import {
   DEFAULT_GATEWAY_MAX_REPLICAS, DEFAULT_GATEWAY_MIN_REPLICAS, DEFAULT_GATEWAY_RESOURCES, DEFAULT_GATEWAY_TARGET_CPU,
-  DEFAULT_SPRING_CLOUD_GATEWAY, MAX_GATEWAY_REPLICAS,
+  DEFAULT_CERT_MANAGER, DEFAULT_SPRING_CLOUD_GATEWAY, MAX_GATEWAY_REPLICAS,
 } from '../model/defaults';
 import {
   CertificateIssuer, ClusterPlatform, DomainPolicy, EastWestGateway, GatewayResources, GatewayServiceSettings,
   JavaExport, JavaGatewaySettings,
 } from '../model/platform';
-import { parseVersion } from '../model/version';
+import { atLeast, parseVersion } from '../model/version';
 import { DocumentContext } from './document-context';
 import { FieldPath } from './field-path';
 import { parseIpv4, parseQuantity } from './platform-values';
@@ -109,10 +109,19 @@ function readDomains(ctx: DocumentContext, m: Mapping, at: FieldPath): DomainPol
     name: str(issuerMap, 'name') ?? '',
     kind: str(issuerMap, 'kind') === 'Issuer' ? 'Issuer' : 'ClusterIssuer',
   };
+  const certManagerText = str(m, 'certManager');
+  const certManager = (certManagerText !== undefined ? parseVersion(certManagerText) : undefined) ?? DEFAULT_CERT_MANAGER;
+  if (!atLeast(certManager, 1, 0)) {
+    // cert-manager.io/v1 first exists at v1.0.0 (pkg/apis/certmanager/v1 absent at v0.16.0): version-facts.md E
+    ctx.error('unsupported-version', [...at, 'certManager'],
+      `kfaas writes cert-manager.io/v1 Certificates, served from cert-manager 1.0; got ${certManager.raw}: upgrade cert-manager ` +
+        '(0.x serves only cert-manager.io/v1alpha2 and older)');
+  }
   return {
     suffixes: [...new Set(suffixes)].sort(),
     wildcards: m.wildcards === true,
     issuer,
+    certManager,
     origin: ctx.origin(at),
     suffixesOrigin: ctx.origin([...at, 'suffixes']),
     wildcardsOrigin: ctx.origin(m.wildcards === undefined ? at : [...at, 'wildcards']),

@@ -127,6 +127,12 @@ export const DEFAULT_GATEWAY_RESOURCES = {
   limits: { cpuMillis: 2000, memoryMiB: 1024 },
 } as const;
 
+/**
+ * cert-manager version assumed for business-domain Certificates when the cluster names none: the release whose
+ * CRD kfaas is tested against (shared/crds/cert-manager-certificate-crd.yaml, cert-manager v1.21.1).
+ */
+export const DEFAULT_CERT_MANAGER = { major: 1, minor: 21, patch: 1, raw: '1.21.1' } as const;
+
 /** Spring Cloud Gateway version assumed for the forwarding table when the cluster names none. */
 export const DEFAULT_SPRING_CLOUD_GATEWAY = { major: 4, minor: 3, patch: 0, raw: '4.3.0' } as const;
 

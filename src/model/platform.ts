@@ -55,6 +55,11 @@ export interface DomainPolicy {
   /** Allow `*.<domain>` hostnames. @default false */
   readonly wildcards: boolean;
   readonly issuer: CertificateIssuer;
+  /**
+   * The cert-manager installed on the cluster: picks the Certificate's fields (version-facts.md E).
+   * @default DEFAULT_CERT_MANAGER (1.21.1)
+   */
+  readonly certManager: Version;
   readonly origin: Origin;
   readonly suffixesOrigin: Origin;
   readonly wildcardsOrigin: Origin;

@@ -115,7 +115,7 @@ describe('business domains', () => {
     expect(certificates.map((c) => [c.metadata.name, c.metadata.namespace, c.spec])).toEqual([
       ['domain-showroom-example-com', 'kfaas-system', {
         dnsNames: ['showroom.example.com'], secretName: 'domain-showroom-example-com-tls',
-        issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt-prod' }, privateKey: { rotationPolicy: 'Always' },
+        issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt-prod' }, privateKey: { rotationPolicy: 'Always' }, revisionHistoryLimit: 1,
       }],
       ['domain-showroom-test-example-com', 'kfaas-system', expect.objectContaining({ dnsNames: ['showroom.test.example.com'] })],
     ]);
@@ -253,7 +253,9 @@ describe('business domains', () => {
 
   test('a hostname\'s routes must fit one VirtualService: more is an error at the hostname (the gateway host splits)', () => {
     const routes = Array.from({ length: 40 }, (_, i) => route(`big-${i}`, `/faas/api/big/${i}/`, '    prod: [big.example.com]')).join('---\n');
-    const root = writeProject({ 'clusters/c.yaml': cluster('c'), 'routes/big/routes.yaml': routes });
+    // a Team document keeps the forwarding table to one pattern, so only the domain outgrows the small budget
+    const team = 'apiVersion: kfaas/v1\nkind: Team\nmetadata: { name: big }\nspec:\n  owns: [/faas/api/big/]\n';
+    const root = writeProject({ 'clusters/c.yaml': cluster('c'), 'routes/big/routes.yaml': routes, 'routes/big/team.yaml': team });
     roots.push(root);
     const { project, diagnostics: loadErrors } = loadProject(root);
     expect(loadErrors).toEqual([]);
@@ -277,5 +279,30 @@ describe('business domains', () => {
     const errors = errorsOf(run({ 'clusters/c.yaml': cluster('c', { suffixes: 'example, example.com, "4"' }), 'routes/saas/showroom.yaml': route('saas-showroom', '/faas/api/saas/showroom/', `    prod: ["${hostname}"]`) }));
     if (problem === undefined) expect(errors).toEqual([]);
     else expect(errors).toEqual([expect.stringMatching(new RegExp(`^routes/saas/showroom\\.yaml:7:12 ${problem.source}`))]);
+  });
+
+  test.each([
+    [undefined, 1],
+    ['1.21.1', 1],
+    ['1.3.0', 1],
+    ['1.2.0', undefined],
+    ['1.0.4', undefined],
+  ])('cert-manager %s: a cert-manager.io/v1 Certificate, revisionHistoryLimit %s, valid against the CRD and the npm schema', (version, limit) => {
+    const withVersion = cluster('c').replace('issuer: { name: letsencrypt-prod }', `issuer: { name: letsencrypt-prod }${version ? `\n      certManager: "${version}"` : ''}`);
+    const result = run({ 'clusters/c.yaml': withVersion, 'routes/saas/showroom.yaml': SHOWROOM });
+    expect(errorsOf(result)).toEqual([]);
+    const certificates = objectsIn(result, 'c/platform').filter((o) => o.kind === 'Certificate');
+    expect(certificates).toHaveLength(2); // showroom.example.com (prod), showroom.test.example.com (alpha)
+    expect(certificates[0].apiVersion).toBe('cert-manager.io/v1');
+    expect(certificates[0].spec.revisionHistoryLimit).toBe(limit);
+    expect(certificates[0].spec.privateKey).toEqual({ rotationPolicy: 'Always' });
+    expectSchemaValid(certificates);
+  });
+
+  test('cert-manager before 1.0 (no cert-manager.io/v1) is an error at the field', () => {
+    const old = cluster('c').replace('issuer: { name: letsencrypt-prod }', 'issuer: { name: letsencrypt-prod }\n      certManager: "0.16.1"');
+    expect(errorsOf(run({ 'clusters/c.yaml': old, 'routes/saas/showroom.yaml': SHOWROOM }))).toEqual([
+      expect.stringMatching(/^clusters\/c\.yaml:12:20 spec\.gateway\.domains\.certManager: kfaas writes cert-manager\.io\/v1 Certificates, served from cert-manager 1\.0; got 0\.16\.1/),
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { EAST_WEST_GATEWAY_NAME, JAVA_EXPORT_NAME, JAVA_EXPORT_STATIC_HOST, KFAAS_NAMESPACE } from '../../model/defaults';
+import { DomainPolicy } from '../../model/platform';
 import { Cluster } from '../../model/project';
 import { atLeast } from '../../model/version';
 import { Findings } from '../findings';
@@ -34,7 +35,7 @@ export function compilePlatform(
   }
   const hostnames = [...new Set(inputs.hostnames)].sort(compareText);
   const certificates: CertificateTable[] = cluster.gateway?.domains
-    ? hostnames.map((hostname) => makeCertificate(hostname, cluster.gateway!.domains!.issuer))
+    ? hostnames.map((hostname) => makeCertificate(hostname, cluster.gateway!.domains!))
     : [];
   return {
     cluster: cluster.name,
@@ -77,9 +78,14 @@ function domainObjectName(hostname: string): string {
   return `${base.slice(0, room - hash.length - 1).replace(/-+$/, '')}-${hash}`;
 }
 
-function makeCertificate(hostname: string, issuer: CertificateTable['issuer']): CertificateTable {
+/** A hostname's Certificate; its fields follow the cluster's cert-manager (version-facts.md E). */
+function makeCertificate(hostname: string, domains: DomainPolicy): CertificateTable {
   const name = domainObjectName(hostname);
-  return { name, hostname, secretName: `${name}-tls`, issuer };
+  return {
+    name, hostname, secretName: `${name}-tls`, issuer: domains.issuer,
+    // `revisionHistoryLimit` exists from cert-manager v1.3.0; its default became 1 in v1.18.0 (unlimited before)
+    ...(atLeast(domains.certManager, 1, 3) ? { revisionHistoryLimit: 1 } : {}),
+  };
 }
 
 function makeJavaExport(cluster: Cluster, egress: readonly EgressHttpTable[]): JavaExportTable {

@@ -51,6 +51,11 @@ export interface CertificateTable {
   readonly hostname: string;
   readonly secretName: string;
   readonly issuer: CertificateIssuer;
+  /**
+   * CertificateRequests kept per Certificate: 1, the default from cert-manager 1.18, written where the field
+   * exists (cert-manager >= 1.3) so older releases do not keep every request forever. @default absent (< 1.3)
+   */
+  readonly revisionHistoryLimit?: number;
 }
 
 export interface JavaExportTable {

@@ -19,7 +19,9 @@ export interface DomainCertificateProps {
  * A cert-manager `Certificate` (cert-manager.io/v1, from cert-manager 1.0) for one business-domain hostname,
  * written to a Secret in kfaas-system that the east-west gateway serves through `credentialName`
  * (version-facts.md E). `privateKey.rotationPolicy: Always` is explicit: the default changed from Never to
- * Always in cert-manager 1.18, and a key kept for years is what rotation is meant to prevent. Typed binding from
+ * Always in cert-manager 1.18, and a key kept for years is what rotation is meant to prevent; likewise
+ * `revisionHistoryLimit: 1` where the cluster's cert-manager has the field (1.3+; default 1 from 1.18, unlimited
+ * before). cert-manager before 1.0 (no cert-manager.io/v1) is refused by the loader. Typed binding from
  * `cdk8s import` of the pinned cert-manager v1.21.1 CRD (cdk8s.yaml).
  */
 export class DomainCertificate extends Construct {
@@ -35,6 +37,7 @@ export class DomainCertificate extends Construct {
         dnsNames: [table.hostname],
         issuerRef: { name: table.issuer.name, kind: table.issuer.kind, group: CERT_MANAGER_GROUP },
         privateKey: { rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+        ...(table.revisionHistoryLimit !== undefined ? { revisionHistoryLimit: table.revisionHistoryLimit } : {}),
       },
     });
   }
