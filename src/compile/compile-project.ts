@@ -107,7 +107,6 @@ export function compileClusterPlatform(plan: ProjectPlan, cluster: Cluster): Com
   const findings = new Findings();
   const table = compilePlatform(cluster, plan.slots, {
     ownership: plan.options.ownership,
-    maxObjectBytes: plan.options.maxObjectBytes,
     hostnames: plan.hostnames.get(cluster.name) ?? [], egress: plan.egress.get(cluster.name) ?? [],
   }, findings);
   return { table, findings: findings.records };

@@ -148,6 +148,14 @@ export const JAVA_EXPORT_STATIC_HOST = 'java-export-gateway.kfaas-system.interna
  */
 export const FORWARDING_TABLE_NAME = 'kfaas-forwarding-table';
 
+/**
+ * The most bytes an environment's forwarding-table ConfigMap may take as rendered YAML: 256 KiB, the bench's rule
+ * for every object and client-side apply's limit for its last-applied annotation (the API server refuses objects
+ * of about 1 MiB). Unlike VirtualServices (packed by an estimate against MAX_OBJECT_BYTES), the compiler bounds a
+ * table's rendered size from above, so the whole limit can be used.
+ */
+export const MAX_FORWARDING_TABLE_BYTES = 256 * 1024;
+
 /** The ConfigMap holding environment `env`'s forwarding table: never equal to the index's name (a suffix). */
 export function forwardingTableName(env: string): string {
   return `${FORWARDING_TABLE_NAME}-${env}`;

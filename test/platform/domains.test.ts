@@ -253,9 +253,7 @@ describe('business domains', () => {
 
   test('a hostname\'s routes must fit one VirtualService: more is an error at the hostname (the gateway host splits)', () => {
     const routes = Array.from({ length: 40 }, (_, i) => route(`big-${i}`, `/faas/api/big/${i}/`, '    prod: [big.example.com]')).join('---\n');
-    // a Team document keeps the forwarding table to one pattern, so only the domain outgrows the small budget
-    const team = 'apiVersion: kfaas/v1\nkind: Team\nmetadata: { name: big }\nspec:\n  owns: [/faas/api/big/]\n';
-    const root = writeProject({ 'clusters/c.yaml': cluster('c'), 'routes/big/routes.yaml': routes, 'routes/big/team.yaml': team });
+    const root = writeProject({ 'clusters/c.yaml': cluster('c'), 'routes/big/routes.yaml': routes });
     roots.push(root);
     const { project, diagnostics: loadErrors } = loadProject(root);
     expect(loadErrors).toEqual([]);

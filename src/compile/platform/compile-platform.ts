@@ -16,8 +16,6 @@ import { CertificateTable, EgressHttpTable, GatewayTable, JavaExportTable, Platf
 export interface PlatformInputs {
   /** Team documents' owned prefixes (the forwarding table forwards an owned prefix as one pattern). */
   readonly ownership: OwnershipIndex;
-  /** The most bytes one rendered object may take (an environment's forwarding-table ConfigMap). */
-  readonly maxObjectBytes: number;
   /** Business-domain hostnames served on the cluster (any order; de-duplicated here). */
   readonly hostnames: readonly string[];
   /** Allowed Java prefixes in specificity order (see compile-egress.ts). */
@@ -46,7 +44,7 @@ export function compilePlatform(
     ...(cluster.gateway ? { gateway: makeGateway(cluster, certificates) } : {}),
     certificates,
     ...(cluster.javaExport ? { javaExport: makeJavaExport(cluster, inputs.egress) } : {}),
-    forwarding: makeForwardingTable(cluster, slots, inputs.ownership, inputs.maxObjectBytes, findings),
+    forwarding: makeForwardingTable(cluster, slots, inputs.ownership, findings),
   };
 }
 

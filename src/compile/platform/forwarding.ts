@@ -1,4 +1,4 @@
-import { FORWARDING_TABLE_NAME, forwardingTableName, gatewayHost } from '../../model/defaults';
+import { FORWARDING_TABLE_NAME, forwardingTableName, gatewayHost, MAX_FORWARDING_TABLE_BYTES } from '../../model/defaults';
 import { Cluster, MatchKind } from '../../model/project';
 import { atLeast } from '../../model/version';
 import { compareText } from '../../util/compare';
@@ -19,12 +19,12 @@ function springPropertyPrefix(cluster: Cluster): string {
  * The Java site gateway's forwarding table of one cluster: per environment, the path patterns its routes use,
  * where to send them and the Host header they must carry, in a ConfigMap of its own
  * (`kfaas-forwarding-table-<env>`), and an index naming every environment's gateway host. Derived from the same
- * landings as the VirtualServices. An environment whose ConfigMap would exceed `budget` bytes is an error at the
- * cluster's environment entry (never an oversized object: the API server refuses objects over about 1 MiB, and
- * client-side apply one whose annotation exceeds 256 KiB).
+ * landings as the VirtualServices. An environment whose ConfigMap would exceed `budget` bytes (an upper bound of
+ * the rendered YAML, see configMapBytes) is an error at the cluster's environment entry, never an oversized object.
  */
 export function makeForwardingTable(
-  cluster: Cluster, slots: readonly EnvironmentSlot[], ownership: OwnershipIndex, budget: number, findings: Findings,
+  cluster: Cluster, slots: readonly EnvironmentSlot[], ownership: OwnershipIndex, findings: Findings,
+  budget: number = MAX_FORWARDING_TABLE_BYTES,
 ): ForwardingTable {
   const prefix = springPropertyPrefix(cluster);
   const entries: ForwardingEntry[] = slots
@@ -43,7 +43,7 @@ export function makeForwardingTable(
       if (bytes > budget) {
         findings.error('forwarding-table-too-large', slot.environment.origin,
           `the forwarding table of environment ${slot.environment.name} on cluster ${cluster.name} would take ${bytes} bytes ` +
-            `(${facts.paths.length} path patterns in three formats), more than one object holds (${budget}); give the teams ` +
+            `(${facts.paths.length} path patterns in three formats), more than one object may take (${budget}); give the teams ` +
             'routing here Team documents (kind: Team, spec.owns: each owned prefix is forwarded as one pattern), or merge ' +
             'exact paths into prefixes');
       }
