@@ -25,7 +25,7 @@ const CLUSTERS: ReadonlyArray<{ name: string; istio: string; knative: string }> 
 
 const ENVIRONMENTS = ['alpha', 'beta', 'prod'];
 
-const BENCH_TEAMS = 50;
+export const BENCH_TEAMS = 50;
 
 export function generateProject(root: string, routeCount: number): GeneratedProject {
   mkdirSync(join(root, 'clusters'), { recursive: true });

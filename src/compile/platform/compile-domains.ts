@@ -2,6 +2,7 @@ import { EAST_WEST_GATEWAY_NAME, KFAAS_NAMESPACE } from '../../model/defaults';
 import { DomainPolicy } from '../../model/platform';
 import { Hostname, Route } from '../../model/project';
 import { compareText } from '../../util/compare';
+import { groupBy } from '../../util/group-by';
 import { mergeAdjacent, RouteEntry } from '../entries';
 import { EnvironmentSlot } from '../expand';
 import { describeMatch, Findings, where } from '../findings';
@@ -10,7 +11,7 @@ import { domainObjectName } from './compile-platform';
 import { DomainTable } from './domain-table';
 
 /** The east-west Istio Gateway business-domain VirtualServices bind to. */
-export const EAST_WEST_GATEWAY_REF = `${KFAAS_NAMESPACE}/${EAST_WEST_GATEWAY_NAME}`;
+const EAST_WEST_GATEWAY_REF = `${KFAAS_NAMESPACE}/${EAST_WEST_GATEWAY_NAME}`;
 
 /** How one cluster answered one hostname a route claims in one environment. */
 export interface HostnameSighting {
@@ -23,7 +24,7 @@ export interface HostnameSighting {
 }
 
 /** True when `host` (wildcard or not) lies inside `suffix`: equal to it or ending with `.<suffix>`. */
-export function withinSuffix(host: string, suffix: string): boolean {
+function withinSuffix(host: string, suffix: string): boolean {
   const bare = host.startsWith('*.') ? host.slice(2) : host;
   return bare === suffix || bare.endsWith(`.${suffix}`);
 }
@@ -112,11 +113,7 @@ function reportOverlaps(host: string, entries: readonly RouteEntry[], scope: str
  * - `hostnames-never-used`: `hostnames.<env>` for an environment the route never lands in.
  */
 export function checkHostnames(slots: readonly EnvironmentSlot[], sightings: readonly HostnameSighting[], findings: Findings): void {
-  const byClaim = new Map<string, HostnameSighting[]>();
-  for (const s of sightings) {
-    const key = `${s.route.name}\u0000${s.environment}\u0000${s.hostname.value}`;
-    byClaim.set(key, [...(byClaim.get(key) ?? []), s]);
-  }
+  const byClaim = groupBy(sightings, (s) => `${s.route.name}\u0000${s.environment}\u0000${s.hostname.value}`);
   for (const list of byClaim.values()) {
     if (list.some((s) => s.outcome !== 'elsewhere')) continue;
     const { hostname, environment } = list[0];
@@ -134,11 +131,7 @@ export function checkHostnames(slots: readonly EnvironmentSlot[], sightings: rea
         '(their certificates need a DNS-01 issuer)');
   }
 
-  const byHost = new Map<string, HostnameSighting[]>();
-  for (const s of sightings.filter((x) => x.outcome === 'served')) {
-    const key = `${s.cluster}\u0000${s.hostname.value}`;
-    byHost.set(key, [...(byHost.get(key) ?? []), s]);
-  }
+  const byHost = groupBy(sightings.filter((x) => x.outcome === 'served'), (s) => `${s.cluster}\u0000${s.hostname.value}`);
   for (const list of byHost.values()) {
     const envs = [...new Set(list.map((s) => s.environment))].sort(compareText);
     if (envs.length < 2) continue;

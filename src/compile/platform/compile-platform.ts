@@ -67,7 +67,7 @@ function makeGateway(cluster: Cluster, certificates: readonly CertificateTable[]
  * `domain-<hostname>` (a wildcard `*.` becomes `wildcard-`), the hash of the hostname added when the slug does
  * not fit 63 characters with the `-tls` of its Secret.
  */
-function domainObjectName(hostname: string): string {
+export function domainObjectName(hostname: string): string {
   const slug = slugify(hostname.replace(/^\*\./, 'wildcard.'));
   const base = `domain-${slug}`;
   const room = MAX_OBJECT_NAME_LENGTH - '-tls'.length;

@@ -91,7 +91,7 @@ export function forwardingData(entry: ForwardingFacts, propertyPrefix: string): 
 }
 
 /** Room kept for a ConfigMap's apiVersion, kind, metadata (name, namespace, labels) and the generated header. */
-export const CONFIG_MAP_OVERHEAD_BYTES = 1024;
+const CONFIG_MAP_OVERHEAD_BYTES = 1024;
 
 /**
  * An upper bound of the bytes a ConfigMap with `data` takes as rendered YAML: each value is a literal block whose
