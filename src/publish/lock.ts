@@ -1,4 +1,4 @@
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'fs';
+import { linkSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'fs';
 import { hostname } from 'os';
 import { join } from 'path';
 import { asUserFsError, errnoOf, userError } from './fs-errors';
@@ -112,6 +112,35 @@ export function acquireLock(workDir: string, shownOut: string, opts: LockOptions
 
 /** How often a work folder removed by another run is made again before giving up. */
 const RECREATE_ATTEMPTS = 20;
+
+/**
+ * Removes the lock's own temporary files (`lock.<pid>.tmp`, `lock.stale-<pid>`) that processes on this machine
+ * left when they were killed between writing and removing them. Files of processes that still run (waiters) are
+ * kept. Call it while holding the lock: without it such a file kept the work folder alive for good.
+ */
+export function removeDeadLockLeftovers(workDir: string): void {
+  for (const name of readdirSync(workDir)) {
+    const m = /^lock\.(?:(\d+)\.tmp|stale-(\d+))$/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1] ?? m[2]);
+    if (pid === process.pid || pidRuns(pid)) continue;
+    try {
+      unlinkSync(join(workDir, name));
+    } catch {
+      // removed meanwhile
+    }
+  }
+}
+
+/** Whether a process with this pid exists on this machine (EPERM: it exists, owned by someone else). */
+function pidRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errnoOf(e) !== 'ESRCH';
+  }
+}
 
 function readHolder(lockPath: string): Holder | undefined {
   let text: string;

@@ -2,7 +2,7 @@ import { copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync
 import { dirname, join, relative, resolve } from 'path';
 import { commit, CommitError, CommitOp, recoverJournal } from './commit';
 import { asUserFsError, errnoOf, userError } from './fs-errors';
-import { acquireLock } from './lock';
+import { acquireLock, removeDeadLockLeftovers } from './lock';
 import { mkdirParents, noteEmptied, removeEmptyFolders, tidyAfterKill } from './tidy';
 import { checkOutDir, realPathOf } from './out-dir';
 import { groupOf } from './ownership';
@@ -375,6 +375,7 @@ function mkdirIfMissing(dir: string): void {
 function clearWork(work: string): void {
   recoverJournal(work);
   tidyAfterKill(work);
+  removeDeadLockLeftovers(work);
   for (const name of readdirSync(work)) {
     if (name === 'lock' || name === '.gitignore' || name.startsWith('lock.')) continue;
     rmSync(join(work, name), { recursive: true, force: true });
