@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { walkPattern } from './walk-pattern';
 
 /** Perl/JavaScript constructs RE2 (Istio's regex engine) refuses, checked first so the message names them. */
 const UNSUPPORTED_GROUPS: ReadonlyArray<readonly [string, string]> = [
@@ -35,34 +36,19 @@ interface Construct {
 
 /** Scans outside character classes, skipping escaped characters. */
 function unsupportedConstruct(pattern: string): Construct | undefined {
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') {
-      const next = pattern[i + 1] ?? '';
-      if (!inClass && next >= '1' && next <= '9') return { name: 'backreference', text: `\\${next}`, at: i };
-      if (!inClass && next === 'k' && /[<{']/.test(pattern[i + 2] ?? '')) {
-        return { name: 'named backreference', text: pattern.slice(i, i + 3), at: i };
-      }
-      i++;
-      continue;
+  let found: Construct | undefined;
+  walkPattern(pattern, (piece) => {
+    if (piece.kind === 'class' || piece.inClass) return false;
+    const i = piece.at;
+    if (piece.kind === 'escape') {
+      const next = piece.escaped;
+      if (next >= '1' && next <= '9') found = { name: 'backreference', text: `\\${next}`, at: i };
+      else if (next === 'k' && /[<{']/.test(pattern[i + 2] ?? '')) found = { name: 'named backreference', text: pattern.slice(i, i + 3), at: i };
+    } else if (piece.text === '(' && pattern[i + 1] === '?') {
+      const group = UNSUPPORTED_GROUPS.find(([text]) => pattern.startsWith(text, i));
+      if (group) found = { name: group[1], text: group[0], at: i };
     }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') {
-      inClass = true;
-      // A ']' right after '[' or '[^' is a literal member, not the end of the class.
-      if (pattern[i + 1] === '^') i++;
-      if (pattern[i + 1] === ']') i++;
-      continue;
-    }
-    if (c === '(' && pattern[i + 1] === '?') {
-      for (const [text, name] of UNSUPPORTED_GROUPS) {
-        if (pattern.startsWith(text, i)) return { name, text, at: i };
-      }
-    }
-  }
-  return undefined;
+    return found !== undefined;
+  });
+  return found;
 }

@@ -9,6 +9,8 @@
  * ECMAScript side only needs to know they are not ECMAScript (ECMA-262 5.1 section 15.10.1 Patterns; C++
  * [re.grammar]).
  */
+import { walkPattern } from './walk-pattern';
+
 export interface EcmaScriptProblem {
   /** The construct as written, e.g. `(?i)` or `\z`. */
   readonly text: string;
@@ -33,48 +35,29 @@ const RE2_ONLY_ESCAPES: Readonly<Record<string, string>> = {
 /** The first few constructs of `pattern` that ECMAScript std::regex rejects or reads differently (empty when none). */
 export function ecmaScriptProblems(pattern: string): EcmaScriptProblem[] {
   const out: EcmaScriptProblem[] = [];
-  let inClass = false;
-  for (let i = 0; i < pattern.length && out.length < 3; i++) {
-    const c = pattern[i];
-    const code = pattern.codePointAt(i)!;
-    if (code > 0x7f) {
-      const ch = String.fromCodePoint(code);
-      out.push({ text: ch, at: i, why: 'a non-ASCII character: std::regex matches bytes, so a multi-byte character in a class or before a repetition means something else; match its percent-encoded form' });
-      i += ch.length - 1;
-      continue;
-    }
-    if (c === '\\') {
-      const next = pattern[i + 1] ?? '';
+  walkPattern(pattern, (piece) => {
+    const i = piece.at;
+    if (piece.kind === 'escape') {
+      const next = piece.escaped;
       if (RE2_ONLY_ESCAPES[next]) out.push({ text: `\\${next}`, at: i, why: RE2_ONLY_ESCAPES[next] });
       else if (next === 'x' && pattern[i + 2] === '{') out.push({ text: '\\x{', at: i, why: 'a braced hex escape (ECMAScript \\x takes exactly two hex digits)' });
       else if (next >= '0' && next <= '9') out.push({ text: `\\${next}`, at: i, why: 'an octal escape in RE2, a backreference or NUL in ECMAScript' });
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') {
-      inClass = true;
-      const start = i;
-      if (pattern[i + 1] === '^') i++;
-      if (pattern[i + 1] === ']') {
-        out.push({ text: pattern.slice(start, i + 2), at: start, why: 'a leading ] is a literal in RE2 but ends an empty class in ECMAScript; escape it as \\]' });
-        i++;
+    } else if (piece.kind === 'class') {
+      if (piece.leadingBracket) out.push({ text: piece.text, at: i, why: 'a leading ] is a literal in RE2 but ends an empty class in ECMAScript; escape it as \\]' });
+    } else if (piece.text.codePointAt(0)! > 0x7f) {
+      out.push({ text: piece.text, at: i, why: 'a non-ASCII character: std::regex matches bytes, so a multi-byte character in a class or before a repetition means something else; match its percent-encoded form' });
+    } else if (!piece.inClass) {
+      const c = piece.text;
+      if (c === '(' && pattern[i + 1] === '?' && pattern[i + 2] !== ':') {
+        const close = pattern.slice(i).search(/[:)>]/);
+        const text = close > 0 ? pattern.slice(i, i + close + 1) : '(?';
+        const named = pattern[i + 2] === 'P' || pattern[i + 2] === '<';
+        out.push({ text, at: i, why: named ? 'a named group (std::regex has none; use (...) or (?:...))' : 'a flag group (ECMAScript has no inline flags)' });
+      } else if (c === '{' && !/^\{\d+(,\d*)?\}/.test(pattern.slice(i))) {
+        out.push({ text: '{', at: i, why: 'a literal { in RE2, a malformed repetition that std::regex rejects; escape it as \\{' });
       }
-      continue;
     }
-    if (c === '(' && pattern[i + 1] === '?' && pattern[i + 2] !== ':') {
-      const close = pattern.slice(i).search(/[:)>]/);
-      const text = close > 0 ? pattern.slice(i, i + close + 1) : '(?';
-      const named = pattern[i + 2] === 'P' || pattern[i + 2] === '<';
-      out.push({ text, at: i, why: named ? 'a named group (std::regex has none; use (...) or (?:...))' : 'a flag group (ECMAScript has no inline flags)' });
-      continue;
-    }
-    if (c === '{' && !/^\{\d+(,\d*)?\}/.test(pattern.slice(i))) {
-      out.push({ text: '{', at: i, why: 'a literal { in RE2, a malformed repetition that std::regex rejects; escape it as \\{' });
-    }
-  }
+    return out.length >= 3;
+  });
   return out;
 }
