@@ -1,10 +1,11 @@
 import { spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { loadavg, tmpdir } from 'os';
 import { join, relative, resolve } from 'path';
 import { loadAll } from 'js-yaml';
 import { generateProject } from './generate';
 import { listFiles } from '../util/list-files';
+import { CACHE_DIR } from '../cache/synth-cache';
 
 /**
  * `npm run bench`: measures the real `kfaas synth` (a separate process) on synthetic projects of 700 (S) and
@@ -20,8 +21,24 @@ const FLOOR = join(__dirname, 'floor.js');
 
 interface RunFigures {
   readonly wallMs: number;
+  /** CPU time, user + system (what a shared machine's load does not inflate). */
+  readonly cpuMs: number;
   readonly peakRssMiB: number;
   readonly exitCode: number;
+}
+
+/** Full synths and floors alternated in the same run: each run's figures, and the medians. */
+interface Rounds {
+  readonly synthCpuMs: readonly number[];
+  readonly floorCpuMs: readonly number[];
+  readonly synthWallMs: readonly number[];
+  readonly floorWallMs: readonly number[];
+  /** Median synth CPU time over median floor CPU time. */
+  readonly cpuRatio: number;
+  /** The same for wall time. */
+  readonly wallRatio: number;
+  /** Load average (1 minute) before and after the rounds. */
+  readonly load: readonly [number, number];
 }
 
 interface TierFigures {
@@ -30,7 +47,9 @@ interface TierFigures {
   readonly inputFiles: number;
   readonly synth: RunFigures;
   readonly floor: RunFigures;
+  /** Median synth CPU time over median floor CPU time (rounds). */
   readonly synthOverFloor: number;
+  readonly rounds: Rounds;
   readonly rerun: RunFigures & { readonly filesRewritten: number; readonly fractionOfFullSynth: number };
   readonly outputFiles: number;
   readonly folders: number;
@@ -51,19 +70,54 @@ function timed(args: readonly string[], env: NodeJS.ProcessEnv = {}): RunFigures
   });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   let peakRssMiB = NaN;
+  let cpuMs = NaN;
   try {
-    peakRssMiB = JSON.parse(readFileSync(rusageFile, 'utf8')).maxRssKiB / 1024;
+    const usage = JSON.parse(readFileSync(rusageFile, 'utf8'));
+    peakRssMiB = usage.maxRssKiB / 1024;
+    cpuMs = usage.cpuMicros / 1000;
   } catch {
     // the process died before its exit hook ran; reported as NaN
   }
-  return { wallMs: round(wallMs), peakRssMiB: round(peakRssMiB), exitCode: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  return { wallMs: round(wallMs), cpuMs: round(cpuMs), peakRssMiB: round(peakRssMiB), exitCode: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 function round(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-function runTier(tier: string, routes: number, keep: boolean): TierFigures {
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * `runs` full synths (no dist/, no cache) and floors, alternated so that both sides see the same machine load;
+ * the first pair is the one already run.
+ */
+function alternate(root: string, dist: string, floorArgs: readonly string[], floorOut: string, first: [RunFigures, RunFigures], runs: number): Rounds {
+  const synths = [first[0]];
+  const floors = [first[1]];
+  const load0 = loadavg()[0];
+  for (let i = 1; i < runs; i++) {
+    rmSync(dist, { recursive: true, force: true });
+    rmSync(join(root, CACHE_DIR), { recursive: true, force: true });
+    const s = timed([KFAAS, 'synth', '--root', root, '--out', dist]);
+    if (s.exitCode !== 0) throw new Error(`kfaas synth failed (${s.exitCode}):\n${s.stderr.slice(0, 4000)}`);
+    synths.push(s);
+    rmSync(floorOut, { recursive: true, force: true });
+    floors.push(timed(floorArgs));
+  }
+  const cpu = (r: RunFigures[]) => r.map((x) => x.cpuMs);
+  const wall = (r: RunFigures[]) => r.map((x) => x.wallMs);
+  return {
+    synthCpuMs: cpu(synths), floorCpuMs: cpu(floors), synthWallMs: wall(synths), floorWallMs: wall(floors),
+    cpuRatio: Number((median(cpu(synths)) / median(cpu(floors))).toFixed(2)),
+    wallRatio: Number((median(wall(synths)) / median(wall(floors))).toFixed(2)),
+    load: [round(load0), round(loadavg()[0])],
+  };
+}
+
+function runTier(tier: string, routes: number, keep: boolean, pairs: number): TierFigures {
   const root = mkdtempSync(join(tmpdir(), `kfaas-bench-${tier}-`));
   const generated = generateProject(root, routes);
   const dist = join(root, 'dist');
@@ -104,7 +158,8 @@ function runTier(tier: string, routes: number, keep: boolean): TierFigures {
   const objectsJson = join(root, 'floor-objects.json');
   writeFileSync(objectsJson, JSON.stringify(floorFiles));
   const floorOut = join(root, 'floor-out');
-  const floor = timed([FLOOR, root, objectsJson, floorOut]);
+  const floorArgs = [FLOOR, root, objectsJson, floorOut];
+  const floor = timed(floorArgs);
   const floorOutputIdentical = files.every((f) => {
     const rel = relative(dist, f);
     try {
@@ -113,6 +168,8 @@ function runTier(tier: string, routes: number, keep: boolean): TierFigures {
       return false;
     }
   });
+
+  const rounds = alternate(root, dist, floorArgs, floorOut, [synth, floor], pairs);
 
   // kubectl kustomize on the folder with the most bytes.
   const bytesPerFolder = new Map<string, number>();
@@ -140,11 +197,13 @@ function runTier(tier: string, routes: number, keep: boolean): TierFigures {
     tier,
     routes,
     inputFiles: generated.files,
-    synth: { wallMs: synth.wallMs, peakRssMiB: synth.peakRssMiB, exitCode: synth.exitCode },
-    floor: { wallMs: floor.wallMs, peakRssMiB: floor.peakRssMiB, exitCode: floor.exitCode },
-    synthOverFloor: Number((synth.wallMs / floor.wallMs).toFixed(2)),
+    synth: { wallMs: median(rounds.synthWallMs), cpuMs: median(rounds.synthCpuMs), peakRssMiB: synth.peakRssMiB, exitCode: synth.exitCode },
+    floor: { wallMs: median(rounds.floorWallMs), cpuMs: median(rounds.floorCpuMs), peakRssMiB: floor.peakRssMiB, exitCode: floor.exitCode },
+    synthOverFloor: rounds.cpuRatio,
+    rounds,
     rerun: {
       wallMs: rerun.wallMs,
+      cpuMs: rerun.cpuMs,
       peakRssMiB: rerun.peakRssMiB,
       exitCode: rerun.exitCode,
       filesRewritten,
@@ -180,6 +239,7 @@ function verdicts(t: TierFigures): string[] {
 function main(argv: readonly string[]): number {
   const tierArg = argv.includes('--tier') ? argv[argv.indexOf('--tier') + 1] : 'all';
   const keep = argv.includes('--keep');
+  const runs = argv.includes('--runs') ? Number(argv[argv.indexOf('--runs') + 1]) : 3;
   const tiers: [string, number][] = [
     ['S', 700],
     ['L', 7000],
@@ -187,14 +247,14 @@ function main(argv: readonly string[]): number {
   const results: TierFigures[] = [];
   for (const [tier, routes] of tiers) {
     if (tierArg !== 'all' && tierArg !== tier) continue;
-    const r = runTier(tier, routes, keep);
+    const r = runTier(tier, routes, keep, runs);
     results.push(r);
     process.stdout.write(
       [
         `tier ${r.tier}: ${r.routes} routes, ${r.inputFiles} input files -> ${r.folders} folders, ${r.outputFiles} files`,
-        `  synth         ${r.synth.wallMs} ms, peak RSS ${r.synth.peakRssMiB} MiB`,
-        `  floor         ${r.floor.wallMs} ms, peak RSS ${r.floor.peakRssMiB} MiB (same bytes: ${r.floorOutputIdentical})`,
-        `  synth/floor   ${r.synthOverFloor}`,
+        `  synth         ${r.synth.wallMs} ms wall, ${r.synth.cpuMs} ms CPU (median of ${r.rounds.synthCpuMs.join(', ')}), peak RSS ${r.synth.peakRssMiB} MiB`,
+        `  floor         ${r.floor.wallMs} ms wall, ${r.floor.cpuMs} ms CPU (median of ${r.rounds.floorCpuMs.join(', ')}), peak RSS ${r.floor.peakRssMiB} MiB (same bytes: ${r.floorOutputIdentical})`,
+        `  synth/floor   ${r.synthOverFloor} by CPU time, ${r.rounds.wallRatio} by wall time (alternated, load ${r.rounds.load.join(' -> ')})`,
         `  re-run        ${r.rerun.wallMs} ms (${r.rerun.fractionOfFullSynth} of full), ${r.rerun.filesRewritten} files rewritten`,
         `  objects       max ${r.maxObjectsPerFolder} per folder, largest ${r.largestObjectBytes} B (${r.largestObjectFile})`,
         `  kustomize     ${r.kustomize.skipped ?? `${r.kustomize.wallMs} ms median of ${r.kustomize.runsMs.join(', ')}`} (${r.kustomize.folder})`,

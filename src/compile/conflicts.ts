@@ -5,7 +5,7 @@ import { describeMatch, Findings, where } from './findings';
 import { covers, mayOverlap, MatchLike, ownPath } from './overlap';
 import { regexFacts } from '../regex';
 import { compareText } from '../util/compare';
-import { prefixChains } from './partition';
+import { literalChains, sortedLiterals } from './partition';
 import { groupBy } from '../util/group-by';
 
 /** Which conflicts to look for. */
@@ -48,7 +48,7 @@ function reportDuplicates(sorted: readonly RouteEntry[], scope: string, findings
 /** Returns the entries covered by an earlier one (including cross-route duplicates). */
 function reportShadowed(sorted: readonly RouteEntry[], scope: string, findings: Findings, options: ConflictScope): Set<RouteEntry> {
   const byLiteral = groupBy(sorted.map((entry, position) => ({ position, entry })), (p) => p.entry.literal);
-  const chains = prefixChains(byLiteral.keys());
+  const chains = literalChains(sorted);
   const covered = new Set<RouteEntry>();
   sorted.forEach((b, position) => {
     // covers(a, b) implies literal(b) starts with literal(a): only look at those.
@@ -105,10 +105,10 @@ const lossMemo = new Map<string, string | 'covered' | 'unknown'>();
  * goes elsewhere when they take part of them. Single covering matches are reported by `reportShadowed`.
  */
 function reportRegexLosses(sorted: readonly RouteEntry[], covered: Set<RouteEntry>, scope: string, findings: Findings): void {
-  const literals = [...new Set(sorted.map((e) => e.literal))].sort(compareText);
+  const literals = sortedLiterals(sorted);
   const positions = new Map(sorted.map((e, i) => [e, i] as const));
   const byLiteral = groupBy(sorted, (e) => e.literal);
-  const chains = prefixChains(literals);
+  const chains = literalChains(sorted);
   sorted.forEach((b, position) => {
     if (b.kind !== 'regex' || covered.has(b) || regexFacts(b.value).prefixEquivalent) return;
     const related = [...chains.get(b.literal)!, ...extensions(literals, b.literal)];

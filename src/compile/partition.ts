@@ -1,4 +1,4 @@
-import { compareText } from '../util/compare';
+import { sortedDistinct } from '../util/compare';
 import { groupBy } from '../util/group-by';
 
 /**
@@ -17,16 +17,16 @@ export interface Component<T> {
 
 /** Splits entries into components, in path order of their roots; each keeps its entries in input order. */
 export function partitionComponents<T extends { readonly literal: string }>(entries: readonly T[]): Component<T>[] {
-  // In sorted order the literals starting with R follow R contiguously, so one pass finds every root.
-  const literals = [...new Set(entries.map((e) => e.literal))].sort(compareText);
+  // In sorted order the literals starting with R follow R contiguously, so one pass finds every root, in order.
+  const roots: string[] = [];
   const rootOf = new Map<string, string>();
   let root: string | undefined;
-  for (const literal of literals) {
-    if (root === undefined || !literal.startsWith(root)) root = literal;
+  for (const literal of sortedLiterals(entries)) {
+    if (root === undefined || !literal.startsWith(root)) roots.push((root = literal));
     rootOf.set(literal, root);
   }
   const groups = groupBy(entries, (e) => rootOf.get(e.literal)!);
-  return [...groups.keys()].sort(compareText).map((r) => ({ root: r, entries: groups.get(r)! }));
+  return roots.map((r) => ({ root: r, entries: groups.get(r)! }));
 }
 
 /**
@@ -34,13 +34,33 @@ export function partitionComponents<T extends { readonly literal: string }>(entr
  * the only candidates for covering or overlapping it. One pass over the sorted literals with a stack.
  */
 export function prefixChains(literals: Iterable<string>): Map<string, readonly string[]> {
-  const sorted = [...new Set(literals)].sort(compareText);
   const chains = new Map<string, readonly string[]>();
   const stack: string[] = [];
-  for (const literal of sorted) {
+  for (const literal of sortedDistinct(literals)) {
     while (stack.length > 0 && !literal.startsWith(stack[stack.length - 1])) stack.pop();
     stack.push(literal);
-    chains.set(literal, [...stack]);
+    chains.set(literal, stack.slice());
   }
+  return chains;
+}
+
+/** Sorted literals and their chains per list of entries (see sortedLiterals). */
+const literalsMemo = new WeakMap<readonly { readonly literal: string }[], readonly string[]>();
+const chainsMemo = new WeakMap<readonly { readonly literal: string }[], Map<string, readonly string[]>>();
+
+/**
+ * The distinct literals of `entries`, in compareText order. Computed once per list: a table's conflict checks
+ * and its layout all read the same list of entries (lists are never changed once built).
+ */
+export function sortedLiterals(entries: readonly { readonly literal: string }[]): readonly string[] {
+  let literals = literalsMemo.get(entries);
+  if (!literals) literalsMemo.set(entries, (literals = sortedDistinct(entries.map((e) => e.literal))));
+  return literals;
+}
+
+/** prefixChains of the literals of `entries`, computed once per list. */
+export function literalChains(entries: readonly { readonly literal: string }[]): Map<string, readonly string[]> {
+  let chains = chainsMemo.get(entries);
+  if (!chains) chainsMemo.set(entries, (chains = prefixChains(sortedLiterals(entries))));
   return chains;
 }
