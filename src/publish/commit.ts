@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { constants } from 'os';
 import { isAbsolute, join } from 'path';
 import { errnoOf } from './fs-errors';
@@ -42,16 +42,21 @@ const RENAMEAT2: Readonly<Record<string, number>> = { x64: 316, arm64: 276, risc
 /**
  * Reads NUL-separated (op, path, path) triples from stdin; op `x` = renameat2(RENAME_EXCHANGE), `r` = rename.
  * The first triple is a probe exchange of two scratch folders: if it fails, nothing else is done ("noexchange").
- * Stops at the first failure ("fail <index> <errno>"). `$crash` (a test seam) SIGKILLs the process group before
- * that op, like `kill -9` of the whole command would.
+ * Prints `p` once the probe is done and `d` after each op (unbuffered), so that a helper killed part-way (the
+ * OOM killer, a stray `kill`) while kfaas lives tells exactly how far it got. Stops at the first failure
+ * ("fail <index> <errno>"). Test seams: `$crash` SIGKILLs the process group before that op, like `kill -9` of the
+ * whole command would; `$die` kills only the helper, before (`$when` 0) or after (1) that op.
  */
 const HELPER = `
-use strict; my ($nr, $crash) = @ARGV; local $/ = "\\0"; my $i = -1;
+use strict; $| = 1; my ($nr, $crash, $die, $when) = @ARGV; local $/ = "\\0"; my $i = -1;
 while (defined(my $op = <STDIN>)) {
   chomp $op; my $a = <STDIN>; chomp $a; my $b = <STDIN>; chomp $b;
   if ($i >= 0 && $i == $crash) { kill 'KILL', -getpgrp(); sleep 5; }
+  if ($i >= 0 && $i == $die && $when == 0) { kill 'KILL', $$; }
   my $ok = $op eq 'x' ? syscall($nr, -100, $a, -100, $b, 2) == 0 : rename($a, $b);
   if (!$ok) { my $e = $! + 0; if ($i < 0) { print "noexchange $e\\n"; exit 0; } print "fail $i $e\\n"; exit 0; }
+  if ($i >= 0 && $i == $die && $when == 1) { kill 'KILL', $$; }
+  print $i < 0 ? "p\\n" : "d\\n";
   $i++;
 }
 print "ok $i\\n";
@@ -77,6 +82,13 @@ export interface CommitOptions {
    * @default - never
    */
   readonly crashAt?: number;
+  /**
+   * Test seam: kill only the exchange helper (not kfaas) just before, or just after, op number `at`: what the OOM
+   * killer or a stray `kill` of the Perl process does.
+   *
+   * @default - never
+   */
+  readonly killHelper?: { readonly at: number; readonly when: 'before' | 'after' };
 }
 
 const JOURNAL = 'journal.json';
@@ -89,9 +101,9 @@ export function commit(workDir: string, ops: readonly CommitOp[], opts: CommitOp
   for (const op of ops) for (const p of op.kind === 'exchange' ? [op.a, op.b] : [op.from, op.to]) assertAbsolute(p);
   let mode: ExchangeMode = opts.emulate ? 'emulated' : 'renameat2';
   if (ops.length === 0) return mode;
-  const doOps = (list: readonly CommitOp[], crashAt?: number): { done: number; code?: string } => {
+  const doOps = (list: readonly CommitOp[], crashAt?: number, killHelper?: CommitOptions['killHelper']): { done: number; code?: string } => {
     if (mode === 'renameat2') {
-      const r = runBatch(workDir, list, crashAt);
+      const r = runBatch(workDir, list, crashAt, killHelper);
       if (r !== 'noexchange') return r;
       mode = 'emulated'; // the probe failed before any op ran
     }
@@ -106,7 +118,7 @@ export function commit(workDir: string, ops: readonly CommitOp[], opts: CommitOp
       result = one.code === undefined ? { done: i + 1 } : { done: i, code: one.code };
     }
   } else {
-    result = doOps(ops, opts.crashAt);
+    result = doOps(ops, opts.crashAt, opts.killHelper);
   }
   if (result.code === undefined) return mode;
   const undo = ops.slice(0, result.done).reverse().map(inverse);
@@ -129,7 +141,9 @@ function inverse(op: CommitOp): CommitOp {
   return op.kind === 'exchange' ? op : { kind: 'rename', from: op.to, to: op.from };
 }
 
-function runBatch(workDir: string, ops: readonly CommitOp[], crashAt?: number): 'noexchange' | { done: number; code?: string } {
+function runBatch(
+  workDir: string, ops: readonly CommitOp[], crashAt?: number, killHelper?: CommitOptions['killHelper'],
+): 'noexchange' | { done: number; code?: string } {
   const nr = RENAMEAT2[process.arch];
   if (nr === undefined || process.platform !== 'linux') return 'noexchange';
   const probeA = join(workDir, 'probe-a');
@@ -140,14 +154,47 @@ function runBatch(workDir: string, ops: readonly CommitOp[], crashAt?: number): 
     .flat()
     .map((s) => `${s}\0`)
     .join('');
-  const r = spawnSync('perl', ['-e', HELPER, String(nr), String(crashAt ?? -1)], { input, encoding: 'utf8' });
+  // Who is where before the batch: if the helper dies, the op it was on is read off the file system.
+  const before = ops.map(identities);
+  const args = [String(nr), String(crashAt ?? -1), String(killHelper?.at ?? -1), killHelper?.when === 'after' ? '1' : '0'];
+  const r = spawnSync('perl', ['-e', HELPER, ...args], { input, encoding: 'utf8' });
   rmSync(probeA, { recursive: true, force: true });
   rmSync(probeB, { recursive: true, force: true });
-  if (r.error || r.status !== 0) return 'noexchange';
-  const [word, a, b] = r.stdout.trim().split(' ');
-  if (word === 'ok') return { done: ops.length };
-  if (word === 'fail') return { done: Number(a), code: errnoName(Number(b)) };
-  return 'noexchange';
+  const lines = (r.stdout ?? '').split('\n');
+  const last = lines.find((l) => l.startsWith('ok ') || l.startsWith('fail ') || l.startsWith('noexchange'));
+  if (!r.error && r.status === 0 && last !== undefined) {
+    const [word, a, b] = last.split(' ');
+    if (word === 'ok') return { done: ops.length };
+    if (word === 'fail') return { done: Number(a), code: errnoName(Number(b)) };
+    return 'noexchange';
+  }
+  // The helper did not finish: not started (no Perl) or killed before its probe, nothing was done; else `d` marks
+  // the ops done, and the one it was on may have happened between its syscall and its mark.
+  if (!lines.includes('p')) return 'noexchange';
+  const marked = lines.filter((l) => l === 'd').length;
+  const done = marked < ops.length && applied(ops[marked], before[marked]) ? marked + 1 : marked;
+  // Killed after its last op: everything happened.
+  return done === ops.length ? { done } : { done, code: 'EINTR' };
+}
+
+/** Device and inode of each path an op names (undefined for a path that does not exist). */
+function identities(op: CommitOp): (string | undefined)[] {
+  return (op.kind === 'exchange' ? [op.a, op.b] : [op.from, op.to]).map((p) => {
+    try {
+      const st = lstatSync(p, { bigint: true });
+      return `${st.dev}:${st.ino}`;
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+/** Whether `op` has happened, judged by where the inodes it moves are now. */
+function applied(op: CommitOp, before: readonly (string | undefined)[]): boolean {
+  const now = identities(op);
+  return op.kind === 'exchange'
+    ? before[0] !== undefined && now[0] === before[1] && now[1] === before[0]
+    : before[0] !== undefined && now[0] === undefined && now[1] === before[0];
 }
 
 /** Exchanges as three renames, journalled so that `recoverJournal` can put a half-exchanged folder back. */

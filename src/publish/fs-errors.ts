@@ -24,6 +24,7 @@ const USER_CAUSED: Readonly<Record<string, string>> = {
   EIO: 'input/output error',
   EFBIG: 'file too large',
   EINVAL: 'invalid argument (does this file system support the operation?)',
+  EINTR: 'interrupted (the rename helper, perl, was killed part-way)',
 };
 
 /** The errno code of a Node fs error, if any. */

@@ -1,6 +1,6 @@
 import { copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'fs';
 import { dirname, join, relative, resolve } from 'path';
-import { commit, CommitError, CommitOp, recoverJournal } from './commit';
+import { commit, CommitError, CommitOp, CommitOptions, recoverJournal } from './commit';
 import { asUserFsError, errnoOf, userError } from './fs-errors';
 import { acquireLock, removeDeadLockLeftovers } from './lock';
 import { mkdirParents, noteEmptied, removeEmptyFolders, tidyAfterKill } from './tidy';
@@ -88,6 +88,12 @@ export interface PublishOptions {
    */
   readonly emulateExchange?: boolean;
   /**
+   * Test seam: kill only the exchange helper (Perl), not kfaas, before or after commit op `at`.
+   *
+   * @default - never
+   */
+  readonly killExchangeHelper?: CommitOptions['killHelper'];
+  /**
    * Told as each phase ends, for the benchmark (src/bench/bench-publish.ts): `plan` (lock, scan, ownership
    * records read, plan), `stage`, `commit` (records ahead, exchanges, renames, final records), `clean-up`.
    *
@@ -146,6 +152,7 @@ export function publishTree(outDir: string, tree: ReadonlyMap<string, string>, o
     try {
       commit(work, ops, {
         emulate: opts.emulateExchange,
+        killHelper: opts.killExchangeHelper,
         beforeOp: opts.beforeRename ? (_i, op) => opts.beforeRename!(relative(out, op.kind === 'exchange' ? op.b : op.to)) : undefined,
         crashAt: opts.crashAtStep === undefined ? undefined : opts.crashAtStep - plan.stagedSteps,
       });
