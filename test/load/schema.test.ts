@@ -84,6 +84,15 @@ describe('schema/kfaas.schema.json', () => {
     expect((defs.ApiVersion as { const: string }).const).toBe(API_VERSION);
   });
 
+  test("the README names every kind the schema describes, and how many there are", () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const sentence = readme.match(/`schema\/kfaas\.schema\.json` describes all (\w+) kinds \(([^)]*)\)/);
+    expect(sentence).not.toBeNull();
+    const words = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight'];
+    expect(words.indexOf(sentence![1]) + 1).toBe(DOCUMENT_KINDS.length);
+    expect(sentence![2].split(/, | and /).sort()).toEqual(DOCUMENT_KINDS.map((k) => k.kind).sort());
+  });
+
   test('retryOn policy names are the ones in defaults.ts', () => {
     const branches = (defs.RetryOn as { anyOf: Node[] }).anyOf;
     const names = branches.find((b) => Array.isArray(b.enum))?.enum;
