@@ -5,7 +5,7 @@ import { suggestion } from './did-you-mean';
 import { DocumentContext } from './document-context';
 import { FieldPath, formatPath, pointerToPath, Segment } from './field-path';
 import { Form, FORMS } from './schema-forms';
-import { describeValue, isMapping, Mapping, quote } from './values';
+import { describeValue, isMapping, Mapping, orList, quote } from './values';
 import { Target } from './yaml-locator';
 
 type SchemaNode = Readonly<Record<string, unknown>>;
@@ -232,11 +232,6 @@ function typePhrase(type: string): string {
     default:
       return type;
   }
-}
-
-/** `a`, `a or b`, `a, b or c`. */
-function orList(items: readonly string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
 /** Quotes a value, shortening long text so a message stays on one screen line. */

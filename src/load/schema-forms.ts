@@ -1,7 +1,8 @@
+import schemaJson from '../../schema/kfaas.schema.json';
 import { RETRY_ON_POLICIES } from '../model/defaults';
 import { suggestVersion } from '../model/version';
 import { suggestion } from './did-you-mean';
-import { isMapping } from './values';
+import { isMapping, orList } from './values';
 
 /**
  * How the loader words schema errors for one schema node, keyed by its name in schema/kfaas.schema.json
@@ -95,7 +96,7 @@ export const FORMS: Readonly<Record<string, Form>> = {
     unknownField: 'only "uri" may be rewritten (a route never changes the host it is sent to)',
   },
   RouteOverride: {
-    unknownField: 'an override may only replace service, match, rewrite, timeout, retries or traffic',
+    unknownField: `an override may only replace ${orList(Object.keys(schemaJson.$defs.RouteFields.properties))}`,
   },
   'RouteSpec/properties/overrides': { expected: 'a mapping of environment name to fields, such as { prod: { timeout: 30s } }' },
   TrafficTarget: { expected: 'a mapping such as { service: shop-cart, weight: 90 }' },
@@ -147,3 +148,4 @@ function pathProblem(v: unknown): string | undefined {
   if (v.includes('#')) return ' (a fragment is not part of the path; browsers never send it)';
   return undefined;
 }
+

@@ -43,3 +43,8 @@ export function describeValue(v: unknown, source?: string): string {
 export function quote(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
+
+/** `a`, `a or b`, `a, b or c`. */
+export function orList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
