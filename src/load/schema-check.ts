@@ -1,67 +1,60 @@
-import Ajv from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import schemaJson from '../../schema/kfaas.schema.json';
 import { suggestion } from './did-you-mean';
 import { DocumentContext } from './document-context';
 import { FieldPath, formatPath, pointerToPath, Segment } from './field-path';
+import { schemaCopies, validators } from './generated/kfaas-validators';
+import { KFAAS_SCHEMA, SchemaNode } from './kfaas-schema';
 import { Form, FORMS } from './schema-forms';
 import { describeValue, isMapping, Mapping, orList, quote } from './values';
 import { Target } from './yaml-locator';
 
-type SchemaNode = Readonly<Record<string, unknown>>;
+/**
+ * The validator for one definition of schema/kfaas.schema.json, e.g. `Route`: generated at build time
+ * (src/load/validator-source.ts) instead of compiling the schema with Ajv in every run.
+ */
+function validator(definition: string): ValidateFunction {
+  const v = validators[definition];
+  if (!v) throw new Error(`src/load/generated/kfaas-validators.ts has no validator for ${definition} (npm run schema:validators)`);
+  return v;
+}
+
+let names: Map<object, string> | undefined;
 
 /**
- * schema/kfaas.schema.json, the one schema editors and the loader share. JSON Schema 2020-12: RouteSpec and
- * RouteOverride share one field list (`$defs/RouteFields`) and close themselves with `unevaluatedProperties`.
+ * Every schema node by its name (`DnsLabel`, `RouteSpec/properties/environments`), for the nodes errors point at:
+ * the generated code's copies of the schema's nodes, named as the nodes they copy. Built at the first error.
  */
-export const KFAAS_SCHEMA = schemaJson as unknown as SchemaNode & { readonly $id: string; readonly $defs: Readonly<Record<string, SchemaNode>> };
-
-/** Ajv's strict mode for schema/kfaas.schema.json (the loader and the schema tests compile it alike). */
-export const SCHEMA_STRICTNESS = { strict: true, strictRequired: false } as const;
-
-interface Compiled {
-  readonly ajv: Ajv;
-  readonly validators: Map<string, ValidateFunction>;
-  /** Every schema node, by its name (`DnsLabel`, `RouteSpec/properties/environments`). */
-  readonly names: Map<object, string>;
-}
-
-let compiled: Compiled | undefined;
-
-/** Compiles the schema once per process. */
-function schema(): Compiled {
-  if (!compiled) {
-    // strictRequired off: it checks a required name against the same schema's own `properties` only, and
-    // RouteSpec requires `match`, which it takes from $defs/RouteFields by allOf. Every other strict check stays.
-    const ajv = new Ajv({ ...SCHEMA_STRICTNESS, allErrors: true, verbose: true });
-    ajv.addKeyword('patternErrorMessage'); // for editors (YAML language server); the loader reads it too
-    ajv.addSchema(KFAAS_SCHEMA);
-    const names = new Map<object, string>();
-    for (const [name, node] of Object.entries(KFAAS_SCHEMA.$defs)) nameNodes(node, name, names);
-    compiled = { ajv, validators: new Map(), names };
+function schemaNames(): Map<object, string> {
+  if (!names) {
+    const own = new Map<object, string>();
+    for (const [name, node] of Object.entries(KFAAS_SCHEMA.$defs)) nameNodes(node, name, own);
+    names = new Map();
+    for (const [copy, pointer] of schemaCopies) nameCopy(copy, atPointer(pointer), own, names);
   }
-  return compiled;
+  return names;
 }
 
-function nameNodes(node: unknown, name: string, names: Map<object, string>): void {
+/** Keys whose values are data, not schema nodes. */
+const DATA_KEYS = new Set(['examples', 'enum', 'const', 'default']);
+
+function nameNodes(node: unknown, name: string, into: Map<object, string>): void {
   if (node === null || typeof node !== 'object') return;
-  if (!Array.isArray(node)) names.set(node, name);
-  for (const [key, child] of Object.entries(node)) {
-    if (key === 'examples' || key === 'enum' || key === 'const' || key === 'default') continue;
-    nameNodes(child, `${name}/${key}`, names);
-  }
+  if (!Array.isArray(node)) into.set(node, name);
+  for (const [key, child] of Object.entries(node)) if (!DATA_KEYS.has(key)) nameNodes(child, `${name}/${key}`, into);
 }
 
-/** The validator for one definition of the schema, e.g. `Route`. */
-function validator(definition: string): ValidateFunction {
-  const s = schema();
-  let v = s.validators.get(definition);
-  if (!v) {
-    v = s.ajv.getSchema(`${KFAAS_SCHEMA.$id}#/$defs/${definition}`);
-    if (!v) throw new Error(`schema/kfaas.schema.json has no definition ${definition}`);
-    s.validators.set(definition, v);
-  }
-  return v;
+/** Names the nodes of `copy` (a deep copy of `node`) as `node`'s are named in `own`. */
+function nameCopy(copy: unknown, node: unknown, own: ReadonlyMap<object, string>, into: Map<object, string>): void {
+  if (node === null || typeof node !== 'object' || copy === null || typeof copy !== 'object') return;
+  const name = own.get(node);
+  if (name !== undefined) into.set(copy, name);
+  for (const [key, child] of Object.entries(node)) if (!DATA_KEYS.has(key)) nameCopy((copy as Record<string, unknown>)[key], child, own, into);
+}
+
+/** The schema node at a JSON pointer (`/$defs/Route`; '' is the root). */
+function atPointer(pointer: string): unknown {
+  const keys = pointer === '' ? [] : pointer.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return keys.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], KFAAS_SCHEMA);
 }
 
 /** Validates `data` against `definition` and reports every problem at its field, in plain words. */
@@ -103,7 +96,7 @@ function describeErrors(errors: readonly ErrorObject[], data: Mapping, ctx: Docu
     if (current === undefined || rank < VALUE_KEYWORDS.indexOf(current.keyword)) best.set(key, e);
   }
   const issues: Issue[] = [];
-  const names = schema().names;
+  const names = schemaNames();
   for (const e of errors) {
     if (dropped.has(e) || e.keyword === 'propertyNames') continue; // propertyNames: the inner error names the key
     if (VALUE_KEYWORDS.includes(e.keyword) && best.get(valueKey(e)) !== e) continue;

@@ -4,7 +4,7 @@ import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { DOCUMENT_KINDS } from '../../src/load/document-kinds';
 import { parseDuration } from '../../src/load/durations';
-import { KFAAS_SCHEMA, SCHEMA_STRICTNESS } from '../../src/load/schema-check';
+import { KFAAS_SCHEMA, SCHEMA_STRICTNESS } from '../../src/load/kfaas-schema';
 import { API_VERSION, RETRY_ON_POLICIES } from '../../src/model/defaults';
 import { parseVersion } from '../../src/model/version';
 
