@@ -1,8 +1,18 @@
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
-import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from 'yaml';
+import type { Alias, Document, LineCounter } from 'yaml';
 import { Diagnostic, SourceLocation } from '../diagnostics/diagnostic';
 import { formatPath, Segment } from './field-path';
 import { SourceFile } from './read-tree';
+
+let yamlModule: typeof import('yaml') | undefined;
+
+/**
+ * The `yaml` package (positions, aliases, comments), loaded at its first use: a run whose files js-yaml reads
+ * cleanly and that reports nothing never needs it, and loading it took 0.07-0.25 s of every run.
+ */
+export function yamlPackage(): typeof import('yaml') {
+  return (yamlModule ??= require('yaml') as typeof import('yaml'));
+}
 
 /** Most alias expansions a document may make: enough for shared snippets, far too few for an alias bomb. */
 const MAX_ALIAS_COUNT = 50;
@@ -54,7 +64,8 @@ export class YamlSource {
 
   private tree(): { readonly documents: readonly Document.Parsed[]; readonly lines: LineCounter } {
     if (!this.parsed) {
-      const lines = new LineCounter();
+      const { LineCounter: Lines, parseAllDocuments } = yamlPackage();
+      const lines = new Lines();
       const documents = parseAllDocuments(this.file.text, {
         lineCounter: lines,
         uniqueKeys: true,
@@ -178,6 +189,7 @@ export function tooDeepPath(data: unknown): Segment[] | undefined {
 
 /** The duplicated key starting at `offset`, its field path and where the key first appeared. */
 function duplicateKeyAt(doc: Document.Parsed, offset: number): { key: string; path: Segment[]; firstOffset: number } | undefined {
+  const { isMap, isScalar, visit } = yamlPackage();
   let found: { key: string; path: Segment[]; firstOffset: number } | undefined;
   visit(doc, {
     Pair(_, pair, ancestors) {
@@ -196,6 +208,7 @@ function duplicateKeyAt(doc: Document.Parsed, offset: number): { key: string; pa
 
 /** Keys must be plain scalars and aliases must point to an anchor defined before them. */
 function checkNodes(source: YamlSource, doc: Document.Parsed, out: Diagnostic[]): void {
+  const { isAlias, isScalar, isSeq, visit } = yamlPackage();
   visit(doc, {
     Pair(_, pair, ancestors) {
       if (pair.key !== null && !isScalar(pair.key)) {
@@ -225,6 +238,7 @@ function checkNodes(source: YamlSource, doc: Document.Parsed, out: Diagnostic[])
 }
 
 function firstAlias(doc: Document.Parsed): Alias | undefined {
+  const { visit } = yamlPackage();
   let found: Alias | undefined;
   visit(doc, {
     Alias(_, alias) {
@@ -237,6 +251,7 @@ function firstAlias(doc: Document.Parsed): Alias | undefined {
 
 /** Field path of a node from the ancestor chain `visit` hands over. */
 function segmentsOf(ancestors: readonly unknown[]): Segment[] {
+  const { isPair, isScalar, isSeq } = yamlPackage();
   const out: Segment[] = [];
   for (let i = 0; i < ancestors.length; i++) {
     const item = ancestors[i];

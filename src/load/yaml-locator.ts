@@ -1,7 +1,7 @@
-import { Document, isAlias, isCollection, isMap, isScalar, isSeq, Node, Pair } from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
 import { SourceLocation } from '../diagnostics/diagnostic';
 import { FieldPath } from './field-path';
-import { YamlSource } from './parse-yaml';
+import { YamlSource, yamlPackage } from './parse-yaml';
 
 /** What to point at: the field's key (`timeout:`) or its value (`10s`). */
 export type Target = 'key' | 'value';
@@ -32,6 +32,7 @@ export class YamlLocator implements Locator {
   public location(path: FieldPath, target: Target = 'value'): SourceLocation {
     const doc = this.source.documents[this.index];
     if (!doc) return { file: this.source.file.path, line: 1, col: 1 };
+    const { isCollection, isScalar } = yamlPackage();
     const found = this.find(doc, path);
     const keyStart = found.key?.range?.[0];
     const node = found.node;
@@ -48,12 +49,13 @@ export class YamlLocator implements Locator {
     const doc = this.source.documents[this.index];
     if (!doc) return undefined;
     const { node } = this.find(doc, path);
-    if (!isScalar(node) || !node.range) return undefined;
+    if (!yamlPackage().isScalar(node) || !node.range) return undefined;
     return this.source.file.text.slice(node.range[0], node.range[1]);
   }
 
   /** The deepest node along `path` (the whole path when it exists). */
   private find(doc: Document.Parsed, path: FieldPath): Found {
+    const { isAlias, isMap, isScalar, isSeq } = yamlPackage();
     let node: Node | null = doc.contents;
     let key: Node | undefined;
     for (const segment of path) {
