@@ -1,7 +1,7 @@
 import { gatewayHost } from '../model/defaults';
 import { Route, RouteBehaviour } from '../model/project';
 import { findConflicts } from './conflicts';
-import { makeEntries, RouteEntry, sortEntries } from './entries';
+import { makeEntries, RouteEntry, SharedEntries, sortEntries } from './entries';
 import { EnvironmentSlot, Landing } from './expand';
 import { checkFeatureGates } from './feature-gates';
 import { conditionsKey } from './conditions';
@@ -39,6 +39,11 @@ export interface EnvironmentOptions {
    * nothing else. @default - none: checked for every table
    */
   readonly orderChecks?: OrderCheckMemo;
+  /**
+   * Actions and route entries shared by the tables of one compile (see SharedEntries).
+   * @default - none: every table makes its own
+   */
+  readonly sharedEntries?: SharedEntries;
 }
 
 /** See {@link EnvironmentOptions.orderChecks}. */
@@ -46,7 +51,18 @@ export class OrderCheckMemo {
   /** Findings by environment and ordered matches. */
   public readonly findings = new Map<string, readonly FindingRecord[]>();
   private readonly routeIds = new WeakMap<Route, number>();
+  private readonly tokens = new WeakMap<RouteEntry, string>();
   private next = 0;
+
+  /** What of an entry the order checks read, as text (entries shared by tables are read once). */
+  public entryToken(e: RouteEntry): string {
+    let token = this.tokens.get(e);
+    if (token === undefined) {
+      token = `${this.routeId(e.route)}\u0000${e.originPath}\u0000${e.kind}\u0000${e.value}\u0000${conditionsKey(e.conditions)}`;
+      this.tokens.set(e, token);
+    }
+    return token;
+  }
 
   /** A number per Route object: two routes of one name (an error, reported) still differ. */
   public routeId(route: Route): number {
@@ -71,8 +87,7 @@ function checkOrder(sorted: readonly RouteEntry[], scope: string, findings: Find
     checkFallbacks(options.ownership, sorted, scope, findings);
     return;
   }
-  const key = [scope, String(crossRoute), ...sorted.map((e) =>
-    `${memo.routeId(e.route)}\u0000${e.originPath}\u0000${e.kind}\u0000${e.value}\u0000${conditionsKey(e.conditions)}`)].join('\u0001');
+  const key = [scope, String(crossRoute), ...sorted.map((e) => memo.entryToken(e))].join('\u0001');
   let records = memo.findings.get(key);
   if (!records) {
     const own = new Findings();
@@ -89,7 +104,8 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
   const { cluster, environment, profile } = slot;
   const namespace = environment.namespace;
   const scope = environment.name;
-  const sizeOf = (http: HttpRouteTable): number => options.sizeOf(http, { profile });
+  const measured = { profile };
+  const sizeOf = (http: HttpRouteTable): number => options.sizeOf(http, measured);
 
   const entries: RouteEntry[] = [];
   const behaviours = new Map<Route, RouteBehaviour>();
@@ -102,8 +118,12 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
     if (!checkRegexes(landing, slot, findings)) continue;
     if (!checkPolicies(landing, slot, findings)) continue;
     behaviours.set(landing.route, landing.behaviour);
-    const action = makeAction(landing.behaviour, namespace, cluster.clusterDomain, profile);
-    for (const match of landing.behaviour.match) entries.push(...makeEntries(landing.route, match, action, sizeOf));
+    const shared = options.sharedEntries;
+    const made = makeAction(landing.behaviour, namespace, cluster.clusterDomain, profile);
+    const action = shared ? shared.action(landing.route, made) : made;
+    for (const match of landing.behaviour.match) {
+      entries.push(...(shared ? shared.entries(landing.route, match, action, sizeOf) : makeEntries(landing.route, match, action, sizeOf)));
+    }
   }
   const sorted = sortEntries(entries);
   warnDefaultRetries(slot, findings);

@@ -4,6 +4,7 @@ import { Cluster, Project } from '../model/project';
 import { compareText } from '../util/compare';
 import { VersionProfile } from '../versions/profile';
 import { compileEnvironment, EnvironmentOptions, OrderCheckMemo } from './compile-environment';
+import { SharedEntries } from './entries';
 import { EnvironmentSlot, expandProject } from './expand';
 import { FindingRecord, Findings } from './findings';
 import { checkOwnership, makeOwnershipIndex, OwnershipMemo } from './ownership';
@@ -84,6 +85,7 @@ export function planProject(project: Project, options: CompileOptions): ProjectP
     maxObjectsPerFolder: options.maxObjectsPerFolder ?? MAX_OBJECTS_PER_FOLDER,
     preferredObjectBytes: options.preferredObjectBytes ?? PREFERRED_OBJECT_BYTES,
     orderChecks: new OrderCheckMemo(),
+    sharedEntries: new SharedEntries(),
   };
   const slots = expandProject(project, findings);
   checkOwnership(ownership, slots.flatMap((s) => s.landings), findings, options.ownershipMemo);

@@ -3,6 +3,7 @@ import { HttpRouteTable } from './route-table';
 import { compareSpecificity, kindRank, matchLiteral, Ranked } from './specificity';
 import { Conditions } from './conditions';
 import { makeHttpRoute, makeMatchTables } from './table-builders';
+import { samePlainData } from '../util/plain-data';
 
 /** One match of one route in one (cluster, environment): the unit the compiler orders, checks and packs. */
 export interface RouteEntry extends Ranked {
@@ -22,17 +23,63 @@ export function makeEntries(
 ): RouteEntry[] {
   return makeMatchTables(match).map((table) => {
     const http = makeHttpRoute(route, [table], action);
-    const { kind, value } = match;
-    const conditions: Conditions = {
-      ...(table.method !== undefined ? { method: table.method } : {}),
-      ...(table.headers ? { headers: table.headers } : {}),
-      ...(table.query ? { query: table.query } : {}),
-    };
-    return {
-      kind, value, literal: matchLiteral(kind, value), kindRank: kindRank(kind, value), routeName: route.name,
-      originPath: match.origin.path, conditions, route, match, http, size: sizeOf(http),
-    };
+    return entryOf(route, match, http, sizeOf(http));
   });
+}
+
+function entryOf(route: Route, match: PathMatch, http: HttpRouteTable, size: number): RouteEntry {
+  const table = http.matches[0];
+  const { kind, value } = match;
+  const conditions: Conditions = {
+    ...(table.method !== undefined ? { method: table.method } : {}),
+    ...(table.headers ? { headers: table.headers } : {}),
+    ...(table.query ? { query: table.query } : {}),
+  };
+  return {
+    kind, value, literal: matchLiteral(kind, value), kindRank: kindRank(kind, value), routeName: route.name,
+    originPath: match.origin.path, conditions, route, match, http, size,
+  };
+}
+
+type Action = HttpRouteTable['action'];
+
+/**
+ * Route entries shared by the tables of one compile. The clusters hosting an environment mostly give a route the
+ * same action (same namespace and cluster domain, and versions that render it alike), so each table would build
+ * and measure the same entries again: 18 tables of 7,000 routes at the bench's tier L. Here a route's equal actions
+ * (samePlainData: actions are plain data) become one object, and the entries of one match,
+ * action and size are made once; their HTTP route tables then share one JSON object and one YAML text in the
+ * emitter (sharedHttpRouteJson). Entries and their parts are never changed once made.
+ */
+export class SharedEntries {
+  private readonly actions = new WeakMap<Route, Action[]>();
+  private readonly made = new WeakMap<PathMatch, Map<Action, { readonly route: Route; readonly https: HttpRouteTable[]; readonly bySize: Map<number | string, RouteEntry[]> }>>();
+
+  /** The action of `route` equal to `action` that an earlier table made, else `action` (kept for later tables). */
+  public action<T extends Action>(route: Route, action: T): T {
+    let known = this.actions.get(route);
+    if (!known) this.actions.set(route, (known = []));
+    const same = known.find((a) => samePlainData(a, action));
+    if (same) return same as T;
+    known.push(action);
+    return action;
+  }
+
+  /** `makeEntries(route, match, action, sizeOf)`, the same objects for the same match, action and sizes. */
+  public entries(route: Route, match: PathMatch, action: Action, sizeOf: (http: HttpRouteTable) => number): RouteEntry[] {
+    let byAction = this.made.get(match);
+    if (!byAction) this.made.set(match, (byAction = new Map()));
+    let made = byAction.get(action);
+    if (!made || made.route !== route) {
+      made = { route, https: makeMatchTables(match).map((table) => makeHttpRoute(route, [table], action)), bySize: new Map() };
+      byAction.set(action, made);
+    }
+    const sizes = made.https.map(sizeOf);
+    const key = sizes.length === 1 ? sizes[0] : sizes.join(',');
+    let entries = made.bySize.get(key);
+    if (!entries) made.bySize.set(key, (entries = made.https.map((http, i) => entryOf(route, match, http, sizes[i]))));
+    return entries;
+  }
 }
 
 /** Sorts entries by specificity (most specific first) without touching the input. */

@@ -4,7 +4,7 @@ import * as istio from '../../imports/istio-networking.istio.io';
 import { HttpRouteTable, VirtualServiceTable } from '../compile/route-table';
 import { KFAAS_NAMESPACE } from '../model/defaults';
 import { VersionProfile, VirtualServiceApiVersion } from '../versions/profile';
-import { httpRouteJson } from './istio/http-route';
+import { httpRouteJson, sharedHttpRouteJson } from './istio/http-route';
 
 /**
  * Properties for `GatewayRoutesVirtualService`.
@@ -130,7 +130,7 @@ export class GatewayRoutesVirtualService extends Construct {
       spec = { hosts: [props.host], gateways: [...props.gateways] };
     }
 
-    this.http = table.http.map((h: HttpRouteTable) => httpRouteJson(h, profile));
+    this.http = table.http.map((h: HttpRouteTable) => sharedHttpRouteJson(h, profile));
     const Cls = classWithHttp(this.apiVersion);
     const apiObject = new Cls(this, 'Resource', {
       metadata: { name: table.name, namespace, ...(props.labels ? { labels: { ...props.labels } } : {}) },

@@ -57,6 +57,8 @@ const HTTP_ITEM_INDENT = '    ';
  */
 export class YamlWriter {
   private readonly items = new Map<string, string | null>();
+  /** Items met before as the same object (route JSON shared by the tables of an environment's clusters). */
+  private readonly seen = new WeakMap<object, string | null>();
 
   /** Same bytes as `toYaml(obj)`. */
   public write(obj: Record<string, unknown>): string {
@@ -87,12 +89,17 @@ export class YamlWriter {
    * occur in routes (integers and strings only).
    */
   private item(item: unknown): string | null {
+    const object = item !== null && typeof item === 'object' ? item : undefined;
+    const seen = object && this.seen.get(object);
+    if (seen !== undefined) return seen;
     const key = JSON.stringify(item);
-    const cached = this.items.get(key);
-    if (cached !== undefined) return cached;
-    const top = toYaml([item]);
-    const text = top.includes('\n\n') ? null : HTTP_ITEM_INDENT + top.slice(0, -1).split('\n').join('\n' + HTTP_ITEM_INDENT) + '\n';
-    this.items.set(key, text);
+    let text = this.items.get(key);
+    if (text === undefined) {
+      const top = toYaml([item]);
+      text = top.includes('\n\n') ? null : HTTP_ITEM_INDENT + top.slice(0, -1).split('\n').join('\n' + HTTP_ITEM_INDENT) + '\n';
+      this.items.set(key, text);
+    }
+    if (object) this.seen.set(object, text);
     return text;
   }
 }

@@ -13,6 +13,45 @@ export { durationJson } from './duration';
  * null, undefined or empty, so the output is canonical.
  */
 export function httpRouteJson(http: HttpRouteTable, profile: VersionProfile): Record<string, unknown> {
+  return buildHttpRouteJson(http, gatewayOf(profile));
+}
+
+/** All of a cluster's profile that a route's JSON depends on: where the routes go, and whether a split can. */
+interface LocalGateway {
+  readonly host: string;
+  readonly port: number;
+  readonly perDestinationAuthority: boolean;
+}
+
+function gatewayOf(profile: VersionProfile): LocalGateway {
+  return { host: profile.localGatewayHost, port: profile.localGatewayPort, perDestinationAuthority: profile.perDestinationAuthority };
+}
+
+/** Shared JSON by HTTP route table and {@link LocalGateway} (as text). */
+const sharedJson = new WeakMap<HttpRouteTable, Map<string, Record<string, unknown>>>();
+const gatewayKeys = new WeakMap<VersionProfile, string>();
+const sizes = new WeakMap<Record<string, unknown>, number>();
+
+/**
+ * `httpRouteJson(http, profile)`, built once per route table and local gateway: the tables of the clusters hosting
+ * an environment share their route entries (compile-environment.ts), so the compiler's size measure and the
+ * emitter of every such cluster get the same object, which the YAML writer then serializes once. Callers must
+ * not change it.
+ */
+export function sharedHttpRouteJson(http: HttpRouteTable, profile: VersionProfile): Record<string, unknown> {
+  let key = gatewayKeys.get(profile);
+  if (key === undefined) {
+    const g = gatewayOf(profile);
+    gatewayKeys.set(profile, (key = `${g.host}\u0000${g.port}\u0000${g.perDestinationAuthority}`));
+  }
+  let byGateway = sharedJson.get(http);
+  if (!byGateway) sharedJson.set(http, (byGateway = new Map()));
+  let json = byGateway.get(key);
+  if (!json) byGateway.set(key, (json = buildHttpRouteJson(http, gatewayOf(profile))));
+  return json;
+}
+
+function buildHttpRouteJson(http: HttpRouteTable, gateway: LocalGateway): Record<string, unknown> {
   const out: Record<string, unknown> = { name: http.name };
   if (http.matches.length > 0) out.match = http.matches.map(matchJson);
   const action = http.action;
@@ -29,7 +68,7 @@ export function httpRouteJson(http: HttpRouteTable, profile: VersionProfile): Re
     case 'forward': {
       const rewrite = rewriteJson(http, action);
       if (rewrite) out.rewrite = rewrite;
-      out.route = routeJson(http, action, profile);
+      out.route = routeJson(http, action, gateway);
       if (action.timeoutMs !== undefined) out.timeout = durationJson(action.timeoutMs);
       if (action.retries) out.retries = retriesJson(action.retries);
       return { ...out, ...policiesJson(action) };
@@ -80,13 +119,13 @@ function rewriteJson(http: HttpRouteTable, action: ForwardAction): Record<string
   return Object.keys(rewrite).length > 0 ? rewrite : undefined;
 }
 
-function routeJson(http: HttpRouteTable, action: ForwardAction, profile: VersionProfile): Record<string, unknown>[] {
-  const destination = { host: profile.localGatewayHost, port: { number: profile.localGatewayPort } };
+function routeJson(http: HttpRouteTable, action: ForwardAction, gateway: LocalGateway): Record<string, unknown>[] {
+  const destination = { host: gateway.host, port: { number: gateway.port } };
   if (action.destinations.length <= 1) {
     singleDestination(http, action);
     return [{ destination }];
   }
-  if (!profile.perDestinationAuthority) {
+  if (!gateway.perDestinationAuthority) {
     // The compiler refuses such routes with a diagnostic; reaching this is a bug, never a user error.
     throw new Error(
       `route '${http.name}' (${http.route}) splits traffic between ${action.destinations.length} services, ` +
@@ -122,10 +161,13 @@ const HTTP_ENTRY_KEY_COLUMN = 6;
  *
  * Walks the JSON once instead of serializing it: exact for keys, numbers and plain strings, and an upper
  * bound for strings js-yaml quotes or escapes, so the result is always >= the real size. The compiler calls
- * it for every entry to pack VirtualServices under the object size limit.
+ * it for every entry to pack VirtualServices under the object size limit (once per shared JSON object).
  */
 export function sizeOfHttpRoute(http: HttpRouteTable, profile: VersionProfile): number {
-  return blockMappingBytes(httpRouteJson(http, profile), HTTP_ENTRY_KEY_COLUMN);
+  const json = sharedHttpRouteJson(http, profile);
+  let size = sizes.get(json);
+  if (size === undefined) sizes.set(json, (size = blockMappingBytes(json, HTTP_ENTRY_KEY_COLUMN)));
+  return size;
 }
 
 /** Bytes of a mapping whose keys are written at `col` (the first key may share a `- ` line: same width). */
