@@ -108,7 +108,7 @@ function keyValues(option: string, raw: unknown): Record<string, string> | undef
  * (Gateway API precedence), then Envoy's first match over the result.
  */
 function explainGatewayApi(table: EnvironmentTable, tree: ReadonlyMap<string, string>, path: string, io: CliIo, gatewayOption?: string): number {
-  const host = environmentHost(table, tree, gatewayOption);
+  const host = environmentHost(table, tree, { gateway: gatewayOption });
   const explanation = explainRequest(host.objects, { host: table.host, gateway: host.gateway, path });
   io.stdout(`Cluster ${table.cluster}, environment ${table.environment} (namespace ${table.namespace}), ${host.routing}\n`);
   io.stdout(formatExplanation(explanation, {

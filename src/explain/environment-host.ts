@@ -69,20 +69,44 @@ export interface CompiledPlatform {
 }
 
 /**
- * The published objects of `dist/<cluster>/<environment>/` whose file names start with `filePrefix`, parsed from the
- * rendered tree exactly as they would be published.
+ * The objects the renderer kept for the rendered files (`runPipeline`'s `keepObjects`), by the tree's path: each
+ * equal to what parsing its file gives (test/map/published-objects.test.ts), so a caller that has them is spared
+ * parsing the YAML back.
  */
-export function publishedObjects(tree: ReadonlyMap<string, string>, cluster: string, environment: string, filePrefix: string): unknown[] {
+export type KeptObjects = ReadonlyMap<string, unknown>;
+
+/**
+ * The published objects of `dist/<cluster>/<environment>/` whose file names start with `filePrefix`, parsed from the
+ * rendered tree exactly as they would be published (or, for the files `kept` has, its objects).
+ */
+export function publishedObjects(tree: ReadonlyMap<string, string>, cluster: string, environment: string, filePrefix: string, kept?: KeptObjects): unknown[] {
   const folder = `${cluster}/${environment}/`;
   const objects: unknown[] = [];
   for (const [file, text] of tree) {
-    if (file.startsWith(folder) && file.slice(folder.length).startsWith(filePrefix)) objects.push(...loadAll(text));
+    if (!file.startsWith(folder) || !file.slice(folder.length).startsWith(filePrefix)) continue;
+    const object = kept?.get(file);
+    if (object !== undefined) objects.push(object);
+    else objects.push(...loadAll(text));
   }
   return objects;
 }
 
+/** How a host is read from the rendered tree. */
+export interface HostOptions {
+  /**
+   * The Istio Gateway (`namespace/name`, or a bare name) to simulate instead of the host's own.
+   * @default - the host's gateway
+   */
+  readonly gateway?: string;
+  /**
+   * The rendered files' objects, used instead of parsing their text.
+   * @default - the text is parsed
+   */
+  readonly kept?: KeptObjects;
+}
+
 /** The environment's virtual host as Istio builds it, read back from the rendered tree. */
-export function environmentHost(table: CompiledEnvironment, tree: ReadonlyMap<string, string>, gatewayOption?: string): EnvironmentHost {
+export function environmentHost(table: CompiledEnvironment, tree: ReadonlyMap<string, string>, { gateway: gatewayOption, kept }: HostOptions = {}): EnvironmentHost {
   const gatewayApi = table.gatewayApi;
   if (!gatewayApi) {
     const sources = new Map<string, RouteSource>();
@@ -92,13 +116,13 @@ export function environmentHost(table: CompiledEnvironment, tree: ReadonlyMap<st
       }
     }
     return {
-      objects: publishedObjects(tree, table.cluster, table.environment, 'virtualservice-'),
+      objects: publishedObjects(tree, table.cluster, table.environment, 'virtualservice-', kept),
       gateway: gatewayOption ?? table.profile.localGateway,
       sources,
     };
   }
   const gateway = gatewayOption ?? `${gatewayApi.parentRef.namespace}/${gatewayApi.parentRef.name}`;
-  const converted = convertHttpRoutes(publishedObjects(tree, table.cluster, table.environment, 'httproute-'), table.host, {
+  const converted = convertHttpRoutes(publishedObjects(tree, table.cluster, table.environment, 'httproute-', kept), table.host, {
     gateway, clusterDomain: table.clusterDomain, noBackendStatus: gatewayApi.profile.noBackendStatus,
   });
   const sources = new Map<string, RouteSource>();
@@ -120,12 +144,12 @@ export function environmentHost(table: CompiledEnvironment, tree: ReadonlyMap<st
  * (gateway `mesh`): the platform folder's VirtualService, each route with the Egress document it comes from.
  * Undefined for a cluster without `spec.javaExport`.
  */
-export function javaExportHost(platform: CompiledPlatform, tree: ReadonlyMap<string, string>): (EnvironmentHost & { readonly host: string }) | undefined {
+export function javaExportHost(platform: CompiledPlatform, tree: ReadonlyMap<string, string>, { kept }: Pick<HostOptions, 'kept'> = {}): (EnvironmentHost & { readonly host: string }) | undefined {
   const javaExport = platform.javaExport;
   if (!javaExport) return undefined;
   const sources = new Map<string, RouteSource>();
   for (const h of javaExport.http) {
     if (!sources.has(h.name)) sources.set(h.name, { route: h.name, team: h.team, source: `${h.origin.at.file}:${h.origin.at.line}` });
   }
-  return { objects: publishedObjects(tree, platform.cluster, PLATFORM_FOLDER, 'virtualservice-'), gateway: MESH_GATEWAY, sources, host: javaExport.host };
+  return { objects: publishedObjects(tree, platform.cluster, PLATFORM_FOLDER, 'virtualservice-', kept), gateway: MESH_GATEWAY, sources, host: javaExport.host };
 }

@@ -32,15 +32,17 @@ export class CompactWriter {
 
   /** The record of a JSON value (`undefined` members are left out, as `JSON.stringify` does). */
   public record(value: unknown): CompactRecord {
-    const scalars: number[] = [];
-    const shape = this.shapeOf(value, scalars);
-    const key = JSON.stringify(shape);
+    const record: number[] = [0];
+    // The shape is found by its JSON text, written while the scalars are collected; the shape itself is built
+    // (parsed from that text) only the first time it is seen: most records repeat a shape seen before.
+    const key = this.shapeText(value, record);
     let id = this.shapeIds.get(key);
     if (id === undefined) {
-      id = this.shapes.push(shape) - 1;
+      id = this.shapes.push(JSON.parse(key) as Shape) - 1;
       this.shapeIds.set(key, id);
     }
-    return [id, ...scalars];
+    record[0] = id;
+    return record;
   }
 
   /** The index of a string in the table (for data that keeps strings outside records). */
@@ -57,22 +59,37 @@ export class CompactWriter {
     return { shapes: this.shapes, strings: this.strings };
   }
 
-  private shapeOf(value: unknown, scalars: number[]): Shape {
+  /** `JSON.stringify` of the value's shape; its scalars are appended to `scalars` in document order. */
+  private shapeText(value: unknown, scalars: number[]): string {
     if (typeof value === 'string') {
       scalars.push(this.string(value));
-      return STRING;
+      return '0';
     }
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) throw new Error(`compact-json: ${value} is not JSON`);
       scalars.push(value);
-      return NUMBER;
+      return '1';
     }
-    if (typeof value === 'boolean' || value === null) return value;
-    if (Array.isArray(value)) return value.map((v) => this.shapeOf(v === undefined ? null : v, scalars));
+    if (value === true) return 'true';
+    if (value === false) return 'false';
+    if (value === null) return 'null';
+    if (Array.isArray(value)) {
+      let text = '[';
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        text += (i > 0 ? ',' : '') + this.shapeText(item === undefined ? null : item, scalars);
+      }
+      return text + ']';
+    }
     if (typeof value === 'object') {
-      const shape: Record<string, Shape> = {};
-      for (const [k, v] of Object.entries(value as object)) if (v !== undefined) shape[k] = this.shapeOf(v, scalars);
-      return shape;
+      let text = '{';
+      for (const k in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+        const v = (value as Record<string, unknown>)[k];
+        if (v === undefined) continue;
+        text += (text.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + this.shapeText(v, scalars);
+      }
+      return text + '}';
     }
     throw new Error(`compact-json: a ${typeof value} is not JSON`);
   }

@@ -31,6 +31,17 @@ describe('compact-json records', () => {
     expect(writer.string('shop-list')).toBe(3);
   });
 
+  it('writes shapes as the values with strings as 0 and numbers as 1, keys in the value\'s order', () => {
+    const writer = new CompactWriter();
+    writer.record(values[2]);
+    writer.record(values[6]);
+    expect(writer.tables().shapes).toStrictEqual([
+      { 10: 0, a: true, b: false, c: null, d: 1, e: 1, f: [], g: {}, h: [[1, 0], []], '': 0 },
+      [1, 0, true],
+    ]);
+    expect(Object.keys(writer.tables().shapes[0] as object)).toEqual(Object.keys(values[2] as object));
+  });
+
   it('leaves out undefined members as JSON does, and refuses what JSON cannot hold', () => {
     const writer = new CompactWriter();
     const reader = new CompactReader(writer.tables());
