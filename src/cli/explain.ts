@@ -1,10 +1,8 @@
 import { PlatformTable } from '../compile/platform/platform-table';
 import { EnvironmentTable } from '../compile/route-table';
 import { explainRequest } from '../explain/explain';
-import { environmentHost, publishedObjects } from '../explain/environment-host';
+import { domainHost, environmentHost, EnvironmentHost, javaExportHost } from '../explain/environment-host';
 import { formatExplanation } from '../explain/format';
-import { MESH_GATEWAY } from '../explain/virtual-service';
-import { PLATFORM_FOLDER } from '../model/defaults';
 import { IncrementalCache, toolKeyOf } from '../cache/incremental-cache';
 import { join } from 'path';
 import { CACHE_DIR, toolHashes } from '../cache/synth-cache';
@@ -71,21 +69,20 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
   if (printDiagnostics(io, result.diagnostics) > 0) return EXIT_USER;
 
   const known = (result.project?.clusters ?? []).flatMap((c) => c.environments.map((e) => `${c.name}/${e.name}`)).sort(compareText);
-  const target = findTarget(result.tables!, result.platforms ?? [], cluster, env, host, known);
-  if (target.table?.gatewayApi && target.host === target.table.host) {
-    return explainGatewayApi(target.table, result.tree!, path, io, values.gateway as string | undefined);
-  }
-  const [folderCluster, folderName] = target.folder.split('/');
-  const objects = publishedObjects(result.tree!, folderCluster, folderName, 'virtualservice-');
-  const gateway = (values.gateway as string | undefined) ?? target.gateway;
-  const explanation = explainRequest(objects, {
-    host: target.host, gateway, path,
+  const gatewayOption = values.gateway as string | undefined;
+  const target = findTarget(result.tables!, result.platforms ?? [], result.tree!, { cluster, env, host, gateway: gatewayOption }, known);
+  const explanation = explainRequest(target.simulated.objects, {
+    host: target.host, gateway: gatewayOption ?? target.simulated.gateway, path,
     ...(method !== undefined ? { method } : {}),
     ...(headers ? { headers } : {}),
     ...(query ? { query } : {}),
   });
+  const simulated = target.simulated;
   io.stdout(`${target.title}\n`);
-  io.stdout(formatExplanation(explanation, { sources: target.sources }));
+  io.stdout(formatExplanation(explanation, {
+    sources: (name) => simulated.sources.get(name)?.source,
+    ...(simulated.locate ? { locate: (hit) => simulated.locate?.(hit.httpIndex) } : {}),
+  }));
   return EXIT_OK;
 }
 
@@ -103,45 +100,28 @@ function keyValues(option: string, raw: unknown): Record<string, string> | undef
   return out;
 }
 
-/**
- * A gateway-api environment: the HTTPRoutes of dist/C/E as Istio merges and sorts them for the Gateway and host
- * (Gateway API precedence), then Envoy's first match over the result.
- */
-function explainGatewayApi(table: EnvironmentTable, tree: ReadonlyMap<string, string>, path: string, io: CliIo, gatewayOption?: string): number {
-  const host = environmentHost(table, tree, { gateway: gatewayOption });
-  const explanation = explainRequest(host.objects, { host: table.host, gateway: host.gateway, path });
-  io.stdout(`Cluster ${table.cluster}, environment ${table.environment} (namespace ${table.namespace}), ${host.routing}\n`);
-  io.stdout(formatExplanation(explanation, {
-    sources: (name) => host.sources.get(name)?.source,
-    locate: (hit) => host.locate?.(hit.httpIndex),
-  }));
-  return EXIT_OK;
-}
-
 interface Target {
-  /** The environment's table; absent for the Java export host. */
-  readonly table?: EnvironmentTable;
-  readonly folder: string;
+  /** The request host. */
   readonly host: string;
-  readonly gateway: string;
+  /** What is simulated: the objects, the gateway and the Route (or Egress) document of each route. */
+  readonly simulated: EnvironmentHost;
   readonly title: string;
-  readonly sources: Map<string, string>;
 }
 
+/**
+ * The host asked about, read with the same definitions `kfaas map` draws (src/explain/environment-host.ts): the
+ * Java export host, a business domain, or an environment's gateway host (VirtualServices, or what Istio derives
+ * from the HTTPRoutes of a gateway-api cluster).
+ */
 function findTarget(
-  tables: readonly EnvironmentTable[], platforms: readonly PlatformTable[], cluster: string, env: string | undefined, host: string | undefined,
+  tables: readonly EnvironmentTable[], platforms: readonly PlatformTable[], tree: ReadonlyMap<string, string>,
+  asked: { readonly cluster: string; readonly env?: string; readonly host?: string; readonly gateway?: string },
   knownEnvironments: readonly string[],
 ): Target {
+  const { cluster, env, host } = asked;
   const platform = platforms.find((p) => p.cluster === cluster);
-  if (host !== undefined && platform?.javaExport && host === platform.javaExport.host) {
-    return {
-      folder: `${cluster}/${PLATFORM_FOLDER}/`,
-      host,
-      gateway: MESH_GATEWAY,
-      title: `Cluster ${cluster}, Java export host (sidecars of every environment)`,
-      sources: egressSources(platform),
-    };
-  }
+  const javaExport = platform && host !== undefined && platform.javaExport?.host === host ? javaExportHost(platform, tree) : undefined;
+  if (javaExport) return { host: javaExport.host, simulated: javaExport, title: `Cluster ${cluster}, Java export host (sidecars of every environment)` };
   const candidates = tables.filter((t) => t.cluster === cluster && (env === undefined || t.environment === env));
   const table = host === undefined
     ? candidates[0]
@@ -156,30 +136,9 @@ function findTarget(
       ? `explain: no environment ${env} on cluster ${cluster} (known: ${known})`
       : `explain: no host ${host} on cluster ${cluster}${env ? ` in environment ${env}` : ''} (hosts: ${hosts.join(', ') || 'none'})`);
   }
-  const domain = (table.domains ?? []).find((d) => d.hostname === host);
-  return {
-    table,
-    folder: `${cluster}/${table.environment}/`,
-    host: domain ? domain.hostname : table.host,
-    gateway: domain ? domain.gateway : table.profile.localGateway,
-    title: `Cluster ${cluster}, environment ${table.environment} (namespace ${table.namespace})`,
-    sources: routeSources(table),
-  };
-}
-
-/** Istio route name (the Route's metadata.name) → `file:line` of its Route document, from the compiled table. */
-function routeSources(table: EnvironmentTable): Map<string, string> {
-  const out = new Map<string, string>();
-  const add = (name: string, origin: { at: { file: string; line: number } }): void => {
-    if (!out.has(name)) out.set(name, `${origin.at.file}:${origin.at.line}`);
-  };
-  for (const vs of table.virtualServices) for (const http of vs.http) add(http.name, http.origin);
-  for (const d of table.domains ?? []) for (const http of d.virtualService.http) add(http.name, http.origin);
-  return out;
-}
-
-function egressSources(platform: PlatformTable): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const h of platform.javaExport?.http ?? []) if (!out.has(h.name)) out.set(h.name, `${h.origin.at.file}:${h.origin.at.line}`);
-  return out;
+  const title = `Cluster ${cluster}, environment ${table.environment} (namespace ${table.namespace})`;
+  const domain = host !== undefined && host !== table.host ? domainHost(table, tree, host) : undefined;
+  if (domain) return { host: domain.host, simulated: domain, title };
+  const simulated = environmentHost(table, tree, { gateway: asked.gateway });
+  return { host: table.host, simulated, title: simulated.routing ? `${title}, ${simulated.routing}` : title };
 }

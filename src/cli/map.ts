@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join, relative, resolve, sep } from 'path';
 import { formatDiagnostic } from '../diagnostics/diagnostic';
 import { collectGarbageAbove } from '../util/collect-garbage';
-import { environmentHost, javaExportHost } from '../explain/environment-host';
+import { domainHost, environmentHost, javaExportHost } from '../explain/environment-host';
 import { KFAAS_NAMESPACE, PLATFORM_FOLDER } from '../model/defaults';
 import { environmentMap } from '../map/map-data';
 import { assetFiles, EnvironmentSummary, environmentFiles, indexPage, summaryOf } from '../map/site';
@@ -24,7 +24,7 @@ const HEAP_BUDGET_BYTES = 512 * 1024 * 1024;
 
 /**
  * `kfaas map [--root .] [--out route-map]`: a static site (opens from disk, works offline) with, per cluster and
- * environment (and per cluster's Java export host), the routes in Envoy's order, a prefix tree coloured by team,
+ * environment (and per business domain it serves, and per cluster's Java export host), the routes in Envoy's order, a prefix tree coloured by team,
  * and a search box that runs the explain engine in the browser.
  */
 export function mapCommand(argv: readonly string[], io: CliIo): number {
@@ -57,6 +57,17 @@ export function mapCommand(argv: readonly string[], io: CliIo): number {
     const m = environmentMap(table, environmentHost(table, tree, { kept }), result.project!, warnings.filter((w) => w.includes(`${table.cluster}`) || w.includes(`environment ${table.environment}`)));
     write(environmentFiles(m, title));
     summaries.push(summaryOf(m));
+    // Each business domain it serves: the east-west gateway's virtual host for the hostname.
+    for (const domain of table.domains ?? []) {
+      const host = domainHost(table, tree, domain.hostname, { kept })!;
+      const subject = {
+        cluster: table.cluster, environment: table.environment, page: `${table.environment}.${domain.virtualService.name}`,
+        label: `Business domain ${domain.hostname} (${table.environment})`, namespace: table.namespace, host: host.host,
+      };
+      const d = environmentMap(subject, host, result.project!, warnings.filter((w) => w.includes(domain.hostname)), { teamPrefixes: false });
+      write(environmentFiles(d, title));
+      summaries.push(summaryOf(d));
+    }
     // Its rendered files are not needed again: let them go.
     const folder = `${table.cluster}/${table.environment}/`;
     for (const file of [...tree.keys()]) {

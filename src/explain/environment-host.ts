@@ -55,6 +55,13 @@ export interface CompiledEnvironment {
   readonly clusterDomain: string;
   readonly profile: { readonly localGateway: string };
   readonly virtualServices: readonly { readonly http: readonly (CompiledRoute & { readonly route: string })[] }[];
+  /** Business domains the environment serves through the east-west gateway. @default none */
+  readonly domains?: readonly {
+    readonly hostname: string;
+    /** `namespace/name` of the east-west Istio Gateway. */
+    readonly gateway: string;
+    readonly virtualService: { readonly http: readonly (CompiledRoute & { readonly route: string })[] };
+  }[];
   readonly gatewayApi?: {
     readonly parentRef: { readonly namespace: string; readonly name: string };
     readonly profile: { readonly noBackendStatus: number; readonly version: { readonly raw: string }; readonly channel: string };
@@ -105,20 +112,23 @@ export interface HostOptions {
   readonly kept?: KeptObjects;
 }
 
+/** Each Istio route name's Route document (the first route of that name), from compiled routes. */
+function routeSources(routes: Iterable<CompiledRoute & { readonly route?: string }>): Map<string, RouteSource> {
+  const sources = new Map<string, RouteSource>();
+  for (const r of routes) {
+    if (!sources.has(r.name)) sources.set(r.name, { route: r.route ?? r.name, team: r.team, source: `${r.origin.at.file}:${r.origin.at.line}` });
+  }
+  return sources;
+}
+
 /** The environment's virtual host as Istio builds it, read back from the rendered tree. */
 export function environmentHost(table: CompiledEnvironment, tree: ReadonlyMap<string, string>, { gateway: gatewayOption, kept }: HostOptions = {}): EnvironmentHost {
   const gatewayApi = table.gatewayApi;
   if (!gatewayApi) {
-    const sources = new Map<string, RouteSource>();
-    for (const vs of table.virtualServices) {
-      for (const http of vs.http) {
-        if (!sources.has(http.name)) sources.set(http.name, { route: http.route, team: http.team, source: `${http.origin.at.file}:${http.origin.at.line}` });
-      }
-    }
     return {
       objects: publishedObjects(tree, table.cluster, table.environment, 'virtualservice-', kept),
       gateway: gatewayOption ?? table.profile.localGateway,
-      sources,
+      sources: routeSources(table.virtualServices.flatMap((vs) => vs.http)),
     };
   }
   const gateway = gatewayOption ?? `${gatewayApi.parentRef.namespace}/${gatewayApi.parentRef.name}`;
@@ -147,9 +157,24 @@ export function environmentHost(table: CompiledEnvironment, tree: ReadonlyMap<st
 export function javaExportHost(platform: CompiledPlatform, tree: ReadonlyMap<string, string>, { kept }: Pick<HostOptions, 'kept'> = {}): (EnvironmentHost & { readonly host: string }) | undefined {
   const javaExport = platform.javaExport;
   if (!javaExport) return undefined;
-  const sources = new Map<string, RouteSource>();
-  for (const h of javaExport.http) {
-    if (!sources.has(h.name)) sources.set(h.name, { route: h.name, team: h.team, source: `${h.origin.at.file}:${h.origin.at.line}` });
-  }
-  return { objects: publishedObjects(tree, platform.cluster, PLATFORM_FOLDER, 'virtualservice-', kept), gateway: MESH_GATEWAY, sources, host: javaExport.host };
+  return {
+    objects: publishedObjects(tree, platform.cluster, PLATFORM_FOLDER, 'virtualservice-', kept), gateway: MESH_GATEWAY, sources: routeSources(javaExport.http), host: javaExport.host,
+  };
+}
+
+/**
+ * A business domain the environment serves (Route `spec.hostnames`), as the cluster's east-west gateway builds its
+ * virtual host: every VirtualService of the environment's folder bound to that gateway for the hostname (the
+ * domain's own, `virtualservice-domain-*`), each route with its Route document. What `kfaas explain --host
+ * <hostname>` simulates and `kfaas map` draws. Undefined when the environment does not serve the hostname.
+ */
+export function domainHost(table: CompiledEnvironment, tree: ReadonlyMap<string, string>, hostname: string, { gateway, kept }: HostOptions = {}): (EnvironmentHost & { readonly host: string }) | undefined {
+  const domain = table.domains?.find((d) => d.hostname === hostname);
+  if (!domain) return undefined;
+  return {
+    objects: publishedObjects(tree, table.cluster, table.environment, 'virtualservice-', kept),
+    gateway: gateway ?? domain.gateway,
+    sources: routeSources(domain.virtualService.http),
+    host: domain.hostname,
+  };
 }

@@ -12,8 +12,14 @@ import { RouteSources } from './route-row';
  */
 export interface EnvironmentMap {
   readonly cluster: string;
-  /** The environment, or `platform` for the cluster's Java export host (the names of the page's files). */
+  /** The environment, or `platform` for the cluster's Java export host. */
   readonly environment: string;
+  /**
+   * The name of the page's files under the cluster's folder (`<page>.html`, `<page>.data.js`), when not the
+   * environment's: `<environment>.<domain VirtualService>` for a business domain (environment names have no dot).
+   * @default - the environment's name
+   */
+  readonly page?: string;
   /**
    * What the page and the index call it instead of the environment's name.
    * @default - the environment's name
@@ -65,11 +71,16 @@ function teamColours(teams: readonly string[]): Record<string, string> {
   return Object.fromEntries(sorted.map((t, i) => [t, PALETTE[i % PALETTE.length]]));
 }
 
-/** The virtual host a page shows: an environment's gateway host (an `EnvironmentTable`), or the Java export host. */
+/**
+ * The virtual host a page shows: an environment's gateway host (an `EnvironmentTable`), one of its business
+ * domains, or the Java export host.
+ */
 export interface MapSubject {
   readonly cluster: string;
   /** The environment, or `platform`. */
   readonly environment: string;
+  /** @default - the environment's name */
+  readonly page?: string;
   /** @default - the environment's name */
   readonly label?: string;
   readonly namespace: string;
@@ -109,6 +120,7 @@ export function environmentMap(
   return {
     cluster: table.cluster,
     environment: table.environment,
+    ...(table.page !== undefined ? { page: table.page } : {}),
     ...(table.label !== undefined ? { label: table.label } : {}),
     namespace: table.namespace,
     host: table.host,

@@ -5,6 +5,11 @@ import { pageScript } from './bundle';
 export interface EnvironmentSummary {
   readonly cluster: string;
   readonly environment: string;
+  /**
+   * The page's name when not the environment's; such a page (a business domain) is listed under its environment.
+   * @default - the environment's name
+   */
+  readonly page?: string;
   /** @default - the environment's name */
   readonly label?: string;
   readonly namespace: string;
@@ -27,15 +32,18 @@ export function assetFiles(): Map<string, string> {
 export function environmentFiles(m: EnvironmentMap, title: string): Map<string, string> {
   // The warnings are written into the page itself.
   const json = JSON.stringify({ ...m, warnings: [] });
+  const stem = m.page ?? m.environment;
   return new Map([
-    [`${m.cluster}/${m.environment}.data.js`, `window.KFAAS_MAP = JSON.parse(${JSON.stringify(json).replace(/</g, '\\u003c')});\n`],
-    [`${m.cluster}/${m.environment}.html`, environmentPage(m, title)],
+    [`${m.cluster}/${stem}.data.js`, `window.KFAAS_MAP = JSON.parse(${JSON.stringify(json).replace(/</g, '\\u003c')});\n`],
+    [`${m.cluster}/${stem}.html`, environmentPage(m, title)],
   ]);
 }
 
 /** What the index says of an environment. */
 export function summaryOf(m: EnvironmentMap): EnvironmentSummary {
-  return { cluster: m.cluster, environment: m.environment, ...(m.label !== undefined ? { label: m.label } : {}), namespace: m.namespace, routes: m.virtualHost.routes.service.length, warnings: m.warnings.length };
+  return {
+    cluster: m.cluster, environment: m.environment, ...(m.page !== undefined ? { page: m.page } : {}), ...(m.label !== undefined ? { label: m.label } : {}), namespace: m.namespace, routes: m.virtualHost.routes.service.length, warnings: m.warnings.length,
+  };
 }
 
 function escapeHtml(text: string): string {
@@ -60,16 +68,21 @@ ${scripts.map((s) => `<script src="${s}"></script>`).join('\n')}
 `;
 }
 
-/** `index.html`: every cluster and its environments. */
+/** `index.html`: every cluster and its environments, each environment's business domains under it. */
 export function indexPage(maps: readonly EnvironmentSummary[], title: string): string {
   const clusters = [...new Set(maps.map((m) => m.cluster))];
+  const item = (m: EnvironmentSummary, nested: string): string =>
+    `<li><a href="${encodeURI(`${m.cluster}/${m.page ?? m.environment}.html`)}">${escapeHtml(m.label ?? m.environment)}</a> ` +
+    `<span class="muted">${m.routes} route(s), namespace ${escapeHtml(m.namespace)}${m.warnings > 0 ? `, ${m.warnings} warning(s)` : ''}</span>${nested}</li>`;
   const sections = clusters.map((c) => {
-    const envs = maps.filter((m) => m.cluster === c);
-    return `<section><h2>${escapeHtml(c)}</h2><ul>${envs.map((m) =>
-      `<li><a href="${encodeURI(`${m.cluster}/${m.environment}.html`)}">${escapeHtml(m.label ?? m.environment)}</a> ` +
-      `<span class="muted">${m.routes} route(s), namespace ${escapeHtml(m.namespace)}${m.warnings > 0 ? `, ${m.warnings} warning(s)` : ''}</span></li>`).join('')}</ul></section>`;
+    const pages = maps.filter((m) => m.cluster === c);
+    const items = pages.filter((m) => m.page === undefined).map((m) => {
+      const domains = pages.filter((d) => d.page !== undefined && d.environment === m.environment);
+      return item(m, domains.length > 0 ? `<ul>${domains.map((d) => item(d, '')).join('')}</ul>` : '');
+    });
+    return `<section><h2>${escapeHtml(c)}</h2><ul>${items.join('')}</ul></section>`;
   });
-  return page(title, 'assets/map.css', `<header><h1>${escapeHtml(title)}</h1><p>Routes per cluster and environment (and the Java export host functions call), in the order Envoy tries them. Pick one to search it.</p></header>
+  return page(title, 'assets/map.css', `<header><h1>${escapeHtml(title)}</h1><p>Routes per cluster and environment (with the business domains it serves, and the Java export host functions call), in the order Envoy tries them. Pick one to search it.</p></header>
 <main>${sections.join('\n')}</main>`);
 }
 
@@ -116,7 +129,7 @@ function environmentPage(m: EnvironmentMap, title: string): string {
 </section>
 <section aria-labelledby="warnings-h"><h2 id="warnings-h">Warnings</h2><ul id="warnings">${warnings}</ul></section>
 </main>`;
-  return page(`${heading}: ${title}`, '../assets/map.css', body, [`${encodeURIComponent(m.environment)}.data.js`, '../assets/app.js']);
+  return page(`${heading}: ${title}`, '../assets/map.css', body, [`${encodeURIComponent(m.page ?? m.environment)}.data.js`, '../assets/app.js']);
 }
 
 /** System fonts only (no downloads); colours chosen for 4.5:1 contrast. */

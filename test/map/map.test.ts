@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import type { Browser } from 'puppeteer-core';
 import { main } from '../../src/cli/main';
-import { environmentHost, javaExportHost } from '../../src/explain/environment-host';
+import { domainHost, environmentHost, javaExportHost } from '../../src/explain/environment-host';
 import { explainRequest } from '../../src/explain/explain';
 import { mergeVirtualHost } from '../../src/explain/merge';
 import { samplePaths } from '../../src/explain/sample-path';
@@ -33,6 +33,8 @@ afterAll(async () => {
 const pipeline = runPipeline({ root: ROOT, write: false });
 const tables = (pipeline.tables ?? []).filter((t) => t.virtualServices.length > 0 || (t.gatewayApi?.httpRoutes.length ?? 0) > 0);
 const javaExports = (pipeline.platforms ?? []).filter((p) => p.javaExport !== undefined);
+/** Every business domain an environment serves, with the page `kfaas map` writes for it. */
+const domains = tables.flatMap((t) => (t.domains ?? []).map((d) => ({ table: t, domain: d, page: `${t.cluster}/${t.environment}.${d.virtualService.name}.html` })));
 
 async function open(rel: string): Promise<{ page: import('puppeteer-core').Page; errors: string[] }> {
   const page = await browser.newPage();
@@ -49,7 +51,14 @@ describe('kfaas map on the shipped example, in headless Chromium', () => {
   it('writes an index linking every environment, with no external resource', async () => {
     const { page, errors } = await open('index.html');
     const links = await page.$$eval('a', (as) => as.map((a) => a.getAttribute('href')));
-    expect(links.sort()).toEqual([...tables.map((t) => `${t.cluster}/${t.environment}.html`), ...javaExports.map((p) => `${p.cluster}/platform.html`)].sort());
+    expect(links.sort()).toEqual([
+      ...tables.map((t) => `${t.cluster}/${t.environment}.html`), ...javaExports.map((p) => `${p.cluster}/platform.html`), ...domains.map((d) => d.page),
+    ].sort());
+    // A business domain is listed under its environment.
+    for (const { table, domain, page: href } of domains) {
+      const parent = await page.$eval(`a[href="${href}"]`, (a) => a.parentElement?.parentElement?.parentElement?.querySelector('a')?.getAttribute('href'));
+      expect({ domain: domain.hostname, parent }).toEqual({ domain: domain.hostname, parent: `${table.cluster}/${table.environment}.html` });
+    }
     expect(errors).toEqual([]);
     for (const file of ['index.html', ...tables.map((t) => `${t.cluster}/${t.environment}.html`)]) {
       expect(readFileSync(join(out, file), 'utf8')).not.toMatch(/(src|href)="(https?:)?\/\//);
@@ -115,6 +124,53 @@ describe('kfaas map on the shipped example, in headless Chromium', () => {
     const prefixes = await page.$$eval('g.node', (gs) => gs.map((g) => g.getAttribute('data-prefix') ?? ''));
     expect(prefixes.filter((p) => p.startsWith('/faas/'))).toEqual([]);
     expect(prefixes).toEqual(expect.arrayContaining(declared.filter((p) => p.endsWith('/'))));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('has a page for every business domain an environment serves (the example has several)', () => {
+    expect(domains.map((d) => `${d.table.cluster}/${d.table.environment} ${d.domain.hostname}`).sort()).toEqual([
+      'cn-hz-test/alpha showroom.test.example.com', 'cn-hz-test/beta showroom.beta.test.example.com',
+      'cn-sh-prod/prod showroom.example.cn', 'us-west-prod/prod showroom.example.com',
+    ]);
+  });
+
+  it.each(domains.map((d) => [`${d.table.cluster}/${d.table.environment} ${d.domain.hostname}`, d] as const))('%s: the business domain\'s page answers as kfaas explain --host does (the east-west gateway)', async (_name, { table, domain, page: rel }) => {
+    const { page, errors } = await open(rel);
+    await page.waitForFunction('window.kfaasReady === true && window.kfaasTreeReady === true');
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe(`${table.cluster} / Business domain ${domain.hostname} (${table.environment})`);
+    expect(await page.$eval('header', (h) => h.textContent)).toContain(`Host ${domain.hostname} on gateway ${domain.gateway}`);
+    const routes = domain.virtualService.http;
+    expect(await page.$$eval('#routes-body tr:not(.gap)', (trs) => trs.length)).toBe(routes.flatMap((r) => r.match).length || routes.length);
+    // Every route's sample paths, a path only the environment's own host routes, and nothing at all.
+    const paths = new Set(['/', '/faas/api/shop/cart/1', '/faas/api/nobody/here']);
+    for (const r of mergeVirtualHost(domainHost(table, pipeline.tree!, domain.hostname)!.objects, { host: domain.hostname, gateway: domain.gateway }).routes) {
+      for (const p of samplePaths(r.condition)) paths.add(p);
+    }
+    let winners = 0;
+    for (const path of paths) {
+      let text = '';
+      const io = { stdout: (t: string) => (text += t), stderr: () => undefined, env: {}, cwd: ROOT };
+      expect(await main(['explain', '--root', ROOT, '--cluster', table.cluster, '--env', table.environment, '--host', domain.hostname, path], io)).toBe(0);
+      const cli = /^Winner: #(\d+) route "([^"]+)"/m.exec(text);
+      const got = await page.evaluate((p) => window.kfaasExplain(p), path) as { winner?: string };
+      expect({ path, winner: got.winner }).toEqual({ path, winner: cli?.[2] });
+      if (!cli) continue;
+      winners++;
+      // The page shows the same position, the route's team and its Route document's file:line.
+      await page.$eval('#path', (el) => ((el as HTMLInputElement).value = ''));
+      await page.type('#path', path);
+      await page.keyboard.press('Enter');
+      const route = routes.find((r) => r.name === cli[2])!;
+      const shown = await page.$eval('#result .winner', (el) => el.textContent ?? '');
+      expect(shown).toMatch(new RegExp(`^Winner #${cli[1]} route ${route.route} ${route.team} `));
+      expect(shown).toContain(`${route.origin.at.file}:${route.origin.at.line}`);
+      expect(text).toContain(`(${route.origin.at.file}:${route.origin.at.line})`);
+    }
+    expect(winners).toBeGreaterThanOrEqual(routes.length);
+    // The team's colour, as on every page of the project.
+    const badge = await page.$eval('#result .winner .team', (el) => (el as HTMLElement).style.background);
+    expect(badge).not.toBe('');
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
