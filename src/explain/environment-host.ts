@@ -86,7 +86,7 @@ export type KeptObjects = ReadonlyMap<string, unknown>;
  * The published objects of `dist/<cluster>/<environment>/` whose file names start with `filePrefix`, parsed from the
  * rendered tree exactly as they would be published (or, for the files `kept` has, its objects).
  */
-export function publishedObjects(tree: ReadonlyMap<string, string>, cluster: string, environment: string, filePrefix: string, kept?: KeptObjects): unknown[] {
+function publishedObjects(tree: ReadonlyMap<string, string>, cluster: string, environment: string, filePrefix: string, kept?: KeptObjects): unknown[] {
   const folder = `${cluster}/${environment}/`;
   const objects: unknown[] = [];
   for (const [file, text] of tree) {
