@@ -13,6 +13,8 @@ import { loadProject, SourceOverlay } from './load/load-project';
 import { DEFAULT_DELIVERY_PATH, REPO_FILE_PATHS } from './model/defaults';
 import { Project } from './model/project';
 import { diffTree, publishTree, PublishOptions, PublishReport, TreeDiff } from './publish/publish';
+import { KeptFileChanged } from './publish/plan';
+import type { KeptFile } from './cache/kept-files';
 import { buildIncrementally, OnlyOptions } from './cache/incremental-build';
 import { StageTimings } from './util/stage-timings';
 import { knownRegexFacts, seedRegexFacts } from './regex';
@@ -108,8 +110,16 @@ export interface PipelineResult {
   readonly tables?: EnvironmentTable[];
   /** Compiled platform folders, one per cluster (only when there was no error). */
   readonly platforms?: PlatformTable[];
-  /** Rendered files, relative path to YAML (only when there was no error). */
+  /**
+   * Rendered files, relative path to YAML (only when there was no error). With `cache` (and `write` or `check`),
+   * the files outDir already held with the right bytes are not in it but in `kept`.
+   */
   readonly tree?: Map<string, string>;
+  /**
+   * With `cache`: files of the rendered tree that outDir already holds with the right bytes (src/cache/kept-files.ts),
+   * by path; neither rendered nor read, and published as they are.
+   */
+  readonly kept?: ReadonlyMap<string, KeptFile>;
   /** What publishing did (only with `write`). */
   readonly report?: PublishReport;
   /** How outDir differs from the rendered tree (only with `check`). */
@@ -144,6 +154,17 @@ export interface PipelineResult {
  * errors in `clusters/` files or project-wide ones stop at once, since every table depends on them.
  */
 export function runPipeline(opts: PipelineOptions): PipelineResult {
+  try {
+    return runOnce(opts, true);
+  } catch (e) {
+    // Another process wrote a file of the output folder this run had found up to date: render everything.
+    if (e instanceof KeptFileChanged) return runOnce(opts, false);
+    throw e;
+  }
+}
+
+/** runPipeline; `reuseOutputs`: tables and objects may be taken from the files outDir holds (with `cache`). */
+function runOnce(opts: PipelineOptions, reuseOutputs: boolean): PipelineResult {
   const root = resolve(opts.root);
   const bag = new DiagnosticBag();
 
@@ -166,7 +187,7 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
     ? buildIncrementally(loaded.project, loaded.files, {
       cache: opts.cache ?? IncrementalCache.none(),
       budgets: opts.budgets,
-      outDir: opts.write || opts.check || opts.only ? resolve(opts.outDir ?? join(root, 'dist')) : undefined,
+      outDir: (opts.write || opts.check || opts.only) && reuseOutputs ? resolve(opts.outDir ?? join(root, 'dist')) : undefined,
       only: opts.only,
       timings,
     })
@@ -194,7 +215,8 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
     };
   }
   // Delivery objects point at the folders that were rendered, so they are planned from the tree itself.
-  const delivery = compileDelivery(loaded.project, renderedFolders(tree));
+  const kept = 'kept' in built ? built.kept : undefined;
+  const delivery = compileDelivery(loaded.project, renderedFolders(tree, kept));
   bag.addAll(delivery.diagnostics);
   if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project, tables };
   for (const [path, text] of renderDelivery(delivery.table)) tree.set(path, text);
@@ -206,10 +228,11 @@ export function runPipeline(opts: PipelineOptions): PipelineResult {
   const outDir = resolve(opts.outDir ?? join(root, 'dist'));
   const base = {
     diagnostics: bag.all, project: loaded.project, tables, platforms: built.platforms, tree, repoFiles,
-    ...('reused' in built ? { reused: built.reused, reusedObjects: built.reusedObjects ?? 0, treeHashes: built.hashes } : {}), ...(objects ? { objects } : {}), timings: timings.all,
+    ...('reused' in built ? { reused: built.reused, reusedObjects: built.reusedObjects ?? 0, treeHashes: built.hashes, kept } : {}),
+    ...(objects ? { objects } : {}), timings: timings.all,
   };
   if (!opts.write && !opts.check) return base;
-  const publish: PublishOptions = { ...opts.publish, projectRoot: root };
+  const publish: PublishOptions = { ...opts.publish, projectRoot: root, kept };
   // Files outside outDir belong to the repository that delivers outDir: left alone when rendering elsewhere.
   const delivered = outDir === resolve(root, loaded.project.delivery?.path ?? DEFAULT_DELIVERY_PATH);
   const repoPaths = delivered ? REPO_FILE_PATHS : [];

@@ -1,5 +1,3 @@
-import { readFileSync } from 'fs';
-import { join } from 'path';
 import {
   compileClusterPlatform, compileSlot, CompileOptions, Compiled, mergeFindings, planProject,
 } from '../compile/compile-project';
@@ -8,8 +6,9 @@ import { FindingRecord } from '../compile/findings';
 import { PlatformTable } from '../compile/platform/platform-table';
 import { EnvironmentTable } from '../compile/route-table';
 import { Diagnostic } from '../diagnostics/diagnostic';
+import { kindKeyOf, objectKindOf } from '../compile/delivery/rendered-folders';
 import { sizeOfHttpRoute } from '../emit/istio/http-route';
-import { folderOf } from '../emit/render';
+import { folderOf, KUSTOMIZATION_FILE } from '../emit/render';
 import { groupBy } from '../util/group-by';
 import { renderReusingObjects } from './object-reuse';
 import { SourceFile } from '../load/read-tree';
@@ -18,6 +17,7 @@ import { Project } from '../model/project';
 import { compareText } from '../util/compare';
 import { StageTimings } from '../util/stage-timings';
 import { fileKeyOf, IncrementalCache, keyOf, sha256, TableRecord } from './incremental-cache';
+import { KeptFile, keptIfUnchanged } from './kept-files';
 
 /** Options of {@link buildIncrementally}. */
 export interface IncrementalOptions {
@@ -26,8 +26,9 @@ export interface IncrementalOptions {
   readonly budgets?: Pick<CompileOptions, 'maxObjectBytes' | 'maxObjectsPerFolder'>;
   /**
    * The output folder whose files may stand in for tables (and objects) whose inputs did not change, when they
-   * still hold exactly the bytes the cache recorded for them (hashed here). Without it every table is compiled and
-   * rendered. With `only`, only objects are taken from it (read, never written).
+   * still hold exactly the bytes the cache recorded for them (kept-files.ts: hashed when their stat changed since
+   * they were last hashed). Without it every table is compiled and rendered. With `only`, only objects are taken
+   * from it (read, never written).
    *
    * @default - none
    */
@@ -60,8 +61,13 @@ export interface IncrementalBuild {
   readonly tables: EnvironmentTable[];
   /** The platform tables compiled in this run, sorted. */
   readonly platforms: PlatformTable[];
-  /** The whole rendered tree (reused files read from outDir); absent when there is an error. */
+  /**
+   * The rendered tree; absent when there is an error. Without `only`, the files outDir already holds (`kept`) are
+   * not in it; with `only`, they are, read from outDir.
+   */
   readonly tree?: Map<string, string>;
+  /** Files of the tree outDir already holds with the right bytes, neither rendered nor read (not with `only`). */
+  readonly kept?: ReadonlyMap<string, KeptFile>;
   /** How many tables (route tables and platform tables) were reused from the cache, not compiled. */
   readonly reused: number;
   /** How many VirtualServices of compiled tables were taken from the output folder instead of rendered. @default 0 */
@@ -129,21 +135,23 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     const { tree, knownHashes } = renderReusingObjects(
       slots.map((c, i) => ({ table: c.table, envelope: asked[i].envelope })),
       opts.only.platform === false ? [] : platformTables,
-      { cache: opts.cache, outDir: opts.outDir, fileKey: keyOfFile },
+      { cache: opts.cache, outDir: opts.outDir, fileKey: keyOfFile, readTexts: true },
     );
     opts.timings?.lap('render');
     return { diagnostics, tables, platforms: platformTables, tree, reused: 0, reusedObjects: knownHashes.size };
   }
 
-  const reusedTexts = new Map<string, string>();
+  const kept = new Map<string, KeptFile>();
   const hashes = new Map<string, string>();
   const findings: (readonly FindingRecord[])[] = [plan.findings];
   const reuse = (part: Part<unknown>): boolean => {
     const record = opts.outDir === undefined ? undefined : opts.cache.table(part.key);
-    const texts = record && readRecorded(opts.outDir!, record);
-    if (!record || !texts) return false;
-    for (const [path, text] of texts) reusedTexts.set(path, text);
-    for (const [path, hash] of Object.entries(record.files)) hashes.set(path, hash);
+    const files = record && keptRecorded(opts.outDir!, record, opts.cache);
+    if (!record || !files) return false;
+    for (const [path, file] of files) {
+      kept.set(path, file);
+      hashes.set(path, file.hash);
+    }
     findings.push(record.findings as FindingRecord[]);
     return true;
   };
@@ -157,41 +165,52 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   opts.timings?.lap('compile');
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, tables, platforms, reused };
 
-  const { tree: rendered, knownHashes, objectKeys } = renderReusingObjects(
+  const { tree: rendered, kept: keptObjects, knownHashes, objectKeys } = renderReusingObjects(
     compiledSlots.map(({ part, compiled }) => ({ table: compiled.table, envelope: part.envelope })),
     platforms,
     { cache: opts.cache, outDir: opts.outDir, fileKey: keyOfFile },
   );
-  const byFolder = groupBy([...rendered], ([path]) => path.slice(0, path.indexOf('/', path.indexOf('/') + 1) + 1));
+  const folderOfPath = (path: string): string => path.slice(0, path.indexOf('/', path.indexOf('/') + 1) + 1);
+  const byFolder = groupBy([...rendered], ([path]) => folderOfPath(path));
+  const keptByFolder = groupBy([...keptObjects], ([path]) => folderOfPath(path));
   for (const { part, compiled } of [...compiledSlots, ...compiledPlatforms]) {
     const own = byFolder.get(part.folder) ?? [];
+    const ownKept = keptByFolder.get(part.folder) ?? [];
     const objects = objectKeys.get(part.folder);
     for (const [path, text] of own) hashes.set(path, knownHashes.get(path) ?? sha256(text));
+    for (const [path, file] of ownKept) hashes.set(path, file.hash);
+    const paths = [...own.map(([path]) => path), ...ownKept.map(([path]) => path)].sort(compareText);
+    const kinds = [
+      ...own.filter(([path]) => !path.endsWith(`/${KUSTOMIZATION_FILE}`)).map(([path, text]) => [path, kindKeyOf(objectKindOf(text, path))]),
+      ...ownKept.map(([path, file]) => [path, file.kind!]),
+    ];
     opts.cache.setTable(part.key, {
       findings: compiled.findings.map((f) => ({ diagnostic: plainDiagnostic(f.diagnostic), scopes: f.scopes })),
-      files: Object.fromEntries(own.map(([path]) => [path, hashes.get(path)!])),
+      files: Object.fromEntries(paths.map((path) => [path, hashes.get(path)!])),
+      kinds: Object.fromEntries(kinds.sort((a, b) => compareText(a[0], b[0]))),
       ...(objects && objects.length > 0 ? { objects } : {}),
     });
   }
-  const tree = new Map([...rendered, ...reusedTexts].sort((a, b) => compareText(a[0], b[0])));
+  for (const [path, file] of keptObjects) kept.set(path, file);
+  const tree = new Map([...rendered].sort((a, b) => compareText(a[0], b[0])));
   opts.timings?.lap('render');
-  return { diagnostics, tables, platforms, tree, reused, reusedObjects: knownHashes.size, hashes };
+  return { diagnostics, tables, platforms, tree, kept, reused, reusedObjects: knownHashes.size, hashes };
 }
 
-/** The files a record lists, read from outDir, when every one holds the recorded bytes; else undefined. */
-function readRecorded(outDir: string, record: TableRecord): Map<string, string> | undefined {
-  const texts = new Map<string, string>();
+/**
+ * The files a record lists as kept files, when outDir holds every one with the recorded bytes (kept-files.ts: read
+ * only when its stat changed since it was last hashed); else undefined.
+ */
+function keptRecorded(outDir: string, record: TableRecord, cache: IncrementalCache): Map<string, KeptFile> | undefined {
+  const files = new Map<string, KeptFile>();
   for (const [path, hash] of Object.entries(record.files)) {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(join(outDir, path));
-    } catch {
-      return undefined;
-    }
-    if (sha256(bytes) !== hash) return undefined;
-    texts.set(path, bytes.toString('utf8'));
+    const kind = record.kinds?.[path];
+    if (kind === undefined && !path.endsWith(`/${KUSTOMIZATION_FILE}`)) return undefined;
+    const file = keptIfUnchanged(outDir, path, hash, cache.memo, kind);
+    if (!file) return undefined;
+    files.set(path, file);
   }
-  return texts;
+  return files;
 }
 
 /** A diagnostic as plain data (its location's line and column are computed on first read). */

@@ -1,10 +1,11 @@
 import { createHash } from 'crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { DocumentStore } from '../load/load-project';
 import type { SourceFile } from '../load/read-tree';
 import type { RegexFacts } from '../regex';
+import { checkedText, readChecked, writeChecked } from './checked-json';
+import { StatMemo } from './stat-memo';
 import { CACHE_DIR, FileHashes } from './synth-cache';
 
 /**
@@ -14,18 +15,21 @@ import { CACHE_DIR, FileHashes } from './synth-cache';
  * - `slots`: per (cluster, environment) table and per cluster's platform table, keyed by a hash of the kfaas
  *   build and of the content of every input file the table depends on (its cluster's file, the Team files, the
  *   route files landing there, the object budgets): what compiling it found and the SHA-256 of every file it
- *   rendered. A later run with the same key reuses them when the output folder still holds exactly those bytes.
+ *   rendered (and the kind of each object). A later run with the same key reuses them when the output folder still
+ *   holds exactly those bytes: checked by SHA-256, read only when the file's stat changed since it was last hashed
+ *   (stat-memo.ts), so unchanged files are neither read nor held in memory.
  * - `objects`: per rendered VirtualService, keyed by what its bytes depend on (object-reuse.ts), the SHA-256 of
- *   its file: a table whose inputs changed reuses the files of its unchanged objects from the output folder.
+ *   its file and its kind: a table whose inputs changed reuses the files of its unchanged objects from the output
+ *   folder.
  * - `ownership`: the answers of the path-ownership check per (team, match), valid for one content of the Team
  *   files.
  * - `documents`: the loaded documents of each input file, keyed by its path and content (see document-cache.ts).
  *
- * One JSON file, replaced atomically; entries not used by the last run are dropped, so it never grows past what
+ * One JSON file, replaced atomically, with its own checksum (checked-json.ts: a damaged file is an empty cache); entries not used by the last run are dropped, so it never grows past what
  * the project needs. A missing, unreadable or foreign file, or another kfaas build, is an empty cache. Failing to
  * write it never fails a run. Only Node built-ins are imported.
  */
-const FORMAT = 2;
+const FORMAT = 3;
 const FILE = 'incremental.json';
 
 /** One diagnostic with the environments it was found in (the compiler's FindingRecord, as plain data). */
@@ -38,6 +42,8 @@ export interface CachedFinding {
 export interface TableRecord {
   readonly findings: readonly CachedFinding[];
   readonly files: Readonly<Record<string, string>>;
+  /** The object kind of each of those files but kustomization.yaml (rendered-folders.ts kindKeyOf). */
+  readonly kinds: Readonly<Record<string, string>>;
   /** The keys of its VirtualServices (object-reuse.ts), kept in the cache while the table is. @default none */
   readonly objects?: readonly string[];
 }
@@ -46,13 +52,16 @@ interface Stored {
   readonly format: number;
   readonly tool: string;
   readonly tables: Record<string, TableRecord>;
-  /** Rendered VirtualServices: object key (object-reuse.ts) -> SHA-256 of the file. */
-  readonly objects: Record<string, string>;
+  /** Rendered VirtualServices: object key (object-reuse.ts) -> SHA-256 of the file and its kind. */
+  readonly objects: Record<string, CachedObject>;
   /** What src/regex found about each RE2 pattern of the project (a pure function of the pattern and the build). */
   readonly regexFacts?: Record<string, RegexFacts>;
   readonly ownership: { readonly teams: string; readonly answers: Record<string, string | null> };
   readonly documents: Record<string, unknown>;
 }
+
+/** A rendered object file: SHA-256 of its bytes and its kind (rendered-folders.ts kindKeyOf). */
+export type CachedObject = readonly [hash: string, kind: string];
 
 /** SHA-256 (hex) of text. */
 export function sha256(text: string | Buffer): string {
@@ -87,26 +96,29 @@ export function toolKeyOf(tool: FileHashes): string {
 
 /** The incremental cache of one project root, for one kfaas build. */
 export class IncrementalCache {
-  /** Opens `<root>/.kfaas-cache/incremental.json`; entries of another build or format are ignored. */
-  public static open(root: string, tool: string): IncrementalCache {
+  /**
+   * Opens `<root>/.kfaas-cache/incremental.json`; entries of another build or format are ignored. `memo`: the stat
+   * memo output files are verified with, saved with the cache. @default the project's (`.kfaas-cache/file-stats.json`)
+   */
+  public static open(root: string, tool: string, memo: StatMemo = StatMemo.open(join(root, CACHE_DIR))): IncrementalCache {
     let stored: Stored | undefined;
     try {
-      const parsed = JSON.parse(readFileSync(join(root, CACHE_DIR, FILE), 'utf8')) as Stored;
-      if (parsed.format === FORMAT && parsed.tool === tool) stored = parsed;
+      const parsed = readChecked(join(root, CACHE_DIR, FILE))?.value as Stored | undefined;
+      if (parsed?.format === FORMAT && parsed.tool === tool) stored = parsed;
     } catch {
       stored = undefined;
     }
-    return new IncrementalCache(root, tool, stored);
+    return new IncrementalCache(root, tool, stored, memo);
   }
 
   /** A cache that starts empty and is never saved. */
   public static none(): IncrementalCache {
-    return new IncrementalCache(undefined, '', undefined);
+    return new IncrementalCache(undefined, '', undefined, StatMemo.none());
   }
 
   private readonly usedTables = new Map<string, TableRecord>();
   private readonly usedDocuments = new Map<string, unknown>();
-  private readonly usedObjects = new Map<string, string>();
+  private readonly usedObjects = new Map<string, CachedObject>();
   private facts: ReadonlyMap<string, RegexFacts> = new Map();
   private answers: Map<string, string | null> = new Map();
   private teams = '';
@@ -115,6 +127,8 @@ export class IncrementalCache {
     private readonly root: string | undefined,
     private readonly tool: string,
     private readonly stored: Stored | undefined,
+    /** SHA-256 of files by their stat (stat-memo.ts): how output files are checked without reading them. */
+    public readonly memo: StatMemo,
   ) {}
 
   /** The table compiled and rendered under `key` before, if any (and keeps it for the next run). */
@@ -125,16 +139,16 @@ export class IncrementalCache {
     return found;
   }
 
-  /** The SHA-256 of the file rendered for the VirtualService of key `key` before, if any (and keeps it). */
-  public object(key: string): string | undefined {
+  /** The file rendered for the VirtualService of key `key` before, if any (and keeps it). */
+  public object(key: string): CachedObject | undefined {
     const found = this.usedObjects.get(key) ?? this.stored?.objects?.[key];
     if (found !== undefined) this.usedObjects.set(key, found);
     return found;
   }
 
-  /** Records the SHA-256 of the file rendered for the VirtualService of key `key`. */
-  public setObject(key: string, hash: string): void {
-    this.usedObjects.set(key, hash);
+  /** Records the file rendered for the VirtualService of key `key`. */
+  public setObject(key: string, file: CachedObject): void {
+    this.usedObjects.set(key, file);
   }
 
   /** Records a table compiled and rendered under `key`. */
@@ -180,10 +194,12 @@ export class IncrementalCache {
 
   /**
    * Writes what this run used and nothing else, so entries of inputs that are gone are dropped; with
-   * `keepUnused` (a run that looked at part of the project only), the tables of earlier runs too. Never throws.
+   * `keepUnused` (a run that looked at part of the project only), the tables of earlier runs too. Saves the stat
+   * memo too. Never throws.
    */
   public save(options: { readonly keepUnused?: boolean } = {}): void {
     if (this.root === undefined) return;
+    this.memo.save();
     const tables = { ...(options.keepUnused ? this.stored?.tables : {}), ...Object.fromEntries(this.usedTables) };
     const stored: Stored = {
       format: FORMAT,
@@ -196,9 +212,7 @@ export class IncrementalCache {
     };
     const path = join(this.root, CACHE_DIR, FILE);
     try {
-      mkdirSync(join(this.root, CACHE_DIR), { recursive: true });
-      writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(stored));
-      renameSync(`${path}.${process.pid}.tmp`, path);
+      writeChecked(path, checkedText(stored));
     } catch {
       // a read-only checkout: no cache, just slower runs
     }

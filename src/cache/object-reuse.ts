@@ -1,9 +1,9 @@
-import { readFileSync } from 'fs';
-import { join } from 'path';
+import { objectKindOf, kindKeyOf } from '../compile/delivery/rendered-folders';
 import { PlatformTable } from '../compile/platform/platform-table';
 import { EnvironmentTable, HttpRouteTable, VirtualServiceTable } from '../compile/route-table';
 import { fileNameFor, folderOf, KUSTOMIZATION_FILE, kustomizationText, renderTables } from '../emit/render';
 import { IncrementalCache, keyOf, sha256 } from './incremental-cache';
+import { KeptFile, keptIfUnchanged, textIfUnchanged } from './kept-files';
 
 /** A compiled route table with the key of everything its objects' bytes depend on besides their routes. */
 export interface KeyedTable {
@@ -17,9 +17,11 @@ export interface KeyedTable {
 
 /** What {@link renderReusingObjects} produced. */
 export interface ObjectRender {
-  /** Every file of the tables and platform tables, relative path -> text (unsorted). */
+  /** Every file of the tables and platform tables, relative path -> text (unsorted), but the kept ones. */
   readonly tree: Map<string, string>;
-  /** SHA-256 of the reused files (read and verified from the output folder), by path. */
+  /** Files the output folder already holds with the bytes they would render to: not rendered, not read. */
+  readonly kept: ReadonlyMap<string, KeptFile>;
+  /** SHA-256 of the reused files (kept, or read and verified from the output folder), by path. */
   readonly knownHashes: ReadonlyMap<string, string>;
   /** The object keys of each table's VirtualServices, by folder (`<cluster>/<env>/`). */
   readonly objectKeys: ReadonlyMap<string, readonly string[]>;
@@ -33,14 +35,21 @@ export interface ObjectRender {
  * route file it comes from, the route, its matches (by field path and method) and a delegate's target: together
  * everything its bytes depend on (an HTTP route entry is built from its Route document, the environment and the
  * cluster only). The file is reused only when the output folder holds exactly the bytes (SHA-256) recorded for that
- * key; any other file is rendered. Tables of `output: gateway-api` clusters are rendered whole.
+ * key (read only when its stat changed since it was last hashed: kept-files.ts); any other file is rendered. A reused
+ * file is kept (neither read nor held: publishing leaves it in place), or with `readTexts` read into the tree.
+ * Tables of `output: gateway-api` clusters are rendered whole.
  */
 export function renderReusingObjects(
   tables: readonly KeyedTable[],
   platforms: readonly PlatformTable[],
-  opts: { readonly cache: IncrementalCache; readonly outDir?: string; readonly fileKey: (path: string) => string },
+  opts: {
+    readonly cache: IncrementalCache; readonly outDir?: string; readonly fileKey: (path: string) => string;
+    /** Put reused files' texts in the tree (read from the output folder) instead of keeping them. @default false */
+    readonly readTexts?: boolean;
+  },
 ): ObjectRender {
   const knownHashes = new Map<string, string>();
+  const kept = new Map<string, KeptFile>();
   const objectKeys = new Map<string, readonly string[]>();
   const reusedByFolder = new Map<string, Map<string, string>>();
   const toRender: EnvironmentTable[] = [];
@@ -50,34 +59,39 @@ export function renderReusingObjects(
     const keys = table.virtualServices.map((vs) => objectKeyOf(envelope, vs, opts.fileKey));
     objectKeys.set(folder, keys);
     const reused = new Map<string, string>();
-    const kept = table.virtualServices.filter((vs, i) => {
+    const rendered = table.virtualServices.filter((vs, i) => {
       const path = `${folder}${fileNameFor('VirtualService', vs.name)}`;
-      const hash = opts.outDir === undefined || table.gatewayApi ? undefined : opts.cache.object(keys[i]);
-      const text = hash === undefined ? undefined : readVerified(join(opts.outDir!, path), hash);
-      if (text === undefined) {
+      const cached = opts.outDir === undefined || table.gatewayApi ? undefined : opts.cache.object(keys[i]);
+      const found = cached === undefined ? undefined
+        : opts.readTexts ? textIfUnchanged(opts.outDir!, path, cached[0], opts.cache.memo)
+          : keptIfUnchanged(opts.outDir!, path, cached[0], opts.cache.memo, cached[1]);
+      if (found === undefined) {
         renderedKeys.set(path, keys[i]);
         return true;
       }
-      reused.set(path, text);
-      knownHashes.set(path, hash!);
+      if (typeof found === 'string') reused.set(path, found);
+      else kept.set(path, found);
+      knownHashes.set(path, cached![0]);
       return false;
     });
-    if (reused.size > 0) reusedByFolder.set(folder, reused);
-    toRender.push(reused.size > 0 ? { ...table, virtualServices: kept } : table);
+    if (rendered.length < table.virtualServices.length) reusedByFolder.set(folder, reused);
+    toRender.push(rendered.length < table.virtualServices.length ? { ...table, virtualServices: rendered } : table);
   }
 
   const tree = renderTables(toRender, platforms);
   for (const [folder, reused] of reusedByFolder) {
     for (const [path, text] of reused) tree.set(path, text);
     // The kustomization of a folder rendered in part listed only the rendered objects.
-    const names = [...tree.keys()].filter((p) => p.startsWith(folder) && p !== `${folder}${KUSTOMIZATION_FILE}`).map((p) => p.slice(folder.length));
+    const names = [...tree.keys(), ...kept.keys()]
+      .filter((p) => p.startsWith(folder) && p !== `${folder}${KUSTOMIZATION_FILE}`)
+      .map((p) => p.slice(folder.length));
     tree.set(`${folder}${KUSTOMIZATION_FILE}`, kustomizationText(names));
   }
   for (const [path, key] of renderedKeys) {
     const text = tree.get(path);
-    if (text !== undefined) opts.cache.setObject(key, sha256(text));
+    if (text !== undefined) opts.cache.setObject(key, [sha256(text), kindKeyOf(objectKindOf(text, path))]);
   }
-  return { tree, knownHashes, objectKeys };
+  return { tree, kept, knownHashes, objectKeys };
 }
 
 /** The key of a VirtualService's rendered bytes (see {@link renderReusingObjects}). */
@@ -89,15 +103,4 @@ function httpIdentity(http: HttpRouteTable, fileKey: (path: string) => string): 
   const matches = http.matches.map((m) => `${m.origin.path}\u0002${m.method ?? ''}`).join('\u0003');
   const target = http.action.type === 'delegate' ? `${http.action.name}\u0002${http.action.namespace}` : '';
   return [fileKey(http.origin.at.file), http.origin.path, http.name, http.route, http.team, matches, target].join('\u0001');
-}
-
-/** The file's text when it holds exactly the bytes of SHA-256 `hash`; else undefined. */
-function readVerified(path: string, hash: string): string | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    return undefined;
-  }
-  return sha256(bytes) === hash ? bytes.toString('utf8') : undefined;
 }

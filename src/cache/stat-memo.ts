@@ -47,7 +47,7 @@ export class StatMemo {
 
   /** SHA-256 (hex) of the file at real path `abs`, whose stat the caller just took. Throws as readFileSync does. */
   public hash(abs: string, stat: Stats): string {
-    const key = statKey(stat);
+    const key = statKeyOf(stat);
     const known = this.used.get(abs) ?? this.stored[abs];
     if (known && known[0] === key) {
       this.used.set(abs, known);
@@ -80,6 +80,10 @@ const RACY_MS = 2000;
 const FILE = 'file-stats.json';
 const FORMAT = 1;
 
-function statKey(s: Stats): string {
+/**
+ * What the memo compares: device, inode, size, modification and change time, mode. Equal keys mean no write, rename
+ * over, chmod or touch happened in between (publishing re-checks files it did not read with it).
+ */
+export function statKeyOf(s: Stats): string {
   return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.mode}`;
 }

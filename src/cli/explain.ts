@@ -53,8 +53,7 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
   // from the cache synth keeps (src/cache).
   const stages = new StageTimings();
   const memo = StatMemo.open(join(root, CACHE_DIR));
-  const cache = IncrementalCache.open(root, toolKeyOf(toolHashes(undefined, memo)));
-  memo.save();
+  const cache = IncrementalCache.open(root, toolKeyOf(toolHashes(undefined, memo)), memo);
   stages.lap('cache');
   // The platform folder is only asked about through --host (the Java export host): rendered only then.
   const only = { cluster, ...(env !== undefined ? { environment: env } : {}), platform: host !== undefined };

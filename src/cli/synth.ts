@@ -84,8 +84,8 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
   const { IncrementalCache, toolKeyOf } = require('../cache/incremental-cache') as typeof Incremental;
   stages.lap('modules');
   // Tables whose inputs did not change since they were last rendered into outDir are reused (same bytes).
-  const cache = noCache ? undefined : IncrementalCache.open(root, toolKeyOf(cacheKey?.files ?? synthCache.toolHashes(undefined, memo)));
-  memo?.save();
+  // The stat memo is saved with the cache: it also spares reading output files that did not change.
+  const cache = memo && IncrementalCache.open(root, toolKeyOf(cacheKey?.files ?? synthCache.toolHashes(undefined, memo)), memo);
   stages.lap('cache');
   const crash = io.env.KFAAS_TEST_CRASH_AT_STEP;
   const result = runPipeline({
@@ -116,7 +116,7 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
   };
   if (printDiagnostics(io, result.diagnostics) > 0) return timed(EXIT_USER);
 
-  const { folders, objects } = treeCounts(result.tree!);
+  const { folders, objects } = treeCounts(result.tree!, result.kept);
   const foreign = check ? result.diff!.foreign : result.report!.foreign;
   for (const f of foreign) io.stderr(`warning: ${shown}/${f} was not written by kfaas; left in place\n`);
   if (check) {

@@ -1,4 +1,5 @@
-import { readFileSync, realpathSync } from 'fs';
+import { lstatSync, readFileSync, realpathSync } from 'fs';
+import { statKeyOf } from '../cache/stat-memo';
 import { isAbsolute, join } from 'path';
 import { Diagnostic, UserError } from '../diagnostics/diagnostic';
 import { asUserFsError } from './fs-errors';
@@ -69,14 +70,36 @@ export interface Plan {
 }
 
 /**
- * Decides what publishing `tree` into the output folder changes, reading only the files it compares. Refuses
- * (UserError, every conflict at once) a tree path that is a folder, link or device on disk, that runs through
- * a file or a link, that holds a file kfaas did not write, or that lies in another project's group.
+ * Files of the tree whose text the caller did not read because the output folder already holds their bytes
+ * (src/cache/kept-files.ts), by path: the stat (src/cache/stat-memo.ts statKeyOf) they had when checked. They are
+ * published as they are: left in place, or linked into a unit's new folder.
  */
-export function planPublish(outDir: string, tree: ReadonlyMap<string, string>, state: OutState, projectRoot: string, adopt: boolean, shownOut: string): Plan {
-  for (const rel of tree.keys()) assertRelativePath(rel);
+export type KeptFiles = ReadonlyMap<string, { readonly stat: string }>;
+
+/**
+ * A kept file changed between the caller's check and the plan (another process wrote it): its bytes are unknown, so
+ * the caller must render it (src/pipeline.ts does the run again without keeping files).
+ */
+export class KeptFileChanged extends Error {
+  public constructor(public readonly path: string) {
+    super(`${path} changed while kfaas was rendering`);
+  }
+}
+
+/**
+ * Decides what publishing `tree` (and the `kept` files) into the output folder changes, reading only the files it
+ * compares. Refuses (UserError, every conflict at once) a tree path that is a folder, link or device on disk, that
+ * runs through a file or a link, that holds a file kfaas did not write, or that lies in another project's group.
+ * Throws KeptFileChanged when a kept file's stat is no longer the one the caller saw.
+ */
+export function planPublish(
+  outDir: string, tree: ReadonlyMap<string, string>, state: OutState, projectRoot: string, adopt: boolean, shownOut: string,
+  kept: KeptFiles = new Map(),
+): Plan {
+  const paths = [...tree.keys(), ...kept.keys()];
+  for (const rel of paths) assertRelativePath(rel);
   const problems: string[] = [];
-  const treeGroups = new Set([...tree.keys()].map(groupOf));
+  const treeGroups = new Set(paths.map(groupOf));
   for (const g of [...treeGroups].sort(compareText)) {
     const status = state.groups.get(g)?.status;
     if (status === 'theirs') {
@@ -94,7 +117,7 @@ export function planPublish(outDir: string, tree: ReadonlyMap<string, string>, s
   const recordGroups = new Set(treeGroups);
   for (const [g, s] of state.groups) if (s.status === 'mine') recordGroups.add(g);
   for (const g of [...recordGroups].sort(compareText)) {
-    const files = [...tree.keys()].filter((p) => groupOf(p) === g).map((p) => inGroup(g, p));
+    const files = paths.filter((p) => groupOf(p) === g).map((p) => inGroup(g, p));
     const path = recordPathOf(g);
     const exists = state.entries.get(path) === 'file' && state.owned.has(path);
     const text = files.length > 0 ? recordText({ projectRoot, files }) : undefined;
@@ -112,19 +135,25 @@ export function planPublish(outDir: string, tree: ReadonlyMap<string, string>, s
   const owned = state.owned;
   const kinds = state.entries;
   const same = new Set<string>();
+  const conflictAt = (rel: string): boolean => {
+    const conflict = pathConflict(rel, kinds, owned, () => adopt || hasGeneratedMark(join(outDir, rel)), (folder) => linkTarget(outDir, folder));
+    if (conflict) problems.push(`${shownOut}/${rel}: ${conflict}`);
+    return conflict !== undefined;
+  };
   for (const [rel, text] of want) {
-    const conflict = pathConflict(rel, kinds, owned, adopt || hasGeneratedMark(join(outDir, rel)), (folder) => linkTarget(outDir, folder));
-    if (conflict) {
-      problems.push(`${shownOut}/${rel}: ${conflict}`);
-      continue;
-    }
-    if (kinds.get(rel) === 'file' && equalsFile(join(outDir, rel), text, `${shownOut}/${rel}`)) same.add(rel);
+    if (!conflictAt(rel) && kinds.get(rel) === 'file' && equalsFile(join(outDir, rel), text, `${shownOut}/${rel}`)) same.add(rel);
+  }
+  for (const [rel, file] of kept) {
+    if (conflictAt(rel)) continue;
+    if (kinds.get(rel) !== 'file' || statKeyAt(join(outDir, rel)) !== file.stat) throw new KeptFileChanged(rel);
+    same.add(rel);
   }
   if (problems.length > 0) throw new UserError(problems.map((message): Diagnostic => ({ severity: 'error', code: 'output-conflict', message })));
 
-  const stale = [...owned].filter((p) => !want.has(p) && kinds.has(p)).sort(compareText);
+  const wanted = (p: string): boolean => want.has(p) || kept.has(p);
+  const stale = [...owned].filter((p) => !wanted(p) && kinds.has(p)).sort(compareText);
   const unitFolders = new Set<string>();
-  for (const p of [...want.keys(), ...owned]) if (p.endsWith(`/${KUSTOMIZATION}`)) unitFolders.add(p.slice(0, -KUSTOMIZATION.length - 1));
+  for (const p of [...want.keys(), ...kept.keys(), ...owned]) if (p.endsWith(`/${KUSTOMIZATION}`)) unitFolders.add(p.slice(0, -KUSTOMIZATION.length - 1));
   const unitOf = (p: string): string | undefined => {
     const segs = p.split('/');
     for (let i = 1; i < segs.length; i++) {
@@ -142,16 +171,18 @@ export function planPublish(outDir: string, tree: ReadonlyMap<string, string>, s
     return e;
   };
   const recordPaths = new Set(records.map((r) => r.path));
-  for (const [rel, text] of [...want].sort((a, b) => compareText(a[0], b[0]))) {
+  for (const rel of [...want.keys(), ...kept.keys()].sort(compareText)) {
     const u = unitOf(rel);
+    // Kept files are all `same`: only rendered files have a text to write.
+    const text = (): string => want.get(rel)!;
     if (u !== undefined) {
       const e = unitEntry(u);
       if (same.has(rel)) e.keep.push(rel);
       else {
-        e.write.set(rel, text);
+        e.write.set(rel, text());
         if (kinds.get(rel) === 'file') e.discard.push(rel);
       }
-    } else if (!same.has(rel) && !recordPaths.has(rel)) files.push({ path: rel, text, exists: kinds.get(rel) === 'file' });
+    } else if (!same.has(rel) && !recordPaths.has(rel)) files.push({ path: rel, text: text(), exists: kinds.get(rel) === 'file' });
   }
   for (const rel of stale) {
     const u = unitOf(rel);
@@ -163,7 +194,7 @@ export function planPublish(outDir: string, tree: ReadonlyMap<string, string>, s
   for (const [unit, e] of [...units].sort((a, b) => compareText(a[0], b[0]))) {
     if (e.write.size === 0 && e.discard.length === 0) continue;
     const carry = [...kinds.keys()]
-      .filter((p) => p.startsWith(`${unit}/`) && !want.has(p) && !owned.has(p))
+      .filter((p) => p.startsWith(`${unit}/`) && !wanted(p) && !owned.has(p))
       .sort(compareText);
     unitChanges.push({ unit, exists: kinds.get(unit) === 'dir', write: e.write, keep: e.keep, discard: e.discard, carry });
   }
@@ -175,14 +206,14 @@ export function planPublish(outDir: string, tree: ReadonlyMap<string, string>, s
     .filter(
       (p) =>
         kinds.get(p) === 'file' &&
-        !want.has(p) &&
+        !wanted(p) &&
         !owned.has(p) &&
         treeGroups.has(groupOf(p)) &&
         MANIFEST_EXTENSIONS.some((ext) => p.endsWith(ext)),
     )
     .sort(compareText);
   const changedRecords = records.filter((r) => unitOf(r.path) === undefined && (r.text === undefined ? r.exists : !same.has(r.path)));
-  return { units: unitChanges, files, records: changedRecords, written, deleted, foreign, unchanged: [...tree.keys()].filter((p) => same.has(p)).length };
+  return { units: unitChanges, files, records: changedRecords, written, deleted, foreign, unchanged: paths.filter((p) => same.has(p)).length };
 }
 
 /** Where a link in the output folder leads, for messages. */
@@ -203,7 +234,7 @@ function pathConflict(
   rel: string,
   kinds: ReadonlyMap<string, EntryKind>,
   owned: ReadonlySet<string>,
-  replaceable: boolean,
+  replaceable: () => boolean,
   describeLink: (rel: string) => string,
 ): string | undefined {
   const segs = rel.split('/');
@@ -217,8 +248,16 @@ function pathConflict(
   if (kind === 'dir') return `is a folder, but kfaas writes a file here; remove the folder`;
   if (kind === 'symlink') return `is a symbolic link; kfaas never writes through links: remove it`;
   if (kind === 'other') return `is not a regular file; remove it`;
-  if (kind === 'file' && !owned.has(rel) && !replaceable) return `exists and was not written by kfaas; move it away, or pass --adopt to let kfaas replace it`;
+  if (kind === 'file' && !owned.has(rel) && !replaceable()) return `exists and was not written by kfaas; move it away, or pass --adopt to let kfaas replace it`;
   return undefined;
+}
+
+function statKeyAt(path: string): string | undefined {
+  try {
+    return statKeyOf(lstatSync(path));
+  } catch {
+    return undefined;
+  }
 }
 
 function equalsFile(path: string, text: string, shown: string): boolean {

@@ -6,7 +6,7 @@ import { acquireLock, removeDeadLockLeftovers } from './lock';
 import { mkdirParents, noteEmptied, removeEmptyFolders, tidyAfterKill } from './tidy';
 import { checkOutDir, realPathOf } from './out-dir';
 import { groupOf } from './ownership';
-import { Plan, planPublish, UnitChange } from './plan';
+import { KeptFiles, Plan, planPublish, UnitChange } from './plan';
 import { scanOut, WORK_DIR } from './scan';
 
 /** What `publishTree` did (paths relative to outDir, forward slashes, sorted; ownership records not listed). */
@@ -100,6 +100,13 @@ export interface PublishOptions {
    * @default - nothing
    */
   readonly onPhase?: (phase: PublishPhase) => void;
+  /**
+   * Files of the tree the caller found already in outDir with the rendered bytes and did not read (plan.ts
+   * KeptFiles): published as they are. A kept file whose stat changed since throws KeptFileChanged.
+   *
+   * @default - none: every file of the tree is in `tree`
+   */
+  readonly kept?: KeptFiles;
 }
 
 /** The phases of a publish, in order (see `publishTree`). */
@@ -144,7 +151,7 @@ export function publishTree(outDir: string, tree: ReadonlyMap<string, string>, o
   const lock = acquireLock(work, shownOut, { waitMs: opts.lockWaitMs, onWait: opts.onWait, recreate: () => retryIfRemoved(makeWork) });
   try {
     clearWork(work);
-    const plan = planFor(out, tree, identity, opts.adopt === true, shownOut);
+    const plan = planFor(out, tree, identity, opts.adopt === true, shownOut, opts.kept);
     opts.onPhase?.('plan');
     const ops = stage(out, work, plan, shownOut, opts.crashAtStep);
     noteEmptied(work, out, plan.emptied.map((rel) => dirname(join(out, rel))));
@@ -191,7 +198,7 @@ export function diffTree(outDir: string, tree: ReadonlyMap<string, string>, opts
   const shownOut = opts.shownOut ?? outDir;
   const projectRoot = resolve(opts.projectRoot ?? dirname(out));
   checkOutDir(projectRoot, out, shownOut);
-  const plan = planFor(out, tree, projectIdentity(projectRoot, out), opts.adopt === true, shownOut);
+  const plan = planFor(out, tree, projectIdentity(projectRoot, out), opts.adopt === true, shownOut, opts.kept);
   return { write: plan.written, delete: plan.deleted, foreign: plan.foreign, unchanged: plan.unchanged, records: plan.records.map((r) => r.path).sort() };
 }
 
@@ -202,8 +209,8 @@ function projectIdentity(projectRoot: string, outDir: string): string {
 
 type FullPlan = Plan & { readonly stagedSteps: number; readonly emptied: string[] };
 
-function planFor(out: string, tree: ReadonlyMap<string, string>, identity: string, adopt: boolean, shownOut: string): FullPlan {
-  const groups = new Set([...tree.keys()].map(groupOf));
+function planFor(out: string, tree: ReadonlyMap<string, string>, identity: string, adopt: boolean, shownOut: string, kept?: KeptFiles): FullPlan {
+  const groups = new Set([...tree.keys(), ...(kept?.keys() ?? [])].map(groupOf));
   const state = scanOut(out, groups, identity, adopt, shownOut);
   if (state.exists && state.noRecords && state.owned.size === 0 && !adopt && state.entries.size > 0) {
     throw userError(
@@ -211,7 +218,7 @@ function planFor(out: string, tree: ReadonlyMap<string, string>, identity: strin
       `--out ${shownOut}: this folder is not empty and holds no kfaas output; refusing to publish into it (pass --adopt to publish there anyway)`,
     );
   }
-  const plan = planPublish(out, tree, state, identity, adopt, shownOut);
+  const plan = planPublish(out, tree, state, identity, adopt, shownOut, kept);
   const stagedSteps = plan.units.reduce((n, u) => n + u.write.size + u.keep.length + u.carry.length + 1, 0) + plan.files.length + plan.records.length * 2;
   const emptied = [
     ...plan.units.filter((u) => u.write.size + u.keep.length + u.carry.length === 0).map((u) => u.unit),

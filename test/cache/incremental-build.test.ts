@@ -1,7 +1,11 @@
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { readChecked } from '../../src/cache/checked-json';
 import { IncrementalCache } from '../../src/cache/incremental-cache';
+import { StatMemo } from '../../src/cache/stat-memo';
+import * as plan from '../../src/publish/plan';
+import { listFiles } from '../../src/util/list-files';
 import { main } from '../../src/cli/main';
 import { CliIo } from '../../src/cli/io';
 import { runPipeline } from '../../src/pipeline';
@@ -46,6 +50,49 @@ describe('incremental synth', () => {
     expect(after.report!.written.every((f) => /^(cn-hz-test\/(alpha|platform)\/|_)/.test(f))).toBe(true);
   });
 
+  test('files of unchanged tables and objects are taken by their stat, neither read nor held in the tree', () => {
+    // GIVEN a stat memo that remembers every file (no racy interval), as a run seconds later sees it
+    const open = (): IncrementalCache => IncrementalCache.open(root, TOOL, StatMemo.open(join(root, '.kfaas-cache'), -60_000));
+    synth(root, open());
+    writeFileSync(join(root, 'routes', 'growth', 'only-alpha.yaml'),
+      'apiVersion: kfaas/v1\nkind: Route\nmetadata: { name: growth-only-alpha }\nspec:\n  match: [{ prefix: /faas/api/growth/only-alpha/ }]\n' +
+        '  clusters: [cn-hz-test]\n  environments: [alpha]\n');
+    const cache = open();
+    const after = synth(root, cache);
+    // THEN no output file was read to be verified, the reused files are kept (not in the tree), and dist/ holds
+    // exactly what the tree and the kept files name
+    expect(cache.memo.hashed).toBe(0);
+    expect(after.kept!.size).toBeGreaterThan(0);
+    expect([...after.kept!.keys()].some((p) => after.tree!.has(p))).toBe(false);
+    const published = listFiles(join(root, 'dist')).filter((f) => !f.split('/').some((s) => s.startsWith('.')) && !f.endsWith('.kfaas-published'));
+    expect(published.sort()).toEqual([...after.tree!.keys(), ...after.kept!.keys()].sort());
+    expect(after.report!.written.every((f) => /^(cn-hz-test\/(alpha|platform)\/|_)/.test(f))).toBe(true);
+  });
+
+  test('a kept file another process writes before the publish is rendered again, not trusted', () => {
+    writeFileSync(join(root, 'routes', 'growth', 'only-alpha.yaml'),
+      'apiVersion: kfaas/v1\nkind: Route\nmetadata: { name: growth-only-alpha }\nspec:\n  match: [{ prefix: /faas/api/growth/only-alpha/ }]\n' +
+        '  clusters: [cn-hz-test]\n  environments: [alpha]\n');
+    const target = join(root, 'dist', 'sg-test', 'alpha', 'kustomization.yaml');
+    const original = readFileSync(target, 'utf8');
+    // WHEN the file changes between the run's check and its publish (under the lock)
+    const real = plan.planPublish;
+    const spy = jest.spyOn(plan, 'planPublish').mockImplementationOnce((...args) => {
+      writeFileSync(target, `${original}# written meanwhile\n`);
+      return real(...args);
+    });
+    try {
+      const after = synth(root, IncrementalCache.open(root, TOOL));
+      // THEN the run noticed and rendered everything: dist/ holds what it should
+      expect(spy).toHaveBeenCalledTimes(2);
+      expect(after.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(after.kept?.size ?? 0).toBe(0);
+      expect(readFileSync(target, 'utf8')).toBe(original);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   test('a Team file edit recompiles every table (ownership decides what each may hold)', () => {
     appendFileSync(join(root, 'routes', 'shop', 'team.yaml'), '# reviewed\n');
     const after = synth(root, IncrementalCache.open(root, TOOL));
@@ -78,10 +125,22 @@ describe('incremental synth', () => {
   });
 
   test('what RE2 found about each pattern is kept for the next run of the same build', () => {
-    const stored = JSON.parse(readFileSync(join(root, '.kfaas-cache', 'incremental.json'), 'utf8')) as { regexFacts: Record<string, { literal: string }> };
+    const stored = readChecked(join(root, '.kfaas-cache', 'incremental.json'))!.value as { regexFacts: Record<string, { literal: string }> };
     const patterns = Object.keys(stored.regexFacts);
     expect(patterns.length).toBeGreaterThan(0);
     for (const p of patterns) expect(p.startsWith(stored.regexFacts[p].literal)).toBe(true);
+  });
+
+  test('a cache file changed by anything but kfaas, even to other valid JSON, is ignored', () => {
+    const file = join(root, '.kfaas-cache', 'incremental.json');
+    const text = readFileSync(file, 'utf8');
+    // an object's kind, changed in place: what the Argo CD AppProject would allow if it were trusted
+    expect(text).toMatch(/VirtualService\//);
+    writeFileSync(file, text.replace('VirtualService/', 'VirtualServicf/'));
+    const after = synth(root, IncrementalCache.open(root, TOOL));
+    expect(after.reused).toBe(0);
+    expect(after.kept?.size ?? 0).toBe(0);
+    expect(after.report!.written).toEqual([]);
   });
 
   test('another kfaas build shares nothing', () => {

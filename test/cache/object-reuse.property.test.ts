@@ -1,8 +1,9 @@
 import * as fc from 'fast-check';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { IncrementalCache } from '../../src/cache/incremental-cache';
+import { StatMemo } from '../../src/cache/stat-memo';
 import { runPipeline } from '../../src/pipeline';
 import { listFiles } from '../../src/util/list-files';
 
@@ -10,8 +11,10 @@ import { listFiles } from '../../src/util/list-files';
  * Reuse below the table (src/cache/object-reuse.ts, the order-check memo): folders of many VirtualServices (small
  * object budgets), where a one-route edit recompiles the table but takes its unchanged objects from the output
  * folder. After every edit of random sequences (routes added, removed, moved between files, prefixes, timeouts,
- * a conflicting duplicate, hand edits and deletions in the output folder), the incremental run must give what a
- * run from scratch gives: same diagnostics, byte-identical output tree, and `check` the same verdict.
+ * a conflicting duplicate, hand edits and deletions in the output folder, hand edits that keep size and modification
+ * time, damaged cache files), the incremental run must give what a run from scratch gives: same diagnostics,
+ * byte-identical output tree, and `check` the same verdict. The stat memo remembers every file here (no racy
+ * interval), so unchanged output files are taken by their stat, unread, as at a real user's second run.
  */
 const TOOL = 'test-build';
 const BUDGETS = { maxObjectBytes: 2400 };
@@ -28,8 +31,12 @@ interface RouteModel {
 
 interface Model {
   readonly routes: readonly RouteModel[];
-  /** Output files to damage after the next synth: hand edit (`edit`) or deletion (`delete`), by index. */
-  readonly damage?: { readonly kind: 'edit' | 'delete'; readonly index: number };
+  /**
+   * What to damage after the next synth, by index: an output file, edited by hand (`edit`), edited keeping its size
+   * and modification time (`same-stat`) or deleted (`delete`), a VirtualService (`object`) or any file; or a cache
+   * file (`cache`: bytes changed inside incremental.json, file-stats.json or the tables' records).
+   */
+  readonly damage?: { readonly kind: 'edit' | 'same-stat' | 'delete' | 'cache'; readonly index: number; readonly target?: 'object' | 'any' };
 }
 
 const INITIAL: Model = {
@@ -69,7 +76,9 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
     const r = pick(m.routes, i);
     return r ? { ...m, routes: [...m.routes, { ...r, name: `${r.team}-dup${n}`, file: 'b' }] } : m;
   }),
-  fc.record({ kind: fc.constantFrom('edit' as const, 'delete' as const), index: fc.nat() }).map(({ kind, index }): Edit => (m) => ({ ...m, damage: { kind, index } })),
+  fc.record({
+    kind: fc.constantFrom('edit' as const, 'same-stat' as const, 'delete' as const, 'cache' as const), index: fc.nat(), target: fc.constantFrom('object' as const, 'any' as const),
+  }).map((damage): Edit => (m) => ({ ...m, damage })),
 );
 
 function writeModel(root: string, m: Model): void {
@@ -100,13 +109,38 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 function damage(root: string, d: NonNullable<Model['damage']>): void {
+  if (d.kind === 'cache') {
+    const cacheDir = join(root, '.kfaas-cache');
+    const file = pick(listFiles(cacheDir).sort(), d.index);
+    if (!file) return;
+    // a changed hex digit (a hash, a key), or a changed kind: still valid JSON, but not what was written
+    const text = readFileSync(join(cacheDir, file), 'utf8');
+    const at = [...text.matchAll(/[0-9a-f]{8}|VirtualService/g)];
+    const hit = pick(at, d.index);
+    if (!hit) return;
+    const swapped = hit[0] === 'VirtualService' ? 'VirtualServicf' : hit[0].replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    writeFileSync(join(cacheDir, file), text.slice(0, hit.index) + swapped + text.slice(hit.index! + hit[0].length));
+    return;
+  }
   const dist = join(root, 'dist');
-  const objects = listFiles(dist).filter((f) => /\/virtualservice-[^/]+\.yaml$/.test(f)).sort();
-  const file = pick(objects, d.index);
+  const files = listFiles(dist).filter((f) => (d.target === 'any' ? !f.split('/').some((s) => s.startsWith('.')) : /\/virtualservice-[^/]+\.yaml$/.test(f))).sort();
+  const file = pick(files, d.index);
   if (!file) return;
-  if (d.kind === 'delete') unlinkSync(join(dist, file));
-  else writeFileSync(join(dist, file), readFileSync(join(dist, file), 'utf8').replace(/timeout: \d+s/, 'timeout: 99s') + '# hand edit\n');
+  const path = join(dist, file);
+  if (d.kind === 'delete') unlinkSync(path);
+  else if (d.kind === 'edit') writeFileSync(path, readFileSync(path, 'utf8').replace(/timeout: \d+s/, 'timeout: 99s') + '# hand edit\n');
+  else {
+    // same size, same modification time: only the change time tells
+    const before = statSync(path);
+    const text = readFileSync(path, 'utf8');
+    const i = text.search(/[a-z](?=[^\n]*$)/m);
+    writeFileSync(path, text.slice(0, i) + (text[i] === 'x' ? 'y' : 'x') + text.slice(i + 1));
+    utimesSync(path, before.atime, before.mtime);
+  }
 }
+
+/** The cache of `root` with a stat memo that remembers every file (no racy interval), as a later run sees it. */
+const openCache = (root: string): IncrementalCache => IncrementalCache.open(root, TOOL, StatMemo.open(join(root, '.kfaas-cache'), -60_000));
 
 const messages = (r: ReturnType<typeof runPipeline>): string[] => r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.message}`);
 
@@ -130,7 +164,9 @@ test('with many objects per folder, an incremental run equals a run from scratch
       try {
         let model = INITIAL;
         writeModel(root, model);
-        const first = runPipeline({ root, write: true, budgets: BUDGETS, cache: IncrementalCache.open(root, TOOL) });
+        const firstCache = openCache(root);
+        const first = runPipeline({ root, write: true, budgets: BUDGETS, cache: firstCache });
+        firstCache.save();
         expect(messages(first).filter((m) => m.startsWith('error'))).toEqual([]);
         const folderObjects = listFiles(join(root, 'dist', 'c-new', 'alpha')).filter((f) => f.startsWith('virtualservice-'));
         expect(folderObjects.length).toBeGreaterThan(3);
@@ -143,14 +179,14 @@ test('with many objects per folder, an incremental run equals a run from scratch
           }
           // check: same verdict and findings as without a cache, on the same output folder
           const freshCheck = scratchRun(model, root, true);
-          const cache = IncrementalCache.open(root, TOOL);
+          const cache = openCache(root);
           const check = runPipeline({ root, write: false, check: true, budgets: BUDGETS, cache });
           expect(messages(check)).toEqual(messages(freshCheck));
           expect(check.diff && { write: check.diff.write, delete: check.diff.delete }).toEqual(freshCheck.diff && { write: freshCheck.diff.write, delete: freshCheck.diff.delete });
           cache.save({ keepUnused: check.tree === undefined });
           // synth: same findings and the same bytes as a synth from scratch
           const fresh = scratchRun(model, undefined, false);
-          const incrementalCache = IncrementalCache.open(root, TOOL);
+          const incrementalCache = openCache(root);
           const incremental = runPipeline({ root, write: true, budgets: BUDGETS, cache: incrementalCache });
           incrementalCache.save({ keepUnused: incremental.tree === undefined });
           expect(messages(incremental)).toEqual(messages(fresh));

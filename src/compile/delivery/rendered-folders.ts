@@ -36,22 +36,29 @@ const KUSTOMIZATION_FILE = 'kustomization.yaml';
  * serializer writes them as top-level `key: value` lines and metadata keys indented by two spaces), so the
  * AppProject allows exactly what was rendered, including objects other emitters add later.
  */
-export function renderedFolders(tree: ReadonlyMap<string, string>): RenderedFolder[] {
+export function renderedFolders(tree: ReadonlyMap<string, string>, kept: ReadonlyMap<string, KeptObject> = new Map()): RenderedFolder[] {
   const byFolder = new Map<string, { largest: number; kinds: Map<string, RenderedObjectKind> }>();
   const roots = new Set<string>();
-  for (const [path, text] of tree) {
+  const add = (path: string, bytes: () => number, kind: () => RenderedObjectKind): void => {
     const parts = path.split('/');
-    if (parts.length !== 3 || parts[0].startsWith(NON_CLUSTER_PREFIX)) continue;
+    if (parts.length !== 3 || parts[0].startsWith(NON_CLUSTER_PREFIX)) return;
     const key = `${parts[0]}/${parts[1]}`;
     if (parts[2] === KUSTOMIZATION_FILE) {
       roots.add(key);
-      continue;
+      return;
     }
     const entry = byFolder.get(key) ?? { largest: 0, kinds: new Map() };
     byFolder.set(key, entry);
-    entry.largest = Math.max(entry.largest, Buffer.byteLength(text, 'utf8'));
-    const kind = objectKindOf(text, path);
-    entry.kinds.set(`${kind.group}/${kind.kind}/${kind.namespace ?? ''}`, kind);
+    entry.largest = Math.max(entry.largest, bytes());
+    const k = kind();
+    entry.kinds.set(kindKeyOf(k), k);
+  };
+  for (const [path, text] of tree) add(path, () => Buffer.byteLength(text, 'utf8'), () => objectKindOf(text, path));
+  for (const [path, file] of kept) {
+    add(path, () => file.size, () => {
+      if (file.kind === undefined) throw new Error(`${path}: kept object without its kind`);
+      return kindOfKey(file.kind);
+    });
   }
   const folders: RenderedFolder[] = [];
   for (const key of [...roots].sort(compare)) {
@@ -66,6 +73,26 @@ export function renderedFolders(tree: ReadonlyMap<string, string>): RenderedFold
     });
   }
   return folders;
+}
+
+/**
+ * A file of the rendered tree whose text was not read (src/cache: the output folder already holds its bytes): its
+ * size and {@link kindKeyOf} its object (absent for kustomization.yaml).
+ */
+export interface KeptObject {
+  readonly size: number;
+  readonly kind?: string;
+}
+
+/** `group/kind/namespace`: an object kind as one string (no part holds a slash), for keys and caches. */
+export function kindKeyOf(kind: RenderedObjectKind): string {
+  return `${kind.group}/${kind.kind}/${kind.namespace ?? ''}`;
+}
+
+/** The kind {@link kindKeyOf} gave `key`. */
+export function kindOfKey(key: string): RenderedObjectKind {
+  const [group, kind, namespace] = key.split('/');
+  return { group, kind, ...(namespace ? { namespace } : {}) };
 }
 
 /** apiVersion, kind and metadata.namespace of one rendered object file. */

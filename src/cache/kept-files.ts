@@ -1,0 +1,60 @@
+import { lstatSync, readFileSync, Stats } from 'fs';
+import { join } from 'path';
+import { StatMemo, statKeyOf } from './stat-memo';
+
+/**
+ * A file of the rendered tree that the output folder already holds with the rendered bytes, so its text is neither
+ * rendered nor read: publishing leaves it in place (src/publish: `kept`), as long as its stat is still the one seen
+ * here.
+ */
+export interface KeptFile {
+  /** SHA-256 of its bytes. */
+  readonly hash: string;
+  /** Its stat when it was checked (stat-memo.ts statKeyOf). */
+  readonly stat: string;
+  /** Size in bytes. */
+  readonly size: number;
+  /** The object it holds (rendered-folders.ts kindKeyOf); absent for kustomization.yaml. */
+  readonly kind?: string;
+}
+
+/**
+ * `rel` of outDir as a KeptFile when it is a regular file whose bytes have SHA-256 `hash`; else undefined. The file
+ * is read (and hashed) only when its stat changed since it was last hashed (stat-memo.ts), so a hand edit, even one
+ * that keeps size and modification time, is still caught: its change time moved.
+ */
+export function keptIfUnchanged(outDir: string, rel: string, hash: string, memo: StatMemo, kind?: string): KeptFile | undefined {
+  const stat = regularFileStat(join(outDir, rel));
+  if (!stat) return undefined;
+  let now: string;
+  try {
+    now = memo.hash(join(outDir, rel), stat);
+  } catch {
+    return undefined;
+  }
+  return now === hash ? { hash, stat: statKeyOf(stat), size: stat.size, ...(kind !== undefined ? { kind } : {}) } : undefined;
+}
+
+/** The text of `rel` of outDir when it holds bytes of SHA-256 `hash` (hashed only when its stat changed); else undefined. */
+export function textIfUnchanged(outDir: string, rel: string, hash: string, memo: StatMemo): string | undefined {
+  const kept = keptIfUnchanged(outDir, rel, hash, memo);
+  if (!kept) return undefined;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(join(outDir, rel));
+  } catch {
+    return undefined;
+  }
+  // A write between the check and the read changes the stat.
+  const after = regularFileStat(join(outDir, rel));
+  return after && statKeyOf(after) === kept.stat ? bytes.toString('utf8') : undefined;
+}
+
+function regularFileStat(abs: string): Stats | undefined {
+  try {
+    const stat = lstatSync(abs);
+    return stat.isFile() ? stat : undefined;
+  } catch {
+    return undefined;
+  }
+}
