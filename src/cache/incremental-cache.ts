@@ -5,6 +5,7 @@ import type { DocumentStore } from '../load/load-project';
 import type { SourceFile } from '../load/read-tree';
 import type { RegexFacts } from '../regex';
 import { checkedText, readChecked, writeChecked } from './checked-json';
+import { ShardedStore } from './sharded-store';
 import { StatMemo } from './stat-memo';
 import { CACHE_DIR, FileHashes } from './synth-cache';
 
@@ -23,14 +24,16 @@ import { CACHE_DIR, FileHashes } from './synth-cache';
  *   folder.
  * - `ownership`: the answers of the path-ownership check per (team, match), valid for one content of the Team
  *   files.
- * - `documents`: the loaded documents of each input file, keyed by its path and content (see document-cache.ts).
+ * - `documents`: the loaded documents of each input file, keyed by its path and content (see document-cache.ts),
+ *   in `documents/` (sharded-store.ts: 256 files, only those that changed are written: the bulk of the cache).
  *
- * One JSON file, replaced atomically, with its own checksum (checked-json.ts: a damaged file is an empty cache); entries not used by the last run are dropped, so it never grows past what
- * the project needs. A missing, unreadable or foreign file, or another kfaas build, is an empty cache. Failing to
+ * The rest is one JSON file, replaced atomically; each file has its own checksum (checked-json.ts: a damaged file is
+ * empty). Entries not used by the last run are dropped, so the cache never grows past what the project needs. A missing, unreadable or foreign file, or another kfaas build, is an empty cache. Failing to
  * write it never fails a run. Only Node built-ins are imported.
  */
 const FORMAT = 3;
 const FILE = 'incremental.json';
+const DOCUMENTS = 'documents';
 
 /** One diagnostic with the environments it was found in (the compiler's FindingRecord, as plain data). */
 export interface CachedFinding {
@@ -57,7 +60,6 @@ interface Stored {
   /** What src/regex found about each RE2 pattern of the project (a pure function of the pattern and the build). */
   readonly regexFacts?: Record<string, RegexFacts>;
   readonly ownership: { readonly teams: string; readonly answers: Record<string, string | null> };
-  readonly documents: Record<string, unknown>;
 }
 
 /** A rendered object file: SHA-256 of its bytes and its kind (rendered-folders.ts kindKeyOf). */
@@ -98,7 +100,7 @@ export function toolKeyOf(tool: FileHashes): string {
 export class IncrementalCache {
   /**
    * Opens `<root>/.kfaas-cache/incremental.json`; entries of another build or format are ignored. `memo`: the stat
-   * memo output files are verified with, saved with the cache. @default the project's (`.kfaas-cache/file-stats.json`)
+   * memo output files are verified with, saved with the cache. @default the project's (`.kfaas-cache/file-stats/`)
    */
   public static open(root: string, tool: string, memo: StatMemo = StatMemo.open(join(root, CACHE_DIR))): IncrementalCache {
     let stored: Stored | undefined;
@@ -108,12 +110,12 @@ export class IncrementalCache {
     } catch {
       stored = undefined;
     }
-    return new IncrementalCache(root, tool, stored, memo);
+    return new IncrementalCache(root, tool, stored, memo, new ShardedStore(join(root, CACHE_DIR, DOCUMENTS), `documents ${FORMAT} ${tool}`));
   }
 
   /** A cache that starts empty and is never saved. */
   public static none(): IncrementalCache {
-    return new IncrementalCache(undefined, '', undefined, StatMemo.none());
+    return new IncrementalCache(undefined, '', undefined, StatMemo.none(), new ShardedStore(undefined, ''));
   }
 
   private readonly usedTables = new Map<string, TableRecord>();
@@ -129,6 +131,7 @@ export class IncrementalCache {
     private readonly stored: Stored | undefined,
     /** SHA-256 of files by their stat (stat-memo.ts): how output files are checked without reading them. */
     public readonly memo: StatMemo,
+    private readonly documents: ShardedStore<unknown>,
   ) {}
 
   /** The table compiled and rendered under `key` before, if any (and keeps it for the next run). */
@@ -178,7 +181,7 @@ export class IncrementalCache {
 
   /** A file's loaded documents stored under `key`, as plain data (and keeps them for the next run). */
   public document(key: string): unknown {
-    const found = this.usedDocuments.get(key) ?? this.stored?.documents[key];
+    const found = this.usedDocuments.get(key) ?? this.documents.get(key);
     if (found !== undefined) this.usedDocuments.set(key, found);
     return found;
   }
@@ -208,8 +211,9 @@ export class IncrementalCache {
       objects: { ...(options.keepUnused ? this.stored?.objects : {}), ...Object.fromEntries(this.usedObjects) },
       regexFacts: Object.fromEntries(this.facts),
       ownership: { teams: this.teams, answers: Object.fromEntries(this.answers) },
-      documents: Object.fromEntries(this.usedDocuments),
     };
+    // keyed by content: an entry of a key never changes
+    this.documents.save(this.usedDocuments, () => true, () => false);
     const path = join(this.root, CACHE_DIR, FILE);
     try {
       writeChecked(path, checkedText(stored));

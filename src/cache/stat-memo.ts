@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
-import { mkdirSync, readFileSync, renameSync, Stats, writeFileSync } from 'fs';
+import { readFileSync, rmSync, Stats } from 'fs';
 import { join } from 'path';
+import { ShardedStore } from './sharded-store';
 
 /**
  * SHA-256 of files, remembered across runs by their stat (device, inode, size, modification and change time), so a
@@ -11,8 +12,8 @@ import { join } from 'path';
  * - a file whose ctime is less than {@link RACY_MS} old when hashed is not remembered (a second write within the
  *   same timestamp tick of a coarse file system could keep every stat field);
  * - paths are the real paths (symlinks followed by the caller).
- * Kept in `<cache folder>/file-stats.json`; a missing or unreadable file is an empty memo, and failing to write it
- * never fails a run. Only Node built-ins are imported.
+ * Kept in `<cache folder>/file-stats/` (sharded-store.ts: only the shards that changed are written); a missing,
+ * unreadable or damaged shard is empty, and failing to write it never fails a run. Only Node built-ins are imported.
  */
 export class StatMemo {
   /**
@@ -20,19 +21,12 @@ export class StatMemo {
    * be to be remembered (tests shorten it). @default RACY_MS
    */
   public static open(dir: string, racyMs: number = RACY_MS): StatMemo {
-    let entries: Record<string, readonly [string, string]> = {};
-    try {
-      const parsed = JSON.parse(readFileSync(join(dir, FILE), 'utf8')) as { format: number; entries: typeof entries };
-      if (parsed.format === FORMAT) entries = parsed.entries;
-    } catch {
-      entries = {};
-    }
-    return new StatMemo(dir, entries, racyMs);
+    return new StatMemo(dir, new ShardedStore(join(dir, FOLDER), `stat-memo ${FORMAT}`), racyMs);
   }
 
   /** A memo that remembers nothing: every file is read and hashed. */
   public static none(): StatMemo {
-    return new StatMemo(undefined, {}, RACY_MS);
+    return new StatMemo(undefined, new ShardedStore(undefined, ''), RACY_MS);
   }
 
   private readonly used = new Map<string, readonly [string, string]>();
@@ -41,14 +35,14 @@ export class StatMemo {
 
   private constructor(
     private readonly dir: string | undefined,
-    private readonly stored: Record<string, readonly [string, string]>,
+    private readonly stored: ShardedStore<readonly [string, string]>,
     private readonly racyMs: number,
   ) {}
 
   /** SHA-256 (hex) of the file at real path `abs`, whose stat the caller just took. Throws as readFileSync does. */
   public hash(abs: string, stat: Stats): string {
     const key = statKeyOf(stat);
-    const known = this.used.get(abs) ?? this.stored[abs];
+    const known = this.used.get(abs) ?? this.stored.get(abs);
     if (known && known[0] === key) {
       this.used.set(abs, known);
       return known[1];
@@ -59,26 +53,25 @@ export class StatMemo {
     return hash;
   }
 
-  /** Writes the files seen in this run (and earlier ones while few). Never throws. */
+  /**
+   * Writes the files seen in this run, and in each shard where this run saw fewer than half of the files remembered
+   * (a run that looks at part of the project: `kfaas explain`), the others too. Never throws.
+   */
   public save(): void {
     if (this.dir === undefined) return;
-    const old = Object.keys(this.stored).length;
-    const entries = { ...(old <= 2 * this.used.size + 1000 ? this.stored : {}), ...Object.fromEntries(this.used) };
-    const path = join(this.dir, FILE);
+    this.stored.save(this.used, (a, b) => a[0] === b[0] && a[1] === b[1], (stored, used) => used * 2 < stored);
     try {
-      mkdirSync(this.dir, { recursive: true });
-      writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify({ format: FORMAT, entries }));
-      renameSync(`${path}.${process.pid}.tmp`, path);
+      rmSync(join(this.dir, 'file-stats.json'), { force: true }); // the single file of earlier builds
     } catch {
-      // a read-only checkout: every file is hashed next time too
+      // read-only
     }
   }
 }
 
 /** A file changed less than this long ago (by ctime) is hashed again next time, whatever its stat. */
 const RACY_MS = 2000;
-const FILE = 'file-stats.json';
-const FORMAT = 1;
+const FOLDER = 'file-stats';
+const FORMAT = 2;
 
 /**
  * What the memo compares: device, inode, size, modification and change time, mode. Equal keys mean no write, rename

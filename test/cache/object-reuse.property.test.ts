@@ -34,7 +34,7 @@ interface Model {
   /**
    * What to damage after the next synth, by index: an output file, edited by hand (`edit`), edited keeping its size
    * and modification time (`same-stat`) or deleted (`delete`), a VirtualService (`object`) or any file; or a cache
-   * file (`cache`: bytes changed inside incremental.json, file-stats.json or the tables' records).
+   * file (`cache`: bytes changed inside incremental.json, a shard of file-stats/ or documents/).
    */
   readonly damage?: { readonly kind: 'edit' | 'same-stat' | 'delete' | 'cache'; readonly index: number; readonly target?: 'object' | 'any' };
 }

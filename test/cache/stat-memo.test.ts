@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { createHash } from 'crypto';
@@ -59,10 +59,36 @@ describe('StatMemo', () => {
     expect(run(60_000).read).toBe(true);
   });
 
-  test('a damaged memo file is an empty memo', () => {
+  test('a damaged memo file is an empty memo, even when it is still valid JSON', () => {
+    const shards = (): string[] => readdirSync(join(dir, 'cache', 'file-stats')).map((f) => join(dir, 'cache', 'file-stats', f));
     run();
-    writeFileSync(join(dir, 'cache', 'file-stats.json'), '{ not json');
+    expect(shards()).toHaveLength(1);
+    writeFileSync(shards()[0], '{ not json');
+    expect(run()).toEqual({ hash: sha('prefix: /a/\n'), read: true });
+    expect(run().read).toBe(false);
+    // another hash for the same stat, written as valid JSON: the file's checksum no longer matches
+    const text = readFileSync(shards()[0], 'utf8');
+    writeFileSync(shards()[0], text.replace(sha('prefix: /a/\n'), sha('prefix: /z/\n')));
     expect(run()).toEqual({ hash: sha('prefix: /a/\n'), read: true });
     expect(readFileSync(file, 'utf8')).toBe('prefix: /a/\n');
+  });
+
+  test('a run that sees few of the remembered files keeps the others; only shards that change are written', () => {
+    const others = Array.from({ length: 40 }, (_, i) => join(dir, `other-${i}.yaml`));
+    for (const f of others) writeFileSync(f, f);
+    const memo = StatMemo.open(join(dir, 'cache'), -60_000);
+    for (const f of others) memo.hash(f, statSync(f));
+    memo.save();
+    const written = (): Map<string, number> =>
+      new Map(readdirSync(join(dir, 'cache', 'file-stats')).map((f) => [f, statSync(join(dir, 'cache', 'file-stats', f)).ctimeMs]));
+    const before = written();
+    // WHEN a later run hashes one file only (a new one)
+    expect(run().read).toBe(true);
+    // THEN the others are still remembered, and at most the new file's shard was written
+    const reopened = StatMemo.open(join(dir, 'cache'), -60_000);
+    for (const f of others) reopened.hash(f, statSync(f));
+    expect(reopened.hashed).toBe(0);
+    const after = written();
+    expect([...after].filter(([f, t]) => before.get(f) !== t).length).toBeLessThanOrEqual(1);
   });
 });
