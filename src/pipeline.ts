@@ -17,7 +17,7 @@ import { KeptFileChanged } from './publish/plan';
 import type { KeptFile } from './cache/kept-files';
 import { buildIncrementally, OnlyOptions } from './cache/incremental-build';
 import { StageTimings } from './util/stage-timings';
-import { knownRegexFacts, seedRegexFacts } from './regex';
+import { knownProgramSizes, knownRegexFacts, seedProgramSizes, seedRegexFacts } from './regex';
 import { IncrementalCache } from './cache/incremental-cache';
 import { diffRepoFiles, publishRepoFiles, RepoFilesDiff } from './publish/repo-files';
 
@@ -173,6 +173,8 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean): PipelineResult {
   if (opts.cache) {
     seedRegexFacts(opts.cache.regexFacts());
     opts.cache.setRegexFacts(knownRegexFacts());
+    seedProgramSizes(opts.cache.regexProgramSizes());
+    opts.cache.setRegexProgramSizes(knownProgramSizes());
   }
   const loaded = loadProject(root, opts.overlay, opts.cache?.documentStore());
   timings.lap('load');

@@ -59,6 +59,8 @@ interface Stored {
   readonly objects: Record<string, CachedObject>;
   /** What src/regex found about each RE2 pattern of the project (a pure function of the pattern and the build). */
   readonly regexFacts?: Record<string, RegexFacts>;
+  /** RE2 program sizes by pattern (src/regex re2ProgramSize: a pure function of the pattern and the build). */
+  readonly regexSizes?: Record<string, number>;
   readonly ownership: { readonly teams: string; readonly answers: Record<string, string | null> };
 }
 
@@ -122,6 +124,7 @@ export class IncrementalCache {
   private readonly usedDocuments = new Map<string, unknown>();
   private readonly usedObjects = new Map<string, CachedObject>();
   private facts: ReadonlyMap<string, RegexFacts> = new Map();
+  private sizes: ReadonlyMap<string, number> = new Map();
   private answers: Map<string, string | null> = new Map();
   private teams = '';
 
@@ -179,6 +182,16 @@ export class IncrementalCache {
     this.facts = facts;
   }
 
+  /** RE2 program sizes an earlier run of this build computed (see src/regex seedProgramSizes). */
+  public regexProgramSizes(): [string, number][] {
+    return Object.entries(this.stored?.regexSizes ?? {});
+  }
+
+  /** The RE2 program sizes known at the end of this run (src/regex knownProgramSizes), saved with the rest. */
+  public setRegexProgramSizes(sizes: ReadonlyMap<string, number>): void {
+    this.sizes = sizes;
+  }
+
   /** A file's loaded documents stored under `key`, as plain data (and keeps them for the next run). */
   public document(key: string): unknown {
     const found = this.usedDocuments.get(key) ?? this.documents.get(key);
@@ -210,6 +223,7 @@ export class IncrementalCache {
       tables,
       objects: { ...(options.keepUnused ? this.stored?.objects : {}), ...Object.fromEntries(this.usedObjects) },
       regexFacts: Object.fromEntries(this.facts),
+      regexSizes: Object.fromEntries(this.sizes),
       ownership: { teams: this.teams, answers: Object.fromEntries(this.answers) },
     };
     // keyed by content: an entry of a key never changes

@@ -6,7 +6,7 @@
 export { regexProblem } from './check';
 export { ecmaScriptProblems } from './ecmascript';
 export type { EcmaScriptProblem } from './ecmascript';
-export { re2ProgramSize } from './program-size';
+export { knownProgramSizes, re2ProgramSize, seedProgramSizes } from './program-size';
 export {
   conditionLiteral, coversCondition, findPaths, knownRegexFacts, matchesCondition, overlapSample, regexFacts, regexSamples,
   seedRegexFacts,

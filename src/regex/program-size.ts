@@ -15,11 +15,28 @@ import { Instruction, MAX_CODE_POINT, Op, readProgram } from './program';
  * measured with libre2 (tools/re2-program-size.cc) and that it stays within a small factor of them.
  */
 export function re2ProgramSize(pattern: string): number {
-  const program = readProgram(pattern);
-  // The `.*?` prefix of an unanchored program: one byte range, one Alt and a Nop into the pattern's own list.
-  let size = UNANCHORED_PREFIX;
-  for (const inst of program.instructions) size += instructionCost(inst);
+  let size = sizes.get(pattern);
+  if (size === undefined) {
+    const program = readProgram(pattern);
+    // The `.*?` prefix of an unanchored program: one byte range, one Alt and a Nop into the pattern's own list.
+    size = UNANCHORED_PREFIX;
+    for (const inst of program.instructions) size += instructionCost(inst);
+    sizes.set(pattern, size);
+  }
   return size;
+}
+
+/** Program sizes computed (or seeded) in this process, by pattern: a pure function of it, computed once. */
+const sizes = new Map<string, number>();
+
+/** The program sizes known in this process, by pattern: what a cache keeps for the next run of the same build. */
+export function knownProgramSizes(): ReadonlyMap<string, number> {
+  return sizes;
+}
+
+/** Adds program sizes an earlier run of the same kfaas build computed (src/cache keys them by the build). */
+export function seedProgramSizes(entries: Iterable<readonly [string, number]>): void {
+  for (const [pattern, size] of entries) if (!sizes.has(pattern) && typeof size === 'number') sizes.set(pattern, size);
 }
 
 const UNANCHORED_PREFIX = 3;

@@ -141,8 +141,14 @@ export function checkHostnames(slots: readonly EnvironmentSlot[], sightings: rea
     }
   }
 
-  const landed = new Set(slots.flatMap((slot) => slot.landings.map((l) => `${l.route.name}\u0000${slot.environment.name}`)));
-  const routes = new Set<Route>(slots.flatMap((s) => s.landings.map((l) => l.route)));
+  // Only routes with hostnames (and landings of their names) matter: no string per landing of the project.
+  const routes = new Set<Route>();
+  for (const slot of slots) for (const l of slot.landings) if (l.route.hostnames) routes.add(l.route);
+  const names = new Set([...routes].map((r) => r.name));
+  const landed = new Set<string>();
+  for (const slot of slots) {
+    for (const l of slot.landings) if (names.has(l.route.name)) landed.add(`${l.route.name}\u0000${slot.environment.name}`);
+  }
   for (const route of routes) {
     for (const [env, hosts] of Object.entries(route.hostnames ?? {})) {
       if (landed.has(`${route.name}\u0000${env}`) || hosts.length === 0) continue;
