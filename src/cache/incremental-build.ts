@@ -77,7 +77,8 @@ export interface IncrementalBuild {
 }
 
 interface Part<T> {
-  readonly key: string;
+  /** The cache key (computed on first use: `only` needs none, and a table's key hashes all its route files). */
+  readonly key: () => string;
   /** Tree paths start with this (`<cluster>/<env>/`). */
   readonly folder: string;
   readonly compile: () => Compiled<T>;
@@ -103,11 +104,12 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
 
   const slotParts = plan.slots.map((slot): Part<EnvironmentTable> & { slot: EnvironmentSlot; envelope: string } => ({
     slot,
-    key: keyOf([
+    key: once(() => keyOf([
       'slot', budgets, slot.cluster.name, slot.environment.name, keyOfFile(slot.cluster.origin.at.file), teams,
-      // in the project's order of routes, which follows the inputs (a sort per table cost more than the rest of the key)
-      ...new Set(slot.landings.map((l) => keyOfFile(l.route.origin.at.file))),
-    ]),
+      // Content keys (hex) of the route files, in the project's order of routes, which follows the inputs: joined
+      // and hashed as one part (a sort per table, or one JSON string per file, cost more than the rest of the key).
+      sha256([...new Set(slot.landings.map((l) => keyOfFile(l.route.origin.at.file)))].join(',')),
+    ])),
     envelope: keyOf(['envelope', slot.cluster.name, slot.environment.name, keyOfFile(slot.cluster.origin.at.file), teams]),
     folder: `${folderOf(slot.cluster.name, slot.environment.name)}/`,
     compile: () => compileSlot(plan, slot),
@@ -117,8 +119,8 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     : unique([...(project.egresses ?? []).map((e) => keyOfFile(e.origin.at.file)), ...project.clusters.map((c) => keyOfFile(c.origin.at.file))]);
   const platformParts = plan.clusters.map((cluster): Part<PlatformTable> & { cluster: string } => ({
     cluster: cluster.name,
-    key: keyOf(['platform', budgets, cluster.name, keyOfFile(cluster.origin.at.file), ...egressFiles,
-      ...slotParts.filter((p) => p.slot.cluster === cluster).map((p) => p.key)]),
+    key: once(() => keyOf(['platform', budgets, cluster.name, keyOfFile(cluster.origin.at.file), ...egressFiles,
+      ...slotParts.filter((p) => p.slot.cluster === cluster).map((p) => p.key())])),
     folder: `${folderOf(cluster.name, PLATFORM_FOLDER)}/`,
     compile: () => compileClusterPlatform(plan, cluster),
   }));
@@ -146,7 +148,7 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   const hashes = new Map<string, string>();
   const findings: (readonly FindingRecord[])[] = [plan.findings];
   const reuse = (part: Part<unknown>): boolean => {
-    const record = opts.outDir === undefined ? undefined : opts.cache.table(part.key);
+    const record = opts.outDir === undefined ? undefined : opts.cache.table(part.key());
     const files = record && keptRecorded(opts.outDir!, record, opts.cache);
     if (!record || !files) return false;
     for (const [path, file] of files) {
@@ -185,7 +187,7 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
       ...own.filter(([path]) => !path.endsWith(`/${KUSTOMIZATION_FILE}`)).map(([path, text]) => [path, kindKeyOf(objectKindOf(text, path))]),
       ...ownKept.map(([path, file]) => [path, file.kind!]),
     ];
-    opts.cache.setTable(part.key, {
+    opts.cache.setTable(part.key(), {
       findings: compiled.findings.map((f) => ({ diagnostic: plainDiagnostic(f.diagnostic), scopes: f.scopes })),
       files: Object.fromEntries(paths.map((path) => [path, hashes.get(path)!])),
       kinds: Object.fromEntries(kinds.sort((a, b) => compareText(a[0], b[0]))),
@@ -218,6 +220,12 @@ function keptRecorded(outDir: string, record: TableRecord, cache: IncrementalCac
 function plainDiagnostic(d: Diagnostic): Diagnostic {
   const { location } = d;
   return { ...d, ...(location ? { location: { file: location.file, line: location.line, col: location.col } } : {}) };
+}
+
+/** `compute`, called once, on first use. */
+function once<T>(compute: () => T): () => T {
+  let value: { readonly v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
 }
 
 function unique(keys: readonly string[]): string[] {

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { readdirSync, rmSync } from 'fs';
 import { join } from 'path';
 import { checkedText, readChecked, writeChecked } from './checked-json';
@@ -72,7 +71,9 @@ export class ShardedStore<V> {
   }
 }
 
-/** The shard of a key: the first byte of its SHA-256, as two hex digits. */
+/** The shard of a key: a byte of its FNV-1a hash (spreads paths and hex keys alike), as two hex digits. */
 function shardOf(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 2);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return ((h >>> 24) ^ (h & 0xff)).toString(16).padStart(2, '0');
 }
