@@ -90,7 +90,7 @@ export function kindKeyOf(kind: RenderedObjectKind): string {
 }
 
 /** The kind {@link kindKeyOf} gave `key`. */
-export function kindOfKey(key: string): RenderedObjectKind {
+function kindOfKey(key: string): RenderedObjectKind {
   const [group, kind, namespace] = key.split('/');
   return { group, kind, ...(namespace ? { namespace } : {}) };
 }
