@@ -54,9 +54,17 @@ export function renderReusingObjects(
   const reusedByFolder = new Map<string, Map<string, string>>();
   const toRender: EnvironmentTable[] = [];
   const renderedKeys = new Map<string, string>();
+  // HTTP route entries are shared by the tables of one compile (src/compile/entries.ts SharedEntries) and never
+  // change once made: each one's identity is built once.
+  const identities = new WeakMap<HttpRouteTable, string>();
+  const identity = (http: HttpRouteTable): string => {
+    let id = identities.get(http);
+    if (id === undefined) identities.set(http, (id = httpIdentity(http, opts.fileKey)));
+    return id;
+  };
   for (const { table, envelope } of tables) {
     const folder = `${folderOf(table.cluster, table.environment)}/`;
-    const keys = table.virtualServices.map((vs) => objectKeyOf(envelope, vs, opts.fileKey));
+    const keys = table.virtualServices.map((vs) => objectKeyOf(envelope, vs, identity));
     objectKeys.set(folder, keys);
     const reused = new Map<string, string>();
     const rendered = table.virtualServices.filter((vs, i) => {
@@ -95,8 +103,8 @@ export function renderReusingObjects(
 }
 
 /** The key of a VirtualService's rendered bytes (see {@link renderReusingObjects}). */
-function objectKeyOf(envelope: string, vs: VirtualServiceTable, fileKey: (path: string) => string): string {
-  return keyOf(['object', envelope, vs.name, vs.role, ...vs.http.map((h) => httpIdentity(h, fileKey))]);
+function objectKeyOf(envelope: string, vs: VirtualServiceTable, identity: (http: HttpRouteTable) => string): string {
+  return keyOf(['object', envelope, vs.name, vs.role, ...vs.http.map(identity)]);
 }
 
 function httpIdentity(http: HttpRouteTable, fileKey: (path: string) => string): string {
