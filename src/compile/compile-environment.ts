@@ -21,6 +21,7 @@ import { VersionProfile } from '../versions/profile';
 import { checkRetries, warnDefaultRetries } from './version-checks';
 import { checkRegexes } from './regex-checks';
 import { compileGatewayApi } from './gateway-api/compile-gateway-api';
+import { samePlainData } from '../util/plain-data';
 import { compileSlotDomains, hostnameSightings } from './platform/compile-domains';
 import { DomainTable } from './platform/domain-table';
 
@@ -48,14 +49,30 @@ export interface EnvironmentOptions {
 
 /** See {@link EnvironmentOptions.orderChecks}. */
 export class OrderCheckMemo {
-  /** Findings by environment and ordered matches. */
-  public readonly findings = new Map<string, readonly FindingRecord[]>();
+  /** Checks done, by environment and kind of check: the ordered matches each ran on (as tokens) and its findings. */
+  private readonly checked = new Map<string, { readonly tokens: readonly string[]; readonly records: readonly FindingRecord[] }[]>();
   private readonly routeIds = new WeakMap<Route, number>();
   private readonly tokens = new WeakMap<RouteEntry, string>();
   private next = 0;
 
+  /**
+   * The findings of an earlier table's check of the same ordered matches in `scope`, or those of `check`, run now
+   * and kept. Matches are compared entry by entry (tokens of shared entries are the same strings).
+   */
+  public findingsOf(sorted: readonly RouteEntry[], scope: string, crossRoute: boolean, check: () => readonly FindingRecord[]): readonly FindingRecord[] {
+    const tokens = sorted.map((e) => this.entryToken(e));
+    const where = `${scope}\u0000${crossRoute}`;
+    let done = this.checked.get(where);
+    if (!done) this.checked.set(where, (done = []));
+    const earlier = done.find((d) => samePlainData(d.tokens, tokens));
+    if (earlier) return earlier.records;
+    const records = check();
+    done.push({ tokens, records });
+    return records;
+  }
+
   /** What of an entry the order checks read, as text (entries shared by tables are read once). */
-  public entryToken(e: RouteEntry): string {
+  private entryToken(e: RouteEntry): string {
     let token = this.tokens.get(e);
     if (token === undefined) {
       token = `${this.routeId(e.route)}\u0000${e.originPath}\u0000${e.kind}\u0000${e.value}\u0000${conditionsKey(e.conditions)}`;
@@ -65,7 +82,7 @@ export class OrderCheckMemo {
   }
 
   /** A number per Route object: two routes of one name (an error, reported) still differ. */
-  public routeId(route: Route): number {
+  private routeId(route: Route): number {
     let id = this.routeIds.get(route);
     if (id === undefined) {
       id = ++this.next;
@@ -87,16 +104,12 @@ function checkOrder(sorted: readonly RouteEntry[], scope: string, findings: Find
     checkFallbacks(options.ownership, sorted, scope, findings);
     return;
   }
-  const key = [scope, String(crossRoute), ...sorted.map((e) => memo.entryToken(e))].join('\u0001');
-  let records = memo.findings.get(key);
-  if (!records) {
+  findings.addRecords(memo.findingsOf(sorted, scope, crossRoute, () => {
     const own = new Findings();
     findConflicts(sorted, scope, own, { crossRoute });
     checkFallbacks(options.ownership, sorted, scope, own);
-    records = own.records;
-    memo.findings.set(key, records);
-  }
-  findings.addRecords(records);
+    return own.records;
+  }));
 }
 
 /** Compiles one (cluster, environment): entries in specificity order, checks, layout. */
