@@ -22,9 +22,10 @@ export class ShardedStore<V> {
 
   /**
    * Stores `used` (this run's entries): each shard holding one of them, or holding stored entries, is replaced by
-   * `used`'s entries of it, plus its stored entries that `used` does not replace when `keepStored` says so for that
-   * shard (given how many entries it held and how many this run used), and rewritten only when that differs from
-   * what it holds. Never throws.
+   * `used`'s entries of it, plus its stored entries that `used` does not replace when `keepStored` says so (given
+   * how many entries the whole store held and how many this run used: one decision for every shard, since a shard
+   * holds too few entries to tell a partial run from a full one), and rewritten only when that differs from what it
+   * holds. Never throws.
    */
   public save(used: ReadonlyMap<string, V>, equal: (a: V, b: V) => boolean, keepStored: (stored: number, used: number) => boolean): void {
     if (this.dir === undefined) return;
@@ -41,11 +42,15 @@ export class ShardedStore<V> {
     } catch {
       existing = [];
     }
-    for (const id of new Set([...byShard.keys(), ...existing])) {
+    const ids = [...new Set([...byShard.keys(), ...existing])];
+    let storedTotal = 0;
+    for (const id of ids) storedTotal += Object.keys(this.shard(id)).length;
+    const keep = keepStored(storedTotal, used.size);
+    for (const id of ids) {
       const stored = this.shard(id);
       const storedKeys = Object.keys(stored);
       const mine = byShard.get(id) ?? new Map<string, V>();
-      const entries: Record<string, V> = keepStored(storedKeys.length, mine.size) ? { ...stored } : {};
+      const entries: Record<string, V> = keep ? { ...stored } : {};
       for (const [key, value] of mine) entries[key] = value;
       const keys = Object.keys(entries);
       const same = keys.length === storedKeys.length && keys.every((k) => Object.prototype.hasOwnProperty.call(stored, k) && equal(stored[k], entries[k]));

@@ -54,8 +54,8 @@ export class StatMemo {
   }
 
   /**
-   * Writes the files seen in this run, and in each shard where this run saw fewer than half of the files remembered
-   * (a run that looks at part of the project: `kfaas explain`), the others too. Never throws.
+   * Writes the files seen in this run, and, when this run saw fewer than half of the files remembered (a run that
+   * looks at part of the project: `kfaas explain`), the others too. Never throws.
    */
   public save(): void {
     if (this.dir === undefined) return;
