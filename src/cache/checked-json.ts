@@ -1,11 +1,11 @@
-import { createHash } from 'crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
 import { dirname } from 'path';
+import { sha256 } from '../util/sha256';
 
 /**
  * JSON files of the cache with their own SHA-256 on the first line, so a file changed by anything but kfaas (a
  * truncated write, a flipped byte, a hand edit that keeps it valid JSON) reads as absent: a damaged cache is ignored,
- * never trusted. Written atomically (a temporary file renamed over). Only Node built-ins are imported.
+ * never trusted. Written atomically (a temporary file renamed over). Only Node built-ins and src/util are imported.
  */
 const MARK = 'kfaas-sha256:';
 
@@ -20,7 +20,7 @@ export function readChecked(path: string): { readonly value: unknown; readonly t
   const newline = text.indexOf('\n');
   if (!text.startsWith(MARK) || newline < 0) return undefined;
   const body = text.slice(newline + 1);
-  if (createHash('sha256').update(body).digest('hex') !== text.slice(MARK.length, newline)) return undefined;
+  if (sha256(body) !== text.slice(MARK.length, newline)) return undefined;
   try {
     return { value: JSON.parse(body), text };
   } catch {
@@ -31,7 +31,7 @@ export function readChecked(path: string): { readonly value: unknown; readonly t
 /** The text {@link writeChecked} writes for `value`. */
 export function checkedText(value: unknown): string {
   const body = JSON.stringify(value);
-  return `${MARK}${createHash('sha256').update(body).digest('hex')}\n${body}`;
+  return `${MARK}${sha256(body)}\n${body}`;
 }
 
 /** Writes `text` (from checkedText) to `path` atomically. Throws as the file system does. */

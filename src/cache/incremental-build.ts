@@ -16,7 +16,8 @@ import { PLATFORM_FOLDER } from '../model/defaults';
 import { Project } from '../model/project';
 import { compareText } from '../util/compare';
 import { StageTimings } from '../util/stage-timings';
-import { fileKeyOf, IncrementalCache, keyOf, sha256, TableRecord } from './incremental-cache';
+import { fileKeyOf, IncrementalCache, keyOf, TableRecord } from './incremental-cache';
+import { sha256 } from '../util/sha256';
 import { KeptFile, keptIfUnchanged } from './kept-files';
 
 /** Options of {@link buildIncrementally}. */

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { join } from 'path';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { DocumentStore } from '../load/load-project';
@@ -8,6 +7,7 @@ import { checkedText, readChecked, writeChecked } from './checked-json';
 import { ShardedStore } from './sharded-store';
 import { StatMemo } from './stat-memo';
 import { CACHE_DIR, FileHashes } from './synth-cache';
+import { sha256 } from '../util/sha256';
 
 /**
  * What an incremental `kfaas synth` (or `--check`, or `kfaas explain`) keeps between runs, next to the no-change
@@ -66,11 +66,6 @@ interface Stored {
 
 /** A rendered object file: SHA-256 of its bytes and its kind (rendered-folders.ts kindKeyOf). */
 export type CachedObject = readonly [hash: string, kind: string];
-
-/** SHA-256 (hex) of text. */
-export function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 const fileKeys = new WeakMap<SourceFile, string>();
 

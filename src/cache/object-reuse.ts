@@ -2,7 +2,8 @@ import { objectKindOf, kindKeyOf } from '../compile/delivery/rendered-folders';
 import { PlatformTable } from '../compile/platform/platform-table';
 import { EnvironmentTable, HttpRouteTable, VirtualServiceTable } from '../compile/route-table';
 import { fileNameFor, folderOf, KUSTOMIZATION_FILE, kustomizationText, renderTables } from '../emit/render';
-import { IncrementalCache, keyOf, sha256 } from './incremental-cache';
+import { IncrementalCache, keyOf } from './incremental-cache';
+import { sha256 } from '../util/sha256';
 import { KeptFile, keptIfUnchanged, textIfUnchanged } from './kept-files';
 
 /** A compiled route table with the key of everything its objects' bytes depend on besides their routes. */

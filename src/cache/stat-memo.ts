@@ -1,7 +1,7 @@
-import { createHash } from 'crypto';
 import { readFileSync, rmSync, Stats } from 'fs';
 import { join } from 'path';
 import { ShardedStore } from './sharded-store';
+import { sha256 } from '../util/sha256';
 
 /**
  * SHA-256 of files, remembered across runs by their stat (device, inode, size, modification and change time), so a
@@ -47,7 +47,7 @@ export class StatMemo {
       this.used.set(abs, known);
       return known[1];
     }
-    const hash = createHash('sha256').update(readFileSync(abs)).digest('hex');
+    const hash = sha256(readFileSync(abs));
     this.hashed++;
     if (this.dir !== undefined && stat.ctimeMs < Date.now() - this.racyMs) this.used.set(abs, [key, hash]);
     return hash;

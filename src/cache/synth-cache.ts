@@ -1,8 +1,8 @@
-import { createHash } from 'crypto';
 import { Dirent, mkdirSync, Stats, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, writeFileSync } from 'fs';
 import { basename, join } from 'path';
 import { StatMemo } from './stat-memo';
 import { compareText } from '../util/compare';
+import { sha256 } from '../util/sha256';
 
 /**
  * Lets a `kfaas synth` whose inputs, kfaas build and output folder are all exactly as the last successful run
@@ -116,7 +116,7 @@ function hashOutputs(dir: string, written?: ReadonlyMap<string, string>): FileHa
 
 function hashFile(abs: string, rel: string, into: FileHashes, fail: () => void, memo?: StatMemo, stat?: Stats): void {
   try {
-    into[rel] = memo ? memo.hash(abs, stat ?? statSync(abs)) : createHash('sha256').update(readFileSync(abs)).digest('hex');
+    into[rel] = memo ? memo.hash(abs, stat ?? statSync(abs)) : sha256(readFileSync(abs));
   } catch (e) {
     into[rel] = `unreadable:${(e as NodeJS.ErrnoException).code ?? 'error'}`;
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail();
@@ -180,7 +180,7 @@ function readlinkOrUndefined(abs: string): string | undefined {
 }
 
 function recordPath(root: string, outDir: string): string {
-  const id = createHash('sha256').update(outDir).digest('hex').slice(0, 16);
+  const id = sha256(outDir).slice(0, 16);
   return join(root, CACHE_DIR, `synth-${id}.json`);
 }
 
