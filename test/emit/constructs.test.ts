@@ -1,4 +1,7 @@
-import { ApiObject, Testing } from 'cdk8s';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as istio from '../../imports/istio-networking.istio.io';
 import { EnvironmentChart } from '../../src/emit/environment-chart';
 import { firstDifference, GatewayRoutesVirtualService } from '../../src/emit/gateway-routes-virtual-service';
@@ -9,10 +12,16 @@ import { makeCluster } from '../support/project-builder';
 import { validateManifest } from '../support/validate-objects';
 import { delegate, dest, environmentTable, forward, match, PROFILE_1_4, PROFILE_V1 } from './tables';
 
+// cdk8s's Testing.app() makes a temp folder per call and never removes it: one folder for the whole file instead.
+const OUT_DIR = mkdtempSync(join(tmpdir(), 'kfaas-constructs-'));
+afterAll(() => rmSync(OUT_DIR, { recursive: true, force: true }));
+const testApp = (): App => new App({ outdir: OUT_DIR });
+const testChart = (): Chart => new Chart(testApp(), 'test');
+
 describe('KsvcGatewayService', () => {
   test('is an ExternalName Service and nothing else: no ports, selector, clusterIP or defaults', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = testChart();
     // WHEN
     new KsvcGatewayService(chart, 'Gw', {
       name: 'faas-alpha-ksvc-gateway',
@@ -31,7 +40,7 @@ describe('KsvcGatewayService', () => {
 
   test('declares the given ports (cdk8s-plus drops them for ExternalName; a sidecar caller before Istio 1.21 needs them)', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = testChart();
     // WHEN
     new KsvcGatewayService(chart, 'Gw', {
       name: 'faas-alpha-ksvc-gateway',
@@ -50,14 +59,14 @@ describe('KsvcGatewayService', () => {
 
   test('an environment chart declares port 80 named http on its gateway Service, on every profile', () => {
     for (const profile of [PROFILE_1_4, PROFILE_V1]) {
-      const [svc] = Testing.synth(new EnvironmentChart(Testing.app(), 'E', { table: environmentTable('c', 'prod', [], profile) }));
+      const [svc] = Testing.synth(new EnvironmentChart(testApp(), 'E', { table: environmentTable('c', 'prod', [], profile) }));
       expect(svc.kind).toBe('Service');
       expect(svc.spec.ports).toEqual([{ name: 'http', port: 80 }]);
     }
   });
 
   test('refuses an empty externalName, quoting the name', () => {
-    expect(() => new KsvcGatewayService(Testing.chart(), 'Gw', { name: 'x-ksvc-gateway', externalName: '' })).toThrow(/x-ksvc-gateway/);
+    expect(() => new KsvcGatewayService(testChart(), 'Gw', { name: 'x-ksvc-gateway', externalName: '' })).toThrow(/x-ksvc-gateway/);
   });
 });
 
@@ -69,7 +78,7 @@ describe('GatewayRoutesVirtualService', () => {
     ['Istio 1.22', '1.22.0', '1.14.1', 'networking.istio.io/v1'],
   ])('%s (istio %s, knative %s) renders %s with the matching typed class', (_t, istioVersion, knative, apiVersion) => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = testChart();
     const profile = profileFor(makeCluster('c', { istio: istioVersion, knative }));
     // WHEN
     const vs = new GatewayRoutesVirtualService(chart, 'Vs', {
@@ -89,7 +98,7 @@ describe('GatewayRoutesVirtualService', () => {
 
   test('a root VirtualService binds the host on the gateways; http is httpRouteJson, in order', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = testChart();
     const http = [forward('cart', { rewriteUri: '/', timeoutMs: 1500 }), forward('all', { matches: [match('prefix', '/faas/api/shop/')] })];
     // WHEN
     new GatewayRoutesVirtualService(chart, 'Vs', {
@@ -116,7 +125,7 @@ describe('GatewayRoutesVirtualService', () => {
 
   test('a delegate VirtualService has neither hosts nor gateways', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = testChart();
     // WHEN
     new GatewayRoutesVirtualService(chart, 'Vs', {
       table: { name: 'faas-alpha-shop', role: 'delegate', http: [forward('cart')] },
@@ -132,10 +141,10 @@ describe('GatewayRoutesVirtualService', () => {
 
   test('a root VirtualService without host or gateways is a bug, reported with the name', () => {
     const table = { name: 'faas-alpha-ksvc-gateway', role: 'root' as const, http: [forward('cart')] };
-    expect(() => new GatewayRoutesVirtualService(Testing.chart(), 'A', { table, profile: PROFILE_V1, gateways: ['a/b'] })).toThrow(
+    expect(() => new GatewayRoutesVirtualService(testChart(), 'A', { table, profile: PROFILE_V1, gateways: ['a/b'] })).toThrow(
       /faas-alpha-ksvc-gateway.*host/,
     );
-    expect(() => new GatewayRoutesVirtualService(Testing.chart(), 'B', { table, profile: PROFILE_V1, host: 'h', gateways: [] })).toThrow(
+    expect(() => new GatewayRoutesVirtualService(testChart(), 'B', { table, profile: PROFILE_V1, host: 'h', gateways: [] })).toThrow(
       /gateways/,
     );
   });
@@ -174,7 +183,7 @@ describe('GatewayRoutesVirtualService', () => {
 describe('EnvironmentChart', () => {
   test('one chart per (cluster, env): kfaas-system, labels on every object, names from the table, no hashes', () => {
     // GIVEN
-    const app = Testing.app();
+    const app = testApp();
     const table = environmentTable('cn-hz-test', 'alpha', [
       { name: 'faas-alpha-ksvc-gateway', role: 'root', http: [delegate('shop', 'faas-alpha-shop', [match('prefix', '/faas/api/shop/')])] },
       { name: 'faas-alpha-shop', role: 'delegate', http: [forward('cart')] },
@@ -201,7 +210,7 @@ describe('EnvironmentChart', () => {
   });
 
   test('old clusters: v1alpha3 and the legacy local gateway as ExternalName target', () => {
-    const chart = new EnvironmentChart(Testing.app(), 'old_alpha', {
+    const chart = new EnvironmentChart(testApp(), 'old_alpha', {
       table: environmentTable('old', 'alpha', [{ name: 'faas-alpha-ksvc-gateway', role: 'root', http: [forward('cart')] }], PROFILE_1_4),
     });
     const [svc, vs] = chart.toJson();
