@@ -1,17 +1,12 @@
-import { readFileSync, rmSync, symlinkSync } from 'fs';
+import { readFileSync, symlinkSync } from 'fs';
 import { join } from 'path';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
 import { loadProject } from '../../src/load/load-project';
 import { behaviourIn, Origin } from '../../src/model/project';
-import { CLUSTER_YAML, ROUTE_YAML, TEAM_YAML, writeProject } from './project-files';
+import { useTempProjects } from '../support/temp-projects';
+import { CLUSTER_YAML, ROUTE_YAML, TEAM_YAML } from './project-files';
 
-const roots: string[] = [];
-function project(files: Readonly<Record<string, string>>): string {
-  const root = writeProject(files);
-  roots.push(root);
-  return root;
-}
-afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+const project = useTempProjects();
 
 function origin(file: string, line: number, col: number, path: string): Origin {
   return { at: { file, line, col }, path };

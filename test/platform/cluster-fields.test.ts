@@ -1,16 +1,10 @@
-import { rmSync } from 'fs';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
 import { loadProject } from '../../src/load/load-project';
-import { writeProject } from '../load/project-files';
+import { useTempProjects } from '../support/temp-projects';
 
 /** The platform fields of a Cluster: defaults, and every bad value reported at file:line:col. */
-const roots: string[] = [];
-function load(cluster: string): ReturnType<typeof loadProject> {
-  const root = writeProject({ 'clusters/c.yaml': cluster });
-  roots.push(root);
-  return loadProject(root);
-}
-afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+const writeProject = useTempProjects();
+const load = (cluster: string): ReturnType<typeof loadProject> => loadProject(writeProject({ 'clusters/c.yaml': cluster }));
 
 const HEAD = `apiVersion: kfaas/v1
 kind: Cluster

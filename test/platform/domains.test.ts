@@ -1,19 +1,15 @@
-import { rmSync } from 'fs';
-import { loadAll } from 'js-yaml';
 import { main } from '../../src/cli/main';
 import { compileProject } from '../../src/compile/compile-project';
 import { sizeOfHttpRoute } from '../../src/emit/istio/http-route';
 import { loadProject } from '../../src/load/load-project';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
 import { explainRequest } from '../../src/explain/explain';
-import { runPipeline } from '../../src/pipeline';
-import { writeProject } from '../load/project-files';
+import { errorsOf, objectsUnder as objectsIn, renderInMemory, useTempProjects } from '../support/temp-projects';
 import { crdsAvailable, validateAgainstCrd } from '../support/crd-schema';
 import { validateManifest } from '../support/validate-objects';
 
 /** Business domains: Route `hostnames` served by the east-west gateway over HTTPS, a Certificate per hostname. */
-const roots: string[] = [];
-afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+const writeProject = useTempProjects();
 
 interface ClusterOptions {
   readonly istio?: string;
@@ -55,20 +51,7 @@ ${extra}`;
 const SHOWROOM = route('saas-showroom', '/faas/api/saas/showroom/',
   '    prod: [showroom.example.com]\n    alpha: [showroom.test.example.com]', '  rewrite: { uri: / }\n  timeout: 10s\n');
 
-function run(files: Record<string, string>): ReturnType<typeof runPipeline> {
-  const root = writeProject(files);
-  roots.push(root);
-  return runPipeline({ root, write: false });
-}
-
-function objectsIn(result: ReturnType<typeof runPipeline>, folder: string): any[] {
-  return [...(result.tree ?? [])]
-    .filter(([p]) => p.startsWith(`${folder}/`) && !p.endsWith('kustomization.yaml'))
-    .flatMap(([, text]) => loadAll(text) as any[]);
-}
-
-const errorsOf = (result: ReturnType<typeof runPipeline>): string[] =>
-  result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+const run = (files: Record<string, string>): ReturnType<typeof renderInMemory> => renderInMemory(writeProject(files));
 
 function expectSchemaValid(objects: readonly any[]): void {
   for (const o of objects) {
@@ -148,7 +131,6 @@ describe('business domains', () => {
 
   test('kfaas explain --host names the business domain and the route\'s file', async () => {
     const root = writeProject({ 'clusters/c.yaml': cluster('c'), 'routes/saas/showroom.yaml': SHOWROOM });
-    roots.push(root);
     let out = '';
     let err = '';
     const io = { cwd: root, env: {}, stdout: (s: string) => { out += s; }, stderr: (s: string) => { err += s; } };
@@ -234,7 +216,7 @@ describe('business domains', () => {
   });
 
   test('names depend only on the hostname: a new hostname adds objects and renames none; a long one gets a stable hash', () => {
-    const names = (result: ReturnType<typeof runPipeline>): string[] =>
+    const names = (result: ReturnType<typeof renderInMemory>): string[] =>
       [...(result.tree?.keys() ?? [])].filter((p) => p.includes('domain-')).sort();
     const before = names(run({ 'clusters/c.yaml': cluster('c'), 'routes/saas/showroom.yaml': SHOWROOM }));
     const long = `${'a'.repeat(60)}.example.com`;
@@ -254,7 +236,6 @@ describe('business domains', () => {
   test('a hostname\'s routes must fit one VirtualService: more is an error at the hostname (the gateway host splits)', () => {
     const routes = Array.from({ length: 40 }, (_, i) => route(`big-${i}`, `/faas/api/big/${i}/`, '    prod: [big.example.com]')).join('---\n');
     const root = writeProject({ 'clusters/c.yaml': cluster('c'), 'routes/big/routes.yaml': routes });
-    roots.push(root);
     const { project, diagnostics: loadErrors } = loadProject(root);
     expect(loadErrors).toEqual([]);
     const compile = (maxObjectBytes: number) =>

@@ -1,15 +1,12 @@
-import { rmSync } from 'fs';
-import { load, loadAll } from 'js-yaml';
+import { load } from 'js-yaml';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
 import { explainRequest } from '../../src/explain/explain';
-import { runPipeline } from '../../src/pipeline';
-import { writeProject } from '../load/project-files';
+import { objectsUnder, renderInMemory, useTempProjects } from '../support/temp-projects';
 import { crdsAvailable, validateAgainstCrd } from '../support/crd-schema';
 import { validateManifest } from '../support/validate-objects';
 
 /** Egress documents: one mesh VirtualService per cluster, exactly the declared prefixes reachable, 403 for the rest. */
-const roots: string[] = [];
-afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+const writeProject = useTempProjects();
 
 const HOST = 'java-export.kfaas-system.svc.cluster.local';
 
@@ -39,17 +36,9 @@ spec:
   prefixes: [/java/api/ledger/]
 `;
 
-function run(files: Record<string, string>): ReturnType<typeof runPipeline> {
-  const root = writeProject(files);
-  roots.push(root);
-  return runPipeline({ root, write: false });
-}
+const run = (files: Record<string, string>): ReturnType<typeof renderInMemory> => renderInMemory(writeProject(files));
 
-function platformObjects(result: ReturnType<typeof runPipeline>, cluster: string): any[] {
-  return [...(result.tree ?? [])]
-    .filter(([p]) => p.startsWith(`${cluster}/platform/`) && !p.endsWith('kustomization.yaml'))
-    .flatMap(([, text]) => loadAll(text) as any[]);
-}
+const platformObjects = (result: ReturnType<typeof renderInMemory>, cluster: string): any[] => objectsUnder(result, `${cluster}/platform`);
 
 describe('Egress', () => {
   test.each([
@@ -162,7 +151,7 @@ describe('Egress', () => {
   test('the mesh VirtualService does not depend on the order of the Egress files', () => {
     const a = run({ 'clusters/c.yaml': cluster('c', '1.22.6', '{ host: j.java.svc.cluster.local }'), 'routes/a/x.yaml': ORDERS, 'routes/b/y.yaml': LEDGER });
     const b = run({ 'clusters/c.yaml': cluster('c', '1.22.6', '{ host: j.java.svc.cluster.local }'), 'routes/b/x.yaml': LEDGER, 'routes/a/y.yaml': ORDERS });
-    const text = (r: ReturnType<typeof runPipeline>): unknown => load(r.tree!.get('c/platform/virtualservice-java-export.yaml')!);
+    const text = (r: ReturnType<typeof renderInMemory>): unknown => load(r.tree!.get('c/platform/virtualservice-java-export.yaml')!);
     expect(text(a)).toEqual(text(b));
   });
 });

@@ -1,13 +1,9 @@
-import { rmSync } from 'fs';
 import { loadAll } from 'js-yaml';
-import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
-import { runPipeline } from '../../src/pipeline';
-import { writeProject } from '../load/project-files';
+import { errorsOf, renderInMemory, useTempProjects } from '../support/temp-projects';
 import { validateManifest } from '../support/validate-objects';
 
 /** The forwarding table as objects: an index and one ConfigMap per environment, as the README describes them. */
-const roots: string[] = [];
-afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+const writeProject = useTempProjects();
 
 const CLUSTER = `apiVersion: kfaas/v1
 kind: Cluster
@@ -31,10 +27,8 @@ const BASE: Record<string, string> = {
 };
 
 function run(files: Record<string, string>) {
-  const root = writeProject(files);
-  roots.push(root);
-  const result = runPipeline({ root, write: false });
-  expect(result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
+  const result = renderInMemory(writeProject(files));
+  expect(errorsOf(result)).toEqual([]);
   return result.tree!;
 }
 

@@ -1,13 +1,9 @@
-import { rmSync } from 'fs';
 import { load } from 'js-yaml';
-import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
-import { runPipeline } from '../../src/pipeline';
-import { writeProject } from '../load/project-files';
+import { errorsOf, renderInMemory, useTempProjects } from '../support/temp-projects';
 import { validateManifest } from '../support/validate-objects';
 
 /** The east-west gateway stack per version profile: what the cluster's Istio and Kubernetes decide. */
-const roots: string[] = [];
-afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+const writeProject = useTempProjects();
 
 function render(istio: string, kubernetes: string, gateway = '{}'): { objects: Record<string, any>; errors: string[] } {
   const root = writeProject({
@@ -22,15 +18,14 @@ spec:
   environments: [{ name: prod }]
 `,
   });
-  roots.push(root);
-  const result = runPipeline({ root, write: false });
+  const result = renderInMemory(root);
   const objects: Record<string, any> = {};
   for (const [path, text] of result.tree ?? []) {
     if (!path.startsWith('c/platform/') || path.endsWith('kustomization.yaml')) continue;
     const o = load(text) as any;
     objects[o.kind] = o;
   }
-  return { objects, errors: result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic) };
+  return { objects, errors: errorsOf(result) };
 }
 
 const container = (o: Record<string, any>): any => o.Deployment.spec.template.spec.containers[0];
