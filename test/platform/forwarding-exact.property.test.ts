@@ -84,3 +84,13 @@ test('the Ant matcher of this test reads patterns as Spring does', () => {
   expect(antMatch('/a/b*/**', '/a/cb')).toBe(false);
   expect(antMatch('/a/b', '/a/b/')).toBe(false);
 });
+
+test('a team owning nested prefixes forwards the same patterns whatever the order of its owns list: the widest owned prefix', () => {
+  const slot = {
+    landings: [{ route: { team: 'shop' }, behaviour: { match: [{ kind: 'prefix', value: '/o/shop/cart/items/' }, { kind: 'exact', value: '/o/shop/cart/x' }] } }],
+  } as unknown as EnvironmentSlot;
+  const patternsWith = (owns: readonly string[]): string[] =>
+    pathPatterns(forwardedMatches(slot, makeOwnershipIndex([{ name: 'shop', owns: owns.map((prefix) => ({ prefix })), reviewers: [] } as unknown as Team])));
+  expect(patternsWith(['/o/shop/cart/', '/o/shop/'])).toEqual(['/o/shop/**']);
+  expect(patternsWith(['/o/shop/', '/o/shop/cart/'])).toEqual(['/o/shop/**']);
+});

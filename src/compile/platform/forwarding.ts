@@ -66,7 +66,7 @@ export interface ForwardedMatch {
 
 /**
  * What the slot's routes make the Java gateway forward. A match of a team with a Team document that lies inside
- * one of the team's owned prefixes is forwarded as that prefix: no other team may route inside it (the ownership
+ * one of the team's owned prefixes is forwarded as that prefix (the widest, when the team owns nested ones): no other team may route inside it (the ownership
  * check, compile/ownership.ts; a fallback route only where the owner's routes answer first), so every request in
  * it belongs to this team, and one pattern replaces however many routes it has there. Paths in the prefix that no
  * route of the team matches reach the environment's gateway, which answers 404.
@@ -77,11 +77,23 @@ export function forwardedMatches(slot: EnvironmentSlot, ownership: OwnershipInde
     const owns = ownership.teams.get(route.team)?.owns ?? [];
     for (const m of behaviour.match) {
       const literal = m.kind === 'exact' ? m.value : matchLiteral(m.kind, m.value);
-      const owned = owns.find((o) => literal.startsWith(o.prefix));
-      out.push(owned ? { kind: 'prefix', value: owned.prefix } : { kind: m.kind, value: m.value });
+      const owned = widestOwned(owns, literal);
+      out.push(owned ? { kind: 'prefix', value: owned } : { kind: m.kind, value: m.value });
     }
   }
   return out;
+}
+
+/**
+ * The shortest of a team's owned prefixes that `literal` starts with (a team may own nested prefixes; the widest
+ * one holds the others, and choosing it makes the patterns independent of the order of `owns`), or undefined.
+ */
+function widestOwned(owns: readonly { readonly prefix: string }[], literal: string): string | undefined {
+  let widest: string | undefined;
+  for (const { prefix } of owns) {
+    if (literal.startsWith(prefix) && (widest === undefined || prefix.length < widest.length)) widest = prefix;
+  }
+  return widest;
 }
 
 /**
