@@ -5,7 +5,7 @@ import { CODEOWNERS_PATH, compileDelivery, planCodeowners, renderedFolders } fro
 import { PlatformTable } from './compile/platform/platform-table';
 import { EnvironmentTable } from './compile/route-table';
 import { Diagnostic, DiagnosticBag } from './diagnostics/diagnostic';
-import { sizeOfHttpRoute } from './emit/istio/http-route';
+import { httpRouteProfileKey, sizeOfHttpRoute } from './emit/istio/http-route';
 import { renderCodeowners } from './emit/codeowners';
 import { renderDelivery } from './emit/delivery/render-delivery';
 import { renderTables } from './emit/render';
@@ -267,6 +267,7 @@ function buildFully(
   const compiled = compileProject(project, {
     ...budgets,
     sizeOf: (http, table) => sizeOfHttpRoute(http, table.profile),
+    sizeKeyOf: httpRouteProfileKey,
   });
   timings.lap('compile');
   const { diagnostics, tables, platforms } = compiled;

@@ -7,7 +7,7 @@ import { PlatformTable } from '../compile/platform/platform-table';
 import { EnvironmentTable } from '../compile/route-table';
 import { Diagnostic } from '../diagnostics/diagnostic';
 import { kindKeyOf, objectKindOf } from '../compile/delivery/rendered-folders';
-import { sizeOfHttpRoute } from '../emit/istio/http-route';
+import { httpRouteProfileKey, sizeOfHttpRoute } from '../emit/istio/http-route';
 import { folderOf, KUSTOMIZATION_FILE } from '../emit/render';
 import { groupBy } from '../util/group-by';
 import { renderReusingObjects } from './object-reuse';
@@ -99,6 +99,7 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   const plan = planProject(project, {
     ...opts.budgets,
     sizeOf: (http, table) => sizeOfHttpRoute(http, table.profile),
+    sizeKeyOf: httpRouteProfileKey,
     ownershipMemo: opts.cache.ownership(teams),
   });
   const budgets = JSON.stringify([opts.budgets?.maxObjectBytes ?? null, opts.budgets?.maxObjectsPerFolder ?? null]);

@@ -1,11 +1,10 @@
 import { gatewayHost } from '../model/defaults';
-import { Route, RouteBehaviour } from '../model/project';
+import { RouteBehaviour } from '../model/project';
 import { findConflicts } from './conflicts';
 import { makeEntries, RouteEntry, SharedEntries, sortEntries } from './entries';
 import { EnvironmentSlot, Landing } from './expand';
 import { checkFeatureGates } from './feature-gates';
-import { conditionsKey } from './conditions';
-import { FindingRecord, Findings } from './findings';
+import { Findings } from './findings';
 import { checkPolicies } from './policy-checks';
 import { LayoutContext } from './layout-context';
 import { layoutMerged } from './layout-merged';
@@ -13,7 +12,8 @@ import { layoutPerRoute } from './layout-per-route';
 import { OBJECT_OVERHEAD_BYTES } from './pack';
 import { checkFallbacks, OwnershipIndex } from './ownership';
 import { EnvironmentTable, HttpRouteTable } from './route-table';
-import { makeAction } from './policy-tables';
+import { actionContextKey, actionContextOf, makeAction } from './policy-tables';
+import { OrderCheckMemo, TableMemo } from './table-memo';
 import { makeGateways, makeGatewayService, targetsOf } from './table-builders';
 import { atLeast } from '../model/version';
 import { compareText } from '../util/compare';
@@ -21,7 +21,6 @@ import { VersionProfile } from '../versions/profile';
 import { checkRetries, warnDefaultRetries } from './version-checks';
 import { checkRegexes } from './regex-checks';
 import { compileGatewayApi } from './gateway-api/compile-gateway-api';
-import { samePlainData } from '../util/plain-data';
 import { compileSlotDomains, hostnameSightings } from './platform/compile-domains';
 import { DomainTable } from './platform/domain-table';
 
@@ -45,57 +44,22 @@ export interface EnvironmentOptions {
    * @default - none: every table makes its own
    */
   readonly sharedEntries?: SharedEntries;
-}
-
-/** See {@link EnvironmentOptions.orderChecks}. */
-export class OrderCheckMemo {
-  /** Checks done, by environment and kind of check: the ordered matches each ran on (as tokens) and its findings. */
-  private readonly checked = new Map<string, { readonly tokens: readonly string[]; readonly records: readonly FindingRecord[] }[]>();
-  private readonly routeIds = new WeakMap<Route, number>();
-  private readonly tokens = new WeakMap<RouteEntry, string>();
-  private next = 0;
-
   /**
-   * The findings of an earlier table's check of the same ordered matches in `scope`, or those of `check`, run now
-   * and kept. Matches are compared entry by entry (tokens of shared entries are the same strings).
+   * Sorted entries and layouts shared by the tables of one compile (see TableMemo).
+   * @default - none: every table sorts and lays out its own
    */
-  public findingsOf(sorted: readonly RouteEntry[], scope: string, crossRoute: boolean, check: () => readonly FindingRecord[]): readonly FindingRecord[] {
-    const tokens = sorted.map((e) => this.entryToken(e));
-    const where = `${scope}\u0000${crossRoute}`;
-    let done = this.checked.get(where);
-    if (!done) this.checked.set(where, (done = []));
-    const earlier = done.find((d) => samePlainData(d.tokens, tokens));
-    if (earlier) return earlier.records;
-    const records = check();
-    done.push({ tokens, records });
-    return records;
-  }
-
-  /** What of an entry the order checks read, as text (entries shared by tables are read once). */
-  private entryToken(e: RouteEntry): string {
-    let token = this.tokens.get(e);
-    if (token === undefined) {
-      token = `${this.routeId(e.route)}\u0000${e.originPath}\u0000${e.kind}\u0000${e.value}\u0000${conditionsKey(e.conditions)}`;
-      this.tokens.set(e, token);
-    }
-    return token;
-  }
-
-  /** A number per Route object: two routes of one name (an error, reported) still differ. */
-  private routeId(route: Route): number {
-    let id = this.routeIds.get(route);
-    if (id === undefined) {
-      id = ++this.next;
-      this.routeIds.set(route, id);
-    }
-    return id;
-  }
+  readonly tableMemo?: TableMemo;
+  /**
+   * What the sizes `sizeOf` gives depend on in a profile, as text (see CompileOptions.sizeKeyOf): tables of
+   * profiles with equal keys share entries and layouts.
+   */
+  readonly sizeKeyOf: (profile: VersionProfile) => string;
 }
 
 /**
  * Conflicts (duplicates, shadowing, unreachable routes) and fallbacks winning owned paths: what they find depends
- * only on the matches in order (their routes, kinds, values, conditions) and the environment, so tables with the
- * same ordered matches in the same environment (one per cluster hosting it) share one check.
+ * only on the matches in order (their routes, kinds, values, conditions), so tables with the same ordered matches
+ * (one per cluster hosting an environment, and environments whose routes match alike) share one check.
  */
 function checkOrder(sorted: readonly RouteEntry[], scope: string, findings: Findings, options: EnvironmentOptions, crossRoute: boolean): void {
   const memo = options.orderChecks;
@@ -120,8 +84,19 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
   const measured = { profile };
   const sizeOf = (http: HttpRouteTable): number => options.sizeOf(http, measured);
 
+  const shared = options.sharedEntries;
+  const actions = actionContextOf(namespace, cluster.clusterDomain, profile);
+  // Everything of this table a landing's entries depend on besides its behaviour: the action and the sizes.
+  const sizeKey = options.sizeKeyOf(profile);
+  const landingKey = `${actionContextKey(actions)}\u0001${sizeKey}`;
+  const makeLanding = (landing: Landing): RouteEntry[] => {
+    const made = makeAction(landing.behaviour, actions);
+    const action = shared ? shared.action(landing.route, made) : made;
+    return landing.behaviour.match.flatMap((match) =>
+      shared ? shared.entries(landing.route, match, action, sizeOf) : makeEntries(landing.route, match, action, sizeOf));
+  };
   const entries: RouteEntry[] = [];
-  const behaviours = new Map<Route, RouteBehaviour>();
+  const placed: Landing[] = [];
   for (const landing of slot.landings) {
     // A split this Istio cannot express is reported and left out: the run fails anyway, and the emitter never
     // sees a table it cannot render.
@@ -130,15 +105,11 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
     if (!checkRetries(landing, slot, findings)) continue;
     if (!checkRegexes(landing, slot, findings)) continue;
     if (!checkPolicies(landing, slot, findings)) continue;
-    behaviours.set(landing.route, landing.behaviour);
-    const shared = options.sharedEntries;
-    const made = makeAction(landing.behaviour, namespace, cluster.clusterDomain, profile);
-    const action = shared ? shared.action(landing.route, made) : made;
-    for (const match of landing.behaviour.match) {
-      entries.push(...(shared ? shared.entries(landing.route, match, action, sizeOf) : makeEntries(landing.route, match, action, sizeOf)));
-    }
+    placed.push(landing);
+    const made = shared ? shared.landing(landing.route, landing.behaviour, landingKey, () => makeLanding(landing)) : makeLanding(landing);
+    for (const entry of made) entries.push(entry);
   }
-  const sorted = sortEntries(entries);
+  const sorted = options.tableMemo ? options.tableMemo.sorted(scope, entries) : sortEntries(entries);
   warnDefaultRetries(slot, findings);
 
   const ctx: LayoutContext = {
@@ -153,7 +124,9 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
   // Business domains are Istio VirtualServices on the east-west gateway whatever the environment's own output.
   const domains = compileSlotDomains(slot, hostnameSightings(slot), sorted, ctx.budget, findings);
   if (cluster.output === 'gateway-api') return gatewayApiTable(slot, sorted, domains, findings, options);
-  const virtualServices = perRoute ? layoutPerRoute(sorted, behaviours, ctx) : layoutMerged(sorted, ctx);
+  const virtualServices = perRoute
+    ? layoutPerRoute(sorted, new Map(placed.map((l) => [l.route, l.behaviour])), ctx)
+    : options.tableMemo ? options.tableMemo.layout(sorted, ctx, sizeKey, layoutMerged) : layoutMerged(sorted, ctx);
 
   const objects = virtualServices.length + domains.length + 1; // + the gateway Service
   if (objects > options.maxObjectsPerFolder) {
@@ -187,7 +160,7 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
  * Service, and the entry ExternalName pointing at the cluster's Gateway instead of Knative's local gateway.
  */
 function gatewayApiTable(
-  slot: EnvironmentSlot, sorted: RouteEntry[], domains: readonly DomainTable[], findings: Findings, options: EnvironmentOptions,
+  slot: EnvironmentSlot, sorted: readonly RouteEntry[], domains: readonly DomainTable[], findings: Findings, options: EnvironmentOptions,
 ): EnvironmentTable {
   const { cluster, environment, profile } = slot;
   const namespace = environment.namespace;

@@ -3,7 +3,8 @@ import { MAX_OBJECT_BYTES, MAX_OBJECTS_PER_FOLDER, PREFERRED_OBJECT_BYTES } from
 import { Cluster, Project } from '../model/project';
 import { compareText } from '../util/compare';
 import { VersionProfile } from '../versions/profile';
-import { compileEnvironment, EnvironmentOptions, OrderCheckMemo } from './compile-environment';
+import { compileEnvironment, EnvironmentOptions } from './compile-environment';
+import { OrderCheckMemo, TableMemo } from './table-memo';
 import { SharedEntries } from './entries';
 import { EnvironmentSlot, expandProject } from './expand';
 import { FindingRecord, Findings } from './findings';
@@ -34,6 +35,14 @@ export interface CompileOptions {
    * @default - none: every match is checked
    */
   readonly ownershipMemo?: OwnershipMemo;
+  /**
+   * What of a profile the sizes `sizeOf` gives depend on, as text: profiles with equal keys must measure every
+   * HTTP route alike. The tables of such clusters then share their route entries and layouts instead of making
+   * them again (the emitter's httpRouteProfileKey, for its own sizeOfHttpRoute).
+   *
+   * @default - every profile its own key: nothing is shared between clusters
+   */
+  readonly sizeKeyOf?: (profile: VersionProfile) => string;
 }
 
 export interface CompileResult {
@@ -86,6 +95,8 @@ export function planProject(project: Project, options: CompileOptions): ProjectP
     preferredObjectBytes: options.preferredObjectBytes ?? PREFERRED_OBJECT_BYTES,
     orderChecks: new OrderCheckMemo(),
     sharedEntries: new SharedEntries(),
+    tableMemo: new TableMemo(),
+    sizeKeyOf: options.sizeKeyOf ?? profileIdentity(),
   };
   const slots = expandProject(project, findings);
   checkOwnership(ownership, slots.flatMap((s) => s.landings), findings, options.ownershipMemo);
@@ -112,6 +123,17 @@ export function compileClusterPlatform(plan: ProjectPlan, cluster: Cluster): Com
     hostnames: plan.hostnames.get(cluster.name) ?? [], egress: plan.egress.get(cluster.name) ?? [],
   }, findings);
   return { table, findings: findings.records };
+}
+
+/** A key per profile object (CompileOptions.sizeKeyOf's default). */
+function profileIdentity(): (profile: VersionProfile) => string {
+  const ids = new WeakMap<VersionProfile, string>();
+  let next = 0;
+  return (profile) => {
+    let id = ids.get(profile);
+    if (id === undefined) ids.set(profile, (id = `profile ${++next}`));
+    return id;
+  };
 }
 
 /** The hostnames `cluster` serves: those of its slots' sightings inside its domain suffixes (sorted, unique). */

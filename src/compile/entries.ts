@@ -1,4 +1,4 @@
-import { PathMatch, Route } from '../model/project';
+import { PathMatch, Route, RouteBehaviour } from '../model/project';
 import { HttpRouteTable } from './route-table';
 import { compareSpecificity, kindRank, matchLiteral, Ranked } from './specificity';
 import { Conditions } from './conditions';
@@ -49,10 +49,13 @@ type Action = HttpRouteTable['action'];
  * and measure the same entries again: 18 tables of 7,000 routes at the bench's tier L. Here a route's equal actions
  * (samePlainData: actions are plain data) become one object, and the entries of one match,
  * action and size are made once; their HTTP route tables then share one JSON object and one YAML text in the
- * emitter (sharedHttpRouteJson). Entries and their parts are never changed once made.
+ * emitter (sharedHttpRouteJson). A landing's entries are kept by its behaviour and a key of what else they depend on
+ * ({@link landing}), so the next table of that key takes them without making or comparing anything. Entries and
+ * their parts are never changed once made.
  */
 export class SharedEntries {
   private readonly actions = new WeakMap<Route, Action[]>();
+  private readonly landings = new WeakMap<RouteBehaviour, Map<string, { readonly route: Route; readonly entries: readonly RouteEntry[] }>>();
   private readonly made = new WeakMap<PathMatch, Map<Action, { readonly route: Route; readonly https: HttpRouteTable[]; readonly bySize: Map<number | string, RouteEntry[]> }>>();
 
   /** The action of `route` equal to `action` that an earlier table made, else `action` (kept for later tables). */
@@ -63,6 +66,21 @@ export class SharedEntries {
     if (same) return same as T;
     known.push(action);
     return action;
+  }
+
+  /**
+   * The entries of one landing made by an earlier table under the same `key`, else `make()`'s (kept for later
+   * tables). `key` must cover everything of the table the entries depend on besides the route's behaviour (the
+   * action context and what the sizes depend on: compile-environment.ts landingKey).
+   */
+  public landing(route: Route, behaviour: RouteBehaviour, key: string, make: () => readonly RouteEntry[]): readonly RouteEntry[] {
+    let byKey = this.landings.get(behaviour);
+    if (!byKey) this.landings.set(behaviour, (byKey = new Map()));
+    const known = byKey.get(key);
+    if (known && known.route === route) return known.entries;
+    const entries = make();
+    byKey.set(key, { route, entries });
+    return entries;
   }
 
   /** `makeEntries(route, match, action, sizeOf)`, the same objects for the same match, action and sizes. */

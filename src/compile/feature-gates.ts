@@ -10,8 +10,17 @@ interface FeatureUse {
   readonly origin: Origin;
 }
 
-/** Every version-gated feature a behaviour uses, in field order. */
-function featureUses(behaviour: RouteBehaviour): FeatureUse[] {
+/** featureUses per behaviour: each is checked in every table it lands in. */
+const usesMemo = new WeakMap<RouteBehaviour, readonly FeatureUse[]>();
+
+/** Every version-gated feature a behaviour uses, in field order (computed once per behaviour). */
+function featureUses(behaviour: RouteBehaviour): readonly FeatureUse[] {
+  let uses = usesMemo.get(behaviour);
+  if (!uses) usesMemo.set(behaviour, (uses = findFeatureUses(behaviour)));
+  return uses;
+}
+
+function findFeatureUses(behaviour: RouteBehaviour): FeatureUse[] {
   const uses: FeatureUse[] = [];
   for (const m of behaviour.match) {
     const c = m.conditions;
@@ -35,11 +44,11 @@ function featureUses(behaviour: RouteBehaviour): FeatureUse[] {
  */
 export function checkFeatureGates(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
   const { istio, gatewayProxy } = slot.profile;
-  const runs = gatewayProxy.raw === istio.raw ? `Istio ${istio.raw}` : `Istio ${istio.raw} with gateway proxies ${gatewayProxy.raw}`;
   let ok = true;
   for (const use of featureUses(landing.behaviour)) {
     if (supportsFeature(gatewayProxy, use.feature)) continue;
     ok = false;
+    const runs = gatewayProxy.raw === istio.raw ? `Istio ${istio.raw}` : `Istio ${istio.raw} with gateway proxies ${gatewayProxy.raw}`;
     const gate = ROUTE_FEATURE_GATES[use.feature];
     findings.error('feature-unsupported', use.origin,
       `route ${JSON.stringify(landing.route.name)} uses ${gate.feature}, but cluster ${slot.cluster.name} runs ${runs}, and VirtualService ${gate.field} needs Istio >= ${sinceText(use.feature)} (${gate.source}); ` +
@@ -56,9 +65,10 @@ const MAX_LABEL = 63;
 /** Refuses revision tags the cluster's Knative does not serve, or whose `<tag>-<service>` is not a DNS label. */
 function checkTags(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
   const { behaviour, route } = landing;
+  if (behaviour.tag === undefined && !behaviour.traffic?.some((t) => t.tag !== undefined)) return true;
   const tags = behaviour.traffic
     ? behaviour.traffic.filter((t) => t.tag !== undefined).map((t) => ({ service: t.service, tag: t.tag!, origin: t.origin }))
-    : behaviour.tag !== undefined ? [{ service: behaviour.service, tag: behaviour.tag, origin: behaviour.tagOrigin ?? route.origin }] : [];
+    : [{ service: behaviour.service, tag: behaviour.tag!, origin: behaviour.tagOrigin ?? route.origin }];
   let ok = true;
   const knative = slot.profile.knative;
   for (const t of tags) {

@@ -1,4 +1,4 @@
-import { Origin } from '../model/project';
+import { Origin, RouteBehaviour } from '../model/project';
 import { ecmaScriptProblems, re2ProgramSize } from '../regex';
 import { EnvironmentSlot, Landing } from './expand';
 import { Findings } from './findings';
@@ -11,11 +11,13 @@ import { Findings } from './findings';
  * gateway proxies < 1.4) get the RE2-only constructs flagged.
  */
 export function checkRegexes(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
+  const regexes = regexesOf(landing.behaviour);
+  if (regexes.length === 0) return true;
   const { profile, cluster, environment } = slot;
   const route = JSON.stringify(landing.route.name);
   const versions = `Istio ${cluster.istio.raw}${profile.gatewayProxy.raw !== cluster.istio.raw ? ` with gateway proxies ${profile.gatewayProxy.raw}` : ''}`;
   let ok = true;
-  for (const { value, origin } of regexesOf(landing)) {
+  for (const { value, origin } of regexes) {
     if (profile.regexDialect === 'ecmascript') {
       const problems = ecmaScriptProblems(value);
       if (problems.length === 0) continue;
@@ -41,10 +43,18 @@ export function checkRegexes(landing: Landing, slot: EnvironmentSlot, findings: 
   return ok;
 }
 
-/** Every regex a landing sends to Envoy: path matches, header and query conditions, CORS origins. */
-function regexesOf(landing: Landing): { readonly value: string; readonly origin: Origin }[] {
+/** regexesOf per behaviour: each is checked in every table it lands in. */
+const regexesMemo = new WeakMap<RouteBehaviour, readonly { readonly value: string; readonly origin: Origin }[]>();
+
+/** Every regex a behaviour sends to Envoy: path matches, header and query conditions, CORS origins (found once). */
+function regexesOf(b: RouteBehaviour): readonly { readonly value: string; readonly origin: Origin }[] {
+  let found = regexesMemo.get(b);
+  if (!found) regexesMemo.set(b, (found = findRegexes(b)));
+  return found;
+}
+
+function findRegexes(b: RouteBehaviour): { readonly value: string; readonly origin: Origin }[] {
   const out: { value: string; origin: Origin }[] = [];
-  const b = landing.behaviour;
   for (const m of b.match) {
     if (m.kind === 'regex') out.push({ value: m.value, origin: m.origin });
     for (const h of m.conditions?.headers ?? []) if (h.test.kind === 'regex') out.push({ value: h.test.value, origin: h.origin });

@@ -41,7 +41,7 @@ export function makeGateways(profile: VersionProfile): string[] {
  * (undefined; the compiler warns). Before Istio 1.12 a status code in `retryOn` retries nothing unless
  * `retriable-status-codes` is listed too (istio/istio #34825): it is added.
  */
-export function makeRetries(policy: RetryPolicy | undefined, profile: VersionProfile): RetryTable | undefined {
+export function makeRetries(policy: RetryPolicy | undefined, profile: RetryProfile): RetryTable | undefined {
   if (!policy) return profile.zeroRetryAttempts ? { attempts: DEFAULT_RETRY_ATTEMPTS } : undefined;
   const retryOn = policy.retryOn === undefined ? undefined : new Set(policy.retryOn);
   if (retryOn && profile.retryOnCodesNeedPolicy && [...retryOn].some((x) => /^\d+$/.test(x))) {
@@ -53,6 +53,9 @@ export function makeRetries(policy: RetryPolicy | undefined, profile: VersionPro
     ...(retryOn !== undefined ? { retryOn: [...retryOn].sort(compareText) } : {}),
   };
 }
+
+/** What of a cluster's profile {@link makeRetries} reads (and nothing else). */
+export type RetryProfile = Pick<VersionProfile, 'zeroRetryAttempts' | 'retryOnCodesNeedPolicy'>;
 
 /** The retryOn policy that makes Envoy retry on the status codes listed beside it. */
 const RETRIABLE_STATUS_CODES = 'retriable-status-codes';
@@ -105,7 +108,7 @@ export function makeDestinations(behaviour: RouteBehaviour, namespace: string, c
 }
 
 export function makeForwardAction(
-  behaviour: RouteBehaviour, namespace: string, clusterDomain: string, profile: VersionProfile,
+  behaviour: RouteBehaviour, namespace: string, clusterDomain: string, profile: RetryProfile,
 ): ForwardAction {
   const retries = makeRetries(behaviour.retries, profile);
   return {

@@ -1,4 +1,4 @@
-import { Origin } from '../model/project';
+import { Origin, RetryPolicy } from '../model/project';
 import { Version } from '../model/version';
 import { RETRY_ON_SINCE } from '../versions/facts';
 import { describeIstioDefaultRetries } from '../versions/profile';
@@ -16,27 +16,43 @@ export function checkRetries(landing: Landing, slot: EnvironmentSlot, findings: 
   const retries = landing.behaviour.retries;
   if (!retries) return true;
   const { profile, cluster, environment } = slot;
-  const route = JSON.stringify(landing.route.name);
+  if ((retries.attempts !== 0 || profile.zeroRetryAttempts) && retryOnSupported(retries, profile.retryOnPolicies)) return true;
+  const route = (): string => JSON.stringify(landing.route.name);
   let ok = true;
   retries.retryOn?.forEach((name, i) => {
     if (/^\d+$/.test(name) || profile.retryOnPolicies.includes(name)) return;
     const since = RETRY_ON_SINCE[name];
     const origin: Origin = retries.retryOnOrigins?.[i] ?? retries.origin;
     findings.error('retry-on-unsupported', origin,
-      `route ${route} retries on ${JSON.stringify(name)}, which needs Istio ${since ? describeSince(since) : 'a newer release'}, ` +
+      `route ${route()} retries on ${JSON.stringify(name)}, which needs Istio ${since ? describeSince(since) : 'a newer release'}, ` +
         `but cluster ${cluster.name} runs Istio ${cluster.istio.raw}, whose webhook would reject the whole VirtualService; ` +
         `leave it out there (an override, or spec.clusters), or upgrade the cluster`, environment.name);
     ok = false;
   });
   if (retries.attempts === 0 && !profile.zeroRetryAttempts) {
     findings.error('zero-retries-unsupported', retries.attemptsOrigin ?? retries.origin,
-      `route ${route} disables retries (attempts: 0), but cluster ${cluster.name} runs Istio ${cluster.istio.raw}, which ` +
+      `route ${route()} disables retries (attempts: 0), but cluster ${cluster.name} runs Istio ${cluster.istio.raw}, which ` +
         'rejects attempts: 0 (accepted from 1.2.1, istio/istio #14925) and cannot express "no retries"; ' +
         `leave retries out there to accept Istio's default (${describeIstioDefaultRetries(profile.istioDefaultRetries)}), or upgrade to 1.2.1+`,
       environment.name);
     ok = false;
   }
   return ok;
+}
+
+/** Whether every name of a policy's retryOn is a status code or in `policies`, by policy and list of policies. */
+const supportedMemo = new WeakMap<RetryPolicy, WeakMap<readonly string[], boolean>>();
+
+/** Whether every `retryOn` name of `retries` is a status code or one of `policies` (a profile's retryOnPolicies). */
+function retryOnSupported(retries: RetryPolicy, policies: readonly string[]): boolean {
+  let byPolicies = supportedMemo.get(retries);
+  if (!byPolicies) supportedMemo.set(retries, (byPolicies = new WeakMap()));
+  let supported = byPolicies.get(policies);
+  if (supported === undefined) {
+    supported = (retries.retryOn ?? []).every((name) => /^\d+$/.test(name) || policies.includes(name));
+    byPolicies.set(policies, supported);
+  }
+  return supported;
 }
 
 /**

@@ -2,7 +2,7 @@ import { FORWARDING_TABLE_NAME, forwardingTableName, gatewayHost, MAX_FORWARDING
 import { Cluster, MatchKind } from '../../model/project';
 import { atLeast } from '../../model/version';
 import { compareText } from '../../util/compare';
-import { EnvironmentSlot } from '../expand';
+import { EnvironmentSlot, Landing } from '../expand';
 import { Findings } from '../findings';
 import { OwnershipIndex } from '../ownership';
 import { matchLiteral } from '../specificity';
@@ -34,7 +34,7 @@ export function makeForwardingTable(
       const facts = {
         environment: slot.environment.name,
         namespace: slot.environment.namespace,
-        paths: pathPatterns(forwardedMatches(slot, ownership)),
+        paths: forwardedPatterns(slot, ownership),
         target: `http://${cluster.javaGateway?.address ?? host}`,
         host,
       };
@@ -56,6 +56,29 @@ export function makeForwardingTable(
     springPropertyPrefix: prefix,
     entries,
   };
+}
+
+/** Patterns found per ownership index (one per compile), with the landings they were found for. */
+const patternsMemo = new WeakMap<OwnershipIndex, { readonly landings: readonly Landing[]; readonly patterns: readonly string[] }[]>();
+
+/**
+ * `pathPatterns(forwardedMatches(slot, ownership))`: they depend on the routes and their behaviours alone, so slots
+ * whose landings hold the same ones (the clusters hosting an environment, and often environments alike) share them.
+ */
+function forwardedPatterns(slot: EnvironmentSlot, ownership: OwnershipIndex): string[] {
+  let known = patternsMemo.get(ownership);
+  if (!known) patternsMemo.set(ownership, (known = []));
+  const same = known.find((k) => sameLandings(k.landings, slot.landings));
+  if (same) return [...same.patterns];
+  const patterns = pathPatterns(forwardedMatches(slot, ownership));
+  known.push({ landings: slot.landings, patterns });
+  return [...patterns];
+}
+
+function sameLandings(a: readonly Landing[], b: readonly Landing[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].route !== b[i].route || a[i].behaviour !== b[i].behaviour) return false;
+  return true;
 }
 
 /** A match reduced to what the forwarding table needs: paths it may take are those starting with `literal` (or equal to it). */

@@ -33,17 +33,26 @@ const gatewayKeys = new WeakMap<VersionProfile, string>();
 const sizes = new WeakMap<Record<string, unknown>, number>();
 
 /**
+ * What of `profile` an HTTP route's JSON (and so its size) depends on, as text: profiles with the same key give every
+ * route the same JSON (the compiler shares route entries and their sizes between such clusters).
+ */
+export function httpRouteProfileKey(profile: VersionProfile): string {
+  let key = gatewayKeys.get(profile);
+  if (key === undefined) {
+    const g = gatewayOf(profile);
+    gatewayKeys.set(profile, (key = `${g.host}\u0000${g.port}\u0000${g.perDestinationAuthority}`));
+  }
+  return key;
+}
+
+/**
  * `httpRouteJson(http, profile)`, built once per route table and local gateway: the tables of the clusters hosting
  * an environment share their route entries (compile-environment.ts), so the compiler's size measure and the
  * emitter of every such cluster get the same object, which the YAML writer then serializes once. Callers must
  * not change it.
  */
 export function sharedHttpRouteJson(http: HttpRouteTable, profile: VersionProfile): Record<string, unknown> {
-  let key = gatewayKeys.get(profile);
-  if (key === undefined) {
-    const g = gatewayOf(profile);
-    gatewayKeys.set(profile, (key = `${g.host}\u0000${g.port}\u0000${g.perDestinationAuthority}`));
-  }
+  const key = httpRouteProfileKey(profile);
   let byGateway = sharedJson.get(http);
   if (!byGateway) sharedJson.set(http, (byGateway = new Map()));
   let json = byGateway.get(key);
