@@ -60,7 +60,7 @@ export class TableMemo {
  * is delegated), decide the layout and whether it finds something. `sizeKey`: what the sizes ctx.sizeOf gives
  * depend on (CompileOptions.sizeKeyOf).
  */
-export function layoutKey(ctx: LayoutContext, sizeKey: string): string {
+function layoutKey(ctx: LayoutContext, sizeKey: string): string {
   return JSON.stringify([
     ctx.namespace, ctx.maxObjectBytes, ctx.budget, ctx.preferredBudget, ctx.maxObjectsPerFolder,
     ctx.profile.delegation, ctx.profile.delegatePushBug, sizeKey,
