@@ -5,38 +5,40 @@ import { sha256 } from '../util/sha256';
 /**
  * JSON files of the cache with their own SHA-256 on the first line, so a file changed by anything but kfaas (a
  * truncated write, a flipped byte, a hand edit that keeps it valid JSON) reads as absent: a damaged cache is ignored,
- * never trusted. Written atomically (a temporary file renamed over). Only Node built-ins and src/util are imported.
+ * never trusted. Written atomically (a temporary file renamed over). The SHA-256 is taken over the body's UTF-8
+ * bytes as read (hashing a Buffer is several times cheaper than hashing the same text as a string). Only Node
+ * built-ins and src/util are imported.
  */
 const MARK = 'kfaas-sha256:';
 
-/** The value stored at `path`, with the file's text; undefined when missing, unreadable or not what kfaas wrote. */
-export function readChecked(path: string): { readonly value: unknown; readonly text: string } | undefined {
-  let text: string;
+/** The value stored at `path`; undefined when missing, unreadable or not what kfaas wrote. */
+export function readChecked(path: string): { readonly value: unknown } | undefined {
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch {
     return undefined;
   }
-  const newline = text.indexOf('\n');
-  if (!text.startsWith(MARK) || newline < 0) return undefined;
-  const body = text.slice(newline + 1);
-  if (sha256(body) !== text.slice(MARK.length, newline)) return undefined;
+  const newline = bytes.indexOf(0x0a);
+  if (newline < 0 || bytes.toString('latin1', 0, MARK.length) !== MARK) return undefined;
+  const body = bytes.subarray(newline + 1);
+  if (sha256(body) !== bytes.toString('latin1', MARK.length, newline)) return undefined;
   try {
-    return { value: JSON.parse(body), text };
+    return { value: JSON.parse(body.toString('utf8')) };
   } catch {
     return undefined;
   }
 }
 
-/** The text {@link writeChecked} writes for `value`. */
-export function checkedText(value: unknown): string {
-  const body = JSON.stringify(value);
-  return `${MARK}${sha256(body)}\n${body}`;
+/** The bytes {@link writeChecked} writes for `value`. */
+export function checkedBytes(value: unknown): Buffer {
+  const body = Buffer.from(JSON.stringify(value), 'utf8');
+  return Buffer.concat([Buffer.from(`${MARK}${sha256(body)}\n`, 'latin1'), body]);
 }
 
-/** Writes `text` (from checkedText) to `path` atomically. Throws as the file system does. */
-export function writeChecked(path: string, text: string): void {
+/** Writes `bytes` (from checkedBytes) to `path` atomically. Throws as the file system does. */
+export function writeChecked(path: string, bytes: Buffer): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(`${path}.${process.pid}.tmp`, text);
+  writeFileSync(`${path}.${process.pid}.tmp`, bytes);
   renameSync(`${path}.${process.pid}.tmp`, path);
 }

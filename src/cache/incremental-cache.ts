@@ -3,8 +3,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { DocumentStore } from '../load/load-project';
 import type { SourceFile } from '../load/read-tree';
 import type { RegexFacts } from '../regex';
-import { checkedText, readChecked, writeChecked } from './checked-json';
-import { ShardedStore } from './sharded-store';
+import { checkedBytes, readChecked, writeChecked } from './checked-json';
+import { LayeredStore } from './layered-store';
 import { StatMemo } from './stat-memo';
 import { CACHE_DIR, FileHashes } from './synth-cache';
 import { sha256 } from '../util/sha256';
@@ -24,14 +24,14 @@ import { sha256 } from '../util/sha256';
  *   folder.
  * - `ownership`: the answers of the path-ownership check per (team, match), valid for one content of the Team
  *   files.
- * - `documents`: the loaded documents of each input file, keyed by its path and content (see document-cache.ts),
- *   in `documents/` (sharded-store.ts: 256 files, only those that changed are written: the bulk of the cache).
+ * - `documents`: the loaded documents and text of each input file, keyed by its path and content (fileKeyOf), in
+ *   `documents/` (layered-store.ts: read in one go, a run writes a small delta of what changed: the bulk of the cache).
  *
  * The rest is one JSON file, replaced atomically; each file has its own checksum (checked-json.ts: a damaged file is
  * empty). Entries not used by the last run are dropped, so the cache never grows past what the project needs. A missing, unreadable or foreign file, or another kfaas build, is an empty cache. Failing to
  * write it never fails a run. Only Node built-ins are imported.
  */
-const FORMAT = 3;
+const FORMAT = 4;
 const FILE = 'incremental.json';
 const DOCUMENTS = 'documents';
 
@@ -69,11 +69,15 @@ export type CachedObject = readonly [hash: string, kind: string];
 
 const fileKeys = new WeakMap<SourceFile, string>();
 
-/** The content key of an input file (its path and text), computed once per loaded file. */
+/**
+ * The content key of an input file, computed once per loaded file: its path and the SHA-256 of its bytes when known
+ * (read-tree.ts SourceFile.hash: such a file may not have been read at all), else its path and text (an overlay).
+ * The first letter keeps the two kinds apart.
+ */
 export function fileKeyOf(file: SourceFile): string {
   let key = fileKeys.get(file);
   if (key === undefined) {
-    key = sha256(`${file.path}\u0000${file.text}`);
+    key = file.hash !== undefined ? sha256(`b\u0000${file.path}\u0000${file.hash}`) : sha256(`t\u0000${file.path}\u0000${file.text}`);
     fileKeys.set(file, key);
   }
   return key;
@@ -107,12 +111,12 @@ export class IncrementalCache {
     } catch {
       stored = undefined;
     }
-    return new IncrementalCache(root, tool, stored, memo, new ShardedStore(join(root, CACHE_DIR, DOCUMENTS), `documents ${FORMAT} ${tool}`));
+    return new IncrementalCache(root, tool, stored, memo, new LayeredStore(join(root, CACHE_DIR, DOCUMENTS), `documents ${FORMAT} ${tool}`));
   }
 
   /** A cache that starts empty and is never saved. */
   public static none(): IncrementalCache {
-    return new IncrementalCache(undefined, '', undefined, StatMemo.none(), new ShardedStore(undefined, ''));
+    return new IncrementalCache(undefined, '', undefined, StatMemo.none(), new LayeredStore(undefined, ''));
   }
 
   private readonly usedTables = new Map<string, TableRecord>();
@@ -129,7 +133,7 @@ export class IncrementalCache {
     private readonly stored: Stored | undefined,
     /** SHA-256 of files by their stat (stat-memo.ts): how output files are checked without reading them. */
     public readonly memo: StatMemo,
-    private readonly documents: ShardedStore<unknown>,
+    private readonly documents: LayeredStore<unknown>,
   ) {}
 
   /** The table compiled and rendered under `key` before, if any (and keeps it for the next run). */
@@ -198,9 +202,16 @@ export class IncrementalCache {
     this.usedDocuments.set(key, value);
   }
 
-  /** This cache as the loader's DocumentStore: documents by file path and content. */
+  /**
+   * This cache as the loader's DocumentStore: documents (and text) by file path and content, and the stat memo, so
+   * files unchanged since they were hashed are not read.
+   */
   public documentStore(): DocumentStore {
-    return { get: (file) => this.document(fileKeyOf(file)), set: (file, entry) => this.setDocument(fileKeyOf(file), entry) };
+    return {
+      get: (file) => this.document(fileKeyOf(file)),
+      set: (file, entry) => this.setDocument(fileKeyOf(file), entry),
+      ...(this.root !== undefined ? { hashes: this.memo } : {}),
+    };
   }
 
   /**
@@ -225,7 +236,7 @@ export class IncrementalCache {
     this.documents.save(this.usedDocuments, () => true, () => false);
     const path = join(this.root, CACHE_DIR, FILE);
     try {
-      writeChecked(path, checkedText(stored));
+      writeChecked(path, checkedBytes(stored));
     } catch {
       // a read-only checkout: no cache, just slower runs
     }

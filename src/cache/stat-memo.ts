@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, Stats } from 'fs';
 import { join } from 'path';
-import { ShardedStore } from './sharded-store';
+import { LayeredStore } from './layered-store';
 import { sha256 } from '../util/sha256';
 
 /**
@@ -12,8 +12,9 @@ import { sha256 } from '../util/sha256';
  * - a file whose ctime is less than {@link RACY_MS} old when hashed is not remembered (a second write within the
  *   same timestamp tick of a coarse file system could keep every stat field);
  * - paths are the real paths (symlinks followed by the caller).
- * Kept in `<cache folder>/file-stats/` (sharded-store.ts: only the shards that changed are written); a missing,
- * unreadable or damaged shard is empty, and failing to write it never fails a run. Only Node built-ins are imported.
+ * Kept in `<cache folder>/file-stats/` (layered-store.ts: read in one go, a run writes a small delta of what changed);
+ * a missing, unreadable or damaged file is empty, and failing to write it never fails a run. Only Node built-ins are
+ * imported.
  */
 export class StatMemo {
   /**
@@ -21,12 +22,12 @@ export class StatMemo {
    * be to be remembered (tests shorten it). @default RACY_MS
    */
   public static open(dir: string, racyMs: number = RACY_MS): StatMemo {
-    return new StatMemo(dir, new ShardedStore(join(dir, FOLDER), `stat-memo ${FORMAT}`), racyMs);
+    return new StatMemo(dir, new LayeredStore(join(dir, FOLDER), `stat-memo ${FORMAT}`), racyMs);
   }
 
   /** A memo that remembers nothing: every file is read and hashed. */
   public static none(): StatMemo {
-    return new StatMemo(undefined, new ShardedStore(undefined, ''), RACY_MS);
+    return new StatMemo(undefined, new LayeredStore(undefined, ''), RACY_MS);
   }
 
   private readonly used = new Map<string, readonly [string, string]>();
@@ -35,22 +36,38 @@ export class StatMemo {
 
   private constructor(
     private readonly dir: string | undefined,
-    private readonly stored: ShardedStore<readonly [string, string]>,
+    private readonly stored: LayeredStore<readonly [string, string]>,
     private readonly racyMs: number,
   ) {}
 
   /** SHA-256 (hex) of the file at real path `abs`, whose stat the caller just took. Throws as readFileSync does. */
   public hash(abs: string, stat: Stats): string {
-    const key = statKeyOf(stat);
-    const known = this.used.get(abs) ?? this.stored.get(abs);
-    if (known && known[0] === key) {
-      this.used.set(abs, known);
-      return known[1];
-    }
+    const known = this.known(abs, stat);
+    if (known !== undefined) return known;
     const hash = sha256(readFileSync(abs));
     this.hashed++;
-    if (this.dir !== undefined && stat.ctimeMs < Date.now() - this.racyMs) this.used.set(abs, [key, hash]);
+    this.remember(abs, stat, hash);
     return hash;
+  }
+
+  /**
+   * SHA-256 (hex) of the file at real path `abs` when its stat (just taken by the caller) is the one it had when it
+   * was hashed, without reading it; undefined when unknown (then the caller reads it and may {@link remember} it).
+   */
+  public known(abs: string, stat: Stats): string | undefined {
+    const key = statKeyOf(stat);
+    const known = this.used.get(abs) ?? this.stored.get(abs);
+    if (!known || known[0] !== key) return undefined;
+    this.used.set(abs, known);
+    return known[1];
+  }
+
+  /**
+   * Records that the file at real path `abs`, whose stat the caller took before reading it, has SHA-256 `hash` (of
+   * the bytes read after that stat). Not remembered when its ctime is within the racy interval.
+   */
+  public remember(abs: string, stat: Stats, hash: string): void {
+    if (this.dir !== undefined && stat.ctimeMs < Date.now() - this.racyMs) this.used.set(abs, [statKeyOf(stat), hash]);
   }
 
   /**
@@ -71,7 +88,7 @@ export class StatMemo {
 /** A file changed less than this long ago (by ctime) is hashed again next time, whatever its stat. */
 const RACY_MS = 2000;
 const FOLDER = 'file-stats';
-const FORMAT = 2;
+const FORMAT = 3;
 
 /**
  * What the memo compares: device, inode, size, modification and change time, mode. Equal keys mean no write, rename

@@ -1,5 +1,5 @@
 import { SourceLocation } from '../diagnostics/diagnostic';
-import { FieldPath } from './field-path';
+import { FieldPath, formatPath, parsePath } from './field-path';
 import type { Target } from './yaml-locator';
 
 /**
@@ -12,6 +12,7 @@ import type { Target } from './yaml-locator';
  *   still never parsed with positions unless a diagnostic needs one;
  * - shared values: an object reached twice (an override sharing the base's match list) is stored once and
  *   comes back as one object.
+ * An Origin (a lazy location with its formatted field path) is stored as that path alone (see originForm).
  * Values may hold plain objects, arrays, strings, numbers, booleans and null only; anything else (a Map, a
  * class instance, a function, an eager getter, undefined) makes encoding give up (undefined): such a file is
  * simply loaded again next time.
@@ -57,7 +58,9 @@ export function encodeValues(values: readonly unknown[]): Encoded | undefined {
     if (id !== undefined) return { $ref: id };
     let out: Encoded;
     const lazy = LAZY_LOCATIONS.get(v);
-    if (lazy) out = lazy.target === 'key' ? { $loc: [...lazy.path], $key: true } : { $loc: [...lazy.path] };
+    const origin = lazy ? undefined : originForm(v, shared);
+    if (origin) out = origin;
+    else if (lazy) out = lazy.target === 'key' ? { $loc: [...lazy.path], $key: true } : { $loc: [...lazy.path] };
     else if (Array.isArray(v)) out = { $array: v.map(encode) };
     else {
       const entries: Record<string, Encoded> = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encode(x)]));
@@ -72,26 +75,62 @@ export function encodeValues(values: readonly unknown[]): Encoded | undefined {
 }
 
 /**
+ * An Origin (`{ at, path }` made by DocumentContext.origin: a lazy location and its formatted path) as `{ $o: path }`
+ * (with `$k` when it points at the key): the path is written once, and read back into segments only when the
+ * location's line is asked for. Undefined for anything else, or when its location is shared (kept as such).
+ */
+function originForm(v: object, shared: ReadonlySet<object>): Encoded | undefined {
+  const keys = Object.keys(v);
+  if (keys.length !== 2 || keys[0] !== 'at' || keys[1] !== 'path') return undefined;
+  const { at, path } = v as { at: unknown; path: unknown };
+  if (typeof path !== 'string' || at === null || typeof at !== 'object' || shared.has(at)) return undefined;
+  const lazy = LAZY_LOCATIONS.get(at);
+  if (!lazy || formatPath(lazy.path) !== path || !samePath(parsePath(path), lazy.path)) return undefined;
+  return lazy.target === 'key' ? { $o: path, $k: true } : { $o: path };
+}
+
+function samePath(a: FieldPath | undefined, b: FieldPath): boolean {
+  return a !== undefined && a.length === b.length && a.every((s, i) => s === b[i]);
+}
+
+/**
  * Decodes what {@link encodeValues} made. `locate(documentIndex, path)` makes the lazy location of a field;
  * `documentIndexes[i]` is the document index of value i.
  */
 export function decodeValues(
-  data: Encoded, documentIndexes: readonly number[], locate: (documentIndex: number, path: FieldPath, target: Target) => SourceLocation,
+  data: Encoded, documentIndexes: readonly number[], locate: (documentIndex: number, path: FieldPath | (() => FieldPath), target: Target) => SourceLocation,
 ): unknown[] {
+  // Loops, not Object.entries/fromEntries: every cached document of a project is decoded on every run. Markers are
+  // told apart by property (an encoded object's own keys never start with `$`: such maps are wrapped in $object).
   const byId = new Map<number, unknown>();
   const decode = (v: Encoded, doc: number): unknown => {
     if (v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) throw new Error('document cache: a bare array cannot occur');
-    if ('$ref' in v) return byId.get(v.$ref as number);
-    if ('$id' in v) {
-      const value = decode(v.$value, doc);
-      byId.set(v.$id as number, value);
+    const marked = v as Record<string, Encoded | undefined>;
+    if (marked.$array !== undefined) {
+      const items = marked.$array as Encoded[];
+      const out = new Array<unknown>(items.length);
+      for (let i = 0; i < items.length; i++) out[i] = decode(items[i], doc);
+      return out;
+    }
+    if (marked.$o !== undefined) {
+      const path = marked.$o as string;
+      return { at: locate(doc, () => parsePath(path) ?? [], marked.$k === true ? 'key' : 'value'), path };
+    }
+    if (marked.$loc !== undefined) return locate(doc, marked.$loc as FieldPath, marked.$key === true ? 'key' : 'value');
+    if (marked.$ref !== undefined) return byId.get(marked.$ref as number);
+    if (marked.$id !== undefined) {
+      const value = decode(marked.$value as Encoded, doc);
+      byId.set(marked.$id as number, value);
       return value;
     }
-    if ('$loc' in v) return locate(doc, v.$loc as FieldPath, v.$key === true ? 'key' : 'value');
-    if ('$array' in v) return (v.$array as Encoded[]).map((x) => decode(x, doc));
-    const entries = '$object' in v ? (v.$object as Record<string, Encoded>) : v;
-    return Object.fromEntries(Object.entries(entries).map(([k, x]) => [k, decode(x, doc)]));
+    const entries = (marked.$object !== undefined ? marked.$object : v) as Record<string, Encoded>;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(entries)) {
+      if (key === '__proto__') Object.defineProperty(out, key, { value: decode(entries[key], doc), enumerable: true, writable: true, configurable: true });
+      else out[key] = decode(entries[key], doc);
+    }
+    return out;
   };
   return (data as Encoded[]).map((v, i) => decode(v, documentIndexes[i]));
 }

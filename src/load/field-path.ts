@@ -36,3 +36,36 @@ export function pointerToPath(pointer: string, data: unknown): Segment[] {
   }
   return out;
 }
+
+/**
+ * The segments {@link formatPath} formatted: `spec.match[1].prefix` -> `['spec', 'match', 1, 'prefix']`;
+ * undefined for a text formatPath never writes.
+ */
+export function parsePath(text: string): Segment[] | undefined {
+  const out: Segment[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === '[') {
+      const number = /^\[(0|[1-9][0-9]*)\]/.exec(text.slice(i));
+      if (number) {
+        out.push(Number(number[1]));
+        i += number[0].length;
+        continue;
+      }
+      const quoted = /^\[("(?:[^"\\]|\\.)*")\]/.exec(text.slice(i));
+      if (!quoted) return undefined;
+      out.push(JSON.parse(quoted[1]) as string);
+      i += quoted[0].length;
+      continue;
+    }
+    if (out.length > 0) {
+      if (text[i] !== '.') return undefined;
+      i++;
+    }
+    const plain = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(text.slice(i));
+    if (!plain) return undefined;
+    out.push(plain[0]);
+    i += plain[0].length;
+  }
+  return out;
+}

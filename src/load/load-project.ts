@@ -4,7 +4,7 @@ import { DocumentContext } from './document-context';
 import { Built } from './built';
 import { DOCUMENT_KINDS, DocumentKind, ProjectDraft, resolveKind } from './document-kinds';
 import { readCareful, readFast, RawDocument, TOO_DEEP_MESSAGE, tooDeepPath, withoutDocumentBoms, YamlSource } from './parse-yaml';
-import { readTree, SourceFile, Tree } from './read-tree';
+import { InputReuse, readTree, SourceFile, Tree } from './read-tree';
 import { checkSchema } from './schema-check';
 import { describeValue, isMapping } from './values';
 import { YamlLocator } from './yaml-locator';
@@ -39,7 +39,12 @@ interface FileOutcome {
  */
 export function loadProject(root: string, overlay?: SourceOverlay, store?: DocumentStore): LoadResult {
   const bag = new DiagnosticBag();
-  const tree = withOverlay(readTree(root), overlay);
+  const reuse: InputReuse | undefined = store?.hashes && {
+    known: (abs, stat) => store.hashes!.known(abs, stat),
+    remember: (abs, stat, hash) => store.hashes!.remember(abs, stat, hash),
+    text: (file) => (store.get(file) as StoredFile | undefined)?.text,
+  };
+  const tree = withOverlay(readTree(root, reuse), overlay);
   bag.addAll(tree.diagnostics);
 
   const checked: Checked[] = [];
@@ -47,7 +52,7 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
     const stored = store?.get(file);
     const outcome = (stored !== undefined ? fromStore(file, stored) : undefined) ?? loadFile(file);
     if (stored === undefined && store) {
-      const entry = toStore(outcome);
+      const entry = toStore(file, outcome);
       if (entry !== undefined) store.set(file, entry);
     }
     bag.addAll(outcome.diagnostics);
@@ -87,9 +92,19 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
  * claims) still run on every load, over stored and fresh documents alike.
  */
 export interface DocumentStore {
-  /** What `set` was given for a file with this path and content, if anything. */
+  /**
+   * What `set` was given for a file with this path and content (its `hash` when it has one, else its text), if
+   * anything.
+   */
   get(file: SourceFile): unknown;
   set(file: SourceFile, entry: unknown): void;
+  /**
+   * SHA-256 of input files by their stat (src/cache/stat-memo.ts): with it, a file whose stat shows it unchanged
+   * since it was hashed and whose documents (and text) the store keeps is not read at all.
+   *
+   * @default - every file is read
+   */
+  readonly hashes?: Pick<InputReuse, 'known' | 'remember'>;
 }
 
 interface StoredFile {
@@ -97,33 +112,39 @@ interface StoredFile {
   readonly documents: readonly (readonly [string, number])[];
   /** The documents' model values (document-codec.ts). */
   readonly values: unknown;
+  /** The file's text, so an unchanged file need not be read (diagnostics of later checks point into it). */
+  readonly text: string;
 }
 
 /** A clean file's documents as plain data; undefined when the file had any diagnostic or a value cannot be kept. */
-function toStore(outcome: FileOutcome): StoredFile | undefined {
+function toStore(file: SourceFile, outcome: FileOutcome): StoredFile | undefined {
   if (outcome.diagnostics.length > 0 || outcome.documents.some((d) => !d.kind || d.ctx.diagnostics.length > 0)) return undefined;
   const values = encodeValues(outcome.documents.map((d) => d.value));
   if (values === undefined) return undefined;
   return {
     documents: outcome.documents.map((d) => [`${d.kind!.apiVersion}/${d.kind!.kind}`, d.ctx.documentIndex] as const),
     values,
+    text: file.text,
   };
 }
 
 /** The documents a store kept for a file (with fresh contexts, for the cross-document checks). */
 function fromStore(file: SourceFile, stored: unknown): FileOutcome | undefined {
   const entry = stored as StoredFile;
-  const kinds = entry.documents.map(([name]) => DOCUMENT_KINDS.find((k) => `${k.apiVersion}/${k.kind}` === name));
+  if (entry.text !== file.text) return undefined; // same content key, other text: never (a damaged entry)
+  const kinds = entry.documents.map(([name]) => KINDS_BY_NAME.get(name));
   if (kinds.some((k) => k === undefined)) return undefined;
   const source = new YamlSource(file);
   const indexes = entry.documents.map(([, index]) => index);
   const contexts = new Map(indexes.map((index) => [index, new DocumentContext(file, new YamlLocator(source, index), index)]));
-  const values = decodeValues(entry.values as never, indexes, (index, path, target) => contexts.get(index)!.origin(path, target).at);
+  const values = decodeValues(entry.values as never, indexes, (index, path, target) => contexts.get(index)!.lazyLocation(path, target));
   return {
     documents: indexes.map((index, i) => ({ ctx: contexts.get(index)!, kind: kinds[i], value: values[i] })),
     diagnostics: [],
   };
 }
+
+const KINDS_BY_NAME: ReadonlyMap<string, DocumentKind<unknown>> = new Map(DOCUMENT_KINDS.map((k) => [`${k.apiVersion}/${k.kind}`, k]));
 
 /**
  * Input files to read instead of what is on disk (text) or to leave out (null), by path relative to the root

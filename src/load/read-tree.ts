@@ -1,8 +1,9 @@
-import { Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'fs';
+import { Dirent, readdirSync, readFileSync, realpathSync, Stats, statSync } from 'fs';
 import { join, sep } from 'path';
 import { Diagnostic, SourceLocation } from '../diagnostics/diagnostic';
 import { MAX_INPUT_FILE_BYTES } from '../model/defaults';
 import { compareText } from '../util/compare';
+import { sha256 } from '../util/sha256';
 
 /** The two input folders of a project. */
 export type Area = 'clusters' | 'routes';
@@ -15,6 +16,27 @@ export interface SourceFile {
   /** The team folder for files under routes/, e.g. `shop`. */
   readonly team?: string;
   readonly text: string;
+  /**
+   * SHA-256 (hex) of the file's bytes, when it was read with {@link InputReuse} (then it identifies the content; the
+   * text is what those bytes decode to). @default - not known
+   */
+  readonly hash?: string;
+}
+
+/**
+ * What lets readTree skip reading input files whose content it already knows (src/cache provides it; the loader
+ * imports nothing of src/cache): the SHA-256 of a file by its stat, and the text of a file by path and SHA-256.
+ */
+export interface InputReuse {
+  /**
+   * SHA-256 of the file at real path `abs` when `stat` (just taken) shows it unchanged since it was hashed (a write,
+   * rename over, chmod or touch changes its ctime); undefined when unknown.
+   */
+  known(abs: string, stat: Stats): string | undefined;
+  /** Tells that the file at real path `abs`, of that stat taken before reading it, has SHA-256 `hash`. */
+  remember(abs: string, stat: Stats, hash: string): void;
+  /** The text of `file` (path and hash given; its text is not read yet), when kept from an earlier run. */
+  text(file: SourceFile & { readonly hash: string }): string | undefined;
 }
 
 export interface Tree {
@@ -37,8 +59,10 @@ function fileStart(file: string): SourceLocation {
 /**
  * Finds and reads every `.yaml`/`.yml` file under `clusters/` and `routes/<team>/`, in a stable order.
  * Never follows a symlink out of its folder, never reads a file over MAX_INPUT_FILE_BYTES, skips dot files.
+ * With `reuse`, each file's SHA-256 is known (SourceFile.hash), and a file whose stat shows it unchanged since it was
+ * hashed, and whose text `reuse` keeps, is not read at all.
  */
-export function readTree(root: string): Tree {
+export function readTree(root: string, reuse?: InputReuse): Tree {
   const files: SourceFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const error = (code: string, file: string | undefined, message: string): void => {
@@ -58,7 +82,8 @@ export function readTree(root: string): Tree {
       }
       continue; // no routes/ folder simply means no routes
     }
-    new AreaWalker(area, real, files, error).walk(dir, [area]);
+    // Walked by real paths (what the stat memo is keyed by, as synth-cache.ts hashes them); shown by relative ones.
+    new AreaWalker(area, real, files, error, reuse).walk(real, [area]);
   }
   return { files, missing, diagnostics };
 }
@@ -73,6 +98,7 @@ class AreaWalker {
     private readonly realRoot: string,
     private readonly files: SourceFile[],
     private readonly error: Report,
+    private readonly reuse: InputReuse | undefined,
   ) {
     this.visited.add(realRoot);
   }
@@ -92,13 +118,14 @@ class AreaWalker {
     }
   }
 
+  /** `abs`: the entry's path under a real folder (a real path itself unless the entry is a symlink). */
   private visit(abs: string, segments: readonly string[], entry: Dirent): void {
     const rel = segments.join('/');
     const isYaml = YAML_FILE.test(entry.name);
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
+    let real = abs;
     if (entry.isSymbolicLink()) {
-      let real: string;
       try {
         real = realpathSync(abs);
       } catch {
@@ -120,15 +147,14 @@ class AreaWalker {
       }
     }
     if (isDir) {
-      const real = realpathSync(abs);
       if (this.visited.has(real)) return; // a symlink loop or a second way into the same folder
       this.visited.add(real);
-      this.walk(abs, segments);
+      this.walk(real, segments);
       return;
     }
     if (!isFile || !isYaml) return;
     if (!this.placedWell(rel, segments)) return;
-    this.read(abs, rel, segments);
+    this.read(real, rel, segments);
   }
 
   /** clusters/<file> and routes/<team>/<file> only. */
@@ -168,15 +194,28 @@ class AreaWalker {
 
   private read(abs: string, rel: string, segments: readonly string[]): void {
     let bytes: Buffer;
+    let stat: Stats;
+    const file = { path: rel, area: this.area, ...(this.area === 'routes' ? { team: segments[1] } : {}) };
     try {
-      const size = statSync(abs).size;
-      if (size > MAX_INPUT_FILE_BYTES) {
+      stat = statSync(abs);
+      if (stat.size > MAX_INPUT_FILE_BYTES) {
         this.error(
           'file-too-large',
           rel,
-          `expected an input file of at most ${MAX_INPUT_FILE_BYTES} bytes (1 MiB), got ${size} bytes; split it into smaller files`,
+          `expected an input file of at most ${MAX_INPUT_FILE_BYTES} bytes (1 MiB), got ${stat.size} bytes; split it into smaller files`,
         );
         return;
+      }
+      const hash = this.reuse?.known(abs, stat);
+      if (hash !== undefined) {
+        // Unchanged since it was hashed: its text as kept with its documents (by path and content), unread.
+        const known: { -readonly [K in keyof SourceFile]: SourceFile[K] } & { hash: string } = { ...file, text: '', hash };
+        const text = this.reuse!.text(known);
+        if (text !== undefined) {
+          known.text = text;
+          this.files.push(known);
+          return;
+        }
       }
       bytes = readFileSync(abs);
     } catch (e) {
@@ -190,7 +229,13 @@ class AreaWalker {
       this.error('not-utf8', rel, 'expected UTF-8 text, got bytes that are not valid UTF-8');
       return;
     }
-    this.files.push({ path: rel, area: this.area, text, ...(this.area === 'routes' ? { team: segments[1] } : {}) });
+    if (!this.reuse) {
+      this.files.push({ ...file, text });
+      return;
+    }
+    const hash = sha256(bytes);
+    this.reuse.remember(abs, stat, hash);
+    this.files.push({ ...file, text, hash });
   }
 }
 

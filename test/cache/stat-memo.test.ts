@@ -60,35 +60,50 @@ describe('StatMemo', () => {
   });
 
   test('a damaged memo file is an empty memo, even when it is still valid JSON', () => {
-    const shards = (): string[] => readdirSync(join(dir, 'cache', 'file-stats')).map((f) => join(dir, 'cache', 'file-stats', f));
+    const files = (): string[] => readdirSync(join(dir, 'cache', 'file-stats')).map((f) => join(dir, 'cache', 'file-stats', f));
     run();
-    expect(shards()).toHaveLength(1);
-    writeFileSync(shards()[0], '{ not json');
+    expect(files()).toHaveLength(1);
+    writeFileSync(files()[0], '{ not json');
     expect(run()).toEqual({ hash: sha('prefix: /a/\n'), read: true });
     expect(run().read).toBe(false);
     // another hash for the same stat, written as valid JSON: the file's checksum no longer matches
-    const text = readFileSync(shards()[0], 'utf8');
-    writeFileSync(shards()[0], text.replace(sha('prefix: /a/\n'), sha('prefix: /z/\n')));
+    const text = readFileSync(files()[0], 'utf8');
+    writeFileSync(files()[0], text.replace(sha('prefix: /a/\n'), sha('prefix: /z/\n')));
     expect(run()).toEqual({ hash: sha('prefix: /a/\n'), read: true });
     expect(readFileSync(file, 'utf8')).toBe('prefix: /a/\n');
   });
 
-  test('a run that sees few of the remembered files keeps the others; only shards that change are written', () => {
-    const others = Array.from({ length: 40 }, (_, i) => join(dir, `other-${i}.yaml`));
+  test('a run that sees few of the remembered files keeps the others; the base file is not rewritten for one file', () => {
+    const others = Array.from({ length: 400 }, (_, i) => join(dir, `other-${i}.yaml`));
     for (const f of others) writeFileSync(f, f);
     const memo = StatMemo.open(join(dir, 'cache'), -60_000);
     for (const f of others) memo.hash(f, statSync(f));
     memo.save();
-    const written = (): Map<string, number> =>
-      new Map(readdirSync(join(dir, 'cache', 'file-stats')).map((f) => [f, statSync(join(dir, 'cache', 'file-stats', f)).ctimeMs]));
-    const before = written();
+    const base = join(dir, 'cache', 'file-stats', 'base.json');
+    const before = statSync(base).mtimeMs;
     // WHEN a later run hashes one file only (a new one)
     expect(run().read).toBe(true);
-    // THEN the others are still remembered, and at most the new file's shard was written
+    // THEN the others are still remembered, and only the small delta was written
     const reopened = StatMemo.open(join(dir, 'cache'), -60_000);
     for (const f of others) reopened.hash(f, statSync(f));
     expect(reopened.hashed).toBe(0);
-    const after = written();
-    expect([...after].filter(([f, t]) => before.get(f) !== t).length).toBeLessThanOrEqual(1);
+    expect(statSync(base).mtimeMs).toBe(before);
+    expect(readdirSync(join(dir, 'cache', 'file-stats')).sort()).toEqual(['base.json', 'delta.json']);
+  });
+
+  test('known and remember: a hash given for a file read by the caller is trusted next time only while its stat holds', () => {
+    const first = StatMemo.open(join(dir, 'cache'), -60_000);
+    expect(first.known(file, statSync(file))).toBeUndefined();
+    first.remember(file, statSync(file), sha('prefix: /a/\n'));
+    first.save();
+    const second = StatMemo.open(join(dir, 'cache'), -60_000);
+    expect(second.known(file, statSync(file))).toBe(sha('prefix: /a/\n'));
+    writeFileSync(file, 'prefix: /b/\n');
+    expect(second.known(file, statSync(file))).toBeUndefined();
+    // within the racy interval nothing is remembered
+    const racy = StatMemo.open(join(dir, 'cache2'), 60_000);
+    racy.remember(file, statSync(file), sha('prefix: /b/\n'));
+    racy.save();
+    expect(StatMemo.open(join(dir, 'cache2'), 60_000).known(file, statSync(file))).toBeUndefined();
   });
 });

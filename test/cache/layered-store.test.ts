@@ -1,0 +1,107 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { LayeredStore } from '../../src/cache/layered-store';
+
+/**
+ * The store the stat memo and the document cache keep their entries in: one base file and a delta of what changed
+ * since, each checked (checked-json.ts). What a run reads back is what the last save was given; a save rewrites only
+ * the delta until it has grown; a damaged file is empty; whether a save keeps the entries a run did not use is
+ * one decision for the whole store (a partial run, kfaas explain, keeps them).
+ */
+let base: string;
+beforeEach(() => {
+  base = mkdtempSync(join(tmpdir(), 'kfaas-layered-'));
+});
+afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+const same = (a: string, b: string): boolean => a === b;
+const partialRunKeeps = (stored: number, used: number): boolean => used * 2 < stored;
+const keys = (n: number, prefix = 'k'): string[] => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+const saveAll = (dir: string, entries: readonly (readonly [string, string])[], keep = partialRunKeeps): void =>
+  new LayeredStore<string>(dir, 't').save(new Map(entries), same, keep);
+const mtimes = (dir: string): Record<string, number> => Object.fromEntries(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs]));
+
+test('what a save was given is what the next run reads, across many saves that change a few entries each', () => {
+  const dir = join(base, 'store');
+  let model = new Map(keys(500).map((k) => [k, `v0-${k}`] as const));
+  saveAll(dir, [...model]);
+  for (let round = 1; round <= 40; round++) {
+    // change three values, drop one key, add one
+    const next = new Map(model);
+    for (const k of keys(3).map((_, i) => `k-${(round * 7 + i * 13) % 500}`)) if (next.has(k)) next.set(k, `v${round}-${k}`);
+    next.delete(`k-${(round * 31) % 500}`);
+    next.set(`new-${round}`, `v${round}`);
+    saveAll(dir, [...next]);
+    model = next;
+    const reopened = new LayeredStore<string>(dir, 't');
+    for (const [k, v] of model) expect({ k, v: reopened.get(k) }).toEqual({ k, v });
+  }
+  expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(false);
+});
+
+test('a save that changes one entry of a large store writes the small delta only', () => {
+  const dir = join(base, 'store');
+  const entries = keys(2000).map((k) => [k, `v-${k}`] as const);
+  saveAll(dir, entries);
+  const before = mtimes(dir);
+  expect(Object.keys(before)).toEqual(['base.json']);
+  saveAll(dir, entries.map(([k, v]) => [k, k === 'k-7' ? 'changed' : v] as const));
+  const after = mtimes(dir);
+  expect(after['base.json']).toBe(before['base.json']);
+  expect(statSync(join(dir, 'delta.json')).size).toBeLessThan(200);
+  expect(new LayeredStore<string>(dir, 't').get('k-7')).toBe('changed');
+  // the same save again writes nothing
+  const again = mtimes(dir);
+  saveAll(dir, entries.map(([k, v]) => [k, k === 'k-7' ? 'changed' : v] as const));
+  expect(mtimes(dir)).toEqual(again);
+});
+
+test('a partial run keeps the entries it did not use; a full run drops them at the next compaction', () => {
+  const dir = join(base, 'store');
+  const all = keys(400);
+  saveAll(dir, all.map((k) => [k, `v-${k}`] as const));
+  // WHEN a later run uses one new key only
+  saveAll(dir, [['new-key', 'v-new']]);
+  // THEN every entry is still there
+  const reopened = new LayeredStore<string>(dir, 't');
+  for (const k of all) expect({ k, v: reopened.get(k) }).toEqual({ k, v: `v-${k}` });
+  expect(reopened.get('new-key')).toBe('v-new');
+  // WHEN a full run uses 300 of them (a quarter unused: compacted)
+  saveAll(dir, all.slice(0, 300).map((k) => [k, `v-${k}`] as const));
+  const after = new LayeredStore<string>(dir, 't');
+  expect(all.filter((k) => after.get(k) !== undefined)).toEqual(all.slice(0, 300));
+  expect(after.get('new-key')).toBeUndefined();
+  expect(existsSync(join(dir, 'delta.json'))).toBe(false);
+});
+
+test('a damaged base or delta reads as empty (even as valid JSON), and a delta without its base is ignored', () => {
+  const dir = join(base, 'store');
+  saveAll(dir, keys(300).map((k) => [k, `v-${k}`] as const));
+  saveAll(dir, keys(300).map((k) => [k, k === 'k-1' ? 'delta-value' : `v-${k}`] as const));
+  expect(new LayeredStore<string>(dir, 't').get('k-1')).toBe('delta-value');
+  // a value changed inside the delta, still valid JSON: the checksum no longer matches
+  const delta = readFileSync(join(dir, 'delta.json'), 'utf8');
+  writeFileSync(join(dir, 'delta.json'), delta.replace('delta-value', 'wrong-value'));
+  expect(new LayeredStore<string>(dir, 't').get('k-1')).toBe('v-k-1');
+  // a damaged base: the store is empty, its delta too
+  writeFileSync(join(dir, 'delta.json'), delta);
+  const text = readFileSync(join(dir, 'base.json'), 'utf8');
+  writeFileSync(join(dir, 'base.json'), text.replace('v-k-2', 'v-k-3'));
+  const damaged = new LayeredStore<string>(dir, 't');
+  expect(damaged.get('k-2')).toBeUndefined();
+  expect(damaged.get('k-1')).toBeUndefined();
+  // the next save writes a whole new base
+  saveAll(dir, [['k-2', 'v-k-2']]);
+  expect(new LayeredStore<string>(dir, 't').get('k-2')).toBe('v-k-2');
+});
+
+test('files written under another tag (format, kfaas build) are empty; shard files of earlier builds are removed', () => {
+  const dir = join(base, 'store');
+  saveAll(dir, [['a', '1']]);
+  expect(new LayeredStore<string>(dir, 'other').get('a')).toBeUndefined();
+  writeFileSync(join(dir, '7e.json'), 'old shard');
+  new LayeredStore<string>(dir, 'other').save(new Map([['b', '2']]), same, () => false);
+  expect(readdirSync(dir).sort()).toEqual(['base.json']);
+  expect(new LayeredStore<string>(dir, 'other').get('b')).toBe('2');
+});

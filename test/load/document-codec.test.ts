@@ -1,0 +1,76 @@
+import * as fc from 'fast-check';
+import { decodeValues, encodeValues } from '../../src/load/document-codec';
+import { DocumentContext } from '../../src/load/document-context';
+import { formatPath, parsePath, Segment } from '../../src/load/field-path';
+import { YamlSource } from '../../src/load/parse-yaml';
+import { YamlLocator } from '../../src/load/yaml-locator';
+
+/**
+ * The document cache keeps a file's model values as plain data (document-codec.ts): decoding what encoding made
+ * must give the same values, with every location (line and column, read lazily) where a fresh load puts it.
+ */
+describe('field paths read back', () => {
+  const segment: fc.Arbitrary<Segment> = fc.oneof(
+    fc.nat(1000),
+    fc.constantFrom('spec', 'match', 'prefix', 'a.b', 'x[0]', '"q"', '\\', '', '0', '1a', 'ü', 'a-b', '_k', 'app.kubernetes.io/name'),
+    fc.string(),
+  );
+
+  test('parsePath reads back what formatPath writes, for any path', () => {
+    fc.assert(fc.property(fc.array(segment, { maxLength: 6 }), (path) => {
+      expect(parsePath(formatPath(path))).toEqual(path);
+    }), { numRuns: 2000 });
+  });
+
+  test.each(['spec..match', '.spec', 'spec[', 'spec[01]', 'spec["a]', 'spec match', 'spec.1a'])('%s is not a formatted path', (text) => {
+    expect(parsePath(text)).toBeUndefined();
+  });
+});
+
+describe('encode and decode', () => {
+  const text = 'apiVersion: kfaas/v1\nkind: Route\nmetadata:\n  name: r1\nspec:\n  timeout: 10s\n  headers:\n    "x.y": "1"\n' +
+    '  match:\n    - prefix: /a/\n    - exact: /b\n';
+  const file = { path: 'routes/t/r.yaml', area: 'routes' as const, team: 't', text };
+
+  /** A context of the file's one document, as the loader makes it. */
+  const context = (): DocumentContext => new DocumentContext(file, new YamlLocator(new YamlSource(file), 0), 0);
+
+  /** Values like a builder makes: origins (value and key targets), a bare location, a shared list, `$` keys. */
+  function build(ctx: DocumentContext): unknown {
+    const match = [{ kind: 'prefix', value: '/a/', origin: ctx.origin(['spec', 'match', 0, 'prefix']) }];
+    return {
+      name: 'r1',
+      origin: ctx.origin(['metadata', 'name']),
+      timeoutKey: ctx.origin(['spec', 'timeout'], 'key'),
+      timeoutValue: ctx.origin(['spec', 'timeout']),
+      header: ctx.origin(['spec', 'headers', 'x.y'], 'key'),
+      bare: ctx.location(['spec', 'match', 1, 'exact']),
+      lazyBare: ctx.origin(['spec', 'match', 1]).at,
+      base: { match },
+      override: { match },
+      userKeys: { $ref: 1, $o: 'spec', $loc: ['x'] },
+      items: [1, 'two', null, true, { deep: [[]] }],
+    };
+  }
+
+  test('decoding gives the values and locations a fresh load gives, shared objects shared', () => {
+    const fresh = build(context());
+    const encoded = encodeValues([fresh]);
+    expect(encoded).toBeDefined();
+    // through JSON, as the cache keeps it
+    const ctx = context();
+    const [decoded] = decodeValues(JSON.parse(JSON.stringify(encoded)), [0], (_index, path, target) => ctx.lazyLocation(path, target)) as [
+      { base: { match: unknown }; override: { match: unknown } },
+    ];
+    expect(JSON.stringify(decoded)).toBe(JSON.stringify(fresh));
+    expect(decoded.base.match).toBe(decoded.override.match);
+    // a key and a value target differ here, and each keeps its own
+    const { timeoutKey, timeoutValue } = decoded as unknown as Record<string, { at: { col: number } }>;
+    expect(timeoutKey.at.col).not.toBe(timeoutValue.at.col);
+  });
+
+  test('an origin is kept as its formatted path, not as segments and a location marker', () => {
+    const encoded = JSON.stringify(encodeValues([{ origin: context().origin(['spec', 'headers', 'x.y'], 'key') }]));
+    expect(encoded).toBe('[{"origin":{"$o":"spec.headers[\\"x.y\\"]","$k":true}}]');
+  });
+});
