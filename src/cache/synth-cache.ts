@@ -87,9 +87,11 @@ export function toolHashes(fail: () => void = () => undefined, memo: StatMemo = 
 
 /**
  * Hashes of every file under `dir` (not following symlinks: what a reader of that folder sees). `written` gives
- * the SHA-256 of files this process just published with those bytes, which are not read again.
+ * the SHA-256 of files this process just published with those bytes, which are not read again; `memo`, those of
+ * files whose stat shows no write since they were last hashed (a hand edit that keeps size and modification time
+ * still changes the ctime: read again, as kept-files.ts does).
  */
-function hashOutputs(dir: string, written?: ReadonlyMap<string, string>): FileHashes | undefined {
+function hashOutputs(dir: string, written?: ReadonlyMap<string, string>, memo?: StatMemo): FileHashes | undefined {
   const files: FileHashes = {};
   let ok = true;
   const walk = (abs: string, rel: string): void => {
@@ -106,7 +108,7 @@ function hashOutputs(dir: string, written?: ReadonlyMap<string, string>): FileHa
       if (e.isDirectory()) walk(childAbs, childRel);
       else if (e.isSymbolicLink()) files[`${childRel}@link`] = readlinkSync(childAbs);
       else if (e.isFile() && written?.has(childRel)) files[childRel] = written.get(childRel)!;
-      else if (e.isFile()) hashFile(childAbs, childRel, files, () => (ok = false));
+      else if (e.isFile()) hashFile(childAbs, childRel, files, () => (ok = false), memo);
       else files[childRel] = 'special';
     }
   };
@@ -184,8 +186,11 @@ function recordPath(root: string, outDir: string): string {
   return join(root, CACHE_DIR, `synth-${id}.json`);
 }
 
-/** The previous run's record when inputs, kfaas, settings and every output byte are unchanged; else undefined. */
-export function lookup(root: string, outDir: string, key: Fingerprint): CacheRecord | undefined {
+/**
+ * The previous run's record when inputs, kfaas, settings and every output byte are unchanged; else undefined.
+ * `memo`: output files are hashed through it (read only when their stat changed since they were last hashed).
+ */
+export function lookup(root: string, outDir: string, key: Fingerprint, memo?: StatMemo): CacheRecord | undefined {
   if (!key.usable) return undefined;
   let record: CacheRecord;
   try {
@@ -195,7 +200,7 @@ export function lookup(root: string, outDir: string, key: Fingerprint): CacheRec
   }
   if (record.format !== FORMAT || record.settings !== key.settings || record.outDir !== outDir) return undefined;
   if (!sameHashes(record.files, key.files)) return undefined;
-  const now = hashOutputs(outDir);
+  const now = hashOutputs(outDir, undefined, memo);
   if (!now || !sameHashes(record.outputs, now)) return undefined;
   return record;
 }

@@ -70,7 +70,7 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
   // Files written outside outDir (.github/CODEOWNERS) are outputs the cache does not list: their bytes join the
   // settings, so a hand edit or deletion misses and the run restores them.
   const withRepoFiles = (key: synthCache.Fingerprint): synthCache.Fingerprint => ({ ...key, settings: key.settings + repoFilesStamp(root) });
-  const hit = cacheKey === undefined ? undefined : synthCache.lookup(root, outDir, withRepoFiles(cacheKey));
+  const hit = cacheKey === undefined ? undefined : synthCache.lookup(root, outDir, withRepoFiles(cacheKey), memo);
   if (hit) {
     memo?.save();
     if (hit.warnings.length > 0) io.stderr(hit.warnings.map((w) => `${w}\n`).join(''));

@@ -1,9 +1,12 @@
-import { appendFileSync, cpSync, mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'fs';
+import { spawnSync } from 'child_process';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { main } from '../../src/cli/main';
 import { CliIo } from '../../src/cli/io';
 import { listFiles } from '../../src/util/list-files';
+import { Fingerprint, inputKey, lookup, store } from '../../src/cache/synth-cache';
+import { StatMemo } from '../../src/cache/stat-memo';
 
 /**
  * The no-change re-run: when inputs, kfaas and dist/ are exactly as the last successful synth left them,
@@ -81,5 +84,44 @@ describe('synth cache', () => {
     expect(other.out).not.toMatch(CACHED);
     expect((await synth(root, '--out', join(root, 'elsewhere'))).out).toMatch(CACHED);
     expect((await synth(root)).out).toMatch(CACHED);
+  });
+});
+
+describe('synth cache lookup through the stat memo', () => {
+  let root: string;
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  test('output files unchanged by stat are not read; a hand edit that keeps size and modification time still misses', async () => {
+    root = mkdtempSync(join(tmpdir(), 'kfaas-cache-memo-'));
+    cpSync(join(EXAMPLE, 'clusters'), join(root, 'clusters'), { recursive: true });
+    cpSync(join(EXAMPLE, 'routes'), join(root, 'routes'), { recursive: true });
+    expect((await synth(root)).code).toBe(0);
+    const outDir = join(root, 'dist');
+    // a memo that remembers every file (no racy interval), as a run seconds later sees it
+    const open = (): StatMemo => StatMemo.open(join(root, '.kfaas-cache'), -60_000);
+    const key = (memo: StatMemo): Fingerprint => inputKey(root, { outDir }, memo);
+    const first = open();
+    store(root, outDir, key(first), [], 'summary');
+    expect(lookup(root, outDir, key(first), first)).toBeDefined();
+    first.save();
+    const second = open();
+    expect(lookup(root, outDir, key(second), second)).toBeDefined();
+    expect(second.hashed).toBe(0);
+    // WHEN an output file changes, keeping its size and modification time
+    const file = join(outDir, 'sg-test', 'alpha', 'kustomization.yaml');
+    const before = statSync(file, { bigint: true });
+    const ref = join(root, 'mtime-ref');
+    writeFileSync(ref, '');
+    expect(spawnSync('touch', ['-r', file, ref]).status).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    const at = text.indexOf('resources');
+    writeFileSync(file, `${text.slice(0, at)}resourcez${text.slice(at + 'resources'.length)}`);
+    expect(spawnSync('touch', ['-r', ref, file]).status).toBe(0);
+    const after = statSync(file, { bigint: true });
+    expect([after.size, after.mtimeNs]).toEqual([before.size, before.mtimeNs]);
+    // THEN the lookup misses (the file's ctime moved: read again)
+    const third = open();
+    expect(lookup(root, outDir, key(third), third)).toBeUndefined();
+    expect(third.hashed).toBe(1);
   });
 });
