@@ -24,7 +24,7 @@ const mtimes = (dir: string): Record<string, number> => Object.fromEntries(readd
 
 test('what a save was given is what the next run reads, across many saves that change a few entries each', () => {
   const dir = join(base, 'store');
-  let model = new Map(keys(500).map((k) => [k, `v0-${k}`] as const));
+  let model = new Map<string, string>(keys(500).map((k) => [k, `v0-${k}`]));
   saveAll(dir, [...model]);
   for (let round = 1; round <= 40; round++) {
     // change three values, drop one key, add one
