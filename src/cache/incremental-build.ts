@@ -1,7 +1,7 @@
 import {
   compileClusterPlatform, compileSlot, CompileOptions, Compiled, mergeFindings, planProject,
 } from '../compile/compile-project';
-import { EnvironmentSlot } from '../compile/expand';
+import { EnvironmentSlot, Landing } from '../compile/expand';
 import { FindingRecord } from '../compile/findings';
 import { PlatformTable } from '../compile/platform/platform-table';
 import { EnvironmentTable } from '../compile/route-table';
@@ -103,14 +103,13 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     ownershipMemo: opts.cache.ownership(teams),
   });
   const budgets = JSON.stringify([opts.budgets?.maxObjectBytes ?? null, opts.budgets?.maxObjectsPerFolder ?? null]);
+  const routeFiles = routeFilesDigest(keyOfFile);
 
   const slotParts = plan.slots.map((slot): Part<EnvironmentTable> & { slot: EnvironmentSlot; envelope: string } => ({
     slot,
     key: once(() => keyOf([
       'slot', budgets, slot.cluster.name, slot.environment.name, keyOfFile(slot.cluster.origin.at.file), teams,
-      // Content keys (hex) of the route files, in the project's order of routes, which follows the inputs: joined
-      // and hashed as one part (a sort per table, or one JSON string per file, cost more than the rest of the key).
-      sha256([...new Set(slot.landings.map((l) => keyOfFile(l.route.origin.at.file)))].join(',')),
+      routeFiles(slot.landings),
     ])),
     envelope: keyOf(['envelope', slot.cluster.name, slot.environment.name, keyOfFile(slot.cluster.origin.at.file), teams]),
     folder: `${folderOf(slot.cluster.name, slot.environment.name)}/`,
@@ -222,6 +221,23 @@ function keptRecorded(outDir: string, record: TableRecord, cache: IncrementalCac
 function plainDiagnostic(d: Diagnostic): Diagnostic {
   const { location } = d;
   return { ...d, ...(location ? { location: { file: location.file, line: location.line, col: location.col } } : {}) };
+}
+
+/**
+ * The digest of the content keys (hex) of the route files landings come from, in the project's order of routes,
+ * which follows the inputs: joined and hashed as one part of a table's key (a sort per table, or one JSON string per
+ * file, cost more than the rest of the key). Landings of the same routes in the same order (the clusters hosting an
+ * environment) have the same digest: computed once.
+ */
+function routeFilesDigest(keyOfFile: (path: string) => string): (landings: readonly Landing[]) => string {
+  const done: { readonly landings: readonly Landing[]; readonly digest: string }[] = [];
+  return (landings) => {
+    const same = done.find((d) => d.landings.length === landings.length && d.landings.every((l, i) => l.route === landings[i].route));
+    if (same) return same.digest;
+    const digest = sha256([...new Set(landings.map((l) => keyOfFile(l.route.origin.at.file)))].join(','));
+    done.push({ landings, digest });
+    return digest;
+  };
 }
 
 /** `compute`, called once, on first use. */

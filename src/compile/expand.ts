@@ -96,26 +96,43 @@ export function placeRoute(route: Route, index: HostingIndex, findings: Findings
 
 /**
  * Every (cluster, environment) slot, sorted by cluster then environment, each with the routes landing there
- * (sorted by name) and their behaviour in that environment.
+ * (sorted by name) and their behaviour in that environment. A route's landing in an environment is one object,
+ * shared by the slots of every cluster it lands on there.
  */
 export function expandProject(project: Project, findings: Findings): EnvironmentSlot[] {
   const index = makeHostingIndex(project.clusters);
   const routes = [...project.routes].sort((a, b) => compareText(a.name, b.name) || compareText(a.origin.at.file, b.origin.at.file));
-  const placed = routes.flatMap((route) => placeRoute(route, index, findings).map((p) => ({ route, ...p })));
-  const landings = groupBy(placed, (p) => slotKey(p.cluster, p.environment),
-    (p): Landing => ({ route: p.route, behaviour: behaviourIn(p.route, p.environment) }));
+  // The slots' landing lists by cluster and environment name, filled in route order (names are unique in a valid
+  // project; in one with duplicates, reported by the loader, slots of one name share one list).
+  const lists = new Map<string, Map<string, Landing[]>>();
+  const listOf = (cluster: string, environment: string): Landing[] => {
+    let byEnvironment = lists.get(cluster);
+    if (!byEnvironment) lists.set(cluster, (byEnvironment = new Map()));
+    let list = byEnvironment.get(environment);
+    if (!list) byEnvironment.set(environment, (list = []));
+    return list;
+  };
+  // Where a route without clusters, environments or overrides lands: everywhere, with nothing to report.
+  const everywhere = index.clusters.flatMap((c) => [...c.environments].sort((a, b) => compareText(a.name, b.name))
+    .map((e) => ({ cluster: c.name, environment: e.name })));
+  for (const route of routes) {
+    const unrestricted = !route.clusters && !route.environments && Object.keys(route.overrides).length === 0;
+    const places = unrestricted ? everywhere : placeRoute(route, index, findings);
+    const byEnvironment = new Map<string, Landing>();
+    for (const p of places) {
+      let landing = byEnvironment.get(p.environment);
+      if (!landing) byEnvironment.set(p.environment, (landing = { route, behaviour: behaviourIn(route, p.environment) }));
+      listOf(p.cluster, p.environment).push(landing);
+    }
+  }
   const slots: EnvironmentSlot[] = [];
   for (const cluster of index.clusters) {
     const profile = profileFor(cluster);
     for (const environment of [...cluster.environments].sort((a, b) => compareText(a.name, b.name))) {
-      slots.push({ cluster, environment, profile, landings: landings.get(slotKey(cluster.name, environment.name)) ?? [] });
+      slots.push({ cluster, environment, profile, landings: listOf(cluster.name, environment.name) });
     }
   }
   return slots;
-}
-
-function slotKey(cluster: string, env: string): string {
-  return `${cluster}\u0000${env}`;
 }
 
 function list(names: readonly string[]): string {
