@@ -4,7 +4,7 @@ import type { DocumentStore } from '../load/load-project';
 import type { SourceFile } from '../load/read-tree';
 import type { RegexFacts } from '../regex';
 import { checkedBytes, readChecked, writeChecked } from './checked-json';
-import { LayeredStore } from './layered-store';
+import { LayeredStore, STORED } from './layered-store';
 import { StatMemo } from './stat-memo';
 import { CACHE_DIR, FileHashes } from './synth-cache';
 import { sha256 } from '../util/sha256';
@@ -120,6 +120,7 @@ export class IncrementalCache {
   }
 
   private readonly usedTables = new Map<string, TableRecord>();
+  /** Documents used in this run: STORED for those the store holds (not kept in memory: parsed when asked for). */
   private readonly usedDocuments = new Map<string, unknown>();
   private readonly usedObjects = new Map<string, CachedObject>();
   private facts: ReadonlyMap<string, RegexFacts> = new Map();
@@ -193,8 +194,10 @@ export class IncrementalCache {
 
   /** A file's loaded documents stored under `key`, as plain data (and keeps them for the next run). */
   public document(key: string): unknown {
-    const found = this.usedDocuments.get(key) ?? this.documents.get(key);
-    if (found !== undefined) this.usedDocuments.set(key, found);
+    const used = this.usedDocuments.get(key);
+    if (used !== undefined && used !== STORED) return used;
+    const found = this.documents.get(key);
+    if (found !== undefined) this.usedDocuments.set(key, STORED);
     return found;
   }
 
@@ -233,7 +236,7 @@ export class IncrementalCache {
       ownership: { teams: this.teams, answers: Object.fromEntries(this.answers) },
     };
     // keyed by content: an entry of a key never changes
-    this.documents.save(this.usedDocuments, () => true, () => false);
+    this.documents.save(this.usedDocuments, () => false);
     const path = join(this.root, CACHE_DIR, FILE);
     try {
       writeChecked(path, checkedBytes(stored));

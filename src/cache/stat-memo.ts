@@ -31,6 +31,8 @@ export class StatMemo {
   }
 
   private readonly used = new Map<string, readonly [string, string]>();
+  /** The files hashed in this run (read, or known by their stat), as first seen: SHA-256 and size. */
+  private readonly seenNow = new Map<string, { readonly hash: string; readonly size: number }>();
   /** How many files were read and hashed (not taken from the memo). */
   public hashed = 0;
 
@@ -51,6 +53,15 @@ export class StatMemo {
   }
 
   /**
+   * The SHA-256 and size of the file at real path `abs` as this run first hashed it (through {@link hash},
+   * {@link known} or {@link remember}), without a stat: a memo is one run's view, in which a file keeps the content
+   * it had when the run first looked (later stages load what the first one hashed and keyed the run by).
+   */
+  public seen(abs: string): { readonly hash: string; readonly size: number } | undefined {
+    return this.seenNow.get(abs);
+  }
+
+  /**
    * SHA-256 (hex) of the file at real path `abs` when its stat (just taken by the caller) is the one it had when it
    * was hashed, without reading it; undefined when unknown (then the caller reads it and may {@link remember} it).
    */
@@ -59,6 +70,7 @@ export class StatMemo {
     const known = this.used.get(abs) ?? this.stored.get(abs);
     if (!known || known[0] !== key) return undefined;
     this.used.set(abs, known);
+    if (!this.seenNow.has(abs)) this.seenNow.set(abs, { hash: known[1], size: stat.size });
     return known[1];
   }
 
@@ -67,6 +79,7 @@ export class StatMemo {
    * the bytes read after that stat). Not remembered when its ctime is within the racy interval.
    */
   public remember(abs: string, stat: Stats, hash: string): void {
+    if (!this.seenNow.has(abs)) this.seenNow.set(abs, { hash, size: stat.size });
     if (this.dir !== undefined && stat.ctimeMs < Date.now() - this.racyMs) this.used.set(abs, [statKeyOf(stat), hash]);
   }
 
@@ -76,7 +89,7 @@ export class StatMemo {
    */
   public save(): void {
     if (this.dir === undefined) return;
-    this.stored.save(this.used, (a, b) => a[0] === b[0] && a[1] === b[1], (stored, used) => used * 2 < stored);
+    this.stored.save(this.used, (stored, used) => used * 2 < stored);
     try {
       rmSync(join(this.dir, 'file-stats.json'), { force: true }); // the single file of earlier builds
     } catch {

@@ -39,17 +39,25 @@ interface FileOutcome {
  */
 export function loadProject(root: string, overlay?: SourceOverlay, store?: DocumentStore): LoadResult {
   const bag = new DiagnosticBag();
+  // The entries whose text readTree took, until their documents are decoded below (asked for once, then dropped).
+  const taken = new Map<SourceFile, unknown>();
   const reuse: InputReuse | undefined = store?.hashes && {
     known: (abs, stat) => store.hashes!.known(abs, stat),
+    seen: (abs) => store.hashes!.seen?.(abs),
     remember: (abs, stat, hash) => store.hashes!.remember(abs, stat, hash),
-    text: (file) => (store.get(file) as StoredFile | undefined)?.text,
+    text: (file) => {
+      const entry = store.get(file) as StoredFile | undefined;
+      if (entry !== undefined) taken.set(file, entry);
+      return entry?.text;
+    },
   };
   const tree = withOverlay(readTree(root, reuse), overlay);
   bag.addAll(tree.diagnostics);
 
   const checked: Checked[] = [];
   for (const file of tree.files) {
-    const stored = store?.get(file);
+    const stored = taken.get(file) ?? store?.get(file);
+    taken.delete(file);
     const outcome = (stored !== undefined ? fromStore(file, stored) : undefined) ?? loadFile(file);
     if (stored === undefined && store) {
       const entry = toStore(file, outcome);
@@ -104,7 +112,7 @@ export interface DocumentStore {
    *
    * @default - every file is read
    */
-  readonly hashes?: Pick<InputReuse, 'known' | 'remember'>;
+  readonly hashes?: Pick<InputReuse, 'known' | 'remember' | 'seen'>;
 }
 
 interface StoredFile {

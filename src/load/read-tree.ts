@@ -33,6 +33,11 @@ export interface InputReuse {
    * rename over, chmod or touch changes its ctime); undefined when unknown.
    */
   known(abs: string, stat: Stats): string | undefined;
+  /**
+   * SHA-256 and size of the file at real path `abs` when this run hashed it already (synth's input key): taken as
+   * it was then, without a stat. @default - none
+   */
+  seen?(abs: string): { readonly hash: string; readonly size: number } | undefined;
   /** Tells that the file at real path `abs`, of that stat taken before reading it, has SHA-256 `hash`. */
   remember(abs: string, stat: Stats, hash: string): void;
   /** The text of `file` (path and hash given; its text is not read yet), when kept from an earlier run. */
@@ -192,10 +197,21 @@ class AreaWalker {
     return true;
   }
 
+  /** Adds a file known by its SHA-256, unread, when its text is kept with its documents (by path and content). */
+  private take(known: Unread): boolean {
+    const text = this.reuse!.text(known);
+    if (text === undefined) return false;
+    known.text = text;
+    this.files.push(known);
+    return true;
+  }
+
   private read(abs: string, rel: string, segments: readonly string[]): void {
     let bytes: Buffer;
     let stat: Stats;
     const file = { path: rel, area: this.area, ...(this.area === 'routes' ? { team: segments[1] } : {}) };
+    const early = this.reuse?.seen?.(abs);
+    if (early !== undefined && early.size <= MAX_INPUT_FILE_BYTES && this.take({ ...file, text: '', hash: early.hash })) return;
     try {
       stat = statSync(abs);
       if (stat.size > MAX_INPUT_FILE_BYTES) {
@@ -207,16 +223,7 @@ class AreaWalker {
         return;
       }
       const hash = this.reuse?.known(abs, stat);
-      if (hash !== undefined) {
-        // Unchanged since it was hashed: its text as kept with its documents (by path and content), unread.
-        const known: { -readonly [K in keyof SourceFile]: SourceFile[K] } & { hash: string } = { ...file, text: '', hash };
-        const text = this.reuse!.text(known);
-        if (text !== undefined) {
-          known.text = text;
-          this.files.push(known);
-          return;
-        }
-      }
+      if (hash !== undefined && this.take({ ...file, text: '', hash })) return;
       bytes = readFileSync(abs);
     } catch (e) {
       this.error('unreadable-file', rel, `cannot read this file (${errorCode(e)})`);
@@ -238,6 +245,8 @@ class AreaWalker {
     this.files.push({ ...file, text, hash });
   }
 }
+
+type Unread = { -readonly [K in keyof SourceFile]: SourceFile[K] } & { hash: string };
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { LayeredStore } from '../../src/cache/layered-store';
+import { LayeredStore, STORED } from '../../src/cache/layered-store';
 
 /**
  * The store the stat memo and the document cache keep their entries in: one base file and a delta of what changed
@@ -15,11 +15,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(base, { recursive: true, force: true }));
 
-const same = (a: string, b: string): boolean => a === b;
 const partialRunKeeps = (stored: number, used: number): boolean => used * 2 < stored;
 const keys = (n: number, prefix = 'k'): string[] => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 const saveAll = (dir: string, entries: readonly (readonly [string, string])[], keep = partialRunKeeps): void =>
-  new LayeredStore<string>(dir, 't').save(new Map(entries), same, keep);
+  new LayeredStore<string>(dir, 't').save(new Map(entries), keep);
 const mtimes = (dir: string): Record<string, number> => Object.fromEntries(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs]));
 
 test('what a save was given is what the next run reads, across many saves that change a few entries each', () => {
@@ -45,11 +44,11 @@ test('a save that changes one entry of a large store writes the small delta only
   const entries = keys(2000).map((k) => [k, `v-${k}`] as const);
   saveAll(dir, entries);
   const before = mtimes(dir);
-  expect(Object.keys(before)).toEqual(['base.json']);
+  expect(Object.keys(before)).toEqual(['base.lines']);
   saveAll(dir, entries.map(([k, v]) => [k, k === 'k-7' ? 'changed' : v] as const));
   const after = mtimes(dir);
-  expect(after['base.json']).toBe(before['base.json']);
-  expect(statSync(join(dir, 'delta.json')).size).toBeLessThan(200);
+  expect(after['base.lines']).toBe(before['base.lines']);
+  expect(statSync(join(dir, 'delta.lines')).size).toBeLessThan(200);
   expect(new LayeredStore<string>(dir, 't').get('k-7')).toBe('changed');
   // the same save again writes nothing
   const again = mtimes(dir);
@@ -72,7 +71,7 @@ test('a partial run keeps the entries it did not use; a full run drops them at t
   const after = new LayeredStore<string>(dir, 't');
   expect(all.filter((k) => after.get(k) !== undefined)).toEqual(all.slice(0, 300));
   expect(after.get('new-key')).toBeUndefined();
-  expect(existsSync(join(dir, 'delta.json'))).toBe(false);
+  expect(existsSync(join(dir, 'delta.lines'))).toBe(false);
 });
 
 test('a damaged base or delta reads as empty (even as valid JSON), and a delta without its base is ignored', () => {
@@ -81,13 +80,13 @@ test('a damaged base or delta reads as empty (even as valid JSON), and a delta w
   saveAll(dir, keys(300).map((k) => [k, k === 'k-1' ? 'delta-value' : `v-${k}`] as const));
   expect(new LayeredStore<string>(dir, 't').get('k-1')).toBe('delta-value');
   // a value changed inside the delta, still valid JSON: the checksum no longer matches
-  const delta = readFileSync(join(dir, 'delta.json'), 'utf8');
-  writeFileSync(join(dir, 'delta.json'), delta.replace('delta-value', 'wrong-value'));
+  const delta = readFileSync(join(dir, 'delta.lines'), 'utf8');
+  writeFileSync(join(dir, 'delta.lines'), delta.replace('delta-value', 'wrong-value'));
   expect(new LayeredStore<string>(dir, 't').get('k-1')).toBe('v-k-1');
   // a damaged base: the store is empty, its delta too
-  writeFileSync(join(dir, 'delta.json'), delta);
-  const text = readFileSync(join(dir, 'base.json'), 'utf8');
-  writeFileSync(join(dir, 'base.json'), text.replace('v-k-2', 'v-k-3'));
+  writeFileSync(join(dir, 'delta.lines'), delta);
+  const text = readFileSync(join(dir, 'base.lines'), 'utf8');
+  writeFileSync(join(dir, 'base.lines'), text.replace('v-k-2', 'v-k-3'));
   const damaged = new LayeredStore<string>(dir, 't');
   expect(damaged.get('k-2')).toBeUndefined();
   expect(damaged.get('k-1')).toBeUndefined();
@@ -101,7 +100,27 @@ test('files written under another tag (format, kfaas build) are empty; shard fil
   saveAll(dir, [['a', '1']]);
   expect(new LayeredStore<string>(dir, 'other').get('a')).toBeUndefined();
   writeFileSync(join(dir, '7e.json'), 'old shard');
-  new LayeredStore<string>(dir, 'other').save(new Map([['b', '2']]), same, () => false);
-  expect(readdirSync(dir).sort()).toEqual(['base.json']);
+  writeFileSync(join(dir, 'base.json'), 'old layout');
+  new LayeredStore<string>(dir, 'other').save(new Map([['b', '2']]), () => false);
+  expect(readdirSync(dir).sort()).toEqual(['base.lines']);
   expect(new LayeredStore<string>(dir, 'other').get('b')).toBe('2');
+});
+
+test('an entry saved as STORED keeps the stored value, written back as it was read', () => {
+  const dir = join(base, 'store');
+  saveAll(dir, keys(300).map((k) => [k, `v-${k}`] as const));
+  const store = new LayeredStore<string>(dir, 't');
+  const used = new Map<string, string | typeof STORED>(keys(300).map((k) => [k, STORED]));
+  used.set('k-5', 'new');
+  store.save(used, () => false);
+  const reopened = new LayeredStore<string>(dir, 't');
+  expect(keys(300).map((k) => reopened.get(k))).toEqual(keys(300).map((k) => (k === 'k-5' ? 'new' : `v-${k}`)));
+});
+
+test('keys with quotes, tabs, newlines and other characters read back', () => {
+  const dir = join(base, 'store');
+  const odd = ['a"b', 'tab\there', 'new\nline', 'back\\slash', 'ü/π', '', '\u2028'];
+  saveAll(dir, odd.map((k, i) => [k, `v${i}\n\t"`] as const));
+  const reopened = new LayeredStore<string>(dir, 't');
+  for (const [i, k] of odd.entries()) expect(reopened.get(k)).toBe(`v${i}\n\t"`);
 });

@@ -79,7 +79,7 @@ describe('StatMemo', () => {
     const memo = StatMemo.open(join(dir, 'cache'), -60_000);
     for (const f of others) memo.hash(f, statSync(f));
     memo.save();
-    const base = join(dir, 'cache', 'file-stats', 'base.json');
+    const base = join(dir, 'cache', 'file-stats', 'base.lines');
     const before = statSync(base).mtimeMs;
     // WHEN a later run hashes one file only (a new one)
     expect(run().read).toBe(true);
@@ -88,7 +88,7 @@ describe('StatMemo', () => {
     for (const f of others) reopened.hash(f, statSync(f));
     expect(reopened.hashed).toBe(0);
     expect(statSync(base).mtimeMs).toBe(before);
-    expect(readdirSync(join(dir, 'cache', 'file-stats')).sort()).toEqual(['base.json', 'delta.json']);
+    expect(readdirSync(join(dir, 'cache', 'file-stats')).sort()).toEqual(['base.lines', 'delta.lines']);
   });
 
   test('known and remember: a hash given for a file read by the caller is trusted next time only while its stat holds', () => {

@@ -4,6 +4,7 @@ import { join } from 'path';
 import { IncrementalCache } from '../../src/cache/incremental-cache';
 import { StatMemo } from '../../src/cache/stat-memo';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
+import { inputKey } from '../../src/cache/synth-cache';
 import { loadProject } from '../../src/load/load-project';
 
 /**
@@ -107,7 +108,7 @@ test('damaged document or stat-memo files are ignored: the inputs are read again
   cachedLoad();
   const cacheDir = join(root, '.kfaas-cache');
   for (const store of ['documents', 'file-stats']) {
-    const base = join(cacheDir, store, 'base.json');
+    const base = join(cacheDir, store, 'base.lines');
     const text = readFileSync(base, 'utf8');
     // a route's prefix (or a file's hash) changed inside the cache, still valid JSON
     const damaged = store === 'documents' ? text.replace('/faas/api/shop/cart/', '/faas/api/shop/cant/') : text.replace(/"[0-9a-f]{64}"/, `"${'0'.repeat(64)}"`);
@@ -119,4 +120,19 @@ test('damaged document or stat-memo files are ignored: the inputs are read again
     expect(observed(after.result)).toEqual(observed(loadProject(root)));
     expect(cachedLoad().read).toEqual([]);
   }
+});
+
+test('in one run, a file the input key hashed is not read again by the load (read at most once per run)', () => {
+  cachedLoad();
+  // an empty memo (its own folder): the input key reads every file
+  const memo = StatMemo.open(join(root, 'empty-memo'), 60 * 60_000);
+  const cache = IncrementalCache.open(root, TOOL, memo);
+  reads.length = 0;
+  inputKey(root, {}, memo);
+  const hashed = reads.filter((p) => p.includes('/routes/') || p.includes('/clusters/'));
+  expect(hashed.length).toBe(inputCount());
+  reads.length = 0;
+  const result = loadProject(root, undefined, cache.documentStore());
+  expect(reads.filter((p) => (p.includes('/routes/') || p.includes('/clusters/')) && !p.endsWith(UNKEPT))).toEqual([]);
+  expect(observed(result)).toEqual(observed(loadProject(root)));
 });
