@@ -51,11 +51,13 @@ interface CacheRecord {
 
 /**
  * The kfaas package folder (holding package.json) and the folders of the code that runs: the build (`lib/`, with
- * the compiled JSON Schema and imports) when running from lib/src/cache, the sources when running from src/cache
- * (ts-jest), so the key covers whatever code actually produces the output.
+ * the compiled JSON Schema and imports, and the bundle) when running from lib/kfaas.js (the bundle, src/cli/
+ * write-bundle.ts) or lib/src/cache, the sources when running from src/cache (ts-jest), so the key covers whatever
+ * code actually produces the output.
  */
-const RUNNING_FROM_BUILD = basename(join(__dirname, '..', '..')) === 'lib';
-const PACKAGE_ROOT = RUNNING_FROM_BUILD ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
+const RUNNING_FROM_BUNDLE = basename(__dirname) === 'lib';
+const RUNNING_FROM_BUILD = RUNNING_FROM_BUNDLE || basename(join(__dirname, '..', '..')) === 'lib';
+const PACKAGE_ROOT = RUNNING_FROM_BUNDLE ? join(__dirname, '..') : RUNNING_FROM_BUILD ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
 const TOOL_DIRS: readonly string[] = RUNNING_FROM_BUILD ? ['lib'] : ['src', 'schema', 'imports'];
 
 /**
