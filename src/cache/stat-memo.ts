@@ -84,6 +84,19 @@ export class StatMemo {
   }
 
   /**
+   * Records the SHA-256 of a file this run published with bytes it knows (`hash`) and left in place: publishing
+   * replaces a folder by linking its unchanged files into a new copy, which moves their ctime (the link count
+   * changed) but not their bytes, size or modification time; learning their new stat spares the next run reading
+   * them all again. Only a file whose modification time is older than the racy interval is learnt: a write after
+   * the publish moves the modification time to now (not learnt, or a different key next time), so only a write that
+   * also sets the modification time back (`touch -r`) within the same timestamp tick as this stat could go unseen,
+   * the case git's index accepts too.
+   */
+  public learn(abs: string, stat: Stats, hash: string): void {
+    if (this.dir !== undefined && stat.mtimeMs < Date.now() - this.racyMs) this.used.set(abs, [statKeyOf(stat), hash]);
+  }
+
+  /**
    * Writes the files seen in this run, and, when this run saw fewer than half of the files remembered (a run that
    * looks at part of the project: `kfaas explain`), the others too. Never throws.
    */

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
+import { lstatSync, readFileSync } from 'fs';
 import { isAbsolute, join, relative, resolve } from 'path';
 import * as synthCache from '../cache/synth-cache';
 import { StatMemo } from '../cache/stat-memo';
@@ -28,6 +28,19 @@ function repoFilesStamp(root: string): string {
     if (bytes) hash.update(bytes);
   }
   return `:${hash.digest('hex')}`;
+}
+
+/** Tells the stat memo the stat of each published file whose bytes the run knows (a file it cannot stat is skipped). */
+function learnPublished(memo: StatMemo, outDir: string, hashes: ReadonlyMap<string, string>): void {
+  for (const [rel, hash] of hashes) {
+    const abs = join(outDir, rel);
+    try {
+      const stat = lstatSync(abs);
+      if (stat.isFile()) memo.learn(abs, stat, hash);
+    } catch {
+      // gone meanwhile: nothing to learn
+    }
+  }
 }
 
 /**
@@ -104,6 +117,9 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
     },
   });
   stages.lap('pipeline');
+  // Publishing re-linked the unchanged files of each folder it replaced (same bytes, a new ctime): the memo learns
+  // their stat now, so the next run does not read them again (stat-memo.ts learn).
+  if (memo && result.report && result.treeHashes) learnPublished(memo, outDir, result.treeHashes);
   // Cached results are keyed by content, so they stay valid whatever this run found; a run that stopped early
   // used only some of them and keeps the rest.
   cache?.save({ keepUnused: result.tree === undefined });
