@@ -88,9 +88,9 @@ export interface PipelineOptions {
    */
   readonly cache?: IncrementalCache;
   /**
-   * Compile and render only this cluster's environment (all of its environments when absent) and its platform
-   * folder, besides the project-wide checks (`kfaas explain`). Neither written nor checked; no delivery files. With
-   * `cache`, unchanged VirtualServices are read from outDir (verified against the cache).
+   * Compile only this cluster's environment (all of its environments when absent) and, unless `platform: false`, its
+   * platform folder, besides the project-wide checks (`kfaas explain`), and render their objects (`objects`), not
+   * files: neither written nor checked, nothing read from outDir; no delivery files.
    *
    * @default - every (cluster, environment)
    */
@@ -111,7 +111,7 @@ export interface PipelineResult {
   /** Compiled platform folders, one per cluster (only when there was no error). */
   readonly platforms?: PlatformTable[];
   /**
-   * Rendered files, relative path to YAML (only when there was no error). With `cache` (and `write` or `check`),
+   * Rendered files, relative path to YAML (only when there was no error, and not with `only`). With `cache` (and `write` or `check`),
    * the files outDir already held with the right bytes are not in it but in `kept`.
    */
   readonly tree?: Map<string, string>;
@@ -133,7 +133,8 @@ export interface PipelineResult {
   readonly repoDiff?: RepoFilesDiff;
   /**
    * With `keepObjects` (and neither `cache` nor `only`): the object of each rendered `<cluster>/<folder>` file (not
-   * the delivery files), by the tree's path; equal to what parsing the file gives.
+   * the delivery files), by the tree's path; equal to what parsing the file gives. With `only`: the objects of the
+   * asked folders, by the same paths (there is no `tree` then).
    */
   readonly objects?: Map<string, unknown>;
   /** With `cache`: how many tables (route and platform) were reused instead of compiled and rendered. */
@@ -189,7 +190,7 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean): PipelineResult {
     ? buildIncrementally(loaded.project, loaded.files, {
       cache: opts.cache ?? IncrementalCache.none(),
       budgets: opts.budgets,
-      outDir: (opts.write || opts.check || opts.only) && reuseOutputs ? resolve(opts.outDir ?? join(root, 'dist')) : undefined,
+      outDir: (opts.write || opts.check) && !opts.only && reuseOutputs ? resolve(opts.outDir ?? join(root, 'dist')) : undefined,
       only: opts.only,
       timings,
     })
@@ -209,13 +210,11 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean): PipelineResult {
   }
 
   const tables = built.tables;
-  const tree = built.tree!;
   if (opts.only) {
-    return {
-      diagnostics: bag.all, project: loaded.project, tables, platforms: built.platforms, tree, timings: timings.all,
-      ...('reusedObjects' in built ? { reusedObjects: built.reusedObjects ?? 0 } : {}),
-    };
+    const only = 'objects' in built ? built.objects : undefined;
+    return { diagnostics: bag.all, project: loaded.project, tables, platforms: built.platforms, objects: only, timings: timings.all };
   }
+  const tree = built.tree!;
   // Delivery objects point at the folders that were rendered, so they are planned from the tree itself.
   const kept = 'kept' in built ? built.kept : undefined;
   const delivery = compileDelivery(loaded.project, renderedFolders(tree, kept));

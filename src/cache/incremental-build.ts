@@ -8,7 +8,7 @@ import { EnvironmentTable } from '../compile/route-table';
 import { Diagnostic } from '../diagnostics/diagnostic';
 import { kindKeyOf, objectKindOf } from '../compile/delivery/rendered-folders';
 import { httpRouteProfileKey, sizeOfHttpRoute } from '../emit/istio/http-route';
-import { folderOf, KUSTOMIZATION_FILE } from '../emit/render';
+import { folderOf, KUSTOMIZATION_FILE, renderObjects } from '../emit/render';
 import { groupBy } from '../util/group-by';
 import { renderReusingObjects } from './object-reuse';
 import { SourceFile } from '../load/read-tree';
@@ -28,15 +28,15 @@ export interface IncrementalOptions {
   /**
    * The output folder whose files may stand in for tables (and objects) whose inputs did not change, when they
    * still hold exactly the bytes the cache recorded for them (kept-files.ts: hashed when their stat changed since
-   * they were last hashed). Without it every table is compiled and rendered. With `only`, only objects are taken
-   * from it (read, never written).
+   * they were last hashed). Without it every table is compiled and rendered. Not used with `only`.
    *
    * @default - none
    */
   readonly outDir?: string;
   /**
-   * Compile and render only this cluster's environment (every environment of it when absent) and its platform
-   * table (`kfaas explain`); the project-wide checks still run.
+   * Compile only this cluster's environment (every environment of it when absent) and, unless `platform: false`,
+   * its platform table, and render their objects (`objects`, no files: `kfaas explain`); the project-wide checks
+   * still run.
    *
    * @default - every table
    */
@@ -50,7 +50,7 @@ export interface OnlyOptions {
   readonly cluster: string;
   /** @default - every environment of the cluster */
   readonly environment?: string;
-  /** Render the cluster's platform folder too (it is compiled either way). @default true */
+  /** Compile and render the cluster's platform folder too. @default true */
   readonly platform?: boolean;
 }
 
@@ -63,10 +63,14 @@ export interface IncrementalBuild {
   /** The platform tables compiled in this run, sorted. */
   readonly platforms: PlatformTable[];
   /**
-   * The rendered tree; absent when there is an error. Without `only`, the files outDir already holds (`kept`) are
-   * not in it; with `only`, they are, read from outDir.
+   * The rendered tree; absent when there is an error or with `only` (see `objects`). The files outDir already holds
+   * (`kept`) are not in it.
    */
   readonly tree?: Map<string, string>;
+  /**
+   * With `only`: the objects of the asked folders by the tree's path (`renderObjects`), instead of `tree`.
+   */
+  readonly objects?: Map<string, unknown>;
   /** Files of the tree outDir already holds with the right bytes, neither rendered nor read (not with `only`). */
   readonly kept?: ReadonlyMap<string, KeptFile>;
   /** How many tables (route tables and platform tables) were reused from the cache, not compiled. */
@@ -129,20 +133,17 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     const { cluster, environment } = opts.only;
     const asked = slotParts.filter((p) => p.slot.cluster.name === cluster && (environment === undefined || p.slot.environment.name === environment));
     const slots = asked.map((p) => p.compile());
-    const platforms = platformParts.filter((p) => p.cluster === cluster).map((p) => p.compile());
+    // The platform folder is another folder: compiled (and its problems reported) only when it is asked for.
+    const platforms = opts.only.platform === false ? [] : platformParts.filter((p) => p.cluster === cluster).map((p) => p.compile());
     const diagnostics = mergeFindings([plan.findings, ...slots.map((c) => c.findings), ...platforms.map((c) => c.findings)]);
     const tables = slots.map((c) => c.table);
     const platformTables = platforms.map((c) => c.table);
     opts.timings?.lap('compile');
     if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, tables, platforms: platformTables, reused: 0 };
-    // Unchanged VirtualServices are read from the output folder (verified), as a synth would.
-    const { tree, knownHashes } = renderReusingObjects(
-      slots.map((c, i) => ({ table: c.table, envelope: asked[i].envelope })),
-      opts.only.platform === false ? [] : platformTables,
-      { cache: opts.cache, outDir: opts.outDir, fileKey: keyOfFile, readTexts: true },
-    );
+    // Objects, not files: what a caller simulating requests reads (the same objects parsing the files gives).
+    const objects = renderObjects(tables, platformTables);
     opts.timings?.lap('render');
-    return { diagnostics, tables, platforms: platformTables, tree, reused: 0, reusedObjects: knownHashes.size };
+    return { diagnostics, tables, platforms: platformTables, objects, reused: 0 };
   }
 
   const kept = new Map<string, KeptFile>();

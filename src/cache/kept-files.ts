@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, Stats } from 'fs';
+import { lstatSync, Stats } from 'fs';
 import { join } from 'path';
 import { StatMemo, statKeyOf } from './stat-memo';
 
@@ -33,21 +33,6 @@ export function keptIfUnchanged(outDir: string, rel: string, hash: string, memo:
     return undefined;
   }
   return now === hash ? { hash, stat: statKeyOf(stat), size: stat.size, ...(kind !== undefined ? { kind } : {}) } : undefined;
-}
-
-/** The text of `rel` of outDir when it holds bytes of SHA-256 `hash` (hashed only when its stat changed); else undefined. */
-export function textIfUnchanged(outDir: string, rel: string, hash: string, memo: StatMemo): string | undefined {
-  const kept = keptIfUnchanged(outDir, rel, hash, memo);
-  if (!kept) return undefined;
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(join(outDir, rel));
-  } catch {
-    return undefined;
-  }
-  // A write between the check and the read changes the stat.
-  const after = regularFileStat(join(outDir, rel));
-  return after && statKeyOf(after) === kept.stat ? bytes.toString('utf8') : undefined;
 }
 
 function regularFileStat(abs: string): Stats | undefined {

@@ -4,7 +4,7 @@ import { EnvironmentTable, HttpRouteTable, VirtualServiceTable } from '../compil
 import { fileNameFor, folderOf, KUSTOMIZATION_FILE, kustomizationText, renderTables } from '../emit/render';
 import { IncrementalCache, keyOf } from './incremental-cache';
 import { sha256 } from '../util/sha256';
-import { KeptFile, keptIfUnchanged, textIfUnchanged } from './kept-files';
+import { KeptFile, keptIfUnchanged } from './kept-files';
 
 /** A compiled route table with the key of everything its objects' bytes depend on besides their routes. */
 export interface KeyedTable {
@@ -22,7 +22,7 @@ export interface ObjectRender {
   readonly tree: Map<string, string>;
   /** Files the output folder already holds with the bytes they would render to: not rendered, not read. */
   readonly kept: ReadonlyMap<string, KeptFile>;
-  /** SHA-256 of the reused files (kept, or read and verified from the output folder), by path. */
+  /** SHA-256 of the reused (kept) files, by path. */
   readonly knownHashes: ReadonlyMap<string, string>;
   /** The object keys of each table's VirtualServices, by folder (`<cluster>/<env>/`). */
   readonly objectKeys: ReadonlyMap<string, readonly string[]>;
@@ -37,7 +37,7 @@ export interface ObjectRender {
  * everything its bytes depend on (an HTTP route entry is built from its Route document, the environment and the
  * cluster only). The file is reused only when the output folder holds exactly the bytes (SHA-256) recorded for that
  * key (read only when its stat changed since it was last hashed: kept-files.ts); any other file is rendered. A reused
- * file is kept (neither read nor held: publishing leaves it in place), or with `readTexts` read into the tree.
+ * file is kept (neither read nor held: publishing leaves it in place).
  * Tables of `output: gateway-api` clusters are rendered whole.
  */
 export function renderReusingObjects(
@@ -45,14 +45,12 @@ export function renderReusingObjects(
   platforms: readonly PlatformTable[],
   opts: {
     readonly cache: IncrementalCache; readonly outDir?: string; readonly fileKey: (path: string) => string;
-    /** Put reused files' texts in the tree (read from the output folder) instead of keeping them. @default false */
-    readonly readTexts?: boolean;
   },
 ): ObjectRender {
   const knownHashes = new Map<string, string>();
   const kept = new Map<string, KeptFile>();
   const objectKeys = new Map<string, readonly string[]>();
-  const reusedByFolder = new Map<string, Map<string, string>>();
+  const partlyRendered = new Set<string>();
   const toRender: EnvironmentTable[] = [];
   const renderedKeys = new Map<string, string>();
   // HTTP route entries are shared by the tables of one compile (src/compile/entries.ts SharedEntries) and never
@@ -67,29 +65,24 @@ export function renderReusingObjects(
     const folder = `${folderOf(table.cluster, table.environment)}/`;
     const keys = table.virtualServices.map((vs) => objectKeyOf(envelope, vs, identity));
     objectKeys.set(folder, keys);
-    const reused = new Map<string, string>();
     const rendered = table.virtualServices.filter((vs, i) => {
       const path = `${folder}${fileNameFor('VirtualService', vs.name)}`;
       const cached = opts.outDir === undefined || table.gatewayApi ? undefined : opts.cache.object(keys[i]);
-      const found = cached === undefined ? undefined
-        : opts.readTexts ? textIfUnchanged(opts.outDir!, path, cached[0], opts.cache.memo)
-          : keptIfUnchanged(opts.outDir!, path, cached[0], opts.cache.memo, cached[1]);
+      const found = cached === undefined ? undefined : keptIfUnchanged(opts.outDir!, path, cached[0], opts.cache.memo, cached[1]);
       if (found === undefined) {
         renderedKeys.set(path, keys[i]);
         return true;
       }
-      if (typeof found === 'string') reused.set(path, found);
-      else kept.set(path, found);
+      kept.set(path, found);
       knownHashes.set(path, cached![0]);
       return false;
     });
-    if (rendered.length < table.virtualServices.length) reusedByFolder.set(folder, reused);
+    if (rendered.length < table.virtualServices.length) partlyRendered.add(folder);
     toRender.push(rendered.length < table.virtualServices.length ? { ...table, virtualServices: rendered } : table);
   }
 
   const tree = renderTables(toRender, platforms);
-  for (const [folder, reused] of reusedByFolder) {
-    for (const [path, text] of reused) tree.set(path, text);
+  for (const folder of partlyRendered) {
     // The kustomization of a folder rendered in part listed only the rendered objects.
     const names = [...tree.keys(), ...kept.keys()]
       .filter((p) => p.startsWith(folder) && p !== `${folder}${KUSTOMIZATION_FILE}`)

@@ -16,8 +16,9 @@ import { projectRootOf } from './project-root';
 
 /**
  * `kfaas explain --cluster C (--env E | --host H) <path> [--root .] [--gateway G] [--method M]
- * [--header k=v]... [--query k=v]...`: checks the project and renders the cluster's asked environment(s) and
- * platform folder in memory (nothing is written under dist/), reads back the VirtualServices exactly as they would be published, and simulates Envoy's
+ * [--header k=v]... [--query k=v]...`: checks the project and renders the objects of the cluster's asked
+ * environment(s) (and, with --host, its platform folder) in memory (nothing is read from or written under dist/), each
+ * equal to what parsing its published file gives, and simulates Envoy's
  * first-match selection for the request: which route wins (with its file:line), where it forwards (authority),
  * and which routes also match but lose.
  *
@@ -48,14 +49,14 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
   if (!path.startsWith('/')) throw new UsageError(`explain: the request path must start with '/', got '${path}'`);
 
   const root = projectRootOf(io.cwd, values.root as string | undefined);
-  // Only the asked cluster's environment (or, with --host only, its environments) and platform folder are
-  // compiled and rendered, after the project-wide checks; documents of unchanged files and ownership answers come
-  // from the cache synth keeps (src/cache).
+  // Only the asked cluster's environment (or, with --host only, its environments) and, with --host, its platform
+  // folder are compiled and rendered, after the project-wide checks; documents of unchanged files and ownership
+  // answers come from the cache synth keeps (src/cache).
   const stages = new StageTimings();
   const memo = StatMemo.open(join(root, CACHE_DIR));
   const cache = IncrementalCache.open(root, toolKeyOf(toolHashes(undefined, memo)), memo);
   stages.lap('cache');
-  // The platform folder is only asked about through --host (the Java export host): rendered only then.
+  // The platform folder is only asked about through --host (the Java export host): compiled and rendered only then.
   const only = { cluster, ...(env !== undefined ? { environment: env } : {}), platform: host !== undefined };
   const result = runPipeline({ root, write: false, cache, only });
   stages.lap('pipeline');
@@ -69,7 +70,7 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
 
   const known = (result.project?.clusters ?? []).flatMap((c) => c.environments.map((e) => `${c.name}/${e.name}`)).sort(compareText);
   const gatewayOption = values.gateway as string | undefined;
-  const target = findTarget(result.tables!, result.platforms ?? [], result.tree!, { cluster, env, host, gateway: gatewayOption }, known);
+  const target = findTarget(result.tables!, result.platforms ?? [], result.objects!, { cluster, env, host, gateway: gatewayOption }, known);
   const explanation = explainRequest(target.simulated.objects, {
     host: target.host, gateway: gatewayOption ?? target.simulated.gateway, path,
     ...(method !== undefined ? { method } : {}),
@@ -99,6 +100,9 @@ function keyValues(option: string, raw: unknown): Record<string, string> | undef
   return out;
 }
 
+/** The rendered objects stand for every file (`runPipeline` with `only` renders objects, not files). */
+const NO_FILES: ReadonlyMap<string, string> = new Map();
+
 interface Target {
   /** The request host. */
   readonly host: string;
@@ -113,13 +117,13 @@ interface Target {
  * from the HTTPRoutes of a gateway-api cluster).
  */
 function findTarget(
-  tables: readonly EnvironmentTable[], platforms: readonly PlatformTable[], tree: ReadonlyMap<string, string>,
+  tables: readonly EnvironmentTable[], platforms: readonly PlatformTable[], objects: ReadonlyMap<string, unknown>,
   asked: { readonly cluster: string; readonly env?: string; readonly host?: string; readonly gateway?: string },
   knownEnvironments: readonly string[],
 ): Target {
   const { cluster, env, host } = asked;
   const platform = platforms.find((p) => p.cluster === cluster);
-  const javaExport = platform && host !== undefined && platform.javaExport?.host === host ? javaExportHost(platform, tree) : undefined;
+  const javaExport = platform && host !== undefined && platform.javaExport?.host === host ? javaExportHost(platform, NO_FILES, { kept: objects }) : undefined;
   if (javaExport) return { host: javaExport.host, simulated: javaExport, title: `Cluster ${cluster}, Java export host (sidecars of every environment)` };
   const candidates = tables.filter((t) => t.cluster === cluster && (env === undefined || t.environment === env));
   const table = host === undefined
@@ -136,8 +140,8 @@ function findTarget(
       : `explain: no host ${host} on cluster ${cluster}${env ? ` in environment ${env}` : ''} (hosts: ${hosts.join(', ') || 'none'})`);
   }
   const title = `Cluster ${cluster}, environment ${table.environment} (namespace ${table.namespace})`;
-  const domain = host !== undefined && host !== table.host ? domainHost(table, tree, host) : undefined;
+  const domain = host !== undefined && host !== table.host ? domainHost(table, NO_FILES, host, { kept: objects }) : undefined;
   if (domain) return { host: domain.host, simulated: domain, title };
-  const simulated = environmentHost(table, tree, { gateway: asked.gateway });
+  const simulated = environmentHost(table, NO_FILES, { gateway: asked.gateway, kept: objects });
   return { host: table.host, simulated, title: simulated.routing ? `${title}, ${simulated.routing}` : title };
 }

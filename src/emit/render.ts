@@ -37,34 +37,65 @@ export function renderTables(
   platforms: readonly PlatformTable[] = [],
   objects?: Map<string, unknown>,
 ): Map<string, string> {
+  const writer = new YamlWriter();
+  const tree = new Map<string, string>();
+  for (const [folder, chart] of chartsOf(tables, platforms)) {
+    for (const [file, text] of renderFolder(folder, chart, writer, objects && ((name, obj) => objects.set(`${folder}/${name}`, obj)))) {
+      tree.set(`${folder}/${file}`, text);
+    }
+  }
+  return tree;
+}
+
+/**
+ * The objects `renderTables` would write, by the same paths and in the same order (each pruned as serialized, so
+ * equal to what parsing its file gives), without serializing them: for a caller that reads objects, not files
+ * (`kfaas explain`). No kustomization.yaml.
+ */
+export function renderObjects(tables: readonly EnvironmentTable[], platforms: readonly PlatformTable[] = []): Map<string, unknown> {
+  const objects = new Map<string, unknown>();
+  for (const [folder, chart] of chartsOf(tables, platforms)) {
+    const files = new Map<string, unknown>();
+    for (const obj of chart.toJson() as Record<string, any>[]) {
+      const file = objectFileOf(folder, obj, files);
+      files.set(file, pruneEmpty(obj));
+    }
+    for (const file of [...files.keys()].sort(compareText)) objects.set(`${folder}/${file}`, files.get(file));
+  }
+  return objects;
+}
+
+/**
+ * One cdk8s App with one `EnvironmentChart` per (cluster, environment) and one `PlatformChart` per platform table,
+ * by folder, sorted by folder.
+ */
+function chartsOf(tables: readonly EnvironmentTable[], platforms: readonly PlatformTable[]): [string, Chart][] {
   const sorted = [...tables].sort((a, b) => compareText(folderOf(a.cluster, a.environment), folderOf(b.cluster, b.environment)));
   // Nothing is synthesized to disk: no outdir use, no construct metadata file, whatever CDK8S_* says.
   const app = new App({ recordConstructMetadata: false });
-  const charts: EnvironmentChart[] = [];
+  const folders: [string, Chart][] = [];
   const seen = new Set<string>();
   for (const table of sorted) {
     const folder = folderOf(table.cluster, table.environment);
     if (seen.has(folder)) throw new Error(`two tables for ${folder}`);
     seen.add(folder);
     // '_' never occurs in a DNS label, so ids of different (cluster, env) pairs never collide.
-    charts.push(new EnvironmentChart(app, `${table.cluster}_${table.environment}`, { table }));
+    folders.push([folder, new EnvironmentChart(app, `${table.cluster}_${table.environment}`, { table })]);
   }
-
-  const writer = new YamlWriter();
-  const folders: [string, Chart][] = charts.map((chart) => [folderOf(chart.table.cluster, chart.table.environment), chart]);
   for (const table of [...platforms].sort((a, b) => compareText(a.cluster, b.cluster))) {
     const folder = folderOf(table.cluster, PLATFORM_FOLDER);
     if (seen.has(folder)) throw new Error(`two tables for ${folder}`);
     seen.add(folder);
     folders.push([folder, new PlatformChart(app, `${table.cluster}_${PLATFORM_FOLDER}`, { table })]);
   }
-  const tree = new Map<string, string>();
-  for (const [folder, chart] of folders.sort((a, b) => compareText(a[0], b[0]))) {
-    for (const [file, text] of renderFolder(folder, chart, writer, objects && ((name, obj) => objects.set(`${folder}/${name}`, obj)))) {
-      tree.set(`${folder}/${file}`, text);
-    }
-  }
-  return tree;
+  return folders.sort((a, b) => compareText(a[0], b[0]));
+}
+
+/** The file an object of `folder` goes to; two objects of a folder never share one. */
+function objectFileOf(folder: string, obj: Record<string, any>, files: ReadonlyMap<string, unknown>): string {
+  const file = fileNameFor(String(obj.kind), String(obj.metadata?.name));
+  if (files.has(file)) throw new Error(`${folder}: two objects render to ${file}`);
+  return file;
 }
 
 /** One object per file (`<kind>-<name>.yaml`) plus the kustomization listing them, sorted by file name. */
@@ -76,8 +107,7 @@ function renderFolder(
 ): Map<string, string> {
   const files = new Map<string, string>();
   for (const obj of chart.toJson() as Record<string, any>[]) {
-    const file = fileNameFor(String(obj.kind), String(obj.metadata?.name));
-    if (files.has(file)) throw new Error(`${folder}: two objects render to ${file}`);
+    const file = objectFileOf(folder, obj, files);
     const pruned = pruneEmpty(obj) as Record<string, unknown>;
     files.set(file, GENERATED_HEADER + writer.write(pruned));
     keep?.(file, pruned);

@@ -84,17 +84,21 @@ export type KeptObjects = ReadonlyMap<string, unknown>;
 
 /**
  * The published objects of `dist/<cluster>/<environment>/` whose file names start with `filePrefix`, parsed from the
- * rendered tree exactly as they would be published (or, for the files `kept` has, its objects).
+ * rendered tree exactly as they would be published (or, for the files `kept` has, its objects; `kept` may also hold
+ * files the tree does not, which come after the tree's).
  */
 function publishedObjects(tree: ReadonlyMap<string, string>, cluster: string, environment: string, filePrefix: string, kept?: KeptObjects): unknown[] {
   const folder = `${cluster}/${environment}/`;
   const objects: unknown[] = [];
+  const wanted = (file: string): boolean => file.startsWith(folder) && file.slice(folder.length).startsWith(filePrefix);
   for (const [file, text] of tree) {
-    if (!file.startsWith(folder) || !file.slice(folder.length).startsWith(filePrefix)) continue;
+    if (!wanted(file)) continue;
     const object = kept?.get(file);
     if (object !== undefined) objects.push(object);
     else objects.push(...loadAll(text));
   }
+  // Objects of files the tree does not hold (a caller that rendered objects only, `kfaas explain`), in their order.
+  for (const [file, object] of kept ?? []) if (wanted(file) && !tree.has(file)) objects.push(object);
   return objects;
 }
 

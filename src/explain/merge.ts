@@ -1,5 +1,4 @@
 import { DroppedRoute, InlinedRoute, RouteOrigin, inlineDelegates } from './delegate';
-import { compileRegex } from '../regex';
 import { MATCH_ALL, PathCondition, toPathCondition } from './match';
 import { MergeOrder, orderVirtualServices } from './merge-order';
 import { EVALUATED_MATCH_FIELDS, readRequestMatcher, RequestMatcher } from './request-match';
@@ -196,7 +195,6 @@ function envoyRoute(
 ): Omit<MergedRoute, 'position'> {
   const written = toPathCondition(match?.uri, match?.ignoreUriCase ?? false) ?? MATCH_ALL;
   const condition = gatewaySemantics ? withGatewaySemantics(written) : written;
-  if (condition.kind === 'regex') compileRegex(condition.value);
   const fields = match ? Object.keys(match).filter((k) => match[k] !== undefined && !INERT_MATCH_FIELDS.has(k)) : [];
   const unsupported = fields.filter((k) => !EVALUATED_MATCH_FIELDS.includes(k));
   const istioName = route.http.name;
