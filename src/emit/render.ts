@@ -108,9 +108,9 @@ function renderFolder(
   const files = new Map<string, string>();
   for (const obj of chart.toJson() as Record<string, any>[]) {
     const file = objectFileOf(folder, obj, files);
-    const pruned = pruneEmpty(obj) as Record<string, unknown>;
-    files.set(file, GENERATED_HEADER + writer.write(pruned));
-    keep?.(file, pruned);
+    const object = pruneEmpty(obj) as Record<string, unknown>;
+    files.set(file, GENERATED_HEADER + writer.write(object));
+    keep?.(file, object);
   }
   files.set(KUSTOMIZATION_FILE, kustomizationText([...files.keys()]));
   return new Map([...files.keys()].sort(compareText).map((name) => [name, files.get(name)!]));

@@ -1,5 +1,6 @@
 import { GENERATED_MARK } from '../model/defaults';
 import { toYaml } from '../util/yaml-text';
+import { BlockYaml } from './block-yaml';
 
 /** First line of every file kfaas writes. */
 export const GENERATED_HEADER = `${GENERATED_MARK} from routes/ and clusters/. Do not edit.\n`;
@@ -9,11 +10,29 @@ export { toYaml };
 /**
  * Drops undefined, null, empty maps and empty arrays, recursively (Argo CD shows them as perpetual diffs).
  * Returns undefined when nothing is left. Keeps key order. Copy-on-write: a value that needs no pruning is
- * returned as is (no allocation), which keeps this cheap on the already canonical route lists.
+ * returned as is (no allocation), which keeps this cheap on the already canonical route lists; a value marked
+ * {@link rememberPruned} is returned at once, unvisited.
  */
 export function pruneEmpty(value: unknown): unknown {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object') return value;
+  return PRUNED.has(value) ? value : pruneObject(value);
+}
+
+/** Values pruneEmpty returns as they are, checked once (see rememberPruned). */
+const PRUNED = new WeakSet<object>();
+
+/**
+ * When pruneEmpty leaves `value` as it is, lets it return `value` unvisited from then on: for values that never
+ * change and are pruned many times (an HTTP route entry is rendered once per cluster hosting its environment).
+ * Returns `value`.
+ */
+export function rememberPruned<T extends object>(value: T): T {
+  if (pruneObject(value) === value) PRUNED.add(value);
+  return value;
+}
+
+function pruneObject(value: object): unknown {
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
@@ -45,20 +64,25 @@ export function pruneEmpty(value: unknown): unknown {
 const HTTP_ITEM_INDENT = '    ';
 
 /**
- * Serializes objects exactly as `toYaml` does, but writes each distinct `spec.http` item only once.
+ * Serializes objects exactly as `toYaml` does, but writes each `spec.http` item object only once.
  *
- * Why: js-yaml is most of a render's time (58 MB for 126k routes: ~2.5 s), and the same route entry recurs in every
+ * Why: YAML is most of a render's time (58 MB for 126k routes), and the same route entry object recurs in every
  * cluster that hosts the environment (same authority, same local gateway). js-yaml renders a block-sequence item
  * identically at any depth apart from the indentation of its lines (lineWidth -1 means nothing depends on the
  * column), so `dump(obj)` equals the dump of `obj` without `http` followed by `  http:` and each item's
- * top-level dump indented by four spaces. The one depth-dependent exception, empty lines inside a literal block
- * (js-yaml does not indent them), makes the writer fall back to a plain `dump(obj)`. Tests check byte
- * equality against `toYaml` over generated values.
+ * top-level dump indented by four spaces. Items are written at that depth directly (block-yaml.ts), or by js-yaml
+ * and indented; the one depth-dependent exception, empty lines inside a literal block (js-yaml does not indent
+ * them), makes the writer fall back to a plain `dump(obj)`. Tests check byte equality against `toYaml` over
+ * generated values.
  */
 export class YamlWriter {
-  private readonly items = new Map<string, string | null>();
-  /** Items met before as the same object (route JSON shared by the tables of an environment's clusters). */
-  private readonly seen = new WeakMap<object, string | null>();
+  /**
+   * Items met before as the same object (route JSON shared by the tables of an environment's clusters). A Map, not a
+   * WeakMap: a writer lives for one render, whose tables hold the items anyway, and weak tables cost the collector.
+   */
+  private readonly seen = new Map<object, string | null>();
+  /** Writes the plain items directly at their depth (block-yaml.ts); js-yaml writes the others. */
+  private readonly block = new BlockYaml(HTTP_ITEM_INDENT);
 
   /** Same bytes as `toYaml(obj)`. */
   public write(obj: Record<string, unknown>): string {
@@ -84,20 +108,17 @@ export class YamlWriter {
   }
 
   /**
-   * The item's lines as they appear under `spec.http`, or null when it cannot be spliced. Keyed by the item's
-   * JSON text, which identifies JSON data exactly; the values JSON cannot tell apart (-0, NaN, Infinity) never
-   * occur in routes (integers and strings only).
+   * The item's lines as they appear under `spec.http`, or null when it cannot be spliced: written once per object
+   * (route entries are shared objects, see the class comment).
    */
   private item(item: unknown): string | null {
     const object = item !== null && typeof item === 'object' ? item : undefined;
     const seen = object && this.seen.get(object);
     if (seen !== undefined) return seen;
-    const key = JSON.stringify(item);
-    let text = this.items.get(key);
-    if (text === undefined) {
+    let text = this.block.sequenceItem(item) ?? null;
+    if (text === null) {
       const top = toYaml([item]);
       text = top.includes('\n\n') ? null : HTTP_ITEM_INDENT + top.slice(0, -1).split('\n').join('\n' + HTTP_ITEM_INDENT) + '\n';
-      this.items.set(key, text);
     }
     if (object) this.seen.set(object, text);
     return text;

@@ -208,6 +208,34 @@ describe('YamlWriter', () => {
     );
   });
 
+  test('writes nested lists and maps, and every kind of scalar, as js-yaml does (block-yaml.ts or js-yaml itself)', () => {
+    const word = fc.constantFrom('true', 'False', 'NULL', 'Yes', 'off', 'y', 'N', 'yes-no', 'truex', 'nulls', '_1', '0x1f', '1_000', '.inf',
+      '1:30', '2001-12-14', '<<', 'a,b', '/a/b.c_d-e', 'a #b', 'a:b', 'a: b', 'x:', '-a', '?a', ' a', 'a ', '\u2028', '\ufeffa', 'é', '\t', 'ab\ncd');
+    const leaf = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), word, fc.integer(), fc.double(), fc.constant(-0), fc.boolean(), fc.constant(null));
+    const key = fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), word, fc.constant('k'.repeat(1030)));
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('list'), tie('map')),
+      list: fc.array(tie('value'), { maxLength: 3 }),
+      map: fc.dictionary(key, tie('value'), { maxKeys: 4 }),
+    }));
+    // Data block-yaml.ts writes itself (no null, float, empty map or list, line feed), nested deeper.
+    const line = fc.oneof(word, fc.string(), fc.stringMatching(/^[a-z/][a-z0-9/._,-]{0,12}$/)).filter((t) => !t.includes('\n'));
+    const { plain } = fc.letrec((tie) => ({
+      plain: fc.oneof({ depthSize: 'medium', withCrossShrink: true }, line, fc.integer(), fc.boolean(), tie('plainList'), tie('plainMap')),
+      plainList: fc.array(tie('plain'), { minLength: 1, maxLength: 3 }),
+      plainMap: fc.dictionary(fc.oneof(line, key).filter((k) => !k.includes('\n')), tie('plain'), { minKeys: 1, maxKeys: 4 }),
+    }));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.dictionary(key, value, { minKeys: 1, maxKeys: 4 }), value, plain), { minLength: 1, maxLength: 4 }), (http) => {
+        const obj = { kind: 'VirtualService', spec: { http } };
+        const writer = new YamlWriter();
+        expect(writer.write(obj)).toBe(toYaml(obj));
+        expect(writer.write(obj)).toBe(toYaml(obj));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   test('objects without a trailing spec.http are written as js-yaml writes them', () => {
     for (const obj of [{ a: 1 }, { spec: { http: [] } }, { spec: { http: [{ a: 1 }], tcp: [] } }, { spec: { http: [{ a: 1 }] }, status: {} }]) {
       expect(new YamlWriter().write(obj)).toBe(toYaml(obj));

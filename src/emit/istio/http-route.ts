@@ -3,6 +3,7 @@ import { HeaderTest, QueryTest } from '../../model/project';
 import { VersionProfile } from '../../versions/profile';
 import { durationJson } from './duration';
 import { policiesJson } from './policies';
+import { rememberPruned } from '../yaml';
 
 export { durationJson } from './duration';
 
@@ -56,7 +57,8 @@ export function sharedHttpRouteJson(http: HttpRouteTable, profile: VersionProfil
   let byGateway = sharedJson.get(http);
   if (!byGateway) sharedJson.set(http, (byGateway = new Map()));
   let json = byGateway.get(key);
-  if (!json) byGateway.set(key, (json = buildHttpRouteJson(http, gatewayOf(profile))));
+  // Canonical by construction: checked once here, so that rendering it in every cluster does not prune it again.
+  if (!json) byGateway.set(key, (json = rememberPruned(buildHttpRouteJson(http, gatewayOf(profile)))));
   return json;
 }
 
