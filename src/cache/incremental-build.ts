@@ -170,7 +170,7 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   opts.timings?.lap('compile');
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, tables, platforms, reused };
 
-  const { tree: rendered, kept: keptObjects, knownHashes, objectKeys } = renderReusingObjects(
+  const { tree: rendered, kept: keptObjects, knownHashes, renderedHashes, objectKeys } = renderReusingObjects(
     compiledSlots.map(({ part, compiled }) => ({ table: compiled.table, envelope: part.envelope })),
     platforms,
     { cache: opts.cache, outDir: opts.outDir, fileKey: keyOfFile },
@@ -182,7 +182,7 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     const own = byFolder.get(part.folder) ?? [];
     const ownKept = keptByFolder.get(part.folder) ?? [];
     const objects = objectKeys.get(part.folder);
-    for (const [path, text] of own) hashes.set(path, knownHashes.get(path) ?? sha256(text));
+    for (const [path, text] of own) hashes.set(path, renderedHashes.get(path) ?? sha256(text));
     for (const [path, file] of ownKept) hashes.set(path, file.hash);
     const paths = [...own.map(([path]) => path), ...ownKept.map(([path]) => path)].sort(compareText);
     const kinds = [

@@ -24,6 +24,8 @@ export interface ObjectRender {
   readonly kept: ReadonlyMap<string, KeptFile>;
   /** SHA-256 of the reused (kept) files, by path. */
   readonly knownHashes: ReadonlyMap<string, string>;
+  /** SHA-256 of the rendered VirtualService files (computed for the cache), by path. */
+  readonly renderedHashes: ReadonlyMap<string, string>;
   /** The object keys of each table's VirtualServices, by folder (`<cluster>/<env>/`). */
   readonly objectKeys: ReadonlyMap<string, readonly string[]>;
 }
@@ -89,11 +91,15 @@ export function renderReusingObjects(
       .map((p) => p.slice(folder.length));
     tree.set(`${folder}${KUSTOMIZATION_FILE}`, kustomizationText(names));
   }
+  const renderedHashes = new Map<string, string>();
   for (const [path, key] of renderedKeys) {
     const text = tree.get(path);
-    if (text !== undefined) opts.cache.setObject(key, [sha256(text), kindKeyOf(objectKindOf(text, path))]);
+    if (text === undefined) continue;
+    const hash = sha256(text);
+    renderedHashes.set(path, hash);
+    opts.cache.setObject(key, [hash, kindKeyOf(objectKindOf(text, path))]);
   }
-  return { tree, kept, knownHashes, objectKeys };
+  return { tree, kept, knownHashes, renderedHashes, objectKeys };
 }
 
 /** The key of a VirtualService's rendered bytes (see {@link renderReusingObjects}). */

@@ -109,7 +109,7 @@ function renderFolder(
   for (const obj of chart.toJson() as Record<string, any>[]) {
     const file = objectFileOf(folder, obj, files);
     const object = pruneEmpty(obj) as Record<string, unknown>;
-    files.set(file, GENERATED_HEADER + writer.write(object));
+    files.set(file, writer.write(object, GENERATED_HEADER));
     keep?.(file, object);
   }
   files.set(KUSTOMIZATION_FILE, kustomizationText([...files.keys()]));

@@ -84,27 +84,30 @@ export class YamlWriter {
   /** Writes the plain items directly at their depth (block-yaml.ts); js-yaml writes the others. */
   private readonly block = new BlockYaml(HTTP_ITEM_INDENT);
 
-  /** Same bytes as `toYaml(obj)`. */
-  public write(obj: Record<string, unknown>): string {
+  /**
+   * `header` followed by the same bytes as `toYaml(obj)`, as one flat string (a file's text is copied whole
+   * when it is hashed and written: one allocation, not a concatenation flattened later).
+   */
+  public write(obj: Record<string, unknown>, header = ''): string {
     const keys = Object.keys(obj);
     const spec = obj.spec as Record<string, unknown> | undefined;
-    if (keys[keys.length - 1] !== 'spec' || spec === null || typeof spec !== 'object' || Array.isArray(spec)) return toYaml(obj);
+    if (keys[keys.length - 1] !== 'spec' || spec === null || typeof spec !== 'object' || Array.isArray(spec)) return header + toYaml(obj);
     const specKeys = Object.keys(spec);
     const http = spec.http;
-    if (specKeys[specKeys.length - 1] !== 'http' || !Array.isArray(http) || http.length === 0) return toYaml(obj);
+    if (specKeys[specKeys.length - 1] !== 'http' || !Array.isArray(http) || http.length === 0) return header + toYaml(obj);
 
-    const parts: string[] = [];
+    const parts: string[] = [header, '', '  http:\n'];
     for (const item of http) {
       const text = this.item(item);
-      if (text === null) return toYaml(obj);
+      if (text === null) return header + toYaml(obj);
       parts.push(text);
     }
     const head: Record<string, unknown> = {};
     for (const k of keys) if (k !== 'spec') head[k] = obj[k];
     const rest: Record<string, unknown> = {};
     for (const k of specKeys) if (k !== 'http') rest[k] = spec[k];
-    const prefix = specKeys.length > 1 ? toYaml({ ...head, spec: rest }) : (keys.length > 1 ? toYaml(head) : '') + 'spec:\n';
-    return prefix + '  http:\n' + parts.join('');
+    parts[1] = specKeys.length > 1 ? toYaml({ ...head, spec: rest }) : (keys.length > 1 ? toYaml(head) : '') + 'spec:\n';
+    return parts.join('');
   }
 
   /**
