@@ -56,11 +56,12 @@ export function renderReusingObjects(
   const toRender: EnvironmentTable[] = [];
   const renderedKeys = new Map<string, string>();
   // HTTP route entries are shared by the tables of one compile (src/compile/entries.ts SharedEntries) and never
-  // change once made: each one's identity is built once.
+  // change once made: each one's identity is built (and hashed: an object key then hashes 64 characters per route,
+  // not its whole identity) once.
   const identities = new WeakMap<HttpRouteTable, string>();
   const identity = (http: HttpRouteTable): string => {
     let id = identities.get(http);
-    if (id === undefined) identities.set(http, (id = httpIdentity(http, opts.fileKey)));
+    if (id === undefined) identities.set(http, (id = sha256(httpIdentity(http, opts.fileKey))));
     return id;
   };
   for (const { table, envelope } of tables) {
