@@ -16,6 +16,7 @@ import { diffTree, publishTree, PublishOptions, PublishReport, TreeDiff } from '
 import { KeptFileChanged } from './publish/plan';
 import type { KeptFile } from './cache/kept-files';
 import { buildIncrementally, OnlyOptions } from './cache/incremental-build';
+import { renderDeliveryReusing } from './cache/delivery-reuse';
 import { StageTimings } from './util/stage-timings';
 import { knownProgramSizes, knownRegexFacts, seedProgramSizes, seedRegexFacts } from './regex';
 import { IncrementalCache } from './cache/incremental-cache';
@@ -81,8 +82,8 @@ export interface PipelineOptions {
   readonly keepObjects?: boolean;
   /**
    * Reuse what earlier runs cached (src/cache/incremental-cache.ts): documents of unchanged files, ownership
-   * answers, and, with `write` or `check`, tables whose inputs are unchanged while outDir still holds their
-   * rendered bytes. The output is the same as without it, byte for byte. The caller saves the cache.
+   * answers, and, with `write` or `check`, tables (and the delivery files) whose inputs are unchanged while outDir
+   * still holds their rendered bytes. The output is the same as without it, byte for byte. The caller saves the cache.
    *
    * @default - none: everything is loaded, compiled and rendered
    */
@@ -186,11 +187,13 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean): PipelineResult {
 
   // keepObjects (kfaas diff) renders everything: reused tables have their files, not their objects.
   const objects = opts.keepObjects && !opts.cache && !opts.only ? new Map<string, unknown>() : undefined;
+  // Where files of the tree may be found already rendered (with `cache`).
+  const reusableOut = (opts.write || opts.check) && !opts.only && reuseOutputs ? resolve(opts.outDir ?? join(root, 'dist')) : undefined;
   const built = opts.cache || opts.only
     ? buildIncrementally(loaded.project, loaded.files, {
       cache: opts.cache ?? IncrementalCache.none(),
       budgets: opts.budgets,
-      outDir: (opts.write || opts.check) && !opts.only && reuseOutputs ? resolve(opts.outDir ?? join(root, 'dist')) : undefined,
+      outDir: reusableOut,
       only: opts.only,
       timings,
     })
@@ -216,11 +219,20 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean): PipelineResult {
   }
   const tree = built.tree!;
   // Delivery objects point at the folders that were rendered, so they are planned from the tree itself.
-  const kept = 'kept' in built ? built.kept : undefined;
+  let kept = 'kept' in built ? built.kept : undefined;
+  let treeHashes = 'hashes' in built ? built.hashes : undefined;
   const delivery = compileDelivery(loaded.project, renderedFolders(tree, kept));
   bag.addAll(delivery.diagnostics);
   if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project, tables };
-  for (const [path, text] of renderDelivery(delivery.table)) tree.set(path, text);
+  if (opts.cache) {
+    // Rendered again only when the plan changed or the output folder does not hold the files recorded for it.
+    const rendered = renderDeliveryReusing(delivery.table, { cache: opts.cache, outDir: reusableOut });
+    for (const [path, text] of rendered.tree) tree.set(path, text);
+    if (rendered.kept.size > 0) kept = new Map([...(kept ?? []), ...rendered.kept]);
+    treeHashes = new Map([...(treeHashes ?? []), ...rendered.hashes]);
+  } else {
+    for (const [path, text] of renderDelivery(delivery.table)) tree.set(path, text);
+  }
   timings.lap('render');
   const codeowners = planCodeowners(loaded.project);
   const repoFiles = new Map<string, string>();
@@ -229,7 +241,7 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean): PipelineResult {
   const outDir = resolve(opts.outDir ?? join(root, 'dist'));
   const base = {
     diagnostics: bag.all, project: loaded.project, tables, platforms: built.platforms, tree, repoFiles,
-    ...('reused' in built ? { reused: built.reused, reusedObjects: built.reusedObjects ?? 0, treeHashes: built.hashes, kept } : {}),
+    ...('reused' in built ? { reused: built.reused, reusedObjects: built.reusedObjects ?? 0, treeHashes, kept } : {}),
     ...(objects ? { objects } : {}), timings: timings.all,
   };
   if (!opts.write && !opts.check) return base;

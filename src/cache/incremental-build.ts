@@ -16,9 +16,9 @@ import { PLATFORM_FOLDER } from '../model/defaults';
 import { Project } from '../model/project';
 import { compareText } from '../util/compare';
 import { StageTimings } from '../util/stage-timings';
-import { fileKeyOf, IncrementalCache, keyOf, TableRecord } from './incremental-cache';
+import { fileKeyOf, IncrementalCache, keyOf } from './incremental-cache';
 import { sha256 } from '../util/sha256';
-import { KeptFile, keptIfUnchanged } from './kept-files';
+import { KeptFile, keptRecorded } from './kept-files';
 
 /** Options of {@link buildIncrementally}. */
 export interface IncrementalOptions {
@@ -200,22 +200,6 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   const tree = new Map([...rendered].sort((a, b) => compareText(a[0], b[0])));
   opts.timings?.lap('render');
   return { diagnostics, tables, platforms, tree, kept, reused, reusedObjects: knownHashes.size, hashes };
-}
-
-/**
- * The files a record lists as kept files, when outDir holds every one with the recorded bytes (kept-files.ts: read
- * only when its stat changed since it was last hashed); else undefined.
- */
-function keptRecorded(outDir: string, record: TableRecord, cache: IncrementalCache): Map<string, KeptFile> | undefined {
-  const files = new Map<string, KeptFile>();
-  for (const [path, hash] of Object.entries(record.files)) {
-    const kind = record.kinds?.[path];
-    if (kind === undefined && !path.endsWith(`/${KUSTOMIZATION_FILE}`)) return undefined;
-    const file = keptIfUnchanged(outDir, path, hash, cache.memo, kind);
-    if (!file) return undefined;
-    files.set(path, file);
-  }
-  return files;
 }
 
 /** A diagnostic as plain data (its location's line and column are computed on first read). */

@@ -1,5 +1,7 @@
 import { lstatSync, Stats } from 'fs';
 import { join } from 'path';
+import { KUSTOMIZATION_FILE } from '../emit/render';
+import type { IncrementalCache, TableRecord } from './incremental-cache';
 import { StatMemo, statKeyOf } from './stat-memo';
 
 /**
@@ -33,6 +35,22 @@ export function keptIfUnchanged(outDir: string, rel: string, hash: string, memo:
     return undefined;
   }
   return now === hash ? { hash, stat: statKeyOf(stat), size: stat.size, ...(kind !== undefined ? { kind } : {}) } : undefined;
+}
+
+/**
+ * The files a record lists as kept files, when outDir holds every one with the recorded bytes (kept-files.ts: read
+ * only when its stat changed since it was last hashed); else undefined.
+ */
+export function keptRecorded(outDir: string, record: TableRecord, cache: IncrementalCache): Map<string, KeptFile> | undefined {
+  const files = new Map<string, KeptFile>();
+  for (const [path, hash] of Object.entries(record.files)) {
+    const kind = record.kinds?.[path];
+    if (kind === undefined && !path.endsWith(`/${KUSTOMIZATION_FILE}`)) return undefined;
+    const file = keptIfUnchanged(outDir, path, hash, cache.memo, kind);
+    if (!file) return undefined;
+    files.set(path, file);
+  }
+  return files;
 }
 
 function regularFileStat(abs: string): Stats | undefined {

@@ -94,6 +94,33 @@ describe('incremental synth', () => {
     }
   });
 
+  test('delivery files are kept while their plan is unchanged, and rendered again, as a full synth would, when it changes or dist/ differs', () => {
+    // GIVEN a route edit that changes no folder, kind or setting of the delivery plan
+    writeFileSync(join(root, 'routes', 'growth', 'only-alpha.yaml'),
+      'apiVersion: kfaas/v1\nkind: Route\nmetadata: { name: growth-only-alpha }\nspec:\n  match: [{ prefix: /faas/api/growth/only-alpha/ }]\n' +
+        '  clusters: [cn-hz-test]\n  environments: [alpha]\n');
+    const edited = synth(root, IncrementalCache.open(root, TOOL));
+    // THEN the delivery files are neither rendered nor written
+    const delivery = (paths: Iterable<string>): string[] => [...paths].filter((p) => p.startsWith('_')).sort();
+    expect(delivery(edited.tree!.keys())).toEqual([]);
+    const keptDelivery = delivery(edited.kept!.keys());
+    expect(keptDelivery.length).toBeGreaterThan(4);
+    expect(delivery(edited.report!.written)).toEqual([]);
+    // WHEN a delivery file is edited by hand, or the plan changes (another Flux interval)
+    const app = keptDelivery.find((p) => p.startsWith('_argocd/application-'))!;
+    appendFileSync(join(root, 'dist', app), '# hand edit\n');
+    const repaired = synth(root, IncrementalCache.open(root, TOOL));
+    const deliveryFile = join(root, 'clusters', 'delivery.yaml');
+    writeFileSync(deliveryFile, readFileSync(deliveryFile, 'utf8').replace('interval: 5m', 'interval: 7m'));
+    const replanned = synth(root, IncrementalCache.open(root, TOOL));
+    // THEN each renders them again, with the bytes a synth without the cache writes
+    expect(delivery(repaired.tree!.keys())).toEqual(keptDelivery);
+    expect(delivery(replanned.tree!.keys())).toEqual(keptDelivery);
+    expect(delivery(replanned.report!.written).some((p) => p.startsWith('_flux-'))).toBe(true);
+    const fresh = runPipeline({ root, write: false });
+    for (const path of keptDelivery) expect(readFileSync(join(root, 'dist', path), 'utf8')).toBe(fresh.tree!.get(path));
+  });
+
   test('a Team file edit recompiles every table (ownership decides what each may hold)', () => {
     appendFileSync(join(root, 'routes', 'shop', 'team.yaml'), '# reviewed\n');
     const after = synth(root, IncrementalCache.open(root, TOOL));
