@@ -3,7 +3,7 @@ import { load, loadAll } from 'js-yaml';
 import { compileProject } from '../../src/compile/compile-project';
 import { sizeOfHttpRoute } from '../../src/emit/istio/http-route';
 import { renderTables } from '../../src/emit/render';
-import { GENERATED_HEADER, pruneEmpty, toYaml, YamlWriter } from '../../src/emit/yaml';
+import { GENERATED_HEADER, pruneEmpty, rememberPruned, toYaml, YamlWriter } from '../../src/emit/yaml';
 import { ProjectBuilder } from '../support/project-builder';
 import { crdsAvailable, validateAgainstCrd } from '../support/crd-schema';
 import { nonCanonicalValues, validateManifest } from '../support/validate-objects';
@@ -254,5 +254,14 @@ describe('pruneEmpty', () => {
   test('returns a value that needs nothing pruned as is', () => {
     const v = { a: [{ b: 1 }], c: 'x' };
     expect(pruneEmpty(v)).toBe(v);
+  });
+
+  test('a remembered value is returned as is; a value that needs pruning is never remembered', () => {
+    const canonical = rememberPruned({ a: [{ b: 1 }], c: 'x' });
+    expect(pruneEmpty({ spec: { http: [canonical] } })).toEqual({ spec: { http: [canonical] } });
+    expect((pruneEmpty({ http: [canonical] }) as { http: unknown[] }).http[0]).toBe(canonical);
+    const needsPruning = rememberPruned({ a: {}, b: [null], c: 'x' });
+    expect(pruneEmpty(needsPruning)).toEqual({ c: 'x' });
+    expect(pruneEmpty({ http: [needsPruning] })).toEqual({ http: [{ c: 'x' }] });
   });
 });
