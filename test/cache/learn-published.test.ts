@@ -5,23 +5,14 @@ import { join } from 'path';
 import { main } from '../../src/cli/main';
 import { CliIo } from '../../src/cli/io';
 import { listFiles } from '../../src/util/list-files';
+import { reads } from '../support/recording-fs';
 
 /**
  * Publishing replaces a folder by linking its unchanged files into a new copy: same bytes, a new ctime. The synth
  * that published tells the stat memo their new stat, so the next run (a check, an explain, the next edit) does not
  * read them all again; a hand edit afterwards, even one that keeps size and modification time, is still caught.
  */
-const reads: string[] = [];
-jest.mock('fs', () => {
-  const actual = jest.requireActual<typeof import('fs')>('fs');
-  return {
-    ...actual,
-    readFileSync: (...args: Parameters<typeof actual.readFileSync>): unknown => {
-      if (typeof args[0] === 'string') reads.push(args[0]);
-      return actual.readFileSync(...args);
-    },
-  };
-});
+jest.mock('fs', () => require('../support/recording-fs').recordingFs());
 
 const EXAMPLE = join(__dirname, '..', '..');
 let root: string;

@@ -6,6 +6,7 @@ import { StatMemo } from '../../src/cache/stat-memo';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
 import { inputKey } from '../../src/cache/synth-cache';
 import { loadProject } from '../../src/load/load-project';
+import { reads } from '../support/recording-fs';
 
 /**
  * Input files whose stat shows them unchanged since they were hashed (stat-memo.ts) are not read: their text and
@@ -13,17 +14,7 @@ import { loadProject } from '../../src/load/load-project';
  * cache gives: the same project (values and where each was written) and the same diagnostics, line and column
  * included, after edits, edits that keep size and modification time, and damaged cache files.
  */
-const reads: string[] = [];
-jest.mock('fs', () => {
-  const actual = jest.requireActual<typeof import('fs')>('fs');
-  return {
-    ...actual,
-    readFileSync: (...args: Parameters<typeof actual.readFileSync>): unknown => {
-      if (typeof args[0] === 'string') reads.push(args[0]);
-      return actual.readFileSync(...args);
-    },
-  };
-});
+jest.mock('fs', () => require('../support/recording-fs').recordingFs());
 
 const EXAMPLE = join(__dirname, '..', '..');
 /**
