@@ -69,6 +69,7 @@ export interface IncrementalBuild {
   readonly tree?: Map<string, string>;
   /**
    * With `only`: the objects of the asked folders by the tree's path (`renderObjects`), instead of `tree`.
+   * @default - absent without `only`, or when there is an error
    */
   readonly objects?: Map<string, unknown>;
   /** Files of the tree outDir already holds with the right bytes, neither rendered nor read (not with `only`). */
