@@ -13,6 +13,20 @@ const MARK = 'kfaas-sha256:';
 
 /** The value stored at `path`; undefined when missing, unreadable or not what kfaas wrote. */
 export function readChecked(path: string): { readonly value: unknown } | undefined {
+  const body = readCheckedBody(path);
+  if (body === undefined) return undefined;
+  try {
+    return { value: JSON.parse(body.toString('utf8')) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The body of a file written as `checkedFile(body)` (everything after its checksum line) when its SHA-256 matches;
+ * undefined when missing, unreadable or changed.
+ */
+export function readCheckedBody(path: string): Buffer | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -22,17 +36,16 @@ export function readChecked(path: string): { readonly value: unknown } | undefin
   const newline = bytes.indexOf(0x0a);
   if (newline < 0 || bytes.toString('latin1', 0, MARK.length) !== MARK) return undefined;
   const body = bytes.subarray(newline + 1);
-  if (sha256(body) !== bytes.toString('latin1', MARK.length, newline)) return undefined;
-  try {
-    return { value: JSON.parse(body.toString('utf8')) };
-  } catch {
-    return undefined;
-  }
+  return sha256(body) === bytes.toString('latin1', MARK.length, newline) ? body : undefined;
 }
 
 /** The bytes {@link writeChecked} writes for `value`. */
 export function checkedBytes(value: unknown): Buffer {
-  const body = Buffer.from(JSON.stringify(value), 'utf8');
+  return checkedFile(Buffer.from(JSON.stringify(value), 'utf8'));
+}
+
+/** `body` under its checksum line, as {@link readCheckedBody} reads it back. */
+export function checkedFile(body: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`${MARK}${sha256(body)}\n`, 'latin1'), body]);
 }
 

@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync, rmSync } from 'fs';
+import { readdirSync, rmSync } from 'fs';
 import { join } from 'path';
-import { writeChecked } from './checked-json';
-import { sha256 } from '../util/sha256';
+import { checkedFile, readCheckedBody, writeChecked } from './checked-json';
 
 /** In the map given to {@link LayeredStore.save}: the value the store holds for this key, kept as it is. */
 export const STORED: unique symbol = Symbol('stored');
@@ -13,8 +12,8 @@ export const STORED: unique symbol = Symbol('stored');
  * A run that changes a few entries rewrites the small delta; when the delta grows past an eighth of the store, or a
  * quarter of the base is no longer used, the next save compacts both into a new base.
  *
- * Each file is its SHA-256 (`kfaas-sha256:<hex>`, over the rest), a JSON header line (`{"tag":...}`) and one line
- * per entry: its key as a JSON string, a tab, its value as JSON. A value is parsed only when asked for, and the text
+ * Each file is a checked file (checked-json.ts: a SHA-256 line over the rest), then a JSON header line
+ * (`{"tag":...}`) and one line per entry: its key as a JSON string, a tab, its value as JSON. A value is parsed only when asked for, and the text
  * of an entry that did not change is written back as it was read: a run that uses every entry of a large store
  * (the documents of 7,000 input files) neither builds one object graph of all of them nor serializes it again.
  * A missing, damaged (checksum) or foreign file (another tag: format, kfaas build) is empty.
@@ -93,16 +92,8 @@ export class LayeredStore<V> {
 
   /** The entries of one file (key -> value text); undefined when missing, damaged or foreign. */
   private entries(path: string): Map<string, string> | undefined {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path);
-    } catch {
-      return undefined;
-    }
-    const first = bytes.indexOf(0x0a);
-    if (first < 0 || bytes.toString('latin1', 0, MARK.length) !== MARK) return undefined;
-    const body = bytes.subarray(first + 1);
-    if (sha256(body) !== bytes.toString('latin1', MARK.length, first)) return undefined;
+    const body = readCheckedBody(path);
+    if (body === undefined) return undefined;
     const text = body.toString('utf8');
     const headerEnd = text.indexOf('\n');
     try {
@@ -128,12 +119,10 @@ export class LayeredStore<V> {
   private text(entries: ReadonlyMap<string, string>): Buffer {
     const lines = [JSON.stringify({ tag: this.tag })];
     for (const [key, raw] of entries) lines.push(`${JSON.stringify(key)}\t${raw}`);
-    const body = Buffer.from(lines.join('\n'), 'utf8');
-    return Buffer.concat([Buffer.from(`${MARK}${sha256(body)}\n`, 'latin1'), body]);
+    return checkedFile(Buffer.from(lines.join('\n'), 'utf8'));
   }
 }
 
-const MARK = 'kfaas-sha256:';
 const BASE = 'base.lines';
 const DELTA = 'delta.lines';
 /** Below this many changed or unused entries, a store is never compacted (a small project just rewrites its delta). */
