@@ -231,17 +231,30 @@ function pathTo(parents: Map<string, { readonly parent: string | undefined; read
   return String.fromCodePoint(...cps.reverse());
 }
 
+/** Where an excluded range starts and where the characters after it start again. */
+const EXCLUDED_CUTS: readonly number[] = EXCLUDED.flatMap(([lo, hi]) => [lo, hi + 1]);
+
+function isExcluded(cp: number): boolean {
+  for (const [lo, hi] of EXCLUDED) if (cp >= lo && cp <= hi) return true;
+  return false;
+}
+
 /** The allowed intervals of uniform transitions out of a product state, in code-point order. */
 export function intervals(dfas: readonly Dfa[], states: readonly string[]): [number, number][] {
-  const cuts: number[] = [0];
-  dfas.forEach((d, i) => d.cuts(states[i], cuts));
-  for (const [lo, hi] of EXCLUDED) cuts.push(lo, hi + 1);
-  const sorted = [...new Set(cuts)].filter((c) => c <= MAX_CODE_POINT).sort((a, b) => a - b);
+  const cuts: number[] = [0, ...EXCLUDED_CUTS];
+  for (let i = 0; i < dfas.length; i++) dfas[i].cuts(states[i], cuts);
+  cuts.sort((a, b) => a - b);
   const out: [number, number][] = [];
-  sorted.forEach((lo, i) => {
-    const hi = i + 1 < sorted.length ? sorted[i + 1] - 1 : MAX_CODE_POINT;
-    if (!EXCLUDED.some(([elo, ehi]) => lo >= elo && hi <= ehi)) out.push([lo, hi]);
-  });
+  for (let i = 0; i < cuts.length; i++) {
+    const lo = cuts[i];
+    if (lo > MAX_CODE_POINT) break;
+    if (i > 0 && cuts[i - 1] === lo) continue;
+    let next = i + 1;
+    while (next < cuts.length && cuts[next] === lo) next++;
+    const hi = next < cuts.length && cuts[next] <= MAX_CODE_POINT ? cuts[next] - 1 : MAX_CODE_POINT;
+    // Every excluded range's ends are cuts, so an interval lies wholly inside one or wholly outside all.
+    if (!isExcluded(lo)) out.push([lo, hi]);
+  }
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { RE2JS } from 're2js';
+import { compileRegex, InvalidRegexError } from './program';
 import { walkPattern } from './walk-pattern';
 
 /** Perl/JavaScript constructs RE2 (Istio's regex engine) refuses, checked first so the message names them. */
@@ -20,10 +20,12 @@ export function regexProblem(pattern: string): string | undefined {
     return `RE2 (Istio's regex engine) does not support ${construct.name} "${construct.text}" (at character ${construct.at + 1}); expected an RE2 pattern without lookaround or backreferences`;
   }
   try {
-    RE2JS.compile(pattern);
+    // The one compile of the pattern: the automaton and matching reuse it (program.ts caches it).
+    compileRegex(pattern);
     return undefined;
   } catch (e) {
-    const reason = (e instanceof Error ? e.message : String(e)).replace(/^error parsing regexp: /, '').split('\n')[0];
+    if (!(e instanceof InvalidRegexError)) throw e;
+    const reason = e.reason.replace(/^error parsing regexp: /, '').split('\n')[0];
     return `expected an RE2 regex (Istio's regex engine), got a syntax error: ${reason}`;
   }
 }

@@ -74,7 +74,8 @@ export interface Program {
 
 /** Thrown for a pattern that is not valid RE2 (the loader reports those as diagnostics first). */
 export class InvalidRegexError extends Error {
-  public constructor(public readonly pattern: string, reason: string) {
+  /** @param reason what re2js said about the pattern */
+  public constructor(public readonly pattern: string, public readonly reason: string) {
     super(`regex ${JSON.stringify(pattern)} is not valid RE2: ${reason}`);
     this.name = 'InvalidRegexError';
   }
