@@ -28,6 +28,9 @@ async function main(): Promise<void> {
     metafile: true,
     logLevel: 'error',
     legalComments: 'none',
+    // Whitespace and comments only (names and syntax stay as written): a quarter less to read and parse at every start
+    // (~30 ms), and an ASCII-only file, which V8 reads as a one-byte string (node_modules' comments have curly quotes).
+    minifyWhitespace: true,
     plugins: [{
       name: 'kfaas-map-unbundled',
       setup(b) {
