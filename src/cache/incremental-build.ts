@@ -1,6 +1,7 @@
 import {
   compileClusterPlatform, compileSlot, CompileOptions, Compiled, mergeFindings, planProject,
 } from '../compile/compile-project';
+import { entryContext } from '../compile/compile-environment';
 import { EnvironmentSlot, Landing } from '../compile/expand';
 import { FindingRecord } from '../compile/findings';
 import { PlatformTable } from '../compile/platform/platform-table';
@@ -101,11 +102,14 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   const fileKeys = new Map(files.map((f) => [f.path, fileKeyOf(f)]));
   const keyOfFile = (path: string): string => fileKeys.get(path) ?? `missing:${path}`;
   const teams = keyOf(['teams', ...unique(project.teams.map((t) => keyOfFile(t.origin.at.file)))]);
+  // Sizes of route entries by route content (entry-sizes.ts); the contexts of the plan's tables are asked for on saving.
+  const entrySizes = opts.cache.entrySizes()?.forRun(keyOfFile, project.routes, () => plan.slots.map((slot) => entryContext(slot, plan.options)));
   const plan = planProject(project, {
     ...opts.budgets,
     sizeOf: (http, table) => sizeOfHttpRoute(http, table.profile),
     sizeKeyOf: httpRouteProfileKey,
     ownershipMemo: opts.cache.ownership(teams),
+    ...(entrySizes ? { entrySizes } : {}),
   });
   const budgets = JSON.stringify([opts.budgets?.maxObjectBytes ?? null, opts.budgets?.maxObjectsPerFolder ?? null]);
   const routeFiles = routeFilesDigest(keyOfFile);

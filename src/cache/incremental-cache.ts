@@ -4,6 +4,7 @@ import type { DocumentStore } from '../load/load-project';
 import type { SourceFile } from '../load/read-tree';
 import type { RegexFacts } from '../regex';
 import { checkedBytes, readChecked, writeChecked } from './checked-json';
+import { EntrySizeStore } from './entry-sizes';
 import { LayeredStore, STORED } from './layered-store';
 import { StatMemo } from './stat-memo';
 import { CACHE_DIR, FileHashes } from './synth-cache';
@@ -34,6 +35,7 @@ import { sha256 } from '../util/sha256';
 const FORMAT = 4;
 const FILE = 'incremental.json';
 const DOCUMENTS = 'documents';
+const ENTRY_SIZES = 'entry-sizes';
 
 /** One diagnostic with the environments it was found in (the compiler's FindingRecord, as plain data). */
 export interface CachedFinding {
@@ -127,6 +129,7 @@ export class IncrementalCache {
   private sizes: ReadonlyMap<string, number> = new Map();
   private answers: Map<string, string | null> = new Map();
   private teams = '';
+  private entrySizeStore?: EntrySizeStore;
 
   private constructor(
     private readonly root: string | undefined,
@@ -192,6 +195,12 @@ export class IncrementalCache {
     this.sizes = sizes;
   }
 
+  /** Sizes of route entries kept between runs (entry-sizes.ts, in `entry-sizes/`); none for a cache never saved. */
+  public entrySizes(): EntrySizeStore | undefined {
+    if (this.root === undefined) return undefined;
+    return (this.entrySizeStore ??= new EntrySizeStore(join(this.root, CACHE_DIR, ENTRY_SIZES), `${FORMAT} ${this.tool}`));
+  }
+
   /** A file's loaded documents stored under `key`, as plain data (and keeps them for the next run). */
   public document(key: string): unknown {
     const used = this.usedDocuments.get(key);
@@ -237,6 +246,7 @@ export class IncrementalCache {
     };
     // keyed by content: an entry of a key never changes
     this.documents.save(this.usedDocuments, () => false);
+    this.entrySizeStore?.save();
     const path = join(this.root, CACHE_DIR, FILE);
     try {
       writeChecked(path, checkedBytes(stored));

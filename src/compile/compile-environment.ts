@@ -1,7 +1,7 @@
 import { gatewayHost } from '../model/defaults';
 import { RouteBehaviour } from '../model/project';
 import { findConflicts } from './conflicts';
-import { makeEntries, RouteEntry, SharedEntries, sortEntries } from './entries';
+import { EntrySizeMemo, makeEntries, RouteEntry, SharedEntries, SizesOf, sortEntries } from './entries';
 import { EnvironmentSlot, Landing } from './expand';
 import { checkFeatureGates } from './feature-gates';
 import { Findings } from './findings';
@@ -54,6 +54,22 @@ export interface EnvironmentOptions {
    * profiles with equal keys share entries and layouts.
    */
   readonly sizeKeyOf: (profile: VersionProfile) => string;
+  /**
+   * Sizes of route entries known from earlier runs (see EntrySizeMemo), by the context {@link entryContext} gives.
+   * @default - none: every entry is measured
+   */
+  readonly entrySizes?: EntrySizeMemo;
+}
+
+/**
+ * Everything of a table the entries of a landing depend on besides its route: the environment (which of the
+ * route's behaviours lands), the action context and what the sizes depend on. Tables of one context give a route
+ * the same entries of the same sizes.
+ */
+export function entryContext(slot: EnvironmentSlot, options: Pick<EnvironmentOptions, 'sizeKeyOf'>): string {
+  const { cluster, environment, profile } = slot;
+  const actions = actionContextOf(environment.namespace, cluster.clusterDomain, profile);
+  return `${environment.name}\u0001${actionContextKey(actions)}\u0001${options.sizeKeyOf(profile)}`;
 }
 
 /**
@@ -83,17 +99,28 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
   const scope = environment.name;
   const measured = { profile };
   const sizeOf = (http: HttpRouteTable): number => options.sizeOf(http, measured);
+  const measure: SizesOf = (https) => https.map(sizeOf);
 
   const shared = options.sharedEntries;
   const actions = actionContextOf(namespace, cluster.clusterDomain, profile);
   // Everything of this table a landing's entries depend on besides its behaviour: the action and the sizes.
   const sizeKey = options.sizeKeyOf(profile);
   const landingKey = `${actionContextKey(actions)}\u0001${sizeKey}`;
+  const memo = options.entrySizes;
+  const context = memo ? entryContext(slot, options) : '';
   const makeLanding = (landing: Landing): RouteEntry[] => {
     const made = makeAction(landing.behaviour, actions);
     const action = shared ? shared.action(landing.route, made) : made;
-    return landing.behaviour.match.flatMap((match) =>
-      shared ? shared.entries(landing.route, match, action, sizeOf) : makeEntries(landing.route, match, action, sizeOf));
+    return landing.behaviour.match.flatMap((match) => {
+      // Known sizes stand for measuring only when there is one per entry (a memo keys them by what they depend on).
+      const sizesOf: SizesOf = memo
+        ? (https) => {
+          const known = memo.sizes(landing.route, match, context, () => measure(https));
+          return known.length === https.length ? known : measure(https);
+        }
+        : measure;
+      return shared ? shared.entries(landing.route, match, action, sizesOf) : makeEntries(landing.route, match, action, sizesOf);
+    });
   };
   const entries: RouteEntry[] = [];
   const placed: Landing[] = [];

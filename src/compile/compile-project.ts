@@ -5,7 +5,7 @@ import { compareText } from '../util/compare';
 import { VersionProfile } from '../versions/profile';
 import { compileEnvironment, EnvironmentOptions } from './compile-environment';
 import { OrderCheckMemo, TableMemo } from './table-memo';
-import { SharedEntries } from './entries';
+import { EntrySizeMemo, SharedEntries } from './entries';
 import { EnvironmentSlot, expandProject } from './expand';
 import { FindingRecord, Findings } from './findings';
 import { checkOwnership, makeOwnershipIndex, OwnershipMemo } from './ownership';
@@ -43,6 +43,13 @@ export interface CompileOptions {
    * @default - every profile its own key: nothing is shared between clusters
    */
   readonly sizeKeyOf?: (profile: VersionProfile) => string;
+  /**
+   * Sizes of route entries known from earlier runs (see EntrySizeMemo): entries of a known route, context and
+   * match are not measured again.
+   *
+   * @default - none: every entry is measured
+   */
+  readonly entrySizes?: EntrySizeMemo;
 }
 
 export interface CompileResult {
@@ -97,6 +104,7 @@ export function planProject(project: Project, options: CompileOptions): ProjectP
     sharedEntries: new SharedEntries(),
     tableMemo: new TableMemo(),
     sizeKeyOf: options.sizeKeyOf ?? profileIdentity(),
+    ...(options.entrySizes ? { entrySizes: options.entrySizes } : {}),
   };
   const slots = expandProject(project, findings);
   checkOwnership(ownership, slots.flatMap((s) => s.landings), findings, options.ownershipMemo);

@@ -17,14 +17,31 @@ export interface RouteEntry extends Ranked {
   readonly size: number;
 }
 
-/** Builds the entries of `match` (one per method), measuring each entry's serialized size with `sizeOf`. */
-export function makeEntries(
-  route: Route, match: PathMatch, action: HttpRouteTable['action'], sizeOf: (http: HttpRouteTable) => number,
-): RouteEntry[] {
-  return makeMatchTables(match).map((table) => {
-    const http = makeHttpRoute(route, [table], action);
-    return entryOf(route, match, http, sizeOf(http));
-  });
+/**
+ * The serialized sizes of the HTTP routes of one match (one per method, in makeMatchTables order), as the emitter
+ * writes them: `https.map(sizeOf)`, or sizes known for them (EntrySizeMemo).
+ */
+export type SizesOf = (https: readonly HttpRouteTable[]) => readonly number[];
+
+/**
+ * Sizes of route entries known from earlier runs (src/cache/entry-sizes.ts), so a run need not build and measure
+ * the serialized form of every route of a table whose inputs changed (at the bench's tier L, 22,000 entries when
+ * one route is edited).
+ */
+export interface EntrySizeMemo {
+  /**
+   * The sizes of the entries of `match` of `route` in `context` (the environment and everything else of the table
+   * the sizes depend on: compile-environment.ts entryContext): those known for them, or `measure()`'s (then kept).
+   * A memo must key its answers by everything of the route they depend on; the caller checks only their count.
+   */
+  sizes(route: Route, match: PathMatch, context: string, measure: () => readonly number[]): readonly number[];
+}
+
+/** Builds the entries of `match` (one per method), measuring each entry's serialized size with `sizesOf`. */
+export function makeEntries(route: Route, match: PathMatch, action: HttpRouteTable['action'], sizesOf: SizesOf): RouteEntry[] {
+  const https = makeMatchTables(match).map((table) => makeHttpRoute(route, [table], action));
+  const sizes = sizesOf(https);
+  return https.map((http, i) => entryOf(route, match, http, sizes[i]));
 }
 
 function entryOf(route: Route, match: PathMatch, http: HttpRouteTable, size: number): RouteEntry {
@@ -83,8 +100,8 @@ export class SharedEntries {
     return entries;
   }
 
-  /** `makeEntries(route, match, action, sizeOf)`, the same objects for the same match, action and sizes. */
-  public entries(route: Route, match: PathMatch, action: Action, sizeOf: (http: HttpRouteTable) => number): RouteEntry[] {
+  /** `makeEntries(route, match, action, sizesOf)`, the same objects for the same match, action and sizes. */
+  public entries(route: Route, match: PathMatch, action: Action, sizesOf: SizesOf): RouteEntry[] {
     let byAction = this.made.get(match);
     if (!byAction) this.made.set(match, (byAction = new Map()));
     let made = byAction.get(action);
@@ -92,7 +109,7 @@ export class SharedEntries {
       made = { route, https: makeMatchTables(match).map((table) => makeHttpRoute(route, [table], action)), bySize: new Map() };
       byAction.set(action, made);
     }
-    const sizes = made.https.map(sizeOf);
+    const sizes = sizesOf(made.https);
     const key = sizes.length === 1 ? sizes[0] : sizes.join(',');
     let entries = made.bySize.get(key);
     if (!entries) made.bySize.set(key, (entries = made.https.map((http, i) => entryOf(route, match, http, sizes[i]))));

@@ -77,7 +77,7 @@ function orderPrefixes(cluster: Cluster, egresses: readonly Egress[], findings: 
     checkRetries({ route, behaviour: route.base }, slot, local);
     const retries = makeRetries(egress.retries, profile);
     const action: ForwardAction = { type: 'forward', ...(retries ? { retries } : {}), destinations: [] };
-    for (const match of egress.prefixes) entries.push(...makeEntries(route, match, action, () => 0));
+    for (const match of egress.prefixes) entries.push(...makeEntries(route, match, action, (https) => https.map(() => 0)));
   }
   const sorted = sortEntries(entries);
   findConflicts(sorted, cluster.name, local, { crossRoute: true });
