@@ -6,7 +6,7 @@ import { VersionProfile } from '../versions/profile';
 import { compileEnvironment, EnvironmentOptions } from './compile-environment';
 import { OrderCheckMemo, TableMemo } from './table-memo';
 import { EntrySizeMemo, SharedEntries } from './entries';
-import { EnvironmentSlot, expandProject } from './expand';
+import { EnvironmentSlot, expandLandings } from './expand';
 import { FindingRecord, Findings } from './findings';
 import { checkOwnership, makeOwnershipIndex, OwnershipMemo } from './ownership';
 import { compileEgress } from './platform/compile-egress';
@@ -106,8 +106,8 @@ export function planProject(project: Project, options: CompileOptions): ProjectP
     sizeKeyOf: options.sizeKeyOf ?? profileIdentity(),
     ...(options.entrySizes ? { entrySizes: options.entrySizes } : {}),
   };
-  const slots = expandProject(project, findings);
-  checkOwnership(ownership, slots.flatMap((s) => s.landings), findings, options.ownershipMemo);
+  const { slots, landings } = expandLandings(project, findings);
+  checkOwnership(ownership, landings, findings, options.ownershipMemo);
   const sightings = slots.flatMap(hostnameSightings);
   checkHostnames(slots, sightings, findings);
   const clusters = [...new Set(slots.map((s) => s.cluster))];
