@@ -106,23 +106,22 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
   // Everything of this table a landing's entries depend on besides its behaviour: the action and the sizes.
   const sizeKey = options.sizeKeyOf(profile);
   const landingKey = `${actionContextKey(actions)}\u0001${sizeKey}`;
-  const memo = options.entrySizes;
-  const context = memo ? entryContext(slot, options) : '';
+  const sizeMemo = options.entrySizes;
+  const context = sizeMemo ? entryContext(slot, options) : '';
   const makeLanding = (landing: Landing): RouteEntry[] => {
     const made = makeAction(landing.behaviour, actions);
     const action = shared ? shared.action(landing.route, made) : made;
     return landing.behaviour.match.flatMap((match) => {
       // Known sizes stand for measuring only when there is one per entry (a memo keys them by what they depend on).
-      const sizesOf: SizesOf = memo
+      const sizesOf: SizesOf = sizeMemo
         ? (https) => {
-          const known = memo.sizes(landing.route, match, context, () => measure(https));
+          const known = sizeMemo.sizes(landing.route, match, context, () => measure(https));
           return known.length === https.length ? known : measure(https);
         }
         : measure;
       return shared ? shared.entries(landing.route, match, action, sizesOf) : makeEntries(landing.route, match, action, sizesOf);
     });
   };
-  const entries: RouteEntry[] = [];
   const placed: Landing[] = [];
   for (const landing of slot.landings) {
     // A split this Istio cannot express is reported and left out: the run fails anyway, and the emitter never
@@ -133,10 +132,12 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
     if (!checkRegexes(landing, slot, findings)) continue;
     if (!checkPolicies(landing, slot, findings)) continue;
     placed.push(landing);
-    const made = shared ? shared.landing(landing.route, landing.behaviour, landingKey, () => makeLanding(landing)) : makeLanding(landing);
-    for (const entry of made) entries.push(entry);
   }
-  const sorted = options.tableMemo ? options.tableMemo.sorted(scope, entries) : sortEntries(entries);
+  const entriesOf = (landing: Landing): readonly RouteEntry[] =>
+    shared ? shared.landing(landing.route, landing.behaviour, landingKey, () => makeLanding(landing)) : makeLanding(landing);
+  const memo = options.tableMemo;
+  const entries = memo ? memo.entries(landingKey, placed, entriesOf) : placed.flatMap(entriesOf);
+  const sorted = memo ? memo.sorted(scope, entries) : sortEntries(entries);
   warnDefaultRetries(slot, findings);
 
   const ctx: LayoutContext = {
@@ -153,7 +154,7 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
   if (cluster.output === 'gateway-api') return gatewayApiTable(slot, sorted, domains, findings, options);
   const virtualServices = perRoute
     ? layoutPerRoute(sorted, new Map(placed.map((l) => [l.route, l.behaviour])), ctx)
-    : options.tableMemo ? options.tableMemo.layout(sorted, ctx, sizeKey, layoutMerged) : layoutMerged(sorted, ctx);
+    : memo ? memo.layout(sorted, ctx, sizeKey, layoutMerged) : layoutMerged(sorted, ctx);
 
   const objects = virtualServices.length + domains.length + 1; // + the gateway Service
   if (objects > options.maxObjectsPerFolder) {

@@ -2,6 +2,7 @@ import { Route } from '../model/project';
 import { conditionsKey } from './conditions';
 import { RouteEntry, sortEntries } from './entries';
 import { FindingRecord, Findings } from './findings';
+import { Landing } from './expand';
 import { LayoutContext } from './layout-context';
 import { VirtualServiceTable } from './route-table';
 
@@ -13,8 +14,27 @@ import { VirtualServiceTable } from './route-table';
  * what else the result depends on; results that name their table (findings) are never shared, only those without.
  */
 export class TableMemo {
+  private readonly lists = new Map<string, { readonly placed: readonly Landing[]; readonly entries: readonly RouteEntry[] }[]>();
   private readonly sorts = new Map<string, { readonly entries: readonly RouteEntry[]; readonly sorted: readonly RouteEntry[] }[]>();
   private readonly layouts = new WeakMap<readonly RouteEntry[], Map<string, readonly VirtualServiceTable[]>>();
+
+  /**
+   * The entries of the landings `placed` (in order, `entriesOf` each), or the very list an earlier table made for
+   * the same landings in the same order under the same `key` (everything else of the table they depend on:
+   * compile-environment.ts landingKey). Clusters hosting an environment mostly place the same landings: their
+   * tables then neither look up nor collect 7,000 entries again, and sort the same array (see {@link sorted}).
+   * Callers must not change it.
+   */
+  public entries(key: string, placed: readonly Landing[], entriesOf: (landing: Landing) => readonly RouteEntry[]): readonly RouteEntry[] {
+    let known = this.lists.get(key);
+    if (!known) this.lists.set(key, (known = []));
+    const same = known.find((k) => sameItems(k.placed, placed));
+    if (same) return same.entries;
+    const entries: RouteEntry[] = [];
+    for (const landing of placed) for (const entry of entriesOf(landing)) entries.push(entry);
+    known.push({ placed, entries });
+    return entries;
+  }
 
   /**
    * `sortEntries(entries)`; the same array for a list of the same entries in the same order sorted before in
