@@ -11,8 +11,8 @@ import { LayeredStore, STORED } from './layered-store';
  *
  * An entry's size is a function of its Route document, the match, the environment (which behaviour lands), the
  * action context and the size profile of the table (compile-environment.ts entryContext), and the kfaas build.
- * So sizes are stored per route, under the content key of the route's file (incremental-cache.ts fileKeyOf: its
- * path and bytes) and the route's name, then per context (a hash of the entryContext text) and match (its field
+ * So sizes are stored per route, under the content key of the route's file (its path and the SHA-256 of its bytes,
+ * or incremental-cache.ts fileKeyOf) and the route's name, then per context (a hash of the entryContext text) and match (its field
  * path in the document, `spec.match[1].prefix`); the store's tag names the format and the kfaas build, whose
  * other stores are ignored. Two routes of one name in one file (an error the loader reports) have no key: they are
  * measured every time.
@@ -34,7 +34,8 @@ export class EntrySizeStore {
   }
 
   /**
-   * The memo for one run's compile: `fileKeyOf(path)` is the content key of an input file, `routes` the project's
+   * The memo for one run's compile: `fileKeyOf(path)` is the content key of an input file (its path and bytes, or
+   * text), `routes` the project's
    * routes (their entries are kept), `contexts` the entryContext of every table of the project, asked for when
    * saving (other contexts are dropped from entries written again).
    */
@@ -53,9 +54,10 @@ export class EntrySizeStore {
         const key = keys.get(route);
         if (key === undefined) return measure();
         const entry = this.entry(key);
-        const byMatch = (entry.sizes[idOf(context)] ??= {});
+        const id = idOf(context);
+        const byMatch = isPlainObject(entry.sizes[id]) ? entry.sizes[id] : (entry.sizes[id] = {});
         const known = byMatch[match.origin.path];
-        if (known !== undefined) return known;
+        if (isSizes(known)) return known;
         const sizes = measure();
         byMatch[match.origin.path] = [...sizes];
         entry.changed = true;
@@ -80,7 +82,7 @@ export class EntrySizeStore {
     let entry = this.entries.get(key);
     if (entry === undefined) {
       const stored = this.store.get(key);
-      entry = { sizes: isStoredSizes(stored) ? stored : {}, changed: false };
+      entry = { sizes: isPlainObject(stored) ? (stored as StoredSizes) : {}, changed: false };
       this.entries.set(key, entry);
     }
     return entry;
@@ -108,9 +110,11 @@ function routeKeys(routes: readonly Route[], fileKeyOf: (path: string) => string
   return keys;
 }
 
-/** What a stored entry must be to be read (anything else is no entry). */
-function isStoredSizes(value: unknown): value is StoredSizes {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  return Object.values(value).every((byMatch) => typeof byMatch === 'object' && byMatch !== null && !Array.isArray(byMatch) &&
-    Object.values(byMatch as object).every((sizes) => Array.isArray(sizes) && sizes.every((n) => Number.isInteger(n) && n >= 0)));
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What stored sizes must be to be used (anything else is measured again). */
+function isSizes(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((n) => Number.isInteger(n) && n >= 0);
 }

@@ -55,18 +55,13 @@ export function renderReusingObjects(
   const partlyRendered = new Set<string>();
   const toRender: EnvironmentTable[] = [];
   const renderedKeys = new Map<string, string>();
-  // HTTP route entries are shared by the tables of one compile (src/compile/entries.ts SharedEntries) and never
-  // change once made: each one's identity is built (and hashed: an object key then hashes 64 characters per route,
-  // not its whole identity) once.
-  const identities = new WeakMap<HttpRouteTable, string>();
-  const identity = (http: HttpRouteTable): string => {
-    let id = identities.get(http);
-    if (id === undefined) identities.set(http, (id = sha256(httpIdentity(http, opts.fileKey))));
-    return id;
-  };
+  // HTTP route entries, and the layouts made of them, are shared by the tables of one compile (src/compile/entries.ts
+  // SharedEntries, table-memo.ts TableMemo) and never change once made: each HTTP route's identity is built once, and
+  // the identities of a VirtualService's routes are hashed once, whichever tables hold it.
+  const routesDigest = routesDigestOf(opts.fileKey);
   for (const { table, envelope } of tables) {
     const folder = `${folderOf(table.cluster, table.environment)}/`;
-    const keys = table.virtualServices.map((vs) => objectKeyOf(envelope, vs, identity));
+    const keys = table.virtualServices.map((vs) => objectKeyOf(envelope, vs, routesDigest));
     objectKeys.set(folder, keys);
     const rendered = table.virtualServices.filter((vs, i) => {
       const path = `${folder}${fileNameFor('VirtualService', vs.name)}`;
@@ -104,8 +99,27 @@ export function renderReusingObjects(
 }
 
 /** The key of a VirtualService's rendered bytes (see {@link renderReusingObjects}). */
-function objectKeyOf(envelope: string, vs: VirtualServiceTable, identity: (http: HttpRouteTable) => string): string {
-  return keyOf(['object', envelope, vs.name, vs.role, ...vs.http.map(identity)]);
+function objectKeyOf(envelope: string, vs: VirtualServiceTable, routesDigest: (vs: VirtualServiceTable) => string): string {
+  return keyOf(['object', envelope, vs.name, vs.role, routesDigest(vs)]);
+}
+
+/**
+ * The SHA-256 of the identities of a VirtualService's HTTP routes (httpIdentity, in order), by VirtualService object;
+ * each HTTP route's identity is built once, by HTTP route object.
+ */
+function routesDigestOf(fileKey: (path: string) => string): (vs: VirtualServiceTable) => string {
+  const identities = new WeakMap<HttpRouteTable, string>();
+  const digests = new WeakMap<VirtualServiceTable, string>();
+  const identity = (http: HttpRouteTable): string => {
+    let id = identities.get(http);
+    if (id === undefined) identities.set(http, (id = httpIdentity(http, fileKey)));
+    return id;
+  };
+  return (vs) => {
+    let digest = digests.get(vs);
+    if (digest === undefined) digests.set(vs, (digest = sha256(vs.http.map(identity).join('\u0004'))));
+    return digest;
+  };
 }
 
 function httpIdentity(http: HttpRouteTable, fileKey: (path: string) => string): string {
