@@ -1,10 +1,8 @@
 import { DeliveryTable } from '../compile/delivery';
-import { kindKeyOf, objectKindOf } from '../compile/delivery/rendered-folders';
 import { renderDelivery } from '../emit/delivery/render-delivery';
-import { KUSTOMIZATION_FILE } from '../emit/render';
 import { sha256 } from '../util/sha256';
 import { IncrementalCache, keyOf } from './incremental-cache';
-import { KeptFile, keptRecorded } from './kept-files';
+import { KeptFile, keptRecorded, renderedKinds } from './kept-files';
 
 /** What {@link renderDeliveryReusing} produced. */
 export interface DeliveryRender {
@@ -31,7 +29,7 @@ export function renderDeliveryReusing(table: DeliveryTable, opts: { readonly cac
   if (kept) return { tree: new Map(), kept, hashes: new Map([...kept].map(([path, file]) => [path, file.hash])) };
   const tree = renderDelivery(table);
   const hashes = new Map([...tree].map(([path, text]) => [path, sha256(text)]));
-  const kinds = [...tree].filter(([path]) => !path.endsWith(`/${KUSTOMIZATION_FILE}`)).map(([path, text]) => [path, kindKeyOf(objectKindOf(text, path))]);
+  const kinds = renderedKinds(tree);
   opts.cache.setTable(key, { findings: [], files: Object.fromEntries(hashes), kinds: Object.fromEntries(kinds) });
   return { tree, kept: new Map(), hashes };
 }

@@ -7,9 +7,8 @@ import { FindingRecord } from '../compile/findings';
 import { PlatformTable } from '../compile/platform/platform-table';
 import { EnvironmentTable } from '../compile/route-table';
 import { Diagnostic } from '../diagnostics/diagnostic';
-import { kindKeyOf, objectKindOf } from '../compile/delivery/rendered-folders';
 import { httpRouteProfileKey, sizeOfHttpRoute } from '../emit/istio/http-route';
-import { folderOf, KUSTOMIZATION_FILE, renderObjects } from '../emit/render';
+import { folderOf, renderObjects } from '../emit/render';
 import { groupBy } from '../util/group-by';
 import { renderReusingObjects } from './object-reuse';
 import { SourceFile } from '../load/read-tree';
@@ -19,7 +18,7 @@ import { compareText } from '../util/compare';
 import { StageTimings } from '../util/stage-timings';
 import { fileKeyOf, IncrementalCache, keyOf } from './incremental-cache';
 import { sha256 } from '../util/sha256';
-import { KeptFile, keptRecorded } from './kept-files';
+import { KeptFile, keptRecorded, renderedKinds } from './kept-files';
 
 /** Options of {@link buildIncrementally}. */
 export interface IncrementalOptions {
@@ -197,7 +196,7 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     for (const [path, file] of ownKept) hashes.set(path, file.hash);
     const paths = [...own.map(([path]) => path), ...ownKept.map(([path]) => path)].sort(compareText);
     const kinds = [
-      ...own.filter(([path]) => !path.endsWith(`/${KUSTOMIZATION_FILE}`)).map(([path, text]) => [path, kindKeyOf(objectKindOf(text, path))]),
+      ...renderedKinds(own),
       ...ownKept.map(([path, file]) => [path, file.kind!]),
     ];
     opts.cache.setTable(part.key(), {

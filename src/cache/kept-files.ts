@@ -1,5 +1,6 @@
 import { lstatSync, Stats } from 'fs';
 import { join } from 'path';
+import { kindKeyOf, objectKindOf } from '../compile/delivery/rendered-folders';
 import { KUSTOMIZATION_FILE } from '../emit/render';
 import type { IncrementalCache, TableRecord } from './incremental-cache';
 import { StatMemo, statKeyOf } from './stat-memo';
@@ -51,6 +52,18 @@ export function keptRecorded(outDir: string, record: TableRecord, cache: Increme
     files.set(path, file);
   }
   return files;
+}
+
+/** The kind of the object a rendered file holds, as KeptFile.kind and TableRecord.kinds record it. */
+export function renderedKindOf(path: string, text: string): string {
+  return kindKeyOf(objectKindOf(text, path));
+}
+
+/** [path, kind] of each rendered file but the kustomization.yaml files (which hold no object). */
+export function renderedKinds(files: Iterable<readonly [path: string, text: string]>): [string, string][] {
+  const kinds: [string, string][] = [];
+  for (const [path, text] of files) if (!path.endsWith(`/${KUSTOMIZATION_FILE}`)) kinds.push([path, renderedKindOf(path, text)]);
+  return kinds;
 }
 
 function regularFileStat(abs: string): Stats | undefined {

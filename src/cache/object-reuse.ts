@@ -1,10 +1,9 @@
-import { objectKindOf, kindKeyOf } from '../compile/delivery/rendered-folders';
 import { PlatformTable } from '../compile/platform/platform-table';
 import { EnvironmentTable, HttpRouteTable, VirtualServiceTable } from '../compile/route-table';
 import { fileNameFor, folderOf, KUSTOMIZATION_FILE, kustomizationText, renderTables } from '../emit/render';
 import { IncrementalCache, keyOf } from './incremental-cache';
 import { sha256 } from '../util/sha256';
-import { KeptFile, keptIfUnchanged } from './kept-files';
+import { KeptFile, keptIfUnchanged, renderedKindOf } from './kept-files';
 
 /** A compiled route table with the key of everything its objects' bytes depend on besides their routes. */
 export interface KeyedTable {
@@ -93,7 +92,7 @@ export function renderReusingObjects(
     if (text === undefined) continue;
     const hash = sha256(text);
     renderedHashes.set(path, hash);
-    opts.cache.setObject(key, [hash, kindKeyOf(objectKindOf(text, path))]);
+    opts.cache.setObject(key, [hash, renderedKindOf(path, text)]);
   }
   return { tree, kept, knownHashes, renderedHashes, objectKeys };
 }
