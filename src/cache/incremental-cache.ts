@@ -201,10 +201,13 @@ export class IncrementalCache {
     return (this.entrySizeStore ??= new EntrySizeStore(join(this.root, CACHE_DIR, ENTRY_SIZES), `${FORMAT} ${this.tool}`));
   }
 
-  /** A file's loaded documents stored under `key`, as plain data (and keeps them for the next run). */
+  /**
+   * A file's loaded documents stored under `key`, as plain data (and keeps them for the next run): a fresh copy on
+   * each call, which the caller may change (the loader decodes it in place).
+   */
   public document(key: string): unknown {
     const used = this.usedDocuments.get(key);
-    if (used !== undefined && used !== STORED) return used;
+    if (used !== undefined && used !== STORED) return JSON.parse(JSON.stringify(used)); // set in this run (rare: a second load)
     const found = this.documents.get(key);
     if (found !== undefined) this.usedDocuments.set(key, STORED);
     return found;

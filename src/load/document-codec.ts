@@ -1,5 +1,6 @@
 import { SourceLocation } from '../diagnostics/diagnostic';
 import { FieldPath, formatPath, parsePath } from './field-path';
+import { LazyLocation } from './lazy-location';
 import type { Target } from './yaml-locator';
 
 /**
@@ -7,7 +8,7 @@ import type { Target } from './yaml-locator';
  * a file produced and a later run can skip parsing and checking it while its content is unchanged.
  *
  * Two things JSON alone would lose are kept:
- * - where values were written: a lazy location (line and column computed on first read, see DocumentContext)
+ * - where values were written: a lazy location (line and column computed on first read, lazy-location.ts)
  *   is stored as its field path and made lazy again on decoding, against the file's text, so a clean file is
  *   still never parsed with positions unless a diagnostic needs one;
  * - shared values: an object reached twice (an override sharing the base's match list) is stored once and
@@ -17,14 +18,6 @@ import type { Target } from './yaml-locator';
  * class instance, a function, an eager getter, undefined) makes encoding give up (undefined): such a file is
  * simply loaded again next time.
  */
-
-/** Field paths (and whether the key or the value is pointed at) of lazy locations, registered by DocumentContext. */
-const LAZY_LOCATIONS = new WeakMap<object, { readonly path: FieldPath; readonly target: Target }>();
-
-/** Registers `location` as computed lazily for the field at `path` (its key or value) of its document. */
-export function registerLazyLocation(location: SourceLocation, path: FieldPath, target: Target = 'value'): void {
-  LAZY_LOCATIONS.set(location, { path, target });
-}
 
 type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded };
 
@@ -41,7 +34,7 @@ export function encodeValues(values: readonly unknown[]): Encoded | undefined {
       return true;
     }
     seen.set(v, seen.size);
-    if (LAZY_LOCATIONS.has(v)) return true;
+    if (LazyLocation.fieldOf(v)) return true;
     if (Array.isArray(v)) return v.every(scan);
     if (Object.getPrototypeOf(v) !== Object.prototype) return false;
     for (const key of Object.keys(v)) {
@@ -57,7 +50,7 @@ export function encodeValues(values: readonly unknown[]): Encoded | undefined {
     const id = ids.get(v);
     if (id !== undefined) return { $ref: id };
     let out: Encoded;
-    const lazy = LAZY_LOCATIONS.get(v);
+    const lazy = LazyLocation.fieldOf(v);
     const origin = lazy ? undefined : originForm(v, shared);
     if (origin) out = origin;
     else if (lazy) out = lazy.target === 'key' ? { $loc: [...lazy.path], $key: true } : { $loc: [...lazy.path] };
@@ -84,7 +77,7 @@ function originForm(v: object, shared: ReadonlySet<object>): Encoded | undefined
   if (keys.length !== 2 || keys[0] !== 'at' || keys[1] !== 'path') return undefined;
   const { at, path } = v as { at: unknown; path: unknown };
   if (typeof path !== 'string' || at === null || typeof at !== 'object' || shared.has(at)) return undefined;
-  const lazy = LAZY_LOCATIONS.get(at);
+  const lazy = LazyLocation.fieldOf(at);
   if (!lazy || formatPath(lazy.path) !== path || !samePath(parsePath(path), lazy.path)) return undefined;
   return lazy.target === 'key' ? { $o: path, $k: true } : { $o: path };
 }
@@ -94,11 +87,13 @@ function samePath(a: FieldPath | undefined, b: FieldPath): boolean {
 }
 
 /**
- * Decodes what {@link encodeValues} made. `locate(documentIndex, path)` makes the lazy location of a field;
+ * Decodes what {@link encodeValues} made, in place: the objects and arrays of `data` (fresh from JSON.parse, owned by
+ * the caller from then on) become the values, so decoding makes only the locations and origins. `locate(documentIndex,
+ * path, target)` makes the lazy location of a field (`path` as segments, or as formatPath wrote it);
  * `documentIndexes[i]` is the document index of value i.
  */
 export function decodeValues(
-  data: Encoded, documentIndexes: readonly number[], locate: (documentIndex: number, path: FieldPath | (() => FieldPath), target: Target) => SourceLocation,
+  data: Encoded, documentIndexes: readonly number[], locate: (documentIndex: number, path: FieldPath | string, target: Target) => SourceLocation,
 ): unknown[] {
   // Loops, not Object.entries/fromEntries: every cached document of a project is decoded on every run. Markers are
   // told apart by property (an encoded object's own keys never start with `$`: such maps are wrapped in $object).
@@ -108,14 +103,13 @@ export function decodeValues(
     if (Array.isArray(v)) throw new Error('document cache: a bare array cannot occur');
     const marked = v as Record<string, Encoded | undefined>;
     if (marked.$array !== undefined) {
-      const items = marked.$array as Encoded[];
-      const out = new Array<unknown>(items.length);
-      for (let i = 0; i < items.length; i++) out[i] = decode(items[i], doc);
-      return out;
+      const items = marked.$array as unknown[];
+      for (let i = 0; i < items.length; i++) items[i] = decode(items[i] as Encoded, doc);
+      return items;
     }
     if (marked.$o !== undefined) {
       const path = marked.$o as string;
-      return { at: locate(doc, () => parsePath(path) ?? [], marked.$k === true ? 'key' : 'value'), path };
+      return { at: locate(doc, path, marked.$k === true ? 'key' : 'value'), path };
     }
     if (marked.$loc !== undefined) return locate(doc, marked.$loc as FieldPath, marked.$key === true ? 'key' : 'value');
     if (marked.$ref !== undefined) return byId.get(marked.$ref as number);
@@ -124,13 +118,17 @@ export function decodeValues(
       byId.set(marked.$id as number, value);
       return value;
     }
-    const entries = (marked.$object !== undefined ? marked.$object : v) as Record<string, Encoded>;
-    const out: Record<string, unknown> = {};
+    const entries = (marked.$object !== undefined ? marked.$object : v) as Record<string, unknown>;
     for (const key of Object.keys(entries)) {
-      if (key === '__proto__') Object.defineProperty(out, key, { value: decode(entries[key], doc), enumerable: true, writable: true, configurable: true });
-      else out[key] = decode(entries[key], doc);
+      const item = entries[key];
+      if (item === null || typeof item !== 'object') continue;
+      const value = decode(item as Encoded, doc);
+      if (value === item) continue;
+      // JSON.parse made `__proto__` an own property; an assignment would set the prototype instead
+      if (key === '__proto__') Object.defineProperty(entries, key, { value, enumerable: true, writable: true, configurable: true });
+      else entries[key] = value;
     }
-    return out;
+    return entries;
   };
   return (data as Encoded[]).map((v, i) => decode(v, documentIndexes[i]));
 }

@@ -1,7 +1,7 @@
 import { Diagnostic, SourceLocation } from '../diagnostics/diagnostic';
 import { Origin } from '../model/project';
-import { registerLazyLocation } from './document-codec';
 import { FieldPath, formatPath } from './field-path';
+import { LazyLocation } from './lazy-location';
 import { SourceFile } from './read-tree';
 import { Locator, Target } from './yaml-locator';
 
@@ -61,39 +61,18 @@ export class DocumentContext {
    * first read, so a clean file is parsed with positions only if something (a later diagnostic) asks.
    */
   public origin(path: FieldPath, target: Target = 'value'): Origin {
-    const at = this.lazyLocation(path, target);
-    registerLazyLocation(at, path, target);
-    return { at, path: formatPath(path) };
+    return { at: new LazyLocation(this.file.path, this.locator, path, target), path: formatPath(path) };
   }
 
   /**
-   * Where the field at `path` was written, its line and column computed on first read (as in {@link origin}), not
-   * registered for document-codec.ts: for values decoded from a cache, which are never encoded again.
+   * Where the field at `path` (segments, or as formatPath wrote them) was written, its line and column computed on
+   * first read (as in {@link origin}): for values decoded from a cache (document-codec.ts).
    */
-  public lazyLocation(path: FieldPath | (() => FieldPath), target: Target = 'value'): SourceLocation {
-    const locator = this.locator;
-    return lazyLocation(this.file.path, () => locator.location(typeof path === 'function' ? path() : path, target));
+  public lazyLocation(path: FieldPath | string, target: Target = 'value'): SourceLocation {
+    return new LazyLocation(this.file.path, this.locator, path, target);
   }
 
   public get failed(): boolean {
     return this.diagnostics.some((d) => d.severity === 'error');
   }
-}
-
-/**
- * A SourceLocation whose line and column are computed on first read (then kept): own enumerable accessors, so it
- * reads, spreads, serializes and compares like `{ file, line, col }`. An object literal: about three times cheaper to
- * make than defining the accessors (tens of thousands are made when a cached project is decoded).
- */
-function lazyLocation(file: string, compute: () => SourceLocation): SourceLocation {
-  let found: SourceLocation | undefined;
-  return {
-    file,
-    get line(): number {
-      return (found ??= compute()).line;
-    },
-    get col(): number {
-      return (found ??= compute()).col;
-    },
-  };
 }

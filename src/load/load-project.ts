@@ -39,16 +39,20 @@ interface FileOutcome {
  */
 export function loadProject(root: string, overlay?: SourceOverlay, store?: DocumentStore): LoadResult {
   const bag = new DiagnosticBag();
-  // The entries whose text readTree took, until their documents are decoded below (asked for once, then dropped).
-  const taken = new Map<SourceFile, unknown>();
+  // The documents of the files readTree took from the store (decoded at once: the stored entry, a large plain tree,
+  // dies young instead of surviving the whole walk), until the loop below picks them up.
+  const taken = new Map<SourceFile, FileOutcome>();
   const reuse: InputReuse | undefined = store?.hashes && {
     known: (abs, stat) => store.hashes!.known(abs, stat),
     seen: (abs) => store.hashes!.seen?.(abs),
     remember: (abs, stat, hash) => store.hashes!.remember(abs, stat, hash),
     text: (file) => {
       const entry = store.get(file) as StoredFile | undefined;
-      if (entry !== undefined) taken.set(file, entry);
-      return entry?.text;
+      // The file object gets its text from the entry (read-tree.ts take): its documents point at that text.
+      const outcome = entry === undefined ? undefined : fromStore(file, entry, entry.text);
+      if (outcome === undefined) return undefined;
+      taken.set(file, outcome);
+      return entry!.text;
     },
   };
   const tree = withOverlay(readTree(root, reuse), overlay);
@@ -56,12 +60,15 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
 
   const checked: Checked[] = [];
   for (const file of tree.files) {
-    const stored = taken.get(file) ?? store?.get(file);
+    let outcome = taken.get(file);
     taken.delete(file);
-    const outcome = (stored !== undefined ? fromStore(file, stored) : undefined) ?? loadFile(file);
-    if (stored === undefined && store) {
-      const entry = toStore(file, outcome);
-      if (entry !== undefined) store.set(file, entry);
+    if (outcome === undefined) {
+      const stored = store?.get(file);
+      outcome = (stored !== undefined ? fromStore(file, stored, file.text) : undefined) ?? loadFile(file);
+      if (stored === undefined && store) {
+        const entry = toStore(file, outcome);
+        if (entry !== undefined) store.set(file, entry);
+      }
     }
     bag.addAll(outcome.diagnostics);
     checked.push(...outcome.documents);
@@ -102,7 +109,7 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
 export interface DocumentStore {
   /**
    * What `set` was given for a file with this path and content (its `hash` when it has one, else its text), if
-   * anything.
+   * anything: a copy of its own for each call, which the loader decodes in place (document-codec.ts).
    */
   get(file: SourceFile): unknown;
   set(file: SourceFile, entry: unknown): void;
@@ -136,10 +143,13 @@ function toStore(file: SourceFile, outcome: FileOutcome): StoredFile | undefined
   };
 }
 
-/** The documents a store kept for a file (with fresh contexts, for the cross-document checks). */
-function fromStore(file: SourceFile, stored: unknown): FileOutcome | undefined {
+/**
+ * The documents a store kept for a file (with fresh contexts, for the cross-document checks); `text`: the file's
+ * text (what `file.text` holds by the time anything reads it).
+ */
+function fromStore(file: SourceFile, stored: unknown, text: string): FileOutcome | undefined {
   const entry = stored as StoredFile;
-  if (entry.text !== file.text) return undefined; // same content key, other text: never (a damaged entry)
+  if (entry.text !== text) return undefined; // same content key, other text: never (a damaged entry)
   const kinds = entry.documents.map(([name]) => KINDS_BY_NAME.get(name));
   if (kinds.some((k) => k === undefined)) return undefined;
   const source = new YamlSource(file);

@@ -69,6 +69,27 @@ describe('encode and decode', () => {
     expect(timeoutKey.at.col).not.toBe(timeoutValue.at.col);
   });
 
+  test('a lazy location reads, spreads, serializes and compares like a plain { file, line, col }', () => {
+    const [decoded] = decodeValues(JSON.parse(JSON.stringify(encodeValues([build(context())]))), [0], (_index, path, target) =>
+      context().lazyLocation(path, target)) as [{ timeoutValue: { at: object; path: string } }];
+    const plain = { file: 'routes/t/r.yaml', line: 6, col: 12 };
+    const { at } = decoded.timeoutValue;
+    expect(Object.keys(at)).toEqual(['file', 'line', 'col']);
+    expect({ ...at }).toStrictEqual(plain);
+    expect(JSON.parse(JSON.stringify(at))).toStrictEqual(plain);
+    expect(decoded.timeoutValue).toEqual({ at: plain, path: 'spec.timeout' });
+    expect(at).not.toEqual({ ...plain, line: 7 });
+  });
+
+  test('decoding reuses the objects of the data it is given (the cache hands each caller a fresh copy)', () => {
+    const data = JSON.parse(JSON.stringify(encodeValues([build(context())]))) as Record<string, unknown>[];
+    const items = data[0].items;
+    const [decoded] = decodeValues(data as never, [0], (_index, path, target) => context().lazyLocation(path, target)) as [Record<string, unknown>];
+    expect(decoded).toBe(data[0]);
+    expect(decoded.items).toEqual([1, 'two', null, true, { deep: [[]] }]);
+    expect(items).toEqual({ $array: decoded.items });
+  });
+
   test('an origin is kept as its formatted path, not as segments and a location marker', () => {
     const encoded = JSON.stringify(encodeValues([{ origin: context().origin(['spec', 'headers', 'x.y'], 'key') }]));
     expect(encoded).toBe('[{"origin":{"$o":"spec.headers[\\"x.y\\"]","$k":true}}]');
