@@ -13,9 +13,11 @@ export const STORED: unique symbol = Symbol('stored');
  * quarter of the base is no longer used, the next save compacts both into a new base.
  *
  * Each file is a checked file (checked-json.ts: a SHA-256 line over the rest), then a JSON header line
- * (`{"tag":...}`) and one line per entry: its key as a JSON string, a tab, its value as JSON. A value is parsed only when asked for, and the text
- * of an entry that did not change is written back as it was read: a run that uses every entry of a large store
- * (the documents of 7,000 input files) neither builds one object graph of all of them nor serializes it again.
+ * (`{"tag":...}`) and one line per entry: its key as a JSON string, a tab, its value as JSON. A file is kept as the
+ * bytes read, with where each key's line starts: a value is decoded and parsed only when asked for, and the line of
+ * an entry that did not change is written back as the very bytes read. A run that uses every entry of a large store
+ * (the documents of 7,000 input files) neither turns the whole file into one string nor builds one object graph of
+ * all of it, nor serializes it again.
  * A missing, damaged (checksum) or foreign file (another tag: format, kfaas build) is empty.
  *
  * Entries a save drops may still be returned until the next compaction: a value must stay right for its key
@@ -23,12 +25,12 @@ export const STORED: unique symbol = Symbol('stored');
  * checked against the file's stat). Only Node built-ins and src/util are imported.
  */
 export class LayeredStore<V> {
-  private layers?: { readonly base: ReadonlyMap<string, string>; readonly delta: ReadonlyMap<string, string>; readonly baseFound: boolean };
+  private layers?: { readonly base: Layer; readonly delta: Layer; readonly baseFound: boolean };
 
   /** `tag`: files written under another tag (format, kfaas build) are ignored. */
   public constructor(private readonly dir: string | undefined, private readonly tag: string) {}
 
-  /** The value stored under `key`, if any (parsed on each call: a caller keeps what it needs). */
+  /** The value stored under `key`, if any (parsed on each call: each caller gets its own copy). */
   public get(key: string): V | undefined {
     const raw = this.raw(key);
     if (raw === undefined) return undefined;
@@ -48,19 +50,23 @@ export class LayeredStore<V> {
   public save(used: ReadonlyMap<string, V | typeof STORED>, keepStored: (stored: number, used: number) => boolean): void {
     if (this.dir === undefined) return;
     const { base, delta, baseFound } = this.read();
-    const stored = new Set([...base.keys(), ...delta.keys()]);
-    const keep = keepStored(stored.size, used.size);
-    // What the store holds after this run, as the text of each value.
-    const want = new Map<string, string>();
+    let storedCount = base.lines.size;
+    for (const key of delta.lines.keys()) if (!base.lines.has(key)) storedCount++;
+    const keep = keepStored(storedCount, used.size);
+    // What the store holds after this run: each value as its text, or as the line a layer holds for it.
+    const want = new Map<string, Entry>();
     for (const [key, value] of used) {
-      const raw = value === STORED ? this.raw(key) : JSON.stringify(value);
-      if (raw !== undefined) want.set(key, raw);
+      const entry = value === STORED ? this.stored(key) : JSON.stringify(value);
+      if (entry !== undefined) want.set(key, entry);
     }
-    if (keep) for (const key of stored) if (!want.has(key)) want.set(key, this.raw(key)!);
-    const nextDelta = new Map<string, string>();
-    for (const [key, raw] of want) if (base.get(key) !== raw) nextDelta.set(key, raw);
+    if (keep) {
+      for (const key of delta.lines.keys()) if (!want.has(key)) want.set(key, { layer: delta, at: delta.lines.get(key)! });
+      for (const key of base.lines.keys()) if (!want.has(key)) want.set(key, { layer: base, at: base.lines.get(key)! });
+    }
+    const nextDelta = new Map<string, Entry>();
+    for (const [key, entry] of want) if (!inBase(base, key, entry)) nextDelta.set(key, entry);
     let unused = 0;
-    for (const key of base.keys()) if (!want.has(key)) unused++;
+    for (const key of base.lines.keys()) if (!want.has(key)) unused++;
     try {
       if (!baseFound || nextDelta.size > Math.max(COMPACT_MIN, want.size / 8) || unused > Math.max(COMPACT_MIN, want.size / 4)) {
         writeChecked(join(this.dir, BASE), this.text(want));
@@ -76,51 +82,109 @@ export class LayeredStore<V> {
   }
 
   private raw(key: string): string | undefined {
+    const entry = this.stored(key);
+    return entry === undefined ? undefined : rawOf(entry);
+  }
+
+  /** Where the value of `key` is kept (the delta wins). */
+  private stored(key: string): StoredLine | undefined {
     const { base, delta } = this.read();
-    return delta.get(key) ?? base.get(key);
+    const inDelta = delta.lines.get(key);
+    if (inDelta !== undefined) return { layer: delta, at: inDelta };
+    const inBase = base.lines.get(key);
+    return inBase === undefined ? undefined : { layer: base, at: inBase };
   }
 
   private read(): NonNullable<LayeredStore<V>['layers']> {
     if (this.layers === undefined) {
-      const base = this.dir === undefined ? undefined : this.entries(join(this.dir, BASE));
+      const base = this.dir === undefined ? undefined : this.layer(join(this.dir, BASE));
       // A delta is relative to the base it was written over: without that base it is dropped too.
-      const delta = base === undefined ? undefined : this.entries(join(this.dir!, DELTA));
-      this.layers = { base: base ?? new Map(), delta: delta ?? new Map(), baseFound: base !== undefined };
+      const delta = base === undefined ? undefined : this.layer(join(this.dir!, DELTA));
+      this.layers = { base: base ?? EMPTY, delta: delta ?? EMPTY, baseFound: base !== undefined };
     }
     return this.layers;
   }
 
-  /** The entries of one file (key -> value text); undefined when missing, damaged or foreign. */
-  private entries(path: string): Map<string, string> | undefined {
-    const body = readCheckedBody(path);
-    if (body === undefined) return undefined;
-    const text = body.toString('utf8');
-    const headerEnd = text.indexOf('\n');
+  /** The lines of one file by key; undefined when missing, damaged or foreign. */
+  private layer(path: string): Layer | undefined {
+    const bytes = readCheckedBody(path);
+    if (bytes === undefined) return undefined;
+    let headerEnd = bytes.indexOf(NEWLINE);
+    if (headerEnd < 0) headerEnd = bytes.length;
     try {
-      if ((JSON.parse(text.slice(0, headerEnd)) as { tag?: unknown }).tag !== this.tag) return undefined;
+      if ((JSON.parse(bytes.toString('utf8', 0, headerEnd)) as { tag?: unknown }).tag !== this.tag) return undefined;
     } catch {
       return undefined;
     }
-    const entries = new Map<string, string>();
-    for (let at = headerEnd + 1; at < text.length;) {
-      let end = text.indexOf('\n', at);
-      if (end < 0) end = text.length;
-      const tab = text.indexOf('\t', at);
+    const lines = new Map<string, number>();
+    for (let at = headerEnd + 1; at < bytes.length;) {
+      let end = bytes.indexOf(NEWLINE, at);
+      if (end < 0) end = bytes.length;
+      const tab = bytes.indexOf(TAB, at);
       if (tab < 0 || tab > end) return undefined;
-      const quoted = text.slice(at, tab);
       // A key without escapes (paths, hex) is its text between the quotes; others are JSON-decoded.
-      const key = quoted.includes('\\') ? (JSON.parse(quoted) as string) : quoted.slice(1, -1);
-      entries.set(key, text.slice(tab + 1, end));
+      const quoted = bytes.toString('utf8', at, tab);
+      try {
+        lines.set(quoted.includes('\\') ? (JSON.parse(quoted) as string) : quoted.slice(1, -1), at);
+      } catch {
+        return undefined;
+      }
       at = end + 1;
     }
-    return entries;
+    return { bytes, lines };
   }
 
-  private text(entries: ReadonlyMap<string, string>): Buffer {
-    const lines = [JSON.stringify({ tag: this.tag })];
-    for (const [key, raw] of entries) lines.push(`${JSON.stringify(key)}\t${raw}`);
-    return checkedFile(Buffer.from(lines.join('\n'), 'utf8'));
+  private text(entries: ReadonlyMap<string, Entry>): Buffer {
+    const parts: Buffer[] = [Buffer.from(JSON.stringify({ tag: this.tag }), 'utf8')];
+    for (const [key, entry] of entries) {
+      parts.push(NEWLINE_BYTES);
+      // a line read from a layer is written back as its bytes (its key is the same JSON text)
+      parts.push(typeof entry === 'string' ? Buffer.from(`${JSON.stringify(key)}\t${entry}`, 'utf8') : lineOf(entry));
+    }
+    return checkedFile(Buffer.concat(parts));
   }
+}
+
+/** One file of a store: its body, and where the line of each key starts in it. */
+interface Layer {
+  readonly bytes: Buffer;
+  readonly lines: ReadonlyMap<string, number>;
+}
+
+/** A value kept where a layer holds it. */
+interface StoredLine {
+  readonly layer: Layer;
+  /** Where its line (key, tab, value) starts in the layer's bytes. */
+  readonly at: number;
+}
+
+/** A value's JSON text, or where a layer holds it. */
+type Entry = string | StoredLine;
+
+const EMPTY: Layer = { bytes: Buffer.alloc(0), lines: new Map() };
+const NEWLINE = 0x0a;
+const TAB = 0x09;
+const NEWLINE_BYTES = Buffer.from('\n', 'latin1');
+
+/** The bytes of a stored line, without its newline. */
+function lineOf({ layer, at }: StoredLine): Buffer {
+  const end = layer.bytes.indexOf(NEWLINE, at);
+  return layer.bytes.subarray(at, end < 0 ? layer.bytes.length : end);
+}
+
+/** The value's JSON text. */
+function rawOf(entry: Entry): string {
+  if (typeof entry === 'string') return entry;
+  const line = lineOf(entry);
+  return line.toString('utf8', line.indexOf(TAB) + 1);
+}
+
+/** Whether the base holds `entry` for `key`, as it is. */
+function inBase(base: Layer, key: string, entry: Entry): boolean {
+  const at = base.lines.get(key);
+  if (at === undefined) return false;
+  if (typeof entry !== 'string' && entry.layer === base) return entry.at === at;
+  return rawOf({ layer: base, at }) === rawOf(entry);
 }
 
 const BASE = 'base.lines';
@@ -128,9 +192,13 @@ const DELTA = 'delta.lines';
 /** Below this many changed or unused entries, a store is never compacted (a small project just rewrites its delta). */
 const COMPACT_MIN = 64;
 
-function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [key, raw] of a) if (b.get(key) !== raw) return false;
+function sameEntries(delta: Layer, next: ReadonlyMap<string, Entry>): boolean {
+  if (delta.lines.size !== next.size) return false;
+  for (const [key, entry] of next) {
+    const at = delta.lines.get(key);
+    if (at === undefined) return false;
+    if (typeof entry !== 'string' && entry.layer === delta ? entry.at !== at : rawOf({ layer: delta, at }) !== rawOf(entry)) return false;
+  }
   return true;
 }
 

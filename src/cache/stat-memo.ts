@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, Stats } from 'fs';
 import { join } from 'path';
-import { LayeredStore } from './layered-store';
+import { LayeredStore, STORED } from './layered-store';
 import { sha256 } from '../util/sha256';
 
 /**
@@ -31,6 +31,8 @@ export class StatMemo {
   }
 
   private readonly used = new Map<string, readonly [string, string]>();
+  /** Entries of `used` that are the stored ones, unchanged (saved as STORED: their stored text is written back). */
+  private readonly unchanged = new Set<string>();
   /** The files hashed in this run (read, or known by their stat), as first seen: SHA-256 and size. */
   private readonly seenNow = new Map<string, { readonly hash: string; readonly size: number }>();
   /** How many files were read and hashed (not taken from the memo). */
@@ -67,9 +69,14 @@ export class StatMemo {
    */
   public known(abs: string, stat: Stats): string | undefined {
     const key = statKeyOf(stat);
-    const known = this.used.get(abs) ?? this.stored.get(abs);
-    if (!known || known[0] !== key) return undefined;
-    this.used.set(abs, known);
+    let known = this.used.get(abs);
+    if (known === undefined) {
+      known = this.stored.get(abs);
+      if (!known || known[0] !== key) return undefined;
+      this.used.set(abs, known);
+      this.unchanged.add(abs);
+    }
+    if (known[0] !== key) return undefined;
     if (!this.seenNow.has(abs)) this.seenNow.set(abs, { hash: known[1], size: stat.size });
     return known[1];
   }
@@ -80,7 +87,7 @@ export class StatMemo {
    */
   public remember(abs: string, stat: Stats, hash: string): void {
     if (!this.seenNow.has(abs)) this.seenNow.set(abs, { hash, size: stat.size });
-    if (this.dir !== undefined && stat.ctimeMs < Date.now() - this.racyMs) this.used.set(abs, [statKeyOf(stat), hash]);
+    if (this.dir !== undefined && stat.ctimeMs < Date.now() - this.racyMs) this.use(abs, [statKeyOf(stat), hash]);
   }
 
   /**
@@ -93,7 +100,12 @@ export class StatMemo {
    * the case git's index accepts too.
    */
   public learn(abs: string, stat: Stats, hash: string): void {
-    if (this.dir !== undefined && stat.mtimeMs < Date.now() - this.racyMs) this.used.set(abs, [statKeyOf(stat), hash]);
+    if (this.dir !== undefined && stat.mtimeMs < Date.now() - this.racyMs) this.use(abs, [statKeyOf(stat), hash]);
+  }
+
+  private use(abs: string, entry: readonly [string, string]): void {
+    this.used.set(abs, entry);
+    this.unchanged.delete(abs);
   }
 
   /**
@@ -102,7 +114,9 @@ export class StatMemo {
    */
   public save(): void {
     if (this.dir === undefined) return;
-    this.stored.save(this.used, (stored, used) => used * 2 < stored);
+    const entries = new Map<string, readonly [string, string] | typeof STORED>();
+    for (const [abs, entry] of this.used) entries.set(abs, this.unchanged.has(abs) ? STORED : entry);
+    this.stored.save(entries, (stored, used) => used * 2 < stored);
     try {
       rmSync(join(this.dir, 'file-stats.json'), { force: true }); // the single file of earlier builds
     } catch {
