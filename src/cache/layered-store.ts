@@ -82,8 +82,11 @@ export class LayeredStore<V> {
   }
 
   private raw(key: string): string | undefined {
-    const entry = this.stored(key);
-    return entry === undefined ? undefined : rawOf(entry);
+    const { base, delta } = this.read();
+    const inDelta = delta.lines.get(key);
+    if (inDelta !== undefined) return valueAt(delta, inDelta);
+    const inBase = base.lines.get(key);
+    return inBase === undefined ? undefined : valueAt(base, inBase);
   }
 
   /** Where the value of `key` is kept (the delta wins). */
@@ -172,11 +175,16 @@ function lineOf({ layer, at }: StoredLine): Buffer {
   return layer.bytes.subarray(at, end < 0 ? layer.bytes.length : end);
 }
 
+/** The JSON text of the value whose line starts at `at`. */
+function valueAt(layer: Layer, at: number): string {
+  const { bytes } = layer;
+  const end = bytes.indexOf(NEWLINE, at);
+  return bytes.toString('utf8', bytes.indexOf(TAB, at) + 1, end < 0 ? bytes.length : end);
+}
+
 /** The value's JSON text. */
 function rawOf(entry: Entry): string {
-  if (typeof entry === 'string') return entry;
-  const line = lineOf(entry);
-  return line.toString('utf8', line.indexOf(TAB) + 1);
+  return typeof entry === 'string' ? entry : valueAt(entry.layer, entry.at);
 }
 
 /** Whether the base holds `entry` for `key`, as it is. */

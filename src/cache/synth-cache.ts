@@ -8,10 +8,10 @@ import { sha256 } from '../util/sha256';
  * Lets a `kfaas synth` whose inputs, kfaas build and output folder are all exactly as the last successful run
  * left them finish without loading, compiling or rendering anything.
  *
- * Everything is keyed by content, file by file (`FileHashes`: relative path -> SHA-256), so a later incremental
- * synth can ask which inputs changed:
+ * Everything is keyed by content, file by file (relative path -> SHA-256):
  * - inputs: every file under clusters/ and routes/, followed through symlinks (a symlinked folder or file is
- *   hashed as what it points at, plus the link text), so editing a link's target misses;
+ *   hashed as what it points at, plus the link text), so editing a link's target misses; the record keeps one
+ *   digest over all of them (their paths and hashes: the incremental cache keys its own records by file);
  * - the tool: every file of kfaas's build (lib/: code, the JSON Schema, the compiled imports/), package.json,
  *   package-lock.json and node_modules/.package-lock.json (the dependency versions npm installed);
  * - the settings: Node version and platform, the output folder and the options that change the output;
@@ -22,7 +22,7 @@ import { sha256 } from '../util/sha256';
  * imported: the point is to stay cheap.
  */
 export const CACHE_DIR = '.kfaas-cache';
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** Relative path -> SHA-256 (hex) of its content; a symlink adds `<path>@link` -> its target text. */
 export type FileHashes = Record<string, string>;
@@ -31,7 +31,12 @@ export type FileHashes = Record<string, string>;
 export interface Fingerprint {
   /** Node version, platform, output folder and options, as canonical JSON. */
   readonly settings: string;
-  /** Inputs (`clusters/...`, `routes/...`) and tool files (`tool:lib/...`, `tool:package-lock.json`, ...). */
+  /**
+   * SHA-256 over the inputs' relative paths (`clusters/...`, `routes/...`) and hashes, in path order: one string to
+   * compare, where a record of 7,000 paths took a large JSON object to parse and compare on every run.
+   */
+  readonly inputs: string;
+  /** Tool files (`tool:lib/...`, `tool:package-lock.json`, ...). */
   readonly files: FileHashes;
   /** False when some file could not be read: never looked up nor stored. */
   readonly usable: boolean;
@@ -40,6 +45,7 @@ export interface Fingerprint {
 interface CacheRecord {
   readonly format: number;
   readonly settings: string;
+  readonly inputs: string;
   readonly files: FileHashes;
   readonly outDir: string;
   readonly outputs: FileHashes;
@@ -65,15 +71,17 @@ const TOOL_DIRS: readonly string[] = RUNNING_FROM_BUILD ? ['lib'] : ['src', 'sch
  * whose stat shows no write since they were last hashed (stat-memo.ts).
  */
 export function inputKey(root: string, options: Readonly<Record<string, unknown>> = {}, memo: StatMemo = StatMemo.none()): Fingerprint {
-  const files: FileHashes = {};
+  // Path, hash, path, hash...: one JSON array, hashed once.
+  const inputs: string[] = [];
+  const into: Sink = (rel, value) => inputs.push(rel, value);
   let usable = true;
   const fail = (): void => {
     usable = false;
   };
-  for (const area of ['clusters', 'routes']) hashTree(join(root, area), area, files, new Set(), fail, memo);
-  Object.assign(files, toolHashes(fail, memo));
+  for (const area of ['clusters', 'routes']) hashTree(join(root, area), area, into, new Set(), fail, memo);
+  const files = toolHashes(fail, memo);
   const settings = JSON.stringify({ format: FORMAT, node: process.version, platform: process.platform, arch: process.arch, options });
-  return { settings, files, usable };
+  return { settings, inputs: sha256(JSON.stringify(inputs)), files, usable };
 }
 
 /**
@@ -82,9 +90,10 @@ export function inputKey(root: string, options: Readonly<Record<string, unknown>
  */
 export function toolHashes(fail: () => void = () => undefined, memo: StatMemo = StatMemo.none()): FileHashes {
   const tool: FileHashes = {};
-  for (const dir of TOOL_DIRS) hashTree(join(PACKAGE_ROOT, dir), dir, tool, new Set(), fail, memo);
-  for (const f of ['package.json', 'package-lock.json', join('node_modules', '.package-lock.json')]) hashFile(join(PACKAGE_ROOT, f), f, tool, () => undefined, memo);
-  return Object.fromEntries(Object.entries(tool).map(([k, v]) => [`tool:${k}`, v]));
+  const into: Sink = (rel, value) => (tool[`tool:${rel}`] = value);
+  for (const dir of TOOL_DIRS) hashTree(join(PACKAGE_ROOT, dir), dir, into, new Set(), fail, memo);
+  for (const f of ['package.json', 'package-lock.json', join('node_modules', '.package-lock.json')]) hashFile(join(PACKAGE_ROOT, f), f, into, () => undefined, memo);
+  return tool;
 }
 
 /**
@@ -95,6 +104,7 @@ export function toolHashes(fail: () => void = () => undefined, memo: StatMemo = 
  */
 function hashOutputs(dir: string, written?: ReadonlyMap<string, string>, memo?: StatMemo): FileHashes | undefined {
   const files: FileHashes = {};
+  const into: Sink = (rel, value) => (files[rel] = value);
   let ok = true;
   const walk = (abs: string, rel: string): void => {
     let entries: Dirent[];
@@ -110,7 +120,7 @@ function hashOutputs(dir: string, written?: ReadonlyMap<string, string>, memo?: 
       if (e.isDirectory()) walk(childAbs, childRel);
       else if (e.isSymbolicLink()) files[`${childRel}@link`] = readlinkSync(childAbs);
       else if (e.isFile() && written?.has(childRel)) files[childRel] = written.get(childRel)!;
-      else if (e.isFile()) hashFile(childAbs, childRel, files, () => (ok = false), memo);
+      else if (e.isFile()) hashFile(childAbs, childRel, into, () => (ok = false), memo);
       else files[childRel] = 'special';
     }
   };
@@ -118,26 +128,31 @@ function hashOutputs(dir: string, written?: ReadonlyMap<string, string>, memo?: 
   return ok ? files : undefined;
 }
 
-function hashFile(abs: string, rel: string, into: FileHashes, fail: () => void, memo?: StatMemo, stat?: Stats): void {
+/** Where the hashes of a walk go: a relative path and its SHA-256 (or what stands for it: `dir`, `missing:...`). */
+type Sink = (rel: string, value: string) => void;
+
+function hashFile(abs: string, rel: string, into: Sink, fail: () => void, memo?: StatMemo, stat?: Stats): void {
+  let hash: string;
   try {
-    into[rel] = memo ? memo.hash(abs, stat ?? statSync(abs)) : sha256(readFileSync(abs));
+    hash = memo ? memo.hash(abs, stat ?? statSync(abs)) : sha256(readFileSync(abs));
   } catch (e) {
-    into[rel] = `unreadable:${(e as NodeJS.ErrnoException).code ?? 'error'}`;
+    hash = `unreadable:${(e as NodeJS.ErrnoException).code ?? 'error'}`;
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail();
   }
+  into(rel, hash);
 }
 
 /** Follows symlinks (each real folder once, so loops end); records link texts too. */
-function hashTree(abs: string, rel: string, into: FileHashes, seen: Set<string>, fail: () => void, memo: StatMemo): void {
+function hashTree(abs: string, rel: string, into: Sink, seen: Set<string>, fail: () => void, memo: StatMemo): void {
   let real: string;
   let stat: Stats;
   try {
     const link = readlinkOrUndefined(abs);
-    if (link !== undefined) into[`${rel}@link`] = link;
+    if (link !== undefined) into(`${rel}@link`, link);
     real = realpathSync(abs);
     stat = statSync(real);
   } catch (e) {
-    into[rel] = `missing:${(e as NodeJS.ErrnoException).code ?? 'error'}`;
+    into(rel, `missing:${(e as NodeJS.ErrnoException).code ?? 'error'}`);
     return;
   }
   if (stat.isDirectory()) hashFolder(real, rel, into, seen, fail, memo);
@@ -150,9 +165,9 @@ function hashTree(abs: string, rel: string, into: FileHashes, seen: Set<string>,
  * that, since its real path is the folder's plus its name: a readlink (a thrown EINVAL) and a realpath less per
  * file (the stat memo still takes one stat).
  */
-function hashFolder(real: string, rel: string, into: FileHashes, seen: Set<string>, fail: () => void, memo: StatMemo): void {
+function hashFolder(real: string, rel: string, into: Sink, seen: Set<string>, fail: () => void, memo: StatMemo): void {
   if (seen.has(real)) {
-    into[rel] = `loop:${real}`;
+    into(rel, `loop:${real}`);
     return;
   }
   seen.add(real);
@@ -160,11 +175,11 @@ function hashFolder(real: string, rel: string, into: FileHashes, seen: Set<strin
   try {
     entries = readdirSync(real, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name));
   } catch (e) {
-    into[rel] = `unreadable:${(e as NodeJS.ErrnoException).code ?? 'error'}`;
+    into(rel, `unreadable:${(e as NodeJS.ErrnoException).code ?? 'error'}`);
     fail();
     return;
   }
-  into[`${rel}/`] = 'dir';
+  into(`${rel}/`, 'dir');
   for (const entry of entries) {
     const childReal = join(real, entry.name);
     const childRel = `${rel}/${entry.name}`;
@@ -200,7 +215,7 @@ export function lookup(root: string, outDir: string, key: Fingerprint, memo?: St
   } catch {
     return undefined;
   }
-  if (record.format !== FORMAT || record.settings !== key.settings || record.outDir !== outDir) return undefined;
+  if (record.format !== FORMAT || record.settings !== key.settings || record.outDir !== outDir || record.inputs !== key.inputs) return undefined;
   if (!sameHashes(record.files, key.files)) return undefined;
   const now = hashOutputs(outDir, undefined, memo);
   if (!now || !sameHashes(record.outputs, now)) return undefined;
@@ -219,7 +234,7 @@ export function store(
   try {
     const outputs = hashOutputs(outDir, written);
     if (!outputs) return;
-    const record: CacheRecord = { format: FORMAT, settings: key.settings, files: key.files, outDir, outputs, warnings, summary };
+    const record: CacheRecord = { format: FORMAT, settings: key.settings, inputs: key.inputs, files: key.files, outDir, outputs, warnings, summary };
     const path = recordPath(root, outDir);
     mkdirSync(join(root, CACHE_DIR), { recursive: true });
     writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(record));

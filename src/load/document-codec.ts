@@ -88,16 +88,13 @@ function samePath(a: FieldPath | undefined, b: FieldPath): boolean {
 
 /**
  * Decodes what {@link encodeValues} made, in place: the objects and arrays of `data` (fresh from JSON.parse, owned by
- * the caller from then on) become the values, so decoding makes only the locations and origins. `locate(documentIndex,
- * path, target)` makes the lazy location of a field (`path` as segments, or as formatPath wrote it);
- * `documentIndexes[i]` is the document index of value i.
+ * the caller from then on) become the values, so decoding makes only the locations and origins. `locate(i, path,
+ * target)` makes the lazy location of a field of value i (`path` as segments, or as formatPath wrote it).
  */
-export function decodeValues(
-  data: Encoded, documentIndexes: readonly number[], locate: (documentIndex: number, path: FieldPath | string, target: Target) => SourceLocation,
-): unknown[] {
+export function decodeValues(data: Encoded, locate: (value: number, path: FieldPath | string, target: Target) => SourceLocation): unknown[] {
   // Loops, not Object.entries/fromEntries: every cached document of a project is decoded on every run. Markers are
   // told apart by property (an encoded object's own keys never start with `$`: such maps are wrapped in $object).
-  const byId = new Map<number, unknown>();
+  let byId: Map<number, unknown> | undefined; // shared values: few files have any
   const decode = (v: Encoded, doc: number): unknown => {
     if (v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) throw new Error('document cache: a bare array cannot occur');
@@ -112,10 +109,10 @@ export function decodeValues(
       return { at: locate(doc, path, marked.$k === true ? 'key' : 'value'), path };
     }
     if (marked.$loc !== undefined) return locate(doc, marked.$loc as FieldPath, marked.$key === true ? 'key' : 'value');
-    if (marked.$ref !== undefined) return byId.get(marked.$ref as number);
+    if (marked.$ref !== undefined) return byId?.get(marked.$ref as number);
     if (marked.$id !== undefined) {
       const value = decode(marked.$value as Encoded, doc);
-      byId.set(marked.$id as number, value);
+      (byId ??= new Map()).set(marked.$id as number, value);
       return value;
     }
     const entries = (marked.$object !== undefined ? marked.$object : v) as Record<string, unknown>;
@@ -130,5 +127,7 @@ export function decodeValues(
     }
     return entries;
   };
-  return (data as Encoded[]).map((v, i) => decode(v, documentIndexes[i]));
+  const values = data as unknown[];
+  for (let i = 0; i < values.length; i++) values[i] = decode(values[i] as Encoded, i);
+  return values;
 }

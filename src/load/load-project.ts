@@ -150,16 +150,16 @@ function toStore(file: SourceFile, outcome: FileOutcome): StoredFile | undefined
 function fromStore(file: SourceFile, stored: unknown, text: string): FileOutcome | undefined {
   const entry = stored as StoredFile;
   if (entry.text !== text) return undefined; // same content key, other text: never (a damaged entry)
-  const kinds = entry.documents.map(([name]) => KINDS_BY_NAME.get(name));
-  if (kinds.some((k) => k === undefined)) return undefined;
   const source = new YamlSource(file);
-  const indexes = entry.documents.map(([, index]) => index);
-  const contexts = new Map(indexes.map((index) => [index, new DocumentContext(file, new YamlLocator(source, index), index)]));
-  const values = decodeValues(entry.values as never, indexes, (index, path, target) => contexts.get(index)!.lazyLocation(path, target));
-  return {
-    documents: indexes.map((index, i) => ({ ctx: contexts.get(index)!, kind: kinds[i], value: values[i] })),
-    diagnostics: [],
-  };
+  const documents: { ctx: DocumentContext; kind: DocumentKind<unknown>; value: unknown }[] = [];
+  for (const [name, index] of entry.documents) {
+    const kind = KINDS_BY_NAME.get(name);
+    if (kind === undefined) return undefined;
+    documents.push({ ctx: new DocumentContext(file, new YamlLocator(source, index), index), kind, value: undefined });
+  }
+  const values = decodeValues(entry.values as never, (i, path, target) => documents[i].ctx.lazyLocation(path, target));
+  for (let i = 0; i < documents.length; i++) documents[i].value = values[i];
+  return { documents, diagnostics: [] };
 }
 
 const KINDS_BY_NAME: ReadonlyMap<string, DocumentKind<unknown>> = new Map(DOCUMENT_KINDS.map((k) => [`${k.apiVersion}/${k.kind}`, k]));

@@ -117,15 +117,20 @@ class AreaWalker {
       return;
     }
     entries.sort((a, b) => compareText(a.name, b.name));
+    // `dir` is a real path (no trailing separator but at the file system's root): its entries' paths by concatenation
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
+    const relDir = segments.join('/');
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue; // editor and VCS files
-      this.visit(join(dir, entry.name), [...segments, entry.name], entry);
+      this.visit(prefix + entry.name, segments, `${relDir}/${entry.name}`, entry);
     }
   }
 
-  /** `abs`: the entry's path under a real folder (a real path itself unless the entry is a symlink). */
-  private visit(abs: string, segments: readonly string[], entry: Dirent): void {
-    const rel = segments.join('/');
+  /**
+   * `abs`: the entry's path under a real folder (a real path itself unless the entry is a symlink); `parent`: the
+   * segments of its folder; `rel`: its path relative to the project root.
+   */
+  private visit(abs: string, parent: readonly string[], rel: string, entry: Dirent): void {
     const isYaml = YAML_FILE.test(entry.name);
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
@@ -154,23 +159,23 @@ class AreaWalker {
     if (isDir) {
       if (this.visited.has(real)) return; // a symlink loop or a second way into the same folder
       this.visited.add(real);
-      this.walk(real, segments);
+      this.walk(real, [...parent, entry.name]);
       return;
     }
     if (!isFile || !isYaml) return;
-    if (!this.placedWell(rel, segments)) return;
-    this.read(real, rel, segments);
+    if (!this.placedWell(rel, parent, entry.name)) return;
+    this.read(real, rel, parent);
   }
 
-  /** clusters/<file> and routes/<team>/<file> only. */
-  private placedWell(rel: string, segments: readonly string[]): boolean {
-    const name = segments[segments.length - 1];
+  /** clusters/<file> and routes/<team>/<file> only (`parent`: the segments of the file's folder). */
+  private placedWell(rel: string, parent: readonly string[], name: string): boolean {
+    const segments = parent.length + 1;
     if (this.area === 'clusters') {
-      if (segments.length === 2) return true;
+      if (segments === 2) return true;
       this.error('misplaced-file', rel, `cluster files must sit directly in clusters/; move it to clusters/${name}`);
       return false;
     }
-    if (segments.length === 2) {
+    if (segments === 2) {
       this.error(
         'misplaced-file',
         rel,
@@ -178,19 +183,19 @@ class AreaWalker {
       );
       return false;
     }
-    if (segments.length > 3) {
+    if (segments > 3) {
       this.error(
         'misplaced-file',
         rel,
-        `route files must sit directly in a team folder, routes/<team>/, not deeper; move it to routes/${segments[1]}/${name}`,
+        `route files must sit directly in a team folder, routes/<team>/, not deeper; move it to routes/${parent[1]}/${name}`,
       );
       return false;
     }
-    if (!DNS_LABEL.test(segments[1]) || segments[1].length > 63) {
+    if (!DNS_LABEL.test(parent[1]) || parent[1].length > 63) {
       this.error(
         'invalid-team-folder',
         rel,
-        `expected a team folder named with a DNS-1123 label (lowercase letters, digits, '-', at most 63 chars), got "${segments[1]}"`,
+        `expected a team folder named with a DNS-1123 label (lowercase letters, digits, '-', at most 63 chars), got "${parent[1]}"`,
       );
       return false;
     }
@@ -206,12 +211,13 @@ class AreaWalker {
     return true;
   }
 
-  private read(abs: string, rel: string, segments: readonly string[]): void {
+  /** `parent`: the segments of the file's folder (`routes/<team>` or `clusters`). */
+  private read(abs: string, rel: string, parent: readonly string[]): void {
     let bytes: Buffer;
     let stat: Stats;
-    const file = { path: rel, area: this.area, ...(this.area === 'routes' ? { team: segments[1] } : {}) };
+    const team = this.area === 'routes' ? parent[1] : undefined;
     const early = this.reuse?.seen?.(abs);
-    if (early !== undefined && early.size <= MAX_INPUT_FILE_BYTES && this.take({ ...file, text: '', hash: early.hash })) return;
+    if (early !== undefined && early.size <= MAX_INPUT_FILE_BYTES && this.take(unread(rel, this.area, team, early.hash))) return;
     try {
       stat = statSync(abs);
       if (stat.size > MAX_INPUT_FILE_BYTES) {
@@ -223,7 +229,7 @@ class AreaWalker {
         return;
       }
       const hash = this.reuse?.known(abs, stat);
-      if (hash !== undefined && this.take({ ...file, text: '', hash })) return;
+      if (hash !== undefined && this.take(unread(rel, this.area, team, hash))) return;
       bytes = readFileSync(abs);
     } catch (e) {
       this.error('unreadable-file', rel, `cannot read this file (${errorCode(e)})`);
@@ -237,16 +243,23 @@ class AreaWalker {
       return;
     }
     if (!this.reuse) {
-      this.files.push({ ...file, text });
+      this.files.push(team === undefined ? { path: rel, area: this.area, text } : { path: rel, area: this.area, team, text });
       return;
     }
     const hash = sha256(bytes);
     this.reuse.remember(abs, stat, hash);
-    this.files.push({ ...file, text, hash });
+    const file = unread(rel, this.area, team, hash);
+    file.text = text;
+    this.files.push(file);
   }
 }
 
 type Unread = { -readonly [K in keyof SourceFile]: SourceFile[K] } & { hash: string };
+
+/** A file known by its SHA-256, its text not set yet. */
+function unread(path: string, area: Area, team: string | undefined, hash: string): Unread {
+  return team === undefined ? { path, area, text: '', hash } : { path, area, team, text: '', hash };
+}
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
