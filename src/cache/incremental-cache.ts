@@ -53,17 +53,40 @@ export interface TableRecord {
   readonly objects?: readonly string[];
 }
 
+/**
+ * The large maps of the file are flat arrays (key, value, key, value...): JSON.parse makes an object of thousands of
+ * keys a dictionary and enters every key in V8's string table, several times the cost of reading the same text as
+ * an array (the ownership answers: one per route).
+ */
+type Flat<V> = readonly (string | V)[];
+
 interface Stored {
   readonly format: number;
   readonly tool: string;
   readonly tables: Record<string, TableRecord>;
   /** Rendered VirtualServices: object key (object-reuse.ts) -> SHA-256 of the file and its kind. */
-  readonly objects: Record<string, CachedObject>;
+  readonly objects: Flat<CachedObject>;
   /** What src/regex found about each RE2 pattern of the project (a pure function of the pattern and the build). */
-  readonly regexFacts?: Record<string, RegexFacts>;
+  readonly regexFacts: Flat<RegexFacts>;
   /** RE2 program sizes by pattern (src/regex re2ProgramSize: a pure function of the pattern and the build). */
-  readonly regexSizes?: Record<string, number>;
-  readonly ownership: { readonly teams: string; readonly answers: Record<string, string | null> };
+  readonly regexSizes: Flat<number>;
+  readonly ownership: { readonly teams: string; readonly answers: Flat<string | null> };
+}
+
+/** The entries of a flat array, as a Map. */
+function unflatten<V>(flat: Flat<V> | undefined): Map<string, V> {
+  const map = new Map<string, V>();
+  if (!Array.isArray(flat)) return map;
+  for (let i = 0; i + 1 < flat.length; i += 2) map.set(flat[i] as string, flat[i + 1] as V);
+  return map;
+}
+
+/** Entries as a flat array; `more` first (entries of `entries` win). */
+function flatten<V>(entries: ReadonlyMap<string, V>, more?: ReadonlyMap<string, V>): Flat<V> {
+  const out: (string | V)[] = [];
+  for (const [key, value] of more ?? []) if (!entries.has(key)) out.push(key, value);
+  for (const [key, value] of entries) out.push(key, value);
+  return out;
 }
 
 /** A rendered object file: SHA-256 of its bytes and its kind (rendered-folders.ts kindKeyOf). */
@@ -99,6 +122,29 @@ export function toolKeyOf(tool: FileHashes): string {
   return keyOf([`format ${FORMAT}`, process.version, process.platform, process.arch, ...files]);
 }
 
+/** incremental.json as read: its flat arrays as Maps. */
+class Loaded {
+  public static of(stored: Stored): Loaded {
+    return new Loaded(
+      stored.tables,
+      unflatten(stored.objects),
+      unflatten(stored.regexFacts),
+      unflatten(stored.regexSizes),
+      stored.ownership?.teams,
+      unflatten(stored.ownership?.answers),
+    );
+  }
+
+  private constructor(
+    public readonly tables: Record<string, TableRecord>,
+    public readonly objects: ReadonlyMap<string, CachedObject>,
+    public readonly regexFacts: ReadonlyMap<string, RegexFacts>,
+    public readonly regexSizes: ReadonlyMap<string, number>,
+    public readonly teams: string | undefined,
+    public readonly answers: Map<string, string | null>,
+  ) {}
+}
+
 /** The incremental cache of one project root, for one kfaas build. */
 export class IncrementalCache {
   /**
@@ -113,7 +159,7 @@ export class IncrementalCache {
     } catch {
       stored = undefined;
     }
-    return new IncrementalCache(root, tool, stored, memo, new LayeredStore(join(root, CACHE_DIR, DOCUMENTS), `documents ${FORMAT} ${tool}`));
+    return new IncrementalCache(root, tool, stored && Loaded.of(stored), memo, new LayeredStore(join(root, CACHE_DIR, DOCUMENTS), `documents ${FORMAT} ${tool}`));
   }
 
   /** A cache that starts empty and is never saved. */
@@ -134,7 +180,7 @@ export class IncrementalCache {
   private constructor(
     private readonly root: string | undefined,
     private readonly tool: string,
-    private readonly stored: Stored | undefined,
+    private readonly stored: Loaded | undefined,
     /** SHA-256 of files by their stat (stat-memo.ts): how output files are checked without reading them. */
     public readonly memo: StatMemo,
     private readonly documents: LayeredStore<unknown>,
@@ -150,7 +196,7 @@ export class IncrementalCache {
 
   /** The file rendered for the VirtualService of key `key` before, if any (and keeps it). */
   public object(key: string): CachedObject | undefined {
-    const found = this.usedObjects.get(key) ?? this.stored?.objects?.[key];
+    const found = this.usedObjects.get(key) ?? this.stored?.objects.get(key);
     if (found !== undefined) this.usedObjects.set(key, found);
     return found;
   }
@@ -171,13 +217,13 @@ export class IncrementalCache {
    */
   public ownership(teams: string): Map<string, string | null> {
     this.teams = teams;
-    this.answers = new Map(this.stored?.ownership.teams === teams ? Object.entries(this.stored.ownership.answers) : []);
+    this.answers = this.stored?.teams === teams ? this.stored.answers : new Map();
     return this.answers;
   }
 
   /** The facts about RE2 patterns an earlier run of this build found (see src/regex seedRegexFacts). */
   public regexFacts(): [string, RegexFacts][] {
-    return Object.entries(this.stored?.regexFacts ?? {});
+    return [...(this.stored?.regexFacts ?? [])];
   }
 
   /** The facts about RE2 patterns known at the end of this run (src/regex knownRegexFacts), saved with the rest. */
@@ -187,7 +233,7 @@ export class IncrementalCache {
 
   /** RE2 program sizes an earlier run of this build computed (see src/regex seedProgramSizes). */
   public regexProgramSizes(): [string, number][] {
-    return Object.entries(this.stored?.regexSizes ?? {});
+    return [...(this.stored?.regexSizes ?? [])];
   }
 
   /** The RE2 program sizes known at the end of this run (src/regex knownProgramSizes), saved with the rest. */
@@ -242,10 +288,10 @@ export class IncrementalCache {
       format: FORMAT,
       tool: this.tool,
       tables,
-      objects: { ...(options.keepUnused ? this.stored?.objects : {}), ...Object.fromEntries(this.usedObjects) },
-      regexFacts: Object.fromEntries(this.facts),
-      regexSizes: Object.fromEntries(this.sizes),
-      ownership: { teams: this.teams, answers: Object.fromEntries(this.answers) },
+      objects: flatten(this.usedObjects, options.keepUnused ? this.stored?.objects : undefined),
+      regexFacts: flatten(this.facts),
+      regexSizes: flatten(this.sizes),
+      ownership: { teams: this.teams, answers: flatten(this.answers) },
     };
     // keyed by content: an entry of a key never changes
     this.documents.save(this.usedDocuments, () => false);

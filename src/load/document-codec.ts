@@ -54,7 +54,7 @@ export function encodeValues(values: readonly unknown[]): Encoded | undefined {
     const origin = lazy ? undefined : originForm(v, shared);
     if (origin) out = origin;
     else if (lazy) out = lazy.target === 'key' ? { $loc: [...lazy.path], $key: true } : { $loc: [...lazy.path] };
-    else if (Array.isArray(v)) out = { $array: v.map(encode) };
+    else if (Array.isArray(v)) out = v.map(encode);
     else {
       const entries: Record<string, Encoded> = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encode(x)]));
       // A key of the user's (a header or query parameter name) could read as one of the markers: wrap such maps.
@@ -97,13 +97,11 @@ export function decodeValues(data: Encoded, locate: (value: number, path: FieldP
   let byId: Map<number, unknown> | undefined; // shared values: few files have any
   const decode = (v: Encoded, doc: number): unknown => {
     if (v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) throw new Error('document cache: a bare array cannot occur');
-    const marked = v as Record<string, Encoded | undefined>;
-    if (marked.$array !== undefined) {
-      const items = marked.$array as unknown[];
-      for (let i = 0; i < items.length; i++) items[i] = decode(items[i] as Encoded, doc);
-      return items;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = decode(v[i], doc) as Encoded;
+      return v;
     }
+    const marked = v as Record<string, Encoded | undefined>;
     if (marked.$o !== undefined) {
       const path = marked.$o as string;
       return { at: locate(doc, path, marked.$k === true ? 'key' : 'value'), path };
