@@ -1,5 +1,7 @@
+import { spawnSync } from 'child_process';
 import { build } from 'esbuild';
-import { renameSync, statSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join, relative } from 'path';
 
 /**
@@ -12,7 +14,8 @@ import { join, relative } from 'path';
  * module): the bundle requires lib/src/cli/map.js when it runs. `lib/kfaas.json` then lists every bundled file of
  * lib/ and the bundle itself with size and modification time, and npm's record of node_modules
  * (node_modules/.package-lock.json); bin/kfaas loads the bundle only while all of them still match, so a tsc run or
- * an npm install without this step runs lib/src, never stale code.
+ * an npm install without this step runs lib/src, never stale code. Last, lib/kfaas.cache (writeCodeCache below) spares
+ * V8 compiling the bundle's functions again at every start; the manifest lists it too.
  */
 async function main(): Promise<void> {
   const lib = join(__dirname, '..', '..');
@@ -40,18 +43,62 @@ async function main(): Promise<void> {
     }],
   });
   renameSync(join(lib, 'kfaas.js.tmp'), join(lib, 'kfaas.js'));
+  rmSync(join(lib, CODE_CACHE), { force: true });
   const checked = [
     ...Object.keys(result.metafile!.inputs).filter((p) => p.startsWith('lib/')),
     'lib/kfaas.js',
     'node_modules/.package-lock.json',
   ];
-  const files = checked.sort().map((rel) => {
+  writeManifest(root, checked);
+  const cached = writeCodeCache(root);
+  // Listed only once complete: bin/kfaas reads a code cache only while its size and modification time are these.
+  if (cached) writeManifest(root, [...checked, `lib/${CODE_CACHE}`]);
+  process.stdout.write(
+    `kfaas: bundled ${Object.keys(result.metafile!.inputs).length} modules into ${relative(root, join(lib, 'kfaas.js'))}` +
+      `${cached ? `, code cache ${relative(root, join(lib, CODE_CACHE))}` : ' (no code cache: no routes/ and clusters/ to warm it up with)'}\n`,
+  );
+}
+
+/** The V8 code cache of the bundle, next to it (bin/kfaas). */
+const CODE_CACHE = 'kfaas.cache';
+
+/** lib/kfaas.json: each listed file with its size and modification time, which bin/kfaas compares before loading. */
+function writeManifest(root: string, checked: readonly string[]): void {
+  const lib = join(root, 'lib');
+  const files = [...checked].sort().map((rel) => {
     const s = statSync(join(root, rel));
     return [rel, s.size, s.mtimeMs] as const;
   });
   writeFileSync(join(lib, 'kfaas.json.tmp'), JSON.stringify({ files }));
   renameSync(join(lib, 'kfaas.json.tmp'), join(lib, 'kfaas.json'));
-  process.stdout.write(`kfaas: bundled ${Object.keys(result.metafile!.inputs).length} modules into ${relative(root, join(lib, 'kfaas.js'))}\n`);
+}
+
+/**
+ * lib/kfaas.cache: V8's code cache of the bundle (`vm.Script#createCachedData`) taken after a synth of a copy of the
+ * project's own example (routes/, clusters/) into a scratch folder, so it holds the functions a synth compiles
+ * (V8 compiles each function on its first call; a cold synth spent ~0.1 s doing that). bin/kfaas hands it to V8,
+ * which checks it against the source, its own version and its flags and compiles as usual when it does not fit.
+ * False when there is no example to run or the run failed: the bundle then runs without one.
+ */
+function writeCodeCache(root: string): boolean {
+  if (!existsSync(join(root, 'routes')) || !existsSync(join(root, 'clusters'))) return false;
+  const scratch = mkdtempSync(join(tmpdir(), 'kfaas-code-cache-'));
+  try {
+    for (const dir of ['routes', 'clusters']) cpSync(join(root, dir), join(scratch, 'project', dir), { recursive: true });
+    const out = join(root, 'lib', `${CODE_CACHE}.tmp`);
+    const run = spawnSync(process.execPath, [join(root, 'bin', 'kfaas'), 'synth', '--root', join(scratch, 'project')], {
+      encoding: 'utf8',
+      env: { ...process.env, KFAAS_NO_BUNDLE: '', KFAAS_WRITE_CODE_CACHE: out },
+    });
+    if (run.status !== 0 || !existsSync(out)) {
+      rmSync(out, { force: true });
+      return false;
+    }
+    renameSync(out, join(root, 'lib', CODE_CACHE));
+    return true;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 main().catch((e: unknown) => {

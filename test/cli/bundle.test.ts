@@ -17,7 +17,9 @@ beforeAll(() => {
   base = mkdtempSync(join(tmpdir(), 'kfaas-bundle-'));
   tool = join(base, 'tool');
   mkdirSync(tool);
-  for (const f of ['lib', 'bin', 'package.json']) cpSync(join(REPO, f), join(tool, f), { recursive: true });
+  // (routes/ and clusters/: the example the build's warm-up synth takes the bundle's code cache from)
+  for (const f of ['lib', 'bin', 'package.json', 'routes', 'clusters']) cpSync(join(REPO, f), join(tool, f), { recursive: true });
+  rmSync(join(tool, 'lib', 'kfaas.cache'), { force: true });
   symlinkSync(join(REPO, 'node_modules'), join(tool, 'node_modules'));
   const bundled = spawnSync(process.execPath, [join(tool, 'lib', 'src', 'cli', 'write-bundle.js')], { encoding: 'utf8' });
   expect(bundled.status).toBe(0);
@@ -74,6 +76,87 @@ test('a bundle whose inputs changed since it was built is not used: lib/src runs
     expect(kfaas(['--version']).stdout).toMatch(/^kfaas /);
   } finally {
     writeFileSync(bundle, real);
-    writeFileSync(manifestPath, realManifest);
+    // The same bytes with new modification times (utimes keeps milliseconds only): listed again, so the tests after this
+    // one run the bundle.
+    writeFileSync(manifestPath, relist(realManifest, ['lib/kfaas.js', 'lib/src/cli/synth.js']));
   }
+});
+
+/**
+ * The manifest with the files `rels` listed at their current size and modification time (a file written back with its
+ * old bytes has a new one), and `drop` left out.
+ */
+function relist(manifestText: string, rels: readonly string[], drop?: string): string {
+  const manifest = JSON.parse(manifestText) as { files: [string, number, number][] };
+  manifest.files = manifest.files.filter(([r]) => r !== drop).map(([r, size, mtime]) => {
+    if (!rels.includes(r)) return [r, size, mtime];
+    const s = statSync(join(tool, r));
+    return [r, s.size, s.mtimeMs];
+  });
+  return JSON.stringify(manifest);
+}
+
+describe('the code cache (lib/kfaas.cache, V8 code of the bundle taken after a warm-up synth)', () => {
+  const cache = (): string => join(tool, 'lib', 'kfaas.cache');
+  const manifestPath = (): string => join(tool, 'lib', 'kfaas.json');
+  const synthOut = (out: string, env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } =>
+    kfaas(['synth', '--root', join(base, 'project'), '--out', join(base, out), '--no-cache'], env);
+
+  test('the build writes one and lists it in the manifest; the bundle runs with it', () => {
+    expect(statSync(cache()).size).toBeGreaterThan(0);
+    const listed = (JSON.parse(readFileSync(manifestPath(), 'utf8')) as { files: [string][] }).files.map(([rel]) => rel);
+    expect(listed).toContain('lib/kfaas.cache');
+    // every listed file as listed: bin/kfaas takes the bundle (and hands V8 the cache)
+    const files = (JSON.parse(readFileSync(manifestPath(), 'utf8')) as { files: [string, number, number][] }).files;
+    for (const [rel, size, mtimeMs] of files) expect([rel, statSync(join(tool, rel)).size, statSync(join(tool, rel)).mtimeMs]).toEqual([rel, size, mtimeMs]);
+    expect(synthOut('out-cached').code).toBe(0);
+    expect(kfaas(['synth', '--root', join(base, 'project'), '--out', join(base, 'out-cached'), '--check']).code).toBe(0);
+  });
+
+  test('a cache V8 refuses (damaged, or from another source or node) is compiled past: same output as the modules', () => {
+    const real = readFileSync(cache());
+    const realManifest = readFileSync(manifestPath(), 'utf8');
+    try {
+      // GIVEN a damaged cache that the manifest lists as current
+      writeFileSync(cache(), Buffer.alloc(real.length, 0x5a));
+      writeFileSync(manifestPath(), relist(realManifest, ['lib/kfaas.cache']));
+      // THEN the bundle still runs and renders what the modules render
+      const fromModules = synthOut('out-refused-modules', { KFAAS_NO_BUNDLE: '1' });
+      const fromBundle = synthOut('out-refused-bundle');
+      expect(fromBundle.code).toBe(0);
+      expect(fromBundle.stderr).toBe(fromModules.stderr);
+      const strip = (t: Record<string, string>): Record<string, string> =>
+        Object.fromEntries(Object.entries(t).filter(([f]) => !f.endsWith('.kfaas-published')));
+      expect(strip(tree(join(base, 'out-refused-bundle')))).toEqual(strip(tree(join(base, 'out-refused-modules'))));
+    } finally {
+      writeFileSync(cache(), real);
+      writeFileSync(manifestPath(), relist(realManifest, ['lib/kfaas.cache']));
+    }
+  });
+
+  test('a listed cache that is missing or changed since the build makes the bundle not current: lib/src runs', () => {
+    const bundle = join(tool, 'lib', 'kfaas.js');
+    const real = readFileSync(bundle);
+    const realCache = readFileSync(cache());
+    const realManifest = readFileSync(manifestPath(), 'utf8');
+    try {
+      // GIVEN a stand-in bundle listed as current, its code cache listed too (the stand-in has no use for it)
+      writeFileSync(bundle, "exports.main = async () => { process.stdout.write('from the bundle\\n'); return 0; };\n");
+      writeFileSync(manifestPath(), relist(realManifest, ['lib/kfaas.js']));
+      expect(kfaas(['--version']).stdout).toBe('from the bundle\n');
+      // WHEN the cache changes after the build (a new size), THEN the modules run
+      writeFileSync(cache(), Buffer.concat([realCache, Buffer.from('x')]));
+      expect(kfaas(['--version']).stdout).toMatch(/^kfaas \d+\.\d+\.\d+\n$/);
+      // and so they do when it is gone
+      rmSync(cache());
+      expect(kfaas(['--version']).stdout).toMatch(/^kfaas \d+\.\d+\.\d+\n$/);
+      // while a build that wrote none (no example to warm up with) lists none, and the bundle runs without it
+      writeFileSync(manifestPath(), relist(realManifest, ['lib/kfaas.js'], 'lib/kfaas.cache'));
+      expect(kfaas(['--version']).stdout).toBe('from the bundle\n');
+    } finally {
+      writeFileSync(bundle, real);
+      writeFileSync(cache(), realCache);
+      writeFileSync(manifestPath(), relist(realManifest, ['lib/kfaas.js', 'lib/kfaas.cache']));
+    }
+  });
 });
