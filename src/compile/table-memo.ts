@@ -104,6 +104,8 @@ export class OrderCheckMemo {
   /** Checks done, by the list checked and by its matches as text (with the kind of check). */
   private readonly byList = new WeakMap<readonly RouteEntry[], Map<string, OrderCheck[]>>();
   private readonly byTokens = new Map<string, OrderCheck[]>();
+  /** The lists whose matches were read as text, with the checks of those matches. */
+  private readonly tokenized: { readonly kind: string; readonly sorted: readonly RouteEntry[]; readonly checks: OrderCheck[] }[] = [];
   private readonly routeIds = new WeakMap<Route, number>();
   private readonly tokens = new WeakMap<RouteEntry, string>();
   private next = 0;
@@ -120,9 +122,7 @@ export class OrderCheckMemo {
     if (!sameList) lists.set(kind, (sameList = []));
     const found = inScope(sameList, scope);
     if (found) return found;
-    const tokens = `${kind}\u0000${JSON.stringify(sorted.map((e) => this.entryToken(e)))}`;
-    let sameTokens = this.byTokens.get(tokens);
-    if (!sameTokens) this.byTokens.set(tokens, (sameTokens = []));
+    const sameTokens = this.checksOfMatches(sorted, kind);
     let records = inScope(sameTokens, scope);
     if (!records) {
       records = check();
@@ -132,6 +132,21 @@ export class OrderCheckMemo {
     }
     sameList.push({ scope, records, anyScope: false });
     return records;
+  }
+
+  /**
+   * The checks done of lists with the same ordered matches as `sorted` (with the kind of check): found by the objects
+   * its entries were made of when an earlier list was made of the same ones (the environments of a route mostly
+   * share its match objects: no text is built then), else by its matches as text.
+   */
+  private checksOfMatches(sorted: readonly RouteEntry[], kind: string): OrderCheck[] {
+    const same = this.tokenized.find((t) => t.kind === kind && sameMatches(t.sorted, sorted));
+    if (same) return same.checks;
+    const tokens = `${kind}\u0000${JSON.stringify(sorted.map((e) => this.entryToken(e)))}`;
+    let checks = this.byTokens.get(tokens);
+    if (!checks) this.byTokens.set(tokens, (checks = []));
+    this.tokenized.push({ kind, sorted, checks });
+    return checks;
   }
 
   /** What of an entry the order checks read, as text (entries shared by tables are read once). */
@@ -153,6 +168,21 @@ export class OrderCheckMemo {
     }
     return id;
   }
+}
+
+/**
+ * Whether two lists hold entries of the same routes and match objects with the same method, in the same order: then
+ * every part of their tokens (route, match field path, kind, value, conditions: the match's headers and query and
+ * the entry's method) is equal.
+ */
+function sameMatches(a: readonly RouteEntry[], b: readonly RouteEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x !== y && (x.route !== y.route || x.match !== y.match || x.conditions.method !== y.conditions.method)) return false;
+  }
+  return true;
 }
 
 /** One order check done: its findings, found in `scope`. */

@@ -149,3 +149,19 @@ function expectOwnPatterns(p: Project): void {
     expect(table.entries.map((e) => ({ environment: e.environment, paths: e.paths }))).toEqual(expected);
   }
 }
+
+test('environments ordering the same routes share order checks only when their matches are the same', () => {
+  // In prod, shop-b's override matches what shop-a matches: the same routes in the same order, another match object
+  const overridden = new ProjectBuilder()
+    .cluster('c1', { environments: ['alpha', 'beta', 'prod'] })
+    .cluster('c2', { istio: '1.16.7', knative: '1.8.6', environments: ['alpha', 'beta', 'prod'] })
+    .team('shop', ['/faas/api/shop/'])
+    .route('shop-a', { match: ['/faas/api/shop/x/'] })
+    .route('shop-b', { match: ['/faas/api/shop/y/'], overrides: { prod: { match: ['/faas/api/shop/x/'] }, beta: { timeoutMs: 3000 } } })
+    .build();
+  const shared = compileAll(overridden, true);
+  expect(shared).toEqual(compileAll(overridden, false));
+  const codes = shared.findings.map((records) => records.map((r) => `${r.diagnostic.code} ${r.scopes.join(',')}`));
+  const prod = ['duplicate-match prod', 'duplicate-match prod', 'route-unreachable prod'];
+  expect(codes.map((c) => c.sort())).toEqual([[], [], prod, [], [], prod]);
+});
