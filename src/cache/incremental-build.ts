@@ -108,7 +108,9 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   };
   const teams = keyOf(['teams', ...unique(project.teams.map((t) => keyOfFile(t.origin.at.file)))]);
   // Sizes of route entries by route content (entry-sizes.ts); the contexts of the plan's tables are asked for on saving.
-  const entrySizes = opts.cache.entrySizes()?.forRun(keyOfFile, project.routes, () => plan.slots.map((slot) => entryContext(slot, plan.options)));
+  // Not with `only`: every object of the asked folders is rendered then, from the very JSON measuring builds
+  // (http-route.ts sharedHttpRouteJson), so known sizes would save nothing.
+  const entrySizes = opts.only ? undefined : opts.cache.entrySizes()?.forRun(keyOfFile, project.routes, () => plan.slots.map((slot) => entryContext(slot, plan.options)));
   const plan = planProject(project, {
     ...opts.budgets,
     sizeOf: (http, table) => sizeOfHttpRoute(http, table.profile),
