@@ -105,12 +105,13 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
   const actions = actionContextOf(namespace, cluster.clusterDomain, profile);
   // Everything of this table a landing's entries depend on besides its behaviour: the action and the sizes.
   const sizeKey = options.sizeKeyOf(profile);
-  const landingKey = `${actionContextKey(actions)}\u0001${sizeKey}`;
+  const actionKey = actionContextKey(actions);
+  const landingKey = `${actionKey}\u0001${sizeKey}`;
   const sizeMemo = options.entrySizes;
   const context = sizeMemo ? entryContext(slot, options) : '';
   const makeLanding = (landing: Landing): RouteEntry[] => {
-    const made = makeAction(landing.behaviour, actions);
-    const action = shared ? shared.action(landing.route, made) : made;
+    const make = (): ReturnType<typeof makeAction> => makeAction(landing.behaviour, actions);
+    const action = shared ? shared.action(landing.behaviour, actionKey, make) : make();
     return landing.behaviour.match.flatMap((match) => {
       // Known sizes stand for measuring only when there is one per entry (a memo keys them by what they depend on).
       const sizesOf: SizesOf = sizeMemo

@@ -3,7 +3,6 @@ import { HttpRouteTable } from './route-table';
 import { compareSpecificity, kindRank, matchLiteral, Ranked } from './specificity';
 import { Conditions } from './conditions';
 import { makeHttpRoute, makeMatchTables } from './table-builders';
-import { samePlainData } from '../util/plain-data';
 
 /** One match of one route in one (cluster, environment): the unit the compiler orders, checks and packs. */
 export interface RouteEntry extends Ranked {
@@ -63,25 +62,27 @@ type Action = HttpRouteTable['action'];
 /**
  * Route entries shared by the tables of one compile. The clusters hosting an environment mostly give a route the
  * same action (same namespace and cluster domain, and versions that render it alike), so each table would build
- * and measure the same entries again: 18 tables of 7,000 routes at the bench's tier L. Here a route's equal actions
- * (samePlainData: actions are plain data) become one object, and the entries of one match,
+ * and measure the same entries again: 18 tables of 7,000 routes at the bench's tier L. Here the action of a behaviour
+ * in one action context is made once (policy-tables.ts: a function of the two alone), and the entries of one match,
  * action and size are made once; their HTTP route tables then share one JSON object and one YAML text in the
  * emitter (sharedHttpRouteJson). A landing's entries are kept by its behaviour and a key of what else they depend on
  * ({@link landing}), so the next table of that key takes them without making or comparing anything. Entries and
  * their parts are never changed once made.
  */
 export class SharedEntries {
-  private readonly actions = new WeakMap<Route, Action[]>();
+  private readonly actions = new WeakMap<RouteBehaviour, Map<string, Action>>();
   private readonly landings = new WeakMap<RouteBehaviour, Map<string, { readonly route: Route; readonly entries: readonly RouteEntry[] }>>();
   private readonly made = new WeakMap<PathMatch, Map<Action, { readonly route: Route; readonly https: HttpRouteTable[]; readonly bySize: Map<number | string, RouteEntry[]> }>>();
 
-  /** The action of `route` equal to `action` that an earlier table made, else `action` (kept for later tables). */
-  public action<T extends Action>(route: Route, action: T): T {
-    let known = this.actions.get(route);
-    if (!known) this.actions.set(route, (known = []));
-    const same = known.find((a) => samePlainData(a, action));
-    if (same) return same as T;
-    known.push(action);
+  /**
+   * The action of `behaviour` in the action context of key `contextKey` (policy-tables.ts actionContextKey) that an
+   * earlier table made, else `make()`'s (kept for later tables): an action is a function of the two alone.
+   */
+  public action<T extends Action>(behaviour: RouteBehaviour, contextKey: string, make: () => T): T {
+    let byContext = this.actions.get(behaviour);
+    if (!byContext) this.actions.set(behaviour, (byContext = new Map()));
+    let action = byContext.get(contextKey) as T | undefined;
+    if (action === undefined) byContext.set(contextKey, (action = make()));
     return action;
   }
 
