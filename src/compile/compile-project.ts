@@ -11,7 +11,7 @@ import { FindingRecord, Findings } from './findings';
 import { checkOwnership, makeOwnershipIndex, OwnershipMemo } from './ownership';
 import { compileEgress } from './platform/compile-egress';
 import { compilePlatform } from './platform/compile-platform';
-import { checkHostnames, HostnameSighting, hostnameSightings } from './platform/compile-domains';
+import { checkHostnames, HostnameSighting, projectSightings } from './platform/compile-domains';
 import { EgressHttpTable, PlatformTable } from './platform/platform-table';
 import { EnvironmentTable, HttpRouteTable } from './route-table';
 
@@ -108,7 +108,7 @@ export function planProject(project: Project, options: CompileOptions): ProjectP
   };
   const { slots, landings } = expandLandings(project, findings);
   checkOwnership(ownership, landings, findings, options.ownershipMemo);
-  const sightings = slots.flatMap(hostnameSightings);
+  const sightings = projectSightings(slots, landings);
   checkHostnames(slots, sightings, findings);
   const clusters = [...new Set(slots.map((s) => s.cluster))];
   const egress = compileEgress(project.egresses ?? [], project.clusters, findings);

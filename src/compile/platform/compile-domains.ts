@@ -4,7 +4,7 @@ import { Hostname, Route } from '../../model/project';
 import { compareText } from '../../util/compare';
 import { groupBy } from '../../util/group-by';
 import { mergeAdjacent, RouteEntry } from '../entries';
-import { EnvironmentSlot } from '../expand';
+import { EnvironmentSlot, Landing } from '../expand';
 import { describeMatch, Findings, where } from '../findings';
 import { mayOverlap, overlapWitness } from '../overlap';
 import { domainObjectName } from './compile-platform';
@@ -68,7 +68,29 @@ export function compileSlotDomains(
  * elsewhere when outside its suffixes or the cluster serves no business domains. Pure: the rules are reported
  * once for the project by {@link checkHostnames}.
  */
-export function hostnameSightings(slot: EnvironmentSlot): HostnameSighting[] {
+export function hostnameSightings(slot: EnvironmentSlot): readonly HostnameSighting[] {
+  let sightings = sightingsMemo.get(slot);
+  if (sightings === undefined) sightingsMemo.set(slot, (sightings = findSightings(slot)));
+  return sightings;
+}
+
+/** hostnameSightings per slot: planning finds them for every slot, each table for its own. */
+const sightingsMemo = new WeakMap<EnvironmentSlot, readonly HostnameSighting[]>();
+
+/**
+ * The hostname sightings of every slot, in slot order (and kept for {@link hostnameSightings}). `landings`: every
+ * landing of the slots, once (expand.ts expandLandings): when no route among them claims a hostname, no slot has a
+ * sighting, which is known without going through each slot's landings (126,000 at the bench's tier L).
+ */
+export function projectSightings(slots: readonly EnvironmentSlot[], landings: readonly Landing[]): HostnameSighting[] {
+  if (!landings.some((l) => l.route.hostnames !== undefined)) {
+    for (const slot of slots) sightingsMemo.set(slot, []);
+    return [];
+  }
+  return slots.flatMap(hostnameSightings);
+}
+
+function findSightings(slot: EnvironmentSlot): HostnameSighting[] {
   const { cluster, environment } = slot;
   const policy = cluster.gateway?.domains;
   const out: HostnameSighting[] = [];
