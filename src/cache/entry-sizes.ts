@@ -35,9 +35,8 @@ export class EntrySizeStore {
 
   /**
    * The memo for one run's compile: `fileKeyOf(path)` is the content key of an input file (its path and bytes, or
-   * text), `routes` the project's
-   * routes (their entries are kept), `contexts` the entryContext of every table of the project, asked for when
-   * saving (other contexts are dropped from entries written again).
+   * text), `routes` the project's routes (their entries are kept), `contexts` the entryContext of every table of the
+   * project, asked for when saving (other contexts are dropped from entries written again).
    */
   public forRun(fileKeyOf: (path: string) => string, routes: readonly Route[], contexts: () => readonly string[]): EntrySizeMemo {
     const keys = routeKeys(routes, fileKeyOf);
