@@ -32,7 +32,7 @@ import { sha256 } from '../util/sha256';
  * empty). Entries not used by the last run are dropped, so the cache never grows past what the project needs. A missing, unreadable or foreign file, or another kfaas build, is an empty cache. Failing to
  * write it never fails a run. Only Node built-ins are imported.
  */
-const FORMAT = 5;
+const FORMAT = 6;
 const FILE = 'incremental.json';
 const DOCUMENTS = 'documents';
 const ENTRY_SIZES = 'entry-sizes';

@@ -53,23 +53,33 @@ export class LayeredStore<V> {
     let storedCount = base.lines.size;
     for (const key of delta.lines.keys()) if (!base.lines.has(key)) storedCount++;
     const keep = keepStored(storedCount, used.size);
-    // What the store holds after this run: each value as its text, or as the line a layer holds for it.
-    const want = new Map<string, Entry>();
-    for (const [key, value] of used) {
-      const entry = value === STORED ? this.stored(key) : JSON.stringify(value);
-      if (entry !== undefined) want.set(key, entry);
-    }
-    if (keep) {
-      for (const key of delta.lines.keys()) if (!want.has(key)) want.set(key, { layer: delta, at: delta.lines.get(key)! });
-      for (const key of base.lines.keys()) if (!want.has(key)) want.set(key, { layer: base, at: base.lines.get(key)! });
-    }
+    // What differs from the base after this run (the next delta), how many entries the store holds after it, and how
+    // many of the base's are dropped; the whole store is only listed when it is compacted.
     const nextDelta = new Map<string, Entry>();
-    for (const [key, entry] of want) if (!inBase(base, key, entry)) nextDelta.set(key, entry);
+    let size = 0;
+    for (const [key, value] of used) {
+      if (value === STORED) {
+        const inDelta = delta.lines.get(key);
+        if (inDelta !== undefined) nextDelta.set(key, { layer: delta, at: inDelta });
+        else if (!base.lines.has(key)) continue;
+      } else {
+        const raw = JSON.stringify(value) as string | undefined;
+        if (raw === undefined) continue; // nothing JSON can hold: not stored
+        if (!inBase(base, key, raw)) nextDelta.set(key, raw);
+      }
+      size++;
+    }
     let unused = 0;
-    for (const key of base.lines.keys()) if (!want.has(key)) unused++;
+    if (keep) {
+      for (const [key, at] of delta.lines) if (!used.has(key)) nextDelta.set(key, { layer: delta, at });
+      for (const key of delta.lines.keys()) if (!used.has(key) && !base.lines.has(key)) size++;
+      for (const key of base.lines.keys()) if (!used.has(key)) size++;
+    } else {
+      for (const key of base.lines.keys()) if (!used.has(key)) unused++;
+    }
     try {
-      if (!baseFound || nextDelta.size > Math.max(COMPACT_MIN, want.size / 8) || unused > Math.max(COMPACT_MIN, want.size / 4)) {
-        writeChecked(join(this.dir, BASE), this.text(want));
+      if (!baseFound || nextDelta.size > Math.max(COMPACT_MIN, size / 8) || unused > Math.max(COMPACT_MIN, size / 4)) {
+        writeChecked(join(this.dir, BASE), this.text(this.want(used, keep)));
         rmSync(join(this.dir, DELTA), { force: true });
         removeEarlierLayouts(this.dir);
       } else if (!sameEntries(delta, nextDelta)) {
@@ -79,6 +89,21 @@ export class LayeredStore<V> {
     } catch {
       // a read-only checkout: slower next time
     }
+  }
+
+  /** Every entry the store holds after a save of `used` (see save): each value's text, or the line a layer holds. */
+  private want(used: ReadonlyMap<string, V | typeof STORED>, keep: boolean): Map<string, Entry> {
+    const { base, delta } = this.read();
+    const want = new Map<string, Entry>();
+    for (const [key, value] of used) {
+      const entry = value === STORED ? this.stored(key) : (JSON.stringify(value) as string | undefined);
+      if (entry !== undefined) want.set(key, entry);
+    }
+    if (keep) {
+      for (const [key, at] of delta.lines) if (!want.has(key)) want.set(key, { layer: delta, at });
+      for (const [key, at] of base.lines) if (!want.has(key)) want.set(key, { layer: base, at });
+    }
+    return want;
   }
 
   private raw(key: string): string | undefined {

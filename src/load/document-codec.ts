@@ -46,6 +46,8 @@ export function encodeValues(values: readonly unknown[]): Encoded | undefined {
   if (!values.every(scan)) return undefined;
   const ids = new Map<object, number>();
   const encode = (v: unknown): Encoded => {
+    // a string of the user's that reads as an origin (it starts with ORIGIN) is wrapped
+    if (typeof v === 'string') return v.charCodeAt(0) === ORIGIN ? { $s: v } : v;
     if (v === null || typeof v !== 'object') return v as Encoded;
     const id = ids.get(v);
     if (id !== undefined) return { $ref: id };
@@ -68,9 +70,10 @@ export function encodeValues(values: readonly unknown[]): Encoded | undefined {
 }
 
 /**
- * An Origin (`{ at, path }` made by DocumentContext.origin: a lazy location and its formatted path) as `{ $o: path }`
- * (with `$k` when it points at the key): the path is written once, and read back into segments only when the
- * location's line is asked for. Undefined for anything else, or when its location is shared (kept as such).
+ * An Origin (`{ at, path }` made by DocumentContext.origin: a lazy location and its formatted path) as one string:
+ * ORIGIN, `v` (its value) or `k` (its key), then the path (`"\u007fvspec.match[0].prefix"`): the path is written once,
+ * and read back into segments only when the location's line is asked for; a string, so reading the cache makes no
+ * object for it. Undefined for anything else, or when its location is shared (kept as such).
  */
 function originForm(v: object, shared: ReadonlySet<object>): Encoded | undefined {
   const keys = Object.keys(v);
@@ -79,8 +82,17 @@ function originForm(v: object, shared: ReadonlySet<object>): Encoded | undefined
   if (typeof path !== 'string' || at === null || typeof at !== 'object' || shared.has(at)) return undefined;
   const lazy = LazyLocation.fieldOf(at);
   if (!lazy || formatPath(lazy.path) !== path || !samePath(parsePath(path), lazy.path)) return undefined;
-  return lazy.target === 'key' ? { $o: path, $k: true } : { $o: path };
+  return `${String.fromCharCode(ORIGIN)}${lazy.target === 'key' ? 'k' : 'v'}${path}`;
 }
+
+/**
+ * The first character of an encoded Origin: DEL, which JSON writes as it is (one byte, no escape) and no field of a
+ * kfaas document starts with in practice (one that does is wrapped: `{ $s: text }`).
+ */
+const ORIGIN = 0x7f;
+
+const DOLLAR = 0x24;
+const KEY = 0x6b; // k
 
 function samePath(a: FieldPath | undefined, b: FieldPath): boolean {
   return a !== undefined && a.length === b.length && a.every((s, i) => s === b[i]);
@@ -92,38 +104,58 @@ function samePath(a: FieldPath | undefined, b: FieldPath): boolean {
  * target)` makes the lazy location of a field of value i (`path` as segments, or as formatPath wrote it).
  */
 export function decodeValues(data: Encoded, locate: (value: number, path: FieldPath | string, target: Target) => SourceLocation): unknown[] {
-  // Loops, not Object.entries/fromEntries: every cached document of a project is decoded on every run. Markers are
-  // told apart by property (an encoded object's own keys never start with `$`: such maps are wrapped in $object).
+  // Loops, not Object.entries/fromEntries: every cached document of a project is decoded on every run. A marker is
+  // told apart by its first key (an encoded object's own keys never start with `$`: such maps are wrapped in
+  // $object), read by for-in, which walks a JSON object's keys from its shape without making an array of them.
   let byId: Map<number, unknown> | undefined; // shared values: few files have any
   const decode = (v: Encoded, doc: number): unknown => {
+    if (typeof v === 'string') {
+      if (v.charCodeAt(0) !== ORIGIN) return v;
+      const path = v.slice(2);
+      return { at: locate(doc, path, v.charCodeAt(1) === KEY ? 'key' : 'value'), path };
+    }
     if (v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) v[i] = decode(v[i], doc) as Encoded;
       return v;
     }
-    const marked = v as Record<string, Encoded | undefined>;
-    if (marked.$o !== undefined) {
-      const path = marked.$o as string;
-      return { at: locate(doc, path, marked.$k === true ? 'key' : 'value'), path };
+    for (const key in v) {
+      if (key.charCodeAt(0) === DOLLAR) return marker(v as Record<string, Encoded | undefined>, key, doc);
+      break;
     }
-    if (marked.$loc !== undefined) return locate(doc, marked.$loc as FieldPath, marked.$key === true ? 'key' : 'value');
-    if (marked.$ref !== undefined) return byId?.get(marked.$ref as number);
-    if (marked.$id !== undefined) {
-      const value = decode(marked.$value as Encoded, doc);
-      (byId ??= new Map()).set(marked.$id as number, value);
-      return value;
+    return entries(v as Record<string, unknown>, doc);
+  };
+  const marker = (marked: Record<string, Encoded | undefined>, key: string, doc: number): unknown => {
+    switch (key) {
+      case '$s':
+        return marked.$s;
+      case '$loc':
+        return locate(doc, marked.$loc as FieldPath, marked.$key === true ? 'key' : 'value');
+      case '$ref':
+        return byId?.get(marked.$ref as number);
+      case '$id': {
+        const value = decode(marked.$value as Encoded, doc);
+        (byId ??= new Map()).set(marked.$id as number, value);
+        return value;
+      }
+      case '$object':
+        return entries(marked.$object as Record<string, unknown>, doc);
+      default:
+        throw new Error(`document cache: unknown marker ${key}`);
     }
-    const entries = (marked.$object !== undefined ? marked.$object : v) as Record<string, unknown>;
-    for (const key of Object.keys(entries)) {
-      const item = entries[key];
-      if (item === null || typeof item !== 'object') continue;
+  };
+  /** Decodes the values of a map's entries in place. */
+  const entries = (map: Record<string, unknown>, doc: number): unknown => {
+    for (const key in map) {
+      const item = map[key];
+      if (item === null || (typeof item !== 'object' && typeof item !== 'string')) continue;
       const value = decode(item as Encoded, doc);
       if (value === item) continue;
       // JSON.parse made `__proto__` an own property; an assignment would set the prototype instead
-      if (key === '__proto__') Object.defineProperty(entries, key, { value, enumerable: true, writable: true, configurable: true });
-      else entries[key] = value;
+      if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+      else map[key] = value;
     }
-    return entries;
+    return map;
   };
   const values = data as unknown[];
   for (let i = 0; i < values.length; i++) values[i] = decode(values[i] as Encoded, i);

@@ -59,7 +59,7 @@ test('a file of another build, of the earlier object format, or damaged, is an e
     expect(cache.regexFacts()).toEqual([]);
   };
   empty(open('another-build'));
-  // the same entries as objects (format 4), checksum right: ignored, never read as the flat arrays of format 5
+  // the same entries as objects (format 4), checksum right: ignored, never read as the flat arrays of later formats
   const saved = JSON.parse(readFileSync(FILE(), 'utf8').split('\n').slice(1).join('\n')) as { format: number; tool: string };
   writeFileSync(FILE(), checkedBytes({
     ...saved,

@@ -93,6 +93,12 @@ describe('encode and decode', () => {
 
   test('an origin is kept as its formatted path, not as segments and a location marker', () => {
     const encoded = JSON.stringify(encodeValues([{ origin: context().origin(['spec', 'headers', 'x.y'], 'key') }]));
-    expect(encoded).toBe('[{"origin":{"$o":"spec.headers[\\"x.y\\"]","$k":true}}]');
+    expect(encoded).toBe('[{"origin":"\u007fkspec.headers[\\"x.y\\"]"}]');
+  });
+
+  test('a string of the user\'s that starts as an encoded origin does, or reads as a marker, comes back as it was', () => {
+    const odd = { a: '\u007fvspec.x', b: ['\u007fk', '\u007f'], $o: 'x', c: { $s: '\u007f' } };
+    const encoded = JSON.parse(JSON.stringify(encodeValues([odd]))) as never;
+    expect(decodeValues(encoded, (_index, path, target) => context().lazyLocation(path, target))).toStrictEqual([odd]);
   });
 });
