@@ -150,13 +150,17 @@ export class LayeredStore<V> {
       if (end < 0) end = bytes.length;
       const tab = bytes.indexOf(TAB, at);
       if (tab < 0 || tab > end) return undefined;
-      // A key without escapes (paths, hex) is its text between the quotes; others are JSON-decoded.
-      const quoted = bytes.toString('utf8', at, tab);
-      try {
-        lines.set(quoted.includes('\\') ? (JSON.parse(quoted) as string) : quoted.slice(1, -1), at);
-      } catch {
-        return undefined;
+      // A key without escapes (paths, hex) is its text between the quotes (decoded as such: a slice of the quoted text
+      // would keep that alive too); others are JSON-decoded.
+      let key = bytes.toString('utf8', at + 1, tab - 1);
+      if (key.includes('\\')) {
+        try {
+          key = JSON.parse(bytes.toString('utf8', at, tab)) as string;
+        } catch {
+          return undefined;
+        }
       }
+      lines.set(key, at);
       at = end + 1;
     }
     return { bytes, lines };

@@ -30,9 +30,11 @@ export class StatMemo {
     return new StatMemo(undefined, new LayeredStore(undefined, ''), RACY_MS);
   }
 
-  private readonly used = new Map<string, readonly [string, string]>();
-  /** Entries of `used` that are the stored ones, unchanged (saved as STORED: their stored text is written back). */
-  private readonly unchanged = new Set<string>();
+  /**
+   * The entries of this run: stat key and SHA-256 of a file hashed or learnt in it, or only the SHA-256 of a stored
+   * entry found unchanged (saved as STORED: its stored text is written back; its stat key is read again if asked).
+   */
+  private readonly used = new Map<string, readonly [string, string] | string>();
   /** The files hashed in this run (read, or known by their stat), as first seen: SHA-256 and size. */
   private readonly seenNow = new Map<string, { readonly hash: string; readonly size: number }>();
   /** How many files were read and hashed (not taken from the memo). */
@@ -69,16 +71,18 @@ export class StatMemo {
    */
   public known(abs: string, stat: Stats): string | undefined {
     const key = statKeyOf(stat);
-    let known = this.used.get(abs);
-    if (known === undefined) {
-      known = this.stored.get(abs);
-      if (!known || known[0] !== key) return undefined;
-      this.used.set(abs, known);
-      this.unchanged.add(abs);
+    const used = this.used.get(abs);
+    let hash: string | undefined;
+    if (typeof used === 'object') {
+      hash = used[0] === key ? used[1] : undefined;
+    } else {
+      const stored = this.stored.get(abs);
+      hash = stored !== undefined && stored[0] === key ? stored[1] : undefined;
+      if (hash !== undefined && used === undefined) this.used.set(abs, hash);
     }
-    if (known[0] !== key) return undefined;
-    if (!this.seenNow.has(abs)) this.seenNow.set(abs, { hash: known[1], size: stat.size });
-    return known[1];
+    if (hash === undefined) return undefined;
+    if (!this.seenNow.has(abs)) this.seenNow.set(abs, { hash, size: stat.size });
+    return hash;
   }
 
   /**
@@ -105,7 +109,6 @@ export class StatMemo {
 
   private use(abs: string, entry: readonly [string, string]): void {
     this.used.set(abs, entry);
-    this.unchanged.delete(abs);
   }
 
   /**
@@ -115,7 +118,7 @@ export class StatMemo {
   public save(): void {
     if (this.dir === undefined) return;
     const entries = new Map<string, readonly [string, string] | typeof STORED>();
-    for (const [abs, entry] of this.used) entries.set(abs, this.unchanged.has(abs) ? STORED : entry);
+    for (const [abs, entry] of this.used) entries.set(abs, typeof entry === 'string' ? STORED : entry);
     this.stored.save(entries, (stored, used) => used * 2 < stored);
     try {
       rmSync(join(this.dir, 'file-stats.json'), { force: true }); // the single file of earlier builds

@@ -103,7 +103,36 @@ function samePath(a: FieldPath | undefined, b: FieldPath): boolean {
  * the caller from then on) become the values, so decoding makes only the locations and origins. `locate(i, path,
  * target)` makes the lazy location of a field of value i (`path` as segments, or as formatPath wrote it).
  */
-export function decodeValues(data: Encoded, locate: (value: number, path: FieldPath | string, target: Target) => SourceLocation): unknown[] {
+export function decodeValues(
+  data: Encoded,
+  locate: (value: number, path: FieldPath | string, target: Target) => SourceLocation,
+  /** The origin paths decoded so far, shared by the files of one load. @default - a fresh one */
+  paths: DecodedPaths = new DecodedPaths(),
+): unknown[] {
+  return decodeWith(data, locate, paths.pathOf);
+}
+
+/**
+ * The formatted paths of encoded origins, each decoded once: the same few dozen paths recur in every document of a
+ * project, one string each instead of one per origin (and the encoded strings die young).
+ */
+export class DecodedPaths {
+  private readonly paths = new Map<string, string>();
+
+  /** The path of an encoded origin (ORIGIN, `v` or `k`, the path). */
+  public readonly pathOf = (encoded: string): string => {
+    let path = this.paths.get(encoded);
+    if (path === undefined) {
+      path = encoded.slice(2);
+      this.paths.set(encoded, path);
+    }
+    return path;
+  };
+}
+
+function decodeWith(
+  data: Encoded, locate: (value: number, path: FieldPath | string, target: Target) => SourceLocation, pathOf: (encoded: string) => string,
+): unknown[] {
   // Loops, not Object.entries/fromEntries: every cached document of a project is decoded on every run. A marker is
   // told apart by its first key (an encoded object's own keys never start with `$`: such maps are wrapped in
   // $object), read by for-in, which walks a JSON object's keys from its shape without making an array of them.
@@ -111,7 +140,7 @@ export function decodeValues(data: Encoded, locate: (value: number, path: FieldP
   const decode = (v: Encoded, doc: number): unknown => {
     if (typeof v === 'string') {
       if (v.charCodeAt(0) !== ORIGIN) return v;
-      const path = v.slice(2);
+      const path = pathOf(v);
       return { at: locate(doc, path, v.charCodeAt(1) === KEY ? 'key' : 'value'), path };
     }
     if (v === null || typeof v !== 'object') return v;

@@ -9,7 +9,7 @@ import { checkSchema } from './schema-check';
 import { describeValue, isMapping } from './values';
 import { YamlLocator } from './yaml-locator';
 import { compareText } from '../util/compare';
-import { decodeValues, encodeValues } from './document-codec';
+import { DecodedPaths, decodeValues, encodeValues } from './document-codec';
 
 export interface LoadResult {
   readonly project: Project;
@@ -42,6 +42,7 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
   // The documents of the files readTree took from the store (decoded at once: the stored entry, a large plain tree,
   // dies young instead of surviving the whole walk), until the loop below picks them up.
   const taken = new Map<SourceFile, FileOutcome>();
+  const paths = new DecodedPaths();
   const reuse: InputReuse | undefined = store?.hashes && {
     known: (abs, stat) => store.hashes!.known(abs, stat),
     seen: (abs) => store.hashes!.seen?.(abs),
@@ -49,7 +50,7 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
     text: (file) => {
       const entry = store.get(file) as StoredFile | undefined;
       // The file object gets its text from the entry (read-tree.ts take): its documents point at that text.
-      const outcome = entry === undefined ? undefined : fromStore(file, entry, entry.text);
+      const outcome = entry === undefined ? undefined : fromStore(file, entry, entry.text, paths);
       if (outcome === undefined) return undefined;
       taken.set(file, outcome);
       return entry!.text;
@@ -64,7 +65,7 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
     taken.delete(file);
     if (outcome === undefined) {
       const stored = store?.get(file);
-      outcome = (stored !== undefined ? fromStore(file, stored, file.text) : undefined) ?? loadFile(file);
+      outcome = (stored !== undefined ? fromStore(file, stored, file.text, paths) : undefined) ?? loadFile(file);
       if (stored === undefined && store) {
         const entry = toStore(file, outcome);
         if (entry !== undefined) store.set(file, entry);
@@ -145,9 +146,9 @@ function toStore(file: SourceFile, outcome: FileOutcome): StoredFile | undefined
 
 /**
  * The documents a store kept for a file (with fresh contexts, for the cross-document checks); `text`: the file's
- * text (what `file.text` holds by the time anything reads it).
+ * text (what `file.text` holds by the time anything reads it); `paths`: the origin paths decoded in this load.
  */
-function fromStore(file: SourceFile, stored: unknown, text: string): FileOutcome | undefined {
+function fromStore(file: SourceFile, stored: unknown, text: string, paths: DecodedPaths): FileOutcome | undefined {
   const entry = stored as StoredFile;
   if (entry.text !== text) return undefined; // same content key, other text: never (a damaged entry)
   const source = new YamlSource(file);
@@ -157,7 +158,7 @@ function fromStore(file: SourceFile, stored: unknown, text: string): FileOutcome
     if (kind === undefined) return undefined;
     documents.push({ ctx: new DocumentContext(file, new YamlLocator(source, index), index), kind, value: undefined });
   }
-  const values = decodeValues(entry.values as never, (i, path, target) => documents[i].ctx.lazyLocation(path, target));
+  const values = decodeValues(entry.values as never, (i, path, target) => documents[i].ctx.lazyLocation(path, target), paths);
   for (let i = 0; i < documents.length; i++) documents[i].value = values[i];
   return { documents, diagnostics: [] };
 }
