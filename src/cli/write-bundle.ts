@@ -14,7 +14,7 @@ import { join, relative } from 'path';
  * module): the bundle requires lib/src/cli/map.js when it runs. `lib/kfaas.json` then lists every bundled file of
  * lib/ and the bundle itself with size and modification time, and npm's record of node_modules
  * (node_modules/.package-lock.json); bin/kfaas loads the bundle only while all of them still match, so a tsc run or
- * an npm install without this step runs lib/src, never stale code. Last, lib/kfaas.cache (writeCodeCache below) spares
+ * an npm install without this step runs lib/src, never stale code. Last, .kfaas-code-cache (writeCodeCache below) spares
  * V8 compiling the bundle's functions again at every start; the manifest lists it too.
  */
 async function main(): Promise<void> {
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     }],
   });
   renameSync(join(lib, 'kfaas.js.tmp'), join(lib, 'kfaas.js'));
-  rmSync(join(lib, CODE_CACHE), { force: true });
+  rmSync(join(root, CODE_CACHE), { force: true });
   const checked = [
     ...Object.keys(result.metafile!.inputs).filter((p) => p.startsWith('lib/')),
     'lib/kfaas.js',
@@ -52,15 +52,19 @@ async function main(): Promise<void> {
   writeManifest(root, checked);
   const cached = writeCodeCache(root);
   // Listed only once complete: bin/kfaas reads a code cache only while its size and modification time are these.
-  if (cached) writeManifest(root, [...checked, `lib/${CODE_CACHE}`]);
+  if (cached) writeManifest(root, [...checked, CODE_CACHE]);
   process.stdout.write(
     `kfaas: bundled ${Object.keys(result.metafile!.inputs).length} modules into ${relative(root, join(lib, 'kfaas.js'))}` +
-      `${cached ? `, code cache ${relative(root, join(lib, CODE_CACHE))}` : ' (no code cache: no routes/ and clusters/ to warm it up with)'}\n`,
+      `${cached ? `, code cache ${CODE_CACHE}` : ' (no code cache: no routes/ and clusters/ to warm it up with)'}\n`,
   );
 }
 
-/** The V8 code cache of the bundle, next to it (bin/kfaas). */
-const CODE_CACHE = 'kfaas.cache';
+/**
+ * The V8 code cache of the bundle (bin/kfaas), relative to the package folder. Beside lib/, not in it: the synth cache
+ * keys its records by every file of lib/ (synth-cache.ts), and this file changes nothing kfaas does (V8 takes it or
+ * compiles as usual) while its bytes differ from build to build; hashing its 2 MB would cost every uncached run too.
+ */
+const CODE_CACHE = '.kfaas-code-cache';
 
 /** lib/kfaas.json: each listed file with its size and modification time, which bin/kfaas compares before loading. */
 function writeManifest(root: string, checked: readonly string[]): void {
@@ -74,7 +78,7 @@ function writeManifest(root: string, checked: readonly string[]): void {
 }
 
 /**
- * lib/kfaas.cache: V8's code cache of the bundle (`vm.Script#createCachedData`) taken after a synth of a copy of the
+ * .kfaas-code-cache: V8's code cache of the bundle (`vm.Script#createCachedData`) taken after a synth of a copy of the
  * project's own example (routes/, clusters/) into a scratch folder, so it holds the functions a synth compiles
  * (V8 compiles each function on its first call; a cold synth spent ~0.1 s doing that). bin/kfaas hands it to V8,
  * which checks it against the source, its own version and its flags and compiles as usual when it does not fit.
@@ -85,7 +89,7 @@ function writeCodeCache(root: string): boolean {
   const scratch = mkdtempSync(join(tmpdir(), 'kfaas-code-cache-'));
   try {
     for (const dir of ['routes', 'clusters']) cpSync(join(root, dir), join(scratch, 'project', dir), { recursive: true });
-    const out = join(root, 'lib', `${CODE_CACHE}.tmp`);
+    const out = join(root, `${CODE_CACHE}.tmp`);
     const run = spawnSync(process.execPath, [join(root, 'bin', 'kfaas'), 'synth', '--root', join(scratch, 'project')], {
       encoding: 'utf8',
       env: { ...process.env, KFAAS_NO_BUNDLE: '', KFAAS_WRITE_CODE_CACHE: out },
@@ -94,7 +98,7 @@ function writeCodeCache(root: string): boolean {
       rmSync(out, { force: true });
       return false;
     }
-    renameSync(out, join(root, 'lib', CODE_CACHE));
+    renameSync(out, join(root, CODE_CACHE));
     return true;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -19,7 +19,7 @@ beforeAll(() => {
   mkdirSync(tool);
   // (routes/ and clusters/: the example the build's warm-up synth takes the bundle's code cache from)
   for (const f of ['lib', 'bin', 'package.json', 'routes', 'clusters']) cpSync(join(REPO, f), join(tool, f), { recursive: true });
-  rmSync(join(tool, 'lib', 'kfaas.cache'), { force: true });
+  rmSync(join(tool, '.kfaas-code-cache'), { force: true });
   symlinkSync(join(REPO, 'node_modules'), join(tool, 'node_modules'));
   const bundled = spawnSync(process.execPath, [join(tool, 'lib', 'src', 'cli', 'write-bundle.js')], { encoding: 'utf8' });
   expect(bundled.status).toBe(0);
@@ -96,8 +96,8 @@ function relist(manifestText: string, rels: readonly string[], drop?: string): s
   return JSON.stringify(manifest);
 }
 
-describe('the code cache (lib/kfaas.cache, V8 code of the bundle taken after a warm-up synth)', () => {
-  const cache = (): string => join(tool, 'lib', 'kfaas.cache');
+describe('the code cache (.kfaas-code-cache, V8 code of the bundle taken after a warm-up synth)', () => {
+  const cache = (): string => join(tool, '.kfaas-code-cache');
   const manifestPath = (): string => join(tool, 'lib', 'kfaas.json');
   const synthOut = (out: string, env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } =>
     kfaas(['synth', '--root', join(base, 'project'), '--out', join(base, out), '--no-cache'], env);
@@ -105,7 +105,7 @@ describe('the code cache (lib/kfaas.cache, V8 code of the bundle taken after a w
   test('the build writes one and lists it in the manifest; the bundle runs with it', () => {
     expect(statSync(cache()).size).toBeGreaterThan(0);
     const listed = (JSON.parse(readFileSync(manifestPath(), 'utf8')) as { files: [string][] }).files.map(([rel]) => rel);
-    expect(listed).toContain('lib/kfaas.cache');
+    expect(listed).toContain('.kfaas-code-cache');
     // every listed file as listed: bin/kfaas takes the bundle (and hands V8 the cache)
     const files = (JSON.parse(readFileSync(manifestPath(), 'utf8')) as { files: [string, number, number][] }).files;
     for (const [rel, size, mtimeMs] of files) expect([rel, statSync(join(tool, rel)).size, statSync(join(tool, rel)).mtimeMs]).toEqual([rel, size, mtimeMs]);
@@ -119,7 +119,7 @@ describe('the code cache (lib/kfaas.cache, V8 code of the bundle taken after a w
     try {
       // GIVEN a damaged cache that the manifest lists as current
       writeFileSync(cache(), Buffer.alloc(real.length, 0x5a));
-      writeFileSync(manifestPath(), relist(realManifest, ['lib/kfaas.cache']));
+      writeFileSync(manifestPath(), relist(realManifest, ['.kfaas-code-cache']));
       // THEN the bundle still runs and renders what the modules render
       const fromModules = synthOut('out-refused-modules', { KFAAS_NO_BUNDLE: '1' });
       const fromBundle = synthOut('out-refused-bundle');
@@ -130,7 +130,7 @@ describe('the code cache (lib/kfaas.cache, V8 code of the bundle taken after a w
       expect(strip(tree(join(base, 'out-refused-bundle')))).toEqual(strip(tree(join(base, 'out-refused-modules'))));
     } finally {
       writeFileSync(cache(), real);
-      writeFileSync(manifestPath(), relist(realManifest, ['lib/kfaas.cache']));
+      writeFileSync(manifestPath(), relist(realManifest, ['.kfaas-code-cache']));
     }
   });
 
@@ -151,12 +151,12 @@ describe('the code cache (lib/kfaas.cache, V8 code of the bundle taken after a w
       rmSync(cache());
       expect(kfaas(['--version']).stdout).toMatch(/^kfaas \d+\.\d+\.\d+\n$/);
       // while a build that wrote none (no example to warm up with) lists none, and the bundle runs without it
-      writeFileSync(manifestPath(), relist(realManifest, ['lib/kfaas.js'], 'lib/kfaas.cache'));
+      writeFileSync(manifestPath(), relist(realManifest, ['lib/kfaas.js'], '.kfaas-code-cache'));
       expect(kfaas(['--version']).stdout).toBe('from the bundle\n');
     } finally {
       writeFileSync(bundle, real);
       writeFileSync(cache(), realCache);
-      writeFileSync(manifestPath(), relist(realManifest, ['lib/kfaas.js', 'lib/kfaas.cache']));
+      writeFileSync(manifestPath(), relist(realManifest, ['lib/kfaas.js', '.kfaas-code-cache']));
     }
   });
 });
