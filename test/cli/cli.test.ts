@@ -7,9 +7,18 @@ import { CliIo } from '../../src/cli/io';
 import * as render from '../../src/emit/render';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
-const GOOD = join(FIXTURES, 'golden', '04-istio-1.22-knative-0.19', 'input');
-const CONDITIONED = join(FIXTURES, 'golden', '05-istio-1.30-knative-1.23-custom', 'input');
-const FEATURES = join(FIXTURES, 'golden', '06-istio-1.30-knative-1.23-route-features', 'input');
+// Commands run on copies: explain and validate keep a cache (.kfaas-cache) in the project root, and a test must
+// not write into the repository's fixtures (nor read a cache an earlier run left there).
+const COPIES = mkdtempSync(join(tmpdir(), 'kfaas-cli-fixtures-'));
+afterAll(() => rmSync(COPIES, { recursive: true, force: true }));
+const fixtureCopy = (name: string): string => {
+  const copy = join(COPIES, name);
+  cpSync(join(FIXTURES, 'golden', name, 'input'), copy, { recursive: true });
+  return copy;
+};
+const GOOD = fixtureCopy('04-istio-1.22-knative-0.19');
+const CONDITIONED = fixtureCopy('05-istio-1.30-knative-1.23-custom');
+const FEATURES = fixtureCopy('06-istio-1.30-knative-1.23-route-features');
 const BAD_ROUTING = join(FIXTURES, 'bad-routing', '01-duplicate-prefix');
 
 interface Run {
