@@ -32,10 +32,10 @@ export class LayeredStore<V> {
 
   /** The value stored under `key`, if any (parsed on each call: each caller gets its own copy). */
   public get(key: string): V | undefined {
-    const raw = this.raw(key);
-    if (raw === undefined) return undefined;
+    const line = this.stored(key);
+    if (line === undefined) return undefined;
     try {
-      return JSON.parse(raw) as V;
+      return JSON.parse(rawOf(line)) as V;
     } catch {
       return undefined;
     }
@@ -104,14 +104,6 @@ export class LayeredStore<V> {
       for (const [key, at] of base.lines) if (!want.has(key)) want.set(key, { layer: base, at });
     }
     return want;
-  }
-
-  private raw(key: string): string | undefined {
-    const { base, delta } = this.read();
-    const inDelta = delta.lines.get(key);
-    if (inDelta !== undefined) return valueAt(delta, inDelta);
-    const inBase = base.lines.get(key);
-    return inBase === undefined ? undefined : valueAt(base, inBase);
   }
 
   /** Where the value of `key` is kept (the delta wins). */
