@@ -98,13 +98,11 @@ interface Part<T> {
  * run every time, ownership from per-match answers cached by the Team files' content.
  */
 export function buildIncrementally(project: Project, files: readonly SourceFile[], opts: IncrementalOptions): IncrementalBuild {
-  // The content key of an input file: its path and the SHA-256 of its bytes, known from read-tree.ts (not hashed
-  // again: tables, objects and entry sizes name thousands of route files), or fileKeyOf (its text, for an overlay).
+  // The content key of an input file by its path (fileKeyOf).
   const byPath = new Map(files.map((f) => [f.path, f]));
   const keyOfFile = (path: string): string => {
     const file = byPath.get(path);
-    if (file === undefined) return `missing:${path}`;
-    return file.hash !== undefined ? `b:${file.hash}:${path}` : fileKeyOf(file);
+    return file === undefined ? `missing:${path}` : fileKeyOf(file);
   };
   const teams = keyOf(['teams', ...unique(project.teams.map((t) => keyOfFile(t.origin.at.file)))]);
   // Sizes of route entries by route content (entry-sizes.ts); the contexts of the plan's tables are asked for on saving.

@@ -32,7 +32,7 @@ import { sha256 } from '../util/sha256';
  * empty). Entries not used by the last run are dropped, so the cache never grows past what the project needs. A missing, unreadable or foreign file, or another kfaas build, is an empty cache. Failing to
  * write it never fails a run. Only Node built-ins are imported.
  */
-const FORMAT = 6;
+const FORMAT = 7;
 const FILE = 'incremental.json';
 const DOCUMENTS = 'documents';
 const ENTRY_SIZES = 'entry-sizes';
@@ -95,14 +95,16 @@ export type CachedObject = readonly [hash: string, kind: string];
 const fileKeys = new WeakMap<SourceFile, string>();
 
 /**
- * The content key of an input file, computed once per loaded file: its path and the SHA-256 of its bytes when known
- * (read-tree.ts SourceFile.hash: such a file may not have been read at all), else its path and text (an overlay).
- * The first letter keeps the two kinds apart.
+ * The content key of an input file: its path and the SHA-256 of its bytes when known (read-tree.ts SourceFile.hash:
+ * such a file may not have been read at all), written out as `b:<sha256>:<path>` (nothing to hash again: tables,
+ * objects, documents and entry sizes name thousands of route files), else the SHA-256 of its path and text (an
+ * overlay; computed once per loaded file). The `b:` prefix keeps the two kinds apart (a SHA-256 is hex).
  */
 export function fileKeyOf(file: SourceFile): string {
+  if (file.hash !== undefined) return `b:${file.hash}:${file.path}`;
   let key = fileKeys.get(file);
   if (key === undefined) {
-    key = file.hash !== undefined ? sha256(`b\u0000${file.path}\u0000${file.hash}`) : sha256(`t\u0000${file.path}\u0000${file.text}`);
+    key = sha256(`t\u0000${file.path}\u0000${file.text}`);
     fileKeys.set(file, key);
   }
   return key;
