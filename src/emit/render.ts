@@ -66,13 +66,18 @@ export function renderObjects(tables: readonly EnvironmentTable[], platforms: re
 }
 
 /**
- * One cdk8s App with one `EnvironmentChart` per (cluster, environment) and one `PlatformChart` per platform table,
- * by folder, sorted by folder.
+ * One `EnvironmentChart` per (cluster, environment) and one `PlatformChart` per platform table, by folder, sorted by
+ * folder; each chart in a cdk8s App of its own.
+ *
+ * Why an App each: `chart.toJson()` first resolves dependencies and validates across the chart's whole App
+ * (cdk8s@2.70 lib/app.js `_synthChart`: `resolveDependencies(app)`, `validate(app)`), so with every chart in one App
+ * each folder walked every construct of every folder. No object depends on another folder's, so a chart's objects
+ * are the same either way.
  */
 function chartsOf(tables: readonly EnvironmentTable[], platforms: readonly PlatformTable[]): [string, Chart][] {
   const sorted = [...tables].sort((a, b) => compareText(folderOf(a.cluster, a.environment), folderOf(b.cluster, b.environment)));
   // Nothing is synthesized to disk: no outdir use, no construct metadata file, whatever CDK8S_* says.
-  const app = new App({ recordConstructMetadata: false });
+  const app = (): App => new App({ recordConstructMetadata: false });
   const folders: [string, Chart][] = [];
   const seen = new Set<string>();
   for (const table of sorted) {
@@ -80,13 +85,13 @@ function chartsOf(tables: readonly EnvironmentTable[], platforms: readonly Platf
     if (seen.has(folder)) throw new Error(`two tables for ${folder}`);
     seen.add(folder);
     // '_' never occurs in a DNS label, so ids of different (cluster, env) pairs never collide.
-    folders.push([folder, new EnvironmentChart(app, `${table.cluster}_${table.environment}`, { table })]);
+    folders.push([folder, new EnvironmentChart(app(), `${table.cluster}_${table.environment}`, { table })]);
   }
   for (const table of [...platforms].sort((a, b) => compareText(a.cluster, b.cluster))) {
     const folder = folderOf(table.cluster, PLATFORM_FOLDER);
     if (seen.has(folder)) throw new Error(`two tables for ${folder}`);
     seen.add(folder);
-    folders.push([folder, new PlatformChart(app, `${table.cluster}_${PLATFORM_FOLDER}`, { table })]);
+    folders.push([folder, new PlatformChart(app(), `${table.cluster}_${PLATFORM_FOLDER}`, { table })]);
   }
   return folders.sort((a, b) => compareText(a[0], b[0]));
 }
