@@ -4,7 +4,7 @@ import { join } from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as istio from '../../imports/istio-networking.istio.io';
 import { EnvironmentChart } from '../../src/emit/environment-chart';
-import { firstDifference, GatewayRoutesVirtualService } from '../../src/emit/gateway-routes-virtual-service';
+import { assertSchemaKeepsHttpFields, firstDifference, GatewayRoutesVirtualService } from '../../src/emit/gateway-routes-virtual-service';
 import { httpRouteJson } from '../../src/emit/istio/http-route';
 import { KsvcGatewayService } from '../../src/emit/ksvc-gateway-service';
 import { profileFor, VirtualServiceApiVersion } from '../../src/versions/profile';
@@ -171,6 +171,21 @@ describe('GatewayRoutesVirtualService', () => {
         const json = httpRouteJson(http, PROFILE_V1);
         expect(firstDifference(json, toJson(json), 'http')).toBeUndefined();
       }
+    });
+
+    // What the typed class keeps is a fact of the build: checked here for every profile kfaas supports, instead of at
+    // the start of every render (assertSchemaKeepsHttpFields: every field httpRouteJson emits, redirects, direct
+    // responses, policies and splits included).
+    test('for the VirtualService API version and local gateway of every supported Istio minor', () => {
+      const seen = new Set<string>();
+      for (let minor = 1; minor <= 30; minor++) {
+        const profile = profileFor(makeCluster('c', { istio: `1.${minor}.0`, knative: minor < 5 ? '0.15.0' : '1.14.1' }));
+        seen.add(`${profile.virtualServiceApiVersion} ${profile.perDestinationAuthority}`);
+        expect(() => assertSchemaKeepsHttpFields(profile.virtualServiceApiVersion, profile)).not.toThrow();
+      }
+      expect([...seen].sort()).toEqual([
+        'networking.istio.io/v1 true', 'networking.istio.io/v1alpha3 false', 'networking.istio.io/v1beta1 false', 'networking.istio.io/v1beta1 true',
+      ]);
     });
 
     test('a field the binding does not know is reported', () => {
