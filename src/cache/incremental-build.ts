@@ -197,7 +197,7 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     const paths = [...own.map(([path]) => path), ...ownKept.map(([path]) => path)].sort(compareText);
     const kinds = [
       ...renderedKinds(own),
-      ...ownKept.map(([path, file]) => [path, file.kind!]),
+      ...ownKept.filter(([, file]) => file.kind !== undefined).map(([path, file]) => [path, file.kind!]),
     ];
     opts.cache.setTable(part.key(), {
       findings: compiled.findings.map((f) => ({ diagnostic: plainDiagnostic(f.diagnostic), scopes: f.scopes })),

@@ -1,9 +1,11 @@
 import { PlatformTable } from '../compile/platform/platform-table';
 import { EnvironmentTable, HttpRouteTable, VirtualServiceTable } from '../compile/route-table';
 import { fileNameFor, folderOf, KUSTOMIZATION_FILE, kustomizationText, renderTables } from '../emit/render';
+import { PLATFORM_FOLDER } from '../model/defaults';
+import { compareText } from '../util/compare';
 import { IncrementalCache, keyOf } from './incremental-cache';
 import { sha256 } from '../util/sha256';
-import { KeptFile, keptIfUnchanged, renderedKindOf } from './kept-files';
+import { KeptFile, keptIfUnchanged, keptRecorded, renderedKindOf, renderedKinds } from './kept-files';
 
 /** A compiled route table with the key of everything its objects' bytes depend on besides their routes. */
 export interface KeyedTable {
@@ -21,24 +23,26 @@ export interface ObjectRender {
   readonly tree: Map<string, string>;
   /** Files the output folder already holds with the bytes they would render to: not rendered, not read. */
   readonly kept: ReadonlyMap<string, KeptFile>;
-  /** SHA-256 of the reused (kept) files, by path. */
+  /** SHA-256 of the reused (kept) VirtualService files, by path. */
   readonly knownHashes: ReadonlyMap<string, string>;
-  /** SHA-256 of the rendered VirtualService files (computed for the cache), by path. */
+  /** SHA-256 of the rendered files it hashed for the cache (VirtualServices, gateway Services, kustomization.yaml files, platform folders), by path. */
   readonly renderedHashes: ReadonlyMap<string, string>;
   /** The object keys of each table's VirtualServices, by folder (`<cluster>/<env>/`). */
   readonly objectKeys: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
- * Renders compiled tables, taking each VirtualService whose content is unchanged from the output folder instead of
- * rendering it again: an unchanged object is an unchanged file. Output is byte-identical to `renderTables`.
+ * Renders compiled tables, taking each file whose content is unchanged from the output folder instead of rendering
+ * it again: an unchanged object is an unchanged file. Output is byte-identical to `renderTables`.
  *
  * A VirtualService is keyed by its table's envelope, its name, its role and, per HTTP route, the content of the
  * route file it comes from, the route, its matches (by field path and method) and a delegate's target: together
  * everything its bytes depend on (an HTTP route entry is built from its Route document, the environment and the
- * cluster only). The file is reused only when the output folder holds exactly the bytes (SHA-256) recorded for that
- * key (read only when its stat changed since it was last hashed: kept-files.ts); any other file is rendered. A reused
- * file is kept (neither read nor held: publishing leaves it in place).
+ * cluster only). An environment's gateway Service is keyed by the envelope (its cluster and environment), a kustomization.yaml
+ * by the files it lists, a platform folder by its whole table (the PlatformChart is made of it and nothing else). A
+ * file is reused only when the output folder holds exactly the bytes (SHA-256) recorded for its key (read only when
+ * its stat changed since it was last hashed: kept-files.ts); any other file is rendered. A reused file is kept
+ * (neither read nor held: publishing leaves it in place).
  * Tables of `output: gateway-api` clusters are rendered whole.
  */
 export function renderReusingObjects(
@@ -48,12 +52,25 @@ export function renderReusingObjects(
     readonly cache: IncrementalCache; readonly outDir?: string; readonly fileKey: (path: string) => string;
   },
 ): ObjectRender {
+  const { cache, outDir } = opts;
   const knownHashes = new Map<string, string>();
   const kept = new Map<string, KeptFile>();
   const objectKeys = new Map<string, readonly string[]>();
   const partlyRendered = new Set<string>();
+  const withoutGatewayService = new Set<string>();
   const toRender: EnvironmentTable[] = [];
   const renderedKeys = new Map<string, string>();
+  /** The file of `path` kept as recorded under object key `key`, when outDir holds those bytes. */
+  const keep = (path: string, key: string): boolean => {
+    const cached = outDir === undefined ? undefined : cache.object(key);
+    const found = cached === undefined ? undefined : keptIfUnchanged(outDir!, path, cached[0], cache.memo, cached[1] === '' ? undefined : cached[1]);
+    if (found === undefined) {
+      renderedKeys.set(path, key);
+      return false;
+    }
+    kept.set(path, found);
+    return true;
+  };
   // HTTP route entries, and the layouts made of them, are shared by the tables of one compile (src/compile/entries.ts
   // SharedEntries, table-memo.ts TableMemo) and never change once made: each HTTP route's identity is built once, and
   // the identities of a VirtualService's routes are hashed once, whichever tables hold it.
@@ -62,29 +79,50 @@ export function renderReusingObjects(
     const folder = `${folderOf(table.cluster, table.environment)}/`;
     const keys = table.virtualServices.map((vs) => objectKeyOf(envelope, vs, routesDigest));
     objectKeys.set(folder, keys);
+    if (table.gatewayApi) {
+      toRender.push(table);
+      continue;
+    }
     const rendered = table.virtualServices.filter((vs, i) => {
       const path = `${folder}${fileNameFor('VirtualService', vs.name)}`;
-      const cached = opts.outDir === undefined || table.gatewayApi ? undefined : opts.cache.object(keys[i]);
-      const found = cached === undefined ? undefined : keptIfUnchanged(opts.outDir!, path, cached[0], opts.cache.memo, cached[1]);
-      if (found === undefined) {
-        renderedKeys.set(path, keys[i]);
-        return true;
-      }
-      kept.set(path, found);
-      knownHashes.set(path, cached![0]);
+      if (!keep(path, keys[i])) return true;
+      knownHashes.set(path, kept.get(path)!.hash);
       return false;
     });
+    // The gateway Service is made of the cluster and environment alone (name, external name, ports): the envelope.
+    if (keep(`${folder}${fileNameFor('Service', table.gatewayService.name)}`, keyOf(['service', envelope]))) {
+      withoutGatewayService.add(folder.slice(0, -1));
+      partlyRendered.add(folder);
+    }
     if (rendered.length < table.virtualServices.length) partlyRendered.add(folder);
     toRender.push(rendered.length < table.virtualServices.length ? { ...table, virtualServices: rendered } : table);
   }
+  const platformKeys = new Map<string, string>();
+  const renderedPlatforms = platforms.filter((table) => {
+    const key = keyOf(['platform', JSON.stringify(table, withoutOrigins)]);
+    const record = outDir === undefined ? undefined : cache.table(key);
+    const files = record && keptRecorded(outDir!, record, cache);
+    if (!files) {
+      platformKeys.set(`${folderOf(table.cluster, PLATFORM_FOLDER)}/`, key);
+      return true;
+    }
+    for (const [path, file] of files) kept.set(path, file);
+    return false;
+  });
 
-  const tree = renderTables(toRender, platforms);
-  for (const folder of partlyRendered) {
-    // The kustomization of a folder rendered in part listed only the rendered objects.
-    const names = [...tree.keys(), ...kept.keys()]
-      .filter((p) => p.startsWith(folder) && p !== `${folder}${KUSTOMIZATION_FILE}`)
-      .map((p) => p.slice(folder.length));
-    tree.set(`${folder}${KUSTOMIZATION_FILE}`, kustomizationText(names));
+  const tree = renderTables(toRender, renderedPlatforms, undefined, { withoutGatewayService });
+  for (const { table } of tables) {
+    if (table.gatewayApi) continue;
+    // The kustomization of a folder rendered in part listed only the rendered objects; it lists the same files as
+    // before whenever no object appeared or went.
+    const folder = `${folderOf(table.cluster, table.environment)}/`;
+    const path = `${folder}${KUSTOMIZATION_FILE}`;
+    const names = [...(partlyRendered.has(folder) ? [...tree.keys(), ...kept.keys()] : tree.keys())]
+      .filter((p) => p.startsWith(folder) && p !== path)
+      .map((p) => p.slice(folder.length))
+      .sort(compareText);
+    if (keep(path, keyOf(['kustomization', ...names]))) tree.delete(path);
+    else if (partlyRendered.has(folder)) tree.set(path, kustomizationText(names));
   }
   const renderedHashes = new Map<string, string>();
   for (const [path, key] of renderedKeys) {
@@ -92,9 +130,23 @@ export function renderReusingObjects(
     if (text === undefined) continue;
     const hash = sha256(text);
     renderedHashes.set(path, hash);
-    opts.cache.setObject(key, [hash, renderedKindOf(path, text)]);
+    cache.setObject(key, [hash, path.endsWith(`/${KUSTOMIZATION_FILE}`) ? '' : renderedKindOf(path, text)]);
+  }
+  for (const [folder, key] of platformKeys) {
+    const own = [...tree].filter(([path]) => path.startsWith(folder)).sort((a, b) => compareText(a[0], b[0]));
+    for (const [path, text] of own) renderedHashes.set(path, sha256(text));
+    cache.setTable(key, {
+      findings: [],
+      files: Object.fromEntries(own.map(([path]) => [path, renderedHashes.get(path)!])),
+      kinds: Object.fromEntries(renderedKinds(own)),
+    });
   }
   return { tree, kept, knownHashes, renderedHashes, objectKeys };
+}
+
+/** JSON.stringify replacer: source locations are for diagnostics and explain, no emitted byte depends on them. */
+function withoutOrigins(key: string, value: unknown): unknown {
+  return key === 'origin' ? undefined : value;
 }
 
 /** The key of a VirtualService's rendered bytes (see {@link renderReusingObjects}). */

@@ -34,6 +34,14 @@ export interface EnvironmentChartProps {
    * @default KFAAS_NAMESPACE ('kfaas-system')
    */
   readonly namespace?: string;
+
+  /**
+   * Emit the environment's gateway Service. False leaves it out, for a caller that holds its rendered file already
+   * (src/cache/object-reuse.ts).
+   *
+   * @default true
+   */
+  readonly gatewayService?: boolean;
 }
 
 /**
@@ -46,8 +54,8 @@ export interface EnvironmentChartProps {
 export class EnvironmentChart extends Chart {
   /** The table the chart was built from. */
   public readonly table: EnvironmentTable;
-  /** The ExternalName Service. */
-  public readonly gatewayService: KsvcGatewayService;
+  /** The ExternalName Service (absent with `gatewayService: false`). */
+  public readonly gatewayService?: KsvcGatewayService;
   /** The VirtualServices, in the table's order. */
   public readonly virtualServices: readonly GatewayRoutesVirtualService[];
   /** With `output: gateway-api`: the backend Service the HTTPRoutes forward to. */
@@ -65,12 +73,14 @@ export class EnvironmentChart extends Chart {
       disableResourceNameHashes: true,
     });
     this.table = table;
-    this.gatewayService = new KsvcGatewayService(this, 'GatewayService', {
-      name: table.gatewayService.name,
-      namespace: table.gatewayService.namespace,
-      externalName: table.gatewayService.externalName,
-      ports: table.gatewayService.ports,
-    });
+    if (props.gatewayService !== false) {
+      this.gatewayService = new KsvcGatewayService(this, 'GatewayService', {
+        name: table.gatewayService.name,
+        namespace: table.gatewayService.namespace,
+        externalName: table.gatewayService.externalName,
+        ports: table.gatewayService.ports,
+      });
+    }
     this.virtualServices = table.virtualServices.map(
       (vs) =>
         new GatewayRoutesVirtualService(this, `VirtualService-${vs.name}`, {

@@ -36,15 +36,27 @@ export function renderTables(
   tables: readonly EnvironmentTable[],
   platforms: readonly PlatformTable[] = [],
   objects?: Map<string, unknown>,
+  options: RenderOptions = {},
 ): Map<string, string> {
   const writer = new YamlWriter();
   const tree = new Map<string, string>();
-  for (const [folder, chart] of chartsOf(tables, platforms)) {
+  for (const [folder, chart] of chartsOf(tables, platforms, options)) {
     for (const [file, text] of renderFolder(folder, chart, writer, objects && ((name, obj) => objects.set(`${folder}/${name}`, obj)))) {
       tree.set(`${folder}/${file}`, text);
     }
   }
   return tree;
+}
+
+/** Options of {@link renderTables}. */
+export interface RenderOptions {
+  /**
+   * Folders (`<cluster>/<env>`) rendered without their gateway Service (EnvironmentChartProps.gatewayService), for a
+   * caller that holds its file already. The folder's kustomization.yaml then lists only what was rendered.
+   *
+   * @default - every folder with its gateway Service
+   */
+  readonly withoutGatewayService?: ReadonlySet<string>;
 }
 
 /**
@@ -74,7 +86,7 @@ export function renderObjects(tables: readonly EnvironmentTable[], platforms: re
  * each folder walked every construct of every folder. No object depends on another folder's, so a chart's objects
  * are the same either way.
  */
-function chartsOf(tables: readonly EnvironmentTable[], platforms: readonly PlatformTable[]): [string, Chart][] {
+function chartsOf(tables: readonly EnvironmentTable[], platforms: readonly PlatformTable[], options: RenderOptions = {}): [string, Chart][] {
   const sorted = [...tables].sort((a, b) => compareText(folderOf(a.cluster, a.environment), folderOf(b.cluster, b.environment)));
   // Nothing is synthesized to disk: no outdir use, no construct metadata file, whatever CDK8S_* says.
   const app = (): App => new App({ recordConstructMetadata: false });
@@ -85,7 +97,9 @@ function chartsOf(tables: readonly EnvironmentTable[], platforms: readonly Platf
     if (seen.has(folder)) throw new Error(`two tables for ${folder}`);
     seen.add(folder);
     // '_' never occurs in a DNS label, so ids of different (cluster, env) pairs never collide.
-    folders.push([folder, new EnvironmentChart(app(), `${table.cluster}_${table.environment}`, { table })]);
+    folders.push([folder, new EnvironmentChart(app(), `${table.cluster}_${table.environment}`, {
+      table, ...(options.withoutGatewayService?.has(folder) ? { gatewayService: false } : {}),
+    })]);
   }
   for (const table of [...platforms].sort((a, b) => compareText(a.cluster, b.cluster))) {
     const folder = folderOf(table.cluster, PLATFORM_FOLDER);

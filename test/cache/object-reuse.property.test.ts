@@ -220,6 +220,14 @@ test('a one-route edit re-renders only the objects that hold the route, in every
     expect(after.tables!.length).toBe(4);
     expect(after.reusedObjects).toBe(objects - 4);
     expect(after.report!.written.filter((p) => /\/virtualservice-/.test(p))).toHaveLength(4);
+    // and nothing else is rendered: each folder's gateway Service and kustomization.yaml (the same objects are
+    // listed) and the platform folders (recompiled: their tables depend on the route files, but hold the same) are
+    // kept as the output folder holds them
+    expect(first.tree!.has('c-new/platform/kustomization.yaml')).toBe(true);
+    expect([...after.tree!.keys()].filter((p) => !/\/virtualservice-/.test(p))).toEqual([]);
+    expect([...after.kept!.keys()].filter((p) => /\/(service-.*|kustomization)\.yaml$/.test(p) && !p.startsWith('_'))).toHaveLength(
+      [...first.tree!.keys()].filter((p) => /\/(service-.*|kustomization)\.yaml$/.test(p) && !p.startsWith('_')).length,
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
