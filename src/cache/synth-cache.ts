@@ -12,8 +12,8 @@ import { sha256 } from '../util/sha256';
  * - inputs: every file under clusters/ and routes/, followed through symlinks (a symlinked folder or file is
  *   hashed as what it points at, plus the link text), so editing a link's target misses; the record keeps one
  *   digest over all of them (their paths and hashes: the incremental cache keys its own records by file);
- * - the tool: every file of kfaas's build (lib/: code, the JSON Schema, the compiled imports/), package.json,
- *   package-lock.json and node_modules/.package-lock.json (the dependency versions npm installed);
+ * - the tool: the code that runs (ToolLayout: the bundle lib/kfaas.js, or every file of lib/ that a command can
+ *   read), package.json, package-lock.json and node_modules/.package-lock.json (the dependency versions npm installed);
  * - the settings: Node version and platform, the output folder and the options that change the output;
  * - the outputs: every file under the output folder, hashed, so a hand edit that keeps size and modification
  *   time still misses.
@@ -56,15 +56,37 @@ interface CacheRecord {
 }
 
 /**
- * The kfaas package folder (holding package.json) and the folders of the code that runs: the build (`lib/`, with
- * the compiled JSON Schema and imports, and the bundle) when running from lib/kfaas.js (the bundle, src/cli/
- * write-bundle.ts) or lib/src/cache, the sources when running from src/cache (ts-jest), so the key covers whatever
- * code actually produces the output.
+ * Which of kfaas's files are the code that runs, so the tool key covers exactly that:
+ * - from the bundle (bin/kfaas loads `lib/kfaas.js` only while every file it was built from is unchanged:
+ *   src/cli/write-bundle.ts), the bundle itself: it holds all of the command line's code, node_modules' included
+ *   (the route map's modules stay outside it, and the map command keeps no cache);
+ * - from the modules of the build (`lib/src`, when the bundle is not current or KFAAS_NO_BUNDLE=1), every file of
+ *   `lib/` but source maps and tsc's incremental state (`.map`, `.tsbuildinfo`: nothing reads them while a command
+ *   runs; a map only rewrites a stack trace under --enable-source-maps), so the compiled JSON Schema and imports too;
+ * - from the sources (ts-jest), `src/`, `schema/` and `imports/`.
+ * With each, package.json, package-lock.json and node_modules/.package-lock.json (the dependency versions npm
+ * installed).
  */
+export interface ToolLayout {
+  /** The kfaas package folder (holding package.json). */
+  readonly packageRoot: string;
+  /** The bundle that runs, relative to packageRoot (`lib/kfaas.js`). @default - modules run: `dirs` */
+  readonly bundle?: string;
+  /** The folders of the code that runs, relative to packageRoot (when no bundle runs). */
+  readonly dirs: readonly string[];
+}
+
 const RUNNING_FROM_BUNDLE = basename(__dirname) === 'lib';
 const RUNNING_FROM_BUILD = RUNNING_FROM_BUNDLE || basename(join(__dirname, '..', '..')) === 'lib';
-const PACKAGE_ROOT = RUNNING_FROM_BUNDLE ? join(__dirname, '..') : RUNNING_FROM_BUILD ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
-const TOOL_DIRS: readonly string[] = RUNNING_FROM_BUILD ? ['lib'] : ['src', 'schema', 'imports'];
+/** The layout of this process (see ToolLayout). */
+export const RUNNING_TOOL: ToolLayout = RUNNING_FROM_BUNDLE
+  ? { packageRoot: join(__dirname, '..'), bundle: `lib/${basename(__filename)}`, dirs: [] }
+  : RUNNING_FROM_BUILD
+    ? { packageRoot: join(__dirname, '..', '..', '..'), dirs: ['lib'] }
+    : { packageRoot: join(__dirname, '..', '..'), dirs: ['src', 'schema', 'imports'] };
+
+/** Files of the tool folders that no command reads while it runs: left out of the tool key. */
+const NOT_RUN = /\.(map|tsbuildinfo)$/;
 
 /**
  * Hashes everything a synth of `root` reads, with the options that change its output. `memo` spares reading files
@@ -85,14 +107,16 @@ export function inputKey(root: string, options: Readonly<Record<string, unknown>
 }
 
 /**
- * Hashes of kfaas's own build, keyed `tool:<path>`: every file of lib/, package.json, package-lock.json and
- * node_modules/.package-lock.json. `fail` is told when one cannot be read.
+ * Hashes of the code that runs (see ToolLayout), keyed `tool:<path>`, and of package.json, package-lock.json and
+ * node_modules/.package-lock.json. `fail` is told when a file of the code cannot be read.
  */
-export function toolHashes(fail: () => void = () => undefined, memo: StatMemo = StatMemo.none()): FileHashes {
+export function toolHashes(fail: () => void = () => undefined, memo: StatMemo = StatMemo.none(), layout: ToolLayout = RUNNING_TOOL): FileHashes {
   const tool: FileHashes = {};
   const into: Sink = (rel, value) => (tool[`tool:${rel}`] = value);
-  for (const dir of TOOL_DIRS) hashTree(join(PACKAGE_ROOT, dir), dir, into, new Set(), fail, memo);
-  for (const f of ['package.json', 'package-lock.json', join('node_modules', '.package-lock.json')]) hashFile(join(PACKAGE_ROOT, f), f, into, () => undefined, memo);
+  const root = layout.packageRoot;
+  if (layout.bundle !== undefined) hashFile(join(root, layout.bundle), layout.bundle, into, fail, memo);
+  else for (const dir of layout.dirs) hashTree(join(root, dir), dir, into, new Set(), fail, memo, NOT_RUN);
+  for (const f of ['package.json', 'package-lock.json', join('node_modules', '.package-lock.json')]) hashFile(join(root, f), f, into, () => undefined, memo);
   return tool;
 }
 
@@ -143,7 +167,7 @@ function hashFile(abs: string, rel: string, into: Sink, fail: () => void, memo?:
 }
 
 /** Follows symlinks (each real folder once, so loops end); records link texts too. */
-function hashTree(abs: string, rel: string, into: Sink, seen: Set<string>, fail: () => void, memo: StatMemo): void {
+function hashTree(abs: string, rel: string, into: Sink, seen: Set<string>, fail: () => void, memo: StatMemo, skip?: RegExp): void {
   let real: string;
   let stat: Stats;
   try {
@@ -155,17 +179,18 @@ function hashTree(abs: string, rel: string, into: Sink, seen: Set<string>, fail:
     into(rel, `missing:${(e as NodeJS.ErrnoException).code ?? 'error'}`);
     return;
   }
-  if (stat.isDirectory()) hashFolder(real, rel, into, seen, fail, memo);
-  else hashFile(real, rel, into, fail, memo, stat);
+  if (stat.isDirectory()) hashFolder(real, rel, into, seen, fail, memo, skip);
+  else if (!skip?.test(rel)) hashFile(real, rel, into, fail, memo, stat);
 }
 
 /**
- * The entries of a real folder (no link on its path), in name order. What is neither a link nor a folder nor a
+ * The entries of a real folder (no link on its path), in name order, but files named as `skip` says (neither read
+ * nor recorded). What is neither a link nor a folder nor a
  * file, and every link, takes hashTree's way (readlink, realpath, stat); a plain file or folder needs none of
  * that, since its real path is the folder's plus its name: a readlink (a thrown EINVAL) and a realpath less per
  * file (the stat memo still takes one stat).
  */
-function hashFolder(real: string, rel: string, into: Sink, seen: Set<string>, fail: () => void, memo: StatMemo): void {
+function hashFolder(real: string, rel: string, into: Sink, seen: Set<string>, fail: () => void, memo: StatMemo, skip?: RegExp): void {
   if (seen.has(real)) {
     into(rel, `loop:${real}`);
     return;
@@ -183,9 +208,10 @@ function hashFolder(real: string, rel: string, into: Sink, seen: Set<string>, fa
   for (const entry of entries) {
     const childReal = join(real, entry.name);
     const childRel = `${rel}/${entry.name}`;
-    if (entry.isFile()) hashFile(childReal, childRel, into, fail, memo);
-    else if (entry.isDirectory()) hashFolder(childReal, childRel, into, seen, fail, memo);
-    else hashTree(childReal, childRel, into, seen, fail, memo);
+    if (entry.isFile()) {
+      if (!skip?.test(entry.name)) hashFile(childReal, childRel, into, fail, memo);
+    } else if (entry.isDirectory()) hashFolder(childReal, childRel, into, seen, fail, memo, skip);
+    else hashTree(childReal, childRel, into, seen, fail, memo, skip);
   }
   seen.delete(real);
 }

@@ -82,6 +82,42 @@ test('a bundle whose inputs changed since it was built is not used: lib/src runs
   }
 });
 
+test('the caches are keyed by the bundle that runs: another bundle misses them, the source maps of lib/ do not count', () => {
+  const bundle = join(tool, 'lib', 'kfaas.js');
+  const manifestPath = join(tool, 'lib', 'kfaas.json');
+  const real = readFileSync(bundle);
+  const realManifest = readFileSync(manifestPath, 'utf8');
+  const project = join(base, 'project-keyed');
+  cpSync(join(base, 'project'), project, { recursive: true });
+  const synth = (): { code: number | null; stdout: string } => kfaas(['synth', '--root', project]);
+  // the build key incremental.json was saved under (checked-json.ts: a checksum line, then the JSON)
+  const cachedTool = (): string => {
+    const text = readFileSync(join(project, '.kfaas-cache', 'incremental.json'), 'utf8');
+    return (JSON.parse(text.slice(text.indexOf('\n') + 1)) as { tool: string }).tool;
+  };
+  try {
+    // GIVEN a synth by the bundle, and a second one that the no-change record answers
+    expect(synth().code).toBe(0);
+    expect(synth().stdout).toMatch(/nothing rendered/);
+    const tool1 = cachedTool();
+    // WHEN a source map of lib/ changes, THEN the record still answers (no code changed)
+    const map = join(tool, 'lib', 'src', 'cli', 'synth.js.map');
+    writeFileSync(map, readFileSync(map, 'utf8').replace('"version":3', '"version": 3'));
+    expect(synth().stdout).toMatch(/nothing rendered/);
+    // WHEN the bundle's code changes (listed as current: it runs), THEN neither the record nor the cache answer
+    writeFileSync(bundle, Buffer.concat([real, Buffer.from('\n;void 0;\n')]));
+    writeFileSync(manifestPath, relist(realManifest, ['lib/kfaas.js']));
+    const changed = synth();
+    expect(changed.code).toBe(0);
+    expect(changed.stdout).not.toMatch(/nothing rendered/);
+    expect(changed.stdout).toMatch(/0 written, 0 deleted/);
+    expect(cachedTool()).not.toBe(tool1);
+  } finally {
+    writeFileSync(bundle, real);
+    writeFileSync(manifestPath, relist(realManifest, ['lib/kfaas.js']));
+  }
+});
+
 /**
  * The manifest with the files `rels` listed at their current size and modification time (a file written back with its
  * old bytes has a new one), and `drop` left out.
