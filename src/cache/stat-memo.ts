@@ -76,8 +76,7 @@ export class StatMemo {
     if (typeof used === 'object') {
       hash = used[0] === key ? used[1] : undefined;
     } else {
-      const stored = this.stored.get(abs);
-      hash = stored !== undefined && stored[0] === key ? stored[1] : undefined;
+      hash = storedHash(this.stored.json(abs), key);
       if (hash !== undefined && used === undefined) this.used.set(abs, hash);
     }
     if (hash === undefined) return undefined;
@@ -126,6 +125,16 @@ export class StatMemo {
       // read-only
     }
   }
+}
+
+/**
+ * The SHA-256 of a stored entry's JSON text (`["<stat key>","<sha256>"]`, as JSON.stringify writes it: a stat key
+ * and a hex hash need no escapes) when its stat key is `key`: read off the text, not parsed (one per input file).
+ */
+function storedHash(text: string | undefined, key: string): string | undefined {
+  const end = key.length + 2;
+  if (text === undefined || text.length !== end + 69 || !text.startsWith('["', 0) || !text.startsWith(key, 2)) return undefined;
+  return text.startsWith('","', end) && text.endsWith('"]') ? text.slice(end + 3, end + 67) : undefined;
 }
 
 /** A file changed less than this long ago (by ctime) is hashed again next time, whatever its stat. */

@@ -124,3 +124,18 @@ test('keys with quotes, tabs, newlines and other characters read back', () => {
   const reopened = new LayeredStore<string>(dir, 't');
   for (const [i, k] of odd.entries()) expect(reopened.get(k)).toBe(`v${i}\n\t"`);
 });
+
+test('values and keys of any text read back, in an ASCII file (read as one string) and in one that is not', () => {
+  for (const extra of ['ascii-only', 'ünïcödé \u2603 \ud83d\ude00']) {
+    const dir = join(base, `store-${extra.length}`);
+    const entries = keys(200).map((k, i) => [i === 100 ? `${k}-${extra}` : k, i % 50 === 7 ? `${extra} ${i}` : `v-${i}`] as const);
+    saveAll(dir, entries);
+    const reopened = new LayeredStore<string>(dir, 't');
+    expect(entries.map(([k]) => reopened.get(k))).toEqual(entries.map(([, v]) => v));
+    // and written back as read (STORED), then read again
+    reopened.save(new Map(entries.map(([k]) => [k, STORED])), () => false);
+    const again = new LayeredStore<string>(dir, 't');
+    expect(entries.map(([k]) => again.get(k))).toEqual(entries.map(([, v]) => v));
+    expect(again.json(entries[7][0])).toBe(JSON.stringify(entries[7][1]));
+  }
+});

@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, ut
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { createHash } from 'crypto';
-import { StatMemo } from '../../src/cache/stat-memo';
+import { StatMemo, statKeyOf } from '../../src/cache/stat-memo';
+import { LayeredStore } from '../../src/cache/layered-store';
 
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -105,5 +106,22 @@ describe('StatMemo', () => {
     racy.remember(file, statSync(file), sha('prefix: /b/\n'));
     racy.save();
     expect(StatMemo.open(join(dir, 'cache2'), 60_000).known(file, statSync(file))).toBeUndefined();
+  });
+
+  test('an entry is taken only for its exact stat key: one that extends it or differs in any field is not', () => {
+    // GIVEN memo entries written as the memo writes them (layered-store.ts), for stat keys near the file's own
+    const key = statKeyOf(statSync(file));
+    const hash = sha('prefix: /a/\n');
+    const write = (entryKey: string, entryHash: string = hash): StatMemo => {
+      const cache = mkdtempSync(join(dir, 'cache-'));
+      new LayeredStore<readonly [string, string]>(join(cache, 'file-stats'), 'stat-memo 3').save(new Map([[file, [entryKey, entryHash] as const]]), () => false);
+      return StatMemo.open(cache);
+    };
+    expect(write(key).known(file, statSync(file))).toBe(hash);
+    expect(write(`${key}0`).known(file, statSync(file))).toBeUndefined();
+    expect(write(key.slice(0, -1)).known(file, statSync(file))).toBeUndefined();
+    expect(write(`1${key.slice(1)}`).known(file, statSync(file))).toBeUndefined();
+    // and a stored hash is returned as stored (a hash the memo did not write is never made up)
+    expect(write(key, 'f'.repeat(64)).known(file, statSync(file))).toBe('f'.repeat(64));
   });
 });
