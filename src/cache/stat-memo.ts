@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, Stats } from 'fs';
+import { Dirent, readFileSync, rmSync, Stats } from 'fs';
 import { join } from 'path';
 import { LayeredStore, STORED } from './layered-store';
 import { sha256 } from '../util/sha256';
@@ -37,6 +37,8 @@ export class StatMemo {
   private readonly used = new Map<string, readonly [string, string] | string>();
   /** The files hashed in this run (read, or known by their stat), as first seen: SHA-256 and size. */
   private readonly seenNow = new Map<string, { readonly hash: string; readonly size: number }>();
+  /** The folders listed in this run, as first listed: their entries sorted by name. */
+  private readonly listings = new Map<string, readonly Dirent[]>();
   /** How many files were read and hashed (not taken from the memo). */
   public hashed = 0;
 
@@ -63,6 +65,19 @@ export class StatMemo {
    */
   public seen(abs: string): { readonly hash: string; readonly size: number } | undefined {
     return this.seenNow.get(abs);
+  }
+
+  /**
+   * The entries of the real folder `abs`, sorted by name (util/compare compareText), as this run first listed it
+   * ({@link listed}), like {@link seen}: the loader walks the folders synth's input key walked just before.
+   */
+  public listing(abs: string): readonly Dirent[] | undefined {
+    return this.listings.get(abs);
+  }
+
+  /** Records the entries of the real folder `abs`, sorted by name, as this run listed them (the first listing stays). */
+  public listed(abs: string, entries: readonly Dirent[]): void {
+    if (!this.listings.has(abs)) this.listings.set(abs, entries);
   }
 
   /**

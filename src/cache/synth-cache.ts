@@ -205,6 +205,7 @@ function hashFolder(real: string, rel: string, into: Sink, seen: Set<string>, fa
     return;
   }
   into(`${rel}/`, 'dir');
+  memo.listed(real, entries); // the loader walks these folders next (read-tree.ts InputReuse.listing)
   for (const entry of entries) {
     const childReal = join(real, entry.name);
     const childRel = `${rel}/${entry.name}`;

@@ -39,30 +39,29 @@ interface FileOutcome {
  */
 export function loadProject(root: string, overlay?: SourceOverlay, store?: DocumentStore): LoadResult {
   const bag = new DiagnosticBag();
-  // The documents of the files readTree took from the store (decoded at once: the stored entry, a large plain tree,
-  // dies young instead of surviving the whole walk), until the loop below picks them up.
-  const taken = new Map<SourceFile, FileOutcome>();
   const paths = new DecodedPaths();
-  const reuse: InputReuse | undefined = store?.hashes && {
-    known: (abs, stat) => store.hashes!.known(abs, stat),
-    seen: (abs) => store.hashes!.seen?.(abs),
-    remember: (abs, stat, hash) => store.hashes!.remember(abs, stat, hash),
-    text: (file) => {
+  const hashes = store?.hashes;
+  // A file kept in the store is not read: readTree takes its text from the entry, and its documents are decoded at
+  // once (the stored entry, a large plain tree, dies young instead of surviving the whole walk).
+  const reuse: InputReuse<FileOutcome> | undefined = hashes && {
+    known: (abs, stat) => hashes.known(abs, stat),
+    seen: (abs) => hashes.seen?.(abs),
+    listing: (abs) => hashes.listing?.(abs),
+    remember: (abs, stat, hash) => hashes.remember(abs, stat, hash),
+    take: (file) => {
       const entry = store.get(file) as StoredFile | undefined;
       // The file object gets its text from the entry (read-tree.ts take): its documents point at that text.
-      const outcome = entry === undefined ? undefined : fromStore(file, entry, entry.text, paths);
-      if (outcome === undefined) return undefined;
-      taken.set(file, outcome);
-      return entry!.text;
+      const value = entry === undefined ? undefined : fromStore(file, entry, entry.text, paths);
+      return value === undefined ? undefined : { text: entry!.text, value };
     },
   };
-  const tree = withOverlay(readTree(root, reuse), overlay);
+  const read = readTree(root, reuse);
+  const tree = withOverlay(read, overlay);
   bag.addAll(tree.diagnostics);
 
   const checked: Checked[] = [];
   for (const file of tree.files) {
-    let outcome = taken.get(file);
-    taken.delete(file);
+    let outcome = read.taken.get(file);
     if (outcome === undefined) {
       const stored = store?.get(file);
       outcome = (stored !== undefined ? fromStore(file, stored, file.text, paths) : undefined) ?? loadFile(file);
@@ -120,7 +119,7 @@ export interface DocumentStore {
    *
    * @default - every file is read
    */
-  readonly hashes?: Pick<InputReuse, 'known' | 'remember' | 'seen'>;
+  readonly hashes?: Pick<InputReuse, 'known' | 'remember' | 'seen' | 'listing'>;
 }
 
 interface StoredFile {
@@ -172,7 +171,7 @@ const KINDS_BY_NAME: ReadonlyMap<string, DocumentKind<unknown>> = new Map(DOCUME
  */
 export type SourceOverlay = ReadonlyMap<string, string | null>;
 
-function withOverlay(tree: Tree, overlay: SourceOverlay | undefined): Tree {
+function withOverlay<T>(tree: Tree<T>, overlay: SourceOverlay | undefined): Tree<T> {
   if (!overlay || overlay.size === 0) return tree;
   const files: SourceFile[] = tree.files.filter((f) => !overlay.has(f.path));
   for (const [path, text] of overlay) {

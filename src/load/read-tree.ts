@@ -25,9 +25,10 @@ export interface SourceFile {
 
 /**
  * What lets readTree skip reading input files whose content it already knows (src/cache provides it; the loader
- * imports nothing of src/cache): the SHA-256 of a file by its stat, and the text of a file by path and SHA-256.
+ * imports nothing of src/cache): the SHA-256 of a file by its stat, and what is kept of a file by path and SHA-256.
+ * `T`: what the caller makes of a kept file (the loader: its documents), handed back in Tree.taken.
  */
-export interface InputReuse {
+export interface InputReuse<T = unknown> {
   /**
    * SHA-256 of the file at real path `abs` when `stat` (just taken) shows it unchanged since it was hashed (a write,
    * rename over, chmod or touch changes its ctime); undefined when unknown.
@@ -38,15 +39,25 @@ export interface InputReuse {
    * it was then, without a stat. @default - none
    */
   seen?(abs: string): { readonly hash: string; readonly size: number } | undefined;
+  /**
+   * The entries of the real folder `abs`, sorted by name (compareText), as this run listed them already (synth's input
+   * key walks the same folders first): taken as they were then, without listing the folder again. @default - none
+   */
+  listing?(abs: string): readonly Dirent[] | undefined;
   /** Tells that the file at real path `abs`, of that stat taken before reading it, has SHA-256 `hash`. */
   remember(abs: string, stat: Stats, hash: string): void;
-  /** The text of `file` (path and hash given; its text is not read yet), when kept from an earlier run. */
-  text(file: SourceFile & { readonly hash: string }): string | undefined;
+  /**
+   * What is kept of `file` (path and hash given; its text is not read yet) from an earlier run, if anything: its
+   * text, and the caller's own value for it (Tree.taken), made at once, while the kept entry is fresh.
+   */
+  take(file: SourceFile & { readonly hash: string }): { readonly text: string; readonly value: T } | undefined;
 }
 
-export interface Tree {
+export interface Tree<T = unknown> {
   /** Readable input files, sorted by path. */
   readonly files: readonly SourceFile[];
+  /** For the files InputReuse.take kept (not read), the value it made of each. */
+  readonly taken: ReadonlyMap<SourceFile, T>;
   /** Required folders that are missing (reported already). */
   readonly missing: ReadonlySet<Area>;
   /** Problems with the files themselves (size, symlinks, placement, encoding). */
@@ -67,8 +78,9 @@ function fileStart(file: string): SourceLocation {
  * With `reuse`, each file's SHA-256 is known (SourceFile.hash), and a file whose stat shows it unchanged since it was
  * hashed, and whose text `reuse` keeps, is not read at all.
  */
-export function readTree(root: string, reuse?: InputReuse): Tree {
+export function readTree<T>(root: string, reuse?: InputReuse<T>): Tree<T> {
   const files: SourceFile[] = [];
+  const taken = new Map<SourceFile, T>();
   const diagnostics: Diagnostic[] = [];
   const error = (code: string, file: string | undefined, message: string): void => {
     diagnostics.push({ severity: 'error', code, location: file === undefined ? undefined : fileStart(file), message });
@@ -88,35 +100,37 @@ export function readTree(root: string, reuse?: InputReuse): Tree {
       continue; // no routes/ folder simply means no routes
     }
     // Walked by real paths (what the stat memo is keyed by, as synth-cache.ts hashes them); shown by relative ones.
-    new AreaWalker(area, real, files, error, reuse).walk(real, [area]);
+    new AreaWalker(area, real, files, taken, error, reuse).walk(real, [area]);
   }
-  return { files, missing, diagnostics };
+  return { files, taken, missing, diagnostics };
 }
 
 type Report = (code: string, file: string | undefined, message: string) => void;
 
-class AreaWalker {
+class AreaWalker<T> {
   private readonly visited = new Set<string>();
 
   public constructor(
     private readonly area: Area,
     private readonly realRoot: string,
     private readonly files: SourceFile[],
+    private readonly taken: Map<SourceFile, T>,
     private readonly error: Report,
-    private readonly reuse: InputReuse | undefined,
+    private readonly reuse: InputReuse<T> | undefined,
   ) {
     this.visited.add(realRoot);
   }
 
   public walk(dir: string, segments: readonly string[]): void {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (e) {
-      this.error('unreadable-file', segments.join('/'), `cannot read this folder (${errorCode(e)})`);
-      return;
+    let entries = this.reuse?.listing?.(dir);
+    if (entries === undefined) {
+      try {
+        entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name));
+      } catch (e) {
+        this.error('unreadable-file', segments.join('/'), `cannot read this folder (${errorCode(e)})`);
+        return;
+      }
     }
-    entries.sort((a, b) => compareText(a.name, b.name));
     // `dir` is a real path (no trailing separator but at the file system's root): its entries' paths by concatenation
     const prefix = dir.endsWith(sep) ? dir : dir + sep;
     const relDir = segments.join('/');
@@ -204,10 +218,11 @@ class AreaWalker {
 
   /** Adds a file known by its SHA-256, unread, when its text is kept with its documents (by path and content). */
   private take(known: Unread): boolean {
-    const text = this.reuse!.text(known);
-    if (text === undefined) return false;
-    known.text = text;
+    const kept = this.reuse!.take(known);
+    if (kept === undefined) return false;
+    known.text = kept.text;
     this.files.push(known);
+    this.taken.set(known, kept.value);
     return true;
   }
 

@@ -127,3 +127,18 @@ test('in one run, a file the input key hashed is not read again by the load (rea
   expect(reads.filter((p) => (p.includes('/routes/') || p.includes('/clusters/')) && !p.endsWith(UNKEPT))).toEqual([]);
   expect(observed(result)).toEqual(observed(loadProject(root)));
 });
+
+test('in one run, the load takes the folders as the input key listed them: it loads what the run was keyed by', () => {
+  cachedLoad();
+  const memo = StatMemo.open(join(root, '.kfaas-cache'), -60_000);
+  const cache = IncrementalCache.open(root, TOOL, memo);
+  inputKey(root, {}, memo);
+  // WHEN a route file appears after the input key listed routes/ (another process writing meanwhile)
+  const team = readdirSync(join(root, 'routes'))[0];
+  const added = `apiVersion: kfaas/v1\nkind: Route\nmetadata:\n  name: ${team}-added-late\nspec:\n  match:\n    - prefix: /faas/api/${team}/added-late/\n`;
+  writeFileSync(join(root, 'routes', team, 'added-late.yaml'), added);
+  // THEN this run's load does not see it (its input key did not), and the next run does
+  const names = (result: ReturnType<typeof loadProject>): string[] => result.project.routes.map((r) => r.name);
+  expect(names(loadProject(root, undefined, cache.documentStore()))).not.toContain(`${team}-added-late`);
+  expect(names(loadProject(root, undefined, openCache().documentStore()))).toContain(`${team}-added-late`);
+});
