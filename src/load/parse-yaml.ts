@@ -172,17 +172,37 @@ function syntaxDiagnostic(source: YamlSource, doc: Document.Parsed, code: string
 }
 
 /**
- * The field path of the first value nested deeper than MAX_NESTING_DEPTH (the path is that long), or undefined.
- * Iterative, so it never runs out of stack itself.
+ * The field path of the first value nested deeper than MAX_NESTING_DEPTH (the path is that long), or undefined,
+ * searching depth first, a node's last entry first. Recursive but never deeper than MAX_NESTING_DEPTH + 1 calls
+ * (it stops there), so it never runs out of stack itself; the path is made only for the value found (every document of
+ * every parsed file is searched, nearly always in vain).
  */
 export function tooDeepPath(data: unknown): Segment[] | undefined {
-  const stack: { value: unknown; path: Segment[] }[] = [{ value: data, path: [] }];
-  while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    if (path.length >= MAX_NESTING_DEPTH) return path;
-    const entries: [Segment, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
-    for (const [k, v] of entries) stack.push({ value: v, path: [...path, k] });
+  const path = deepFrom(data, 0);
+  return path?.reverse();
+}
+
+/** The path, last segment first, from `value` (at `depth`) to the first value too deep; undefined when none. */
+function deepFrom(value: unknown, depth: number): Segment[] | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth >= MAX_NESTING_DEPTH) return [];
+  if (Array.isArray(value)) {
+    for (let i = value.length - 1; i >= 0; i--) {
+      const found = deepFrom(value[i], depth + 1);
+      if (found) {
+        found.push(i);
+        return found;
+      }
+    }
+    return undefined;
+  }
+  const keys = Object.keys(value);
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const found = deepFrom((value as Record<string, unknown>)[keys[i]], depth + 1);
+    if (found) {
+      found.push(keys[i]);
+      return found;
+    }
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { didYouMean, levenshtein } from '../../src/load/did-you-mean';
 import { parseDuration } from '../../src/load/durations';
 import { formatPath, pointerToPath } from '../../src/load/field-path';
 import { regexProblem } from '../../src/regex';
+import { tooDeepPath } from '../../src/load/parse-yaml';
 
 describe('parseDuration', () => {
   test.each([
@@ -99,5 +100,27 @@ describe('field paths', () => {
     expect(pointerToPath('/spec/match/0/prefix', data)).toEqual(['spec', 'match', 0, 'prefix']);
     expect(pointerToPath('/spec/overrides/1', data)).toEqual(['spec', 'overrides', '1']);
     expect(pointerToPath('/spec/a~1b/~0', data)).toEqual(['spec', 'a/b', '~']);
+  });
+});
+
+describe('tooDeepPath', () => {
+  /** `depth` levels of nesting below `leaf`, alternating mappings (key `k`) and lists. */
+  const nest = (depth: number, leaf: unknown): unknown => {
+    let v = leaf;
+    for (let i = 0; i < depth; i++) v = i % 2 === 0 ? [v] : { k: v };
+    return v;
+  };
+
+  test('a document within the limit has none; one past it has the path to the first value too deep', () => {
+    expect(tooDeepPath({ spec: nest(63, 'x') })).toBeUndefined();
+    expect(tooDeepPath({ spec: { a: [1, 2, { b: null }] } })).toBeUndefined();
+    const path = tooDeepPath({ spec: nest(70, 'x') })!;
+    expect(path).toHaveLength(64);
+    expect(path.slice(0, 3)).toEqual(['spec', 'k', 0]);
+  });
+
+  test('of several values too deep, the one of the last entry is found (what diagnostics point at)', () => {
+    expect(tooDeepPath({ a: nest(70, 1), b: 'flat', c: nest(70, 2), d: 'flat' })!.slice(0, 1)).toEqual(['c']);
+    expect(tooDeepPath([nest(70, 1), nest(70, 2), 3])!.slice(0, 1)).toEqual([1]);
   });
 });
