@@ -34,7 +34,7 @@ export function encodeValues(values: readonly unknown[]): Encoded | undefined {
       return true;
     }
     seen.set(v, seen.size);
-    if (LazyLocation.fieldOf(v)) return true;
+    if (v instanceof LazyLocation) return true;
     if (Array.isArray(v)) return v.every(scan);
     if (Object.getPrototypeOf(v) !== Object.prototype) return false;
     for (const key of Object.keys(v)) {
@@ -58,9 +58,16 @@ export function encodeValues(values: readonly unknown[]): Encoded | undefined {
     else if (lazy) out = lazy.target === 'key' ? { $loc: [...lazy.path], $key: true } : { $loc: [...lazy.path] };
     else if (Array.isArray(v)) out = v.map(encode);
     else {
-      const entries: Record<string, Encoded> = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encode(x)]));
+      const entries: Record<string, Encoded> = {};
+      let marked = false;
+      for (const k of Object.keys(v)) {
+        // JSON.parse gives `__proto__` back as an own key; an assignment here would set the prototype instead
+        if (k === '__proto__') Object.defineProperty(entries, k, { value: encode((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+        else entries[k] = encode((v as Record<string, unknown>)[k]);
+        marked ||= k.charCodeAt(0) === DOLLAR;
+      }
       // A key of the user's (a header or query parameter name) could read as one of the markers: wrap such maps.
-      out = Object.keys(entries).some((k) => k.startsWith('$')) ? { $object: entries } : entries;
+      out = marked ? { $object: entries } : entries;
     }
     if (!shared.has(v)) return out;
     ids.set(v, ids.size);
@@ -76,10 +83,11 @@ export function encodeValues(values: readonly unknown[]): Encoded | undefined {
  * object for it. Undefined for anything else, or when its location is shared (kept as such).
  */
 function originForm(v: object, shared: ReadonlySet<object>): Encoded | undefined {
+  const { at, path } = v as { at: unknown; path: unknown };
+  // the cheap test first: most objects are not origins
+  if (typeof path !== 'string' || at === null || typeof at !== 'object' || shared.has(at)) return undefined;
   const keys = Object.keys(v);
   if (keys.length !== 2 || keys[0] !== 'at' || keys[1] !== 'path') return undefined;
-  const { at, path } = v as { at: unknown; path: unknown };
-  if (typeof path !== 'string' || at === null || typeof at !== 'object' || shared.has(at)) return undefined;
   const lazy = LazyLocation.fieldOf(at);
   if (!lazy || formatPath(lazy.path) !== path || !samePath(parsePath(path), lazy.path)) return undefined;
   return `${String.fromCharCode(ORIGIN)}${lazy.target === 'key' ? 'k' : 'v'}${path}`;

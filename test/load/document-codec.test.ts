@@ -101,4 +101,13 @@ describe('encode and decode', () => {
     const encoded = JSON.parse(JSON.stringify(encodeValues([odd]))) as never;
     expect(decodeValues(encoded, (_index, path, target) => context().lazyLocation(path, target))).toStrictEqual([odd]);
   });
+
+  test('keys of the user\'s read back as they were: `__proto__`, `$`-keys among others, objects with `at` and `path`', () => {
+    const odd = JSON.parse('{"headers":{"__proto__":{"x":"1"},"plain":"2"},"query":{"a":"1","$ref":"2"},"notOrigin":{"at":{"file":"f"},"path":"p"},"three":{"at":{},"path":"p","more":1}}') as Record<string, unknown>;
+    const encoded = JSON.parse(JSON.stringify(encodeValues([odd]))) as never;
+    const [decoded] = decodeValues(encoded, (_index, path, target) => context().lazyLocation(path, target)) as [Record<string, unknown>];
+    expect(Object.getPrototypeOf(decoded.headers)).toBe(Object.prototype);
+    expect(JSON.stringify(decoded)).toBe(JSON.stringify(odd));
+    expect(Object.keys(decoded.headers as object)).toEqual(['__proto__', 'plain']);
+  });
 });
