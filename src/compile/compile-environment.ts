@@ -1,11 +1,8 @@
 import { gatewayHost } from '../model/defaults';
-import { RouteBehaviour } from '../model/project';
 import { findConflicts } from './conflicts';
 import { EntrySizeMemo, makeEntries, RouteEntry, SharedEntries, SizesOf, sortEntries } from './entries';
 import { EnvironmentSlot, Landing } from './expand';
-import { checkFeatureGates } from './feature-gates';
 import { Findings } from './findings';
-import { checkPolicies } from './policy-checks';
 import { LayoutContext } from './layout-context';
 import { layoutMerged } from './layout-merged';
 import { layoutPerRoute } from './layout-per-route';
@@ -14,12 +11,10 @@ import { checkFallbacks, OwnershipIndex } from './ownership';
 import { EnvironmentTable, HttpRouteTable } from './route-table';
 import { actionContextKey, actionContextOf, makeAction } from './policy-tables';
 import { OrderCheckMemo, TableMemo } from './table-memo';
-import { makeGateways, makeGatewayService, targetsOf } from './table-builders';
-import { atLeast } from '../model/version';
-import { compareText } from '../util/compare';
+import { makeGateways, makeGatewayService } from './table-builders';
 import { VersionProfile } from '../versions/profile';
-import { checkRetries, warnDefaultRetries } from './version-checks';
-import { checkRegexes } from './regex-checks';
+import { warnDefaultRetries } from './version-checks';
+import { placeLandings, PlacementMemo } from './landing-checks';
 import { compileGatewayApi } from './gateway-api/compile-gateway-api';
 import { compileSlotDomains, hostnameSightings } from './platform/compile-domains';
 import { DomainTable } from './platform/domain-table';
@@ -49,6 +44,11 @@ export interface EnvironmentOptions {
    * @default - none: every table sorts and lays out its own
    */
   readonly tableMemo?: TableMemo;
+  /**
+   * The landings the per-landing checks place, shared by the tables of one compile (see PlacementMemo).
+   * @default - none: every table checks each of its landings
+   */
+  readonly placements?: PlacementMemo;
   /**
    * What the sizes `sizeOf` gives depend on in a profile, as text (see CompileOptions.sizeKeyOf): tables of
    * profiles with equal keys share entries and layouts.
@@ -123,17 +123,8 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
       return shared ? shared.entries(landing.route, match, action, sizesOf) : makeEntries(landing.route, match, action, sizesOf);
     });
   };
-  const placed: Landing[] = [];
-  for (const landing of slot.landings) {
-    // A split this Istio cannot express is reported and left out: the run fails anyway, and the emitter never
-    // sees a table it cannot render.
-    if (!checkWeightedSplit(landing, slot, findings)) continue;
-    if (!checkFeatureGates(landing, slot, findings)) continue;
-    if (!checkRetries(landing, slot, findings)) continue;
-    if (!checkRegexes(landing, slot, findings)) continue;
-    if (!checkPolicies(landing, slot, findings)) continue;
-    placed.push(landing);
-  }
+  // What the cluster's versions cannot express, or the environment does not allow, is reported and left out.
+  const placed = options.placements ? options.placements.placed(slot, findings) : placeLandings(slot, findings);
   const entriesOf = (landing: Landing): readonly RouteEntry[] =>
     shared ? shared.landing(landing.route, landing.behaviour, landingKey, () => makeLanding(landing)) : makeLanding(landing);
   const memo = options.tableMemo;
@@ -213,33 +204,4 @@ function gatewayApiTable(
     gatewayApi,
     ...(domains.length > 0 ? { domains } : {}),
   };
-}
-
-/**
- * Before Istio 1.12 only the route-level authority rewrite exists, so a weighted split between two Knative
- * services through the local gateway cannot be expressed: refuse it. Returns false when refused.
- */
-function checkWeightedSplit(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
-  const { behaviour } = landing;
-  if (slot.profile.perDestinationAuthority || !behaviour.traffic || targetsOf(behaviour).length < 2) return true;
-  const first = behaviour.traffic[0].origin;
-  const { cluster, profile } = slot;
-  const why = atLeast(cluster.istio, 1, 12)
-    ? `its oldest gateway proxy runs ${profile.gatewayProxy.raw} (spec.gatewayProxy), and gateway proxies before 1.12 ` +
-      'ignore the per-destination authority (istio/istio #37575)'
-    : `it runs Istio ${cluster.istio.raw}, and Istio < 1.12 cannot rewrite the authority per destination`;
-  findings.errorAt('weighted-split-unsupported', first.at, first.path.replace(/\[\d+\]$/, ''),
-    `route ${JSON.stringify(landing.route.name)} splits traffic between ${splitTargetsText(behaviour)}, ` +
-      `but on cluster ${cluster.name} ${why}; split between Knative revisions behind one service (Knative traffic), ` +
-      'or upgrade to 1.12+',
-    slot.environment.name);
-  return false;
-}
-
-/** "services a, b" for a split between services; tagged revisions are named as such ("tag blue of service pay"). */
-function splitTargetsText(behaviour: RouteBehaviour): string {
-  const entries = behaviour.traffic ?? [];
-  if (entries.every((t) => t.tag === undefined)) return `services ${targetsOf(behaviour).join(', ')}`;
-  const described = entries.map((t) => (t.tag === undefined ? `service ${t.service}` : `tag ${t.tag} of service ${t.service}`));
-  return `destinations ${[...new Set(described)].sort(compareText).join(', ')}`;
 }

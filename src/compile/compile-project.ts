@@ -5,6 +5,7 @@ import { compareText } from '../util/compare';
 import { VersionProfile } from '../versions/profile';
 import { compileEnvironment, EnvironmentOptions } from './compile-environment';
 import { OrderCheckMemo, TableMemo } from './table-memo';
+import { PlacementMemo } from './landing-checks';
 import { EntrySizeMemo, SharedEntries } from './entries';
 import { EnvironmentSlot, expandLandings } from './expand';
 import { FindingRecord, Findings } from './findings';
@@ -103,6 +104,7 @@ export function planProject(project: Project, options: CompileOptions): ProjectP
     orderChecks: new OrderCheckMemo(),
     sharedEntries: new SharedEntries(),
     tableMemo: new TableMemo(),
+    placements: new PlacementMemo(),
     sizeKeyOf: options.sizeKeyOf ?? profileIdentity(),
     ...(options.entrySizes ? { entrySizes: options.entrySizes } : {}),
   };

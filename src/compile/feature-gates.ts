@@ -2,7 +2,7 @@ import { Origin, RouteBehaviour } from '../model/project';
 import { ROUTE_FEATURE_GATES, RouteFeature, sinceText, supportsFeature } from '../versions/route-features';
 import { EnvironmentSlot, Landing } from './expand';
 import { Findings } from './findings';
-import { atLeast, versionOf } from '../model/version';
+import { atLeast, Version, versionOf } from '../model/version';
 
 /** One use of a version-gated feature in a route, where it was written. */
 interface FeatureUse {
@@ -39,6 +39,17 @@ function findFeatureUses(behaviour: RouteBehaviour): FeatureUse[] {
 }
 
 /**
+ * What of a slot decides whether {@link checkFeatureGates} refuses a landing (its versions also appear in the
+ * messages, which are never shared): which gated features the gateway proxies implement, and whether Knative serves
+ * revision tags. Slots of one key refuse the same landings.
+ */
+export function featureGatesKey(slot: EnvironmentSlot): string {
+  const { gatewayProxy, knative } = slot.profile;
+  const features = (Object.keys(ROUTE_FEATURE_GATES) as RouteFeature[]).map((f) => (supportsFeature(gatewayProxy, f) ? '1' : '0')).join('');
+  return `${features} ${knativeServesTags(knative) ? 1 : 0}`;
+}
+
+/**
  * Refuses, at the field, every feature the cluster's Istio does not implement (an unknown field would be pruned
  * silently by the API server). Returns false when something was refused, so the route is left out of the table.
  */
@@ -62,6 +73,10 @@ export function checkFeatureGates(landing: Landing, slot: EnvironmentSlot, findi
 const KNATIVE_TAGS_SINCE = versionOf(0, 11);
 const MAX_LABEL = 63;
 
+function knativeServesTags(knative: Version): boolean {
+  return atLeast(knative, KNATIVE_TAGS_SINCE.major, KNATIVE_TAGS_SINCE.minor);
+}
+
 /** Refuses revision tags the cluster's Knative does not serve, or whose `<tag>-<service>` is not a DNS label. */
 function checkTags(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
   const { behaviour, route } = landing;
@@ -72,7 +87,7 @@ function checkTags(landing: Landing, slot: EnvironmentSlot, findings: Findings):
   let ok = true;
   const knative = slot.profile.knative;
   for (const t of tags) {
-    if (!atLeast(knative, KNATIVE_TAGS_SINCE.major, KNATIVE_TAGS_SINCE.minor)) {
+    if (!knativeServesTags(knative)) {
       ok = false;
       findings.error('feature-unsupported', t.origin,
         `route ${JSON.stringify(route.name)} names revision tag ${JSON.stringify(t.tag)}, but cluster ${slot.cluster.name} runs ` +

@@ -3,6 +3,14 @@ import { EnvironmentSlot, Landing } from './expand';
 import { pathCovers } from './overlap';
 
 /**
+ * What of a slot decides whether {@link checkPolicies} refuses a landing (names in its messages aside): whether the
+ * environment allows faults. Slots of one key refuse the same landings.
+ */
+export function policiesKey(slot: EnvironmentSlot): string {
+  return slot.environment.allowFaults ? 'faults' : 'no faults';
+}
+
+/**
  * Checks of a route's policies that depend on where it lands: faults only where the environment allows them,
  * and no redirect that sends a request back to the same route. Returns false when something was refused, so the
  * route is left out of the table.

@@ -43,6 +43,14 @@ export function checkRegexes(landing: Landing, slot: EnvironmentSlot, findings: 
   return ok;
 }
 
+/**
+ * What of a slot decides whether {@link checkRegexes} refuses a landing (the versions and the limit's source in its
+ * messages aside): the dialect and the program size limit. Slots of one key refuse the same landings.
+ */
+export function regexesKey(slot: EnvironmentSlot): string {
+  return `${slot.profile.regexDialect} ${slot.profile.regexProgramSizeLimit?.size ?? '-'}`;
+}
+
 /** regexesOf per behaviour: each is checked in every table it lands in. */
 const regexesMemo = new WeakMap<RouteBehaviour, readonly { readonly value: string; readonly origin: Origin }[]>();
 

@@ -87,7 +87,8 @@ function layoutKey(ctx: LayoutContext, sizeKey: string): string {
   ]);
 }
 
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+/** Whether two lists hold the very same items in the same order. */
+export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -11,6 +11,14 @@ import { Findings } from './findings';
  * VirtualService rejected, every other team's routes with it). Version facts come from the profile.
  */
 
+/**
+ * What of a slot decides whether {@link checkRetries} refuses a landing (the versions in its messages aside): slots
+ * of one key refuse the same landings.
+ */
+export function retriesKey(slot: EnvironmentSlot): string {
+  return JSON.stringify([slot.profile.zeroRetryAttempts, slot.profile.retryOnPolicies]);
+}
+
 /** Checks a landing's retries against the cluster's Istio. Returns false when the route is refused there. */
 export function checkRetries(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
   const retries = landing.behaviour.retries;

@@ -9,12 +9,12 @@ import { Project } from '../../src/model/project';
 import { ProjectBuilder } from '../support/project-builder';
 
 /**
- * The tables of one compile share route entries, sorted lists, order-check findings and layouts where their inputs
- * say they are alike (SharedEntries, TableMemo, OrderCheckMemo): every table, and every finding with the
- * environments it is reported in, must be exactly what compiling each table alone gives. The project mixes what
- * the shared keys must tell apart: namespaces, Istio versions with and without delegation, with and without the
- * delegate push bug, per-destination authority, Knative's two local gateways, retry policies an older Istio
- * rejects, routes landing on some clusters or environments only, overrides of matches, and conflicts.
+ * The tables of one compile share route entries, sorted lists, order-check findings, layouts and placements where
+ * their inputs say they are alike (SharedEntries, TableMemo, OrderCheckMemo, PlacementMemo): every table, and every
+ * finding with the environments it is reported in, must be exactly what compiling each table alone gives. The
+ * project mixes what the shared keys must tell apart: namespaces, Istio versions with and without delegation, with
+ * and without the delegate push bug, per-destination authority, Knative's two local gateways, retry policies an
+ * older Istio rejects, routes landing on some clusters or environments only, overrides of matches, and conflicts.
  */
 const shop = (n: number): string => `/faas/api/shop/p${String(n).padStart(2, '0')}/`;
 const project: Project = new ProjectBuilder()
@@ -62,7 +62,7 @@ function compileAll(p: Project, shared: boolean, budget?: number, sizes = option
   const plan: ProjectPlan = planProject(p, { ...sizes, ...(budget ? { maxObjectBytes: budget } : {}) });
   let next = 0;
   const alone: EnvironmentOptions = {
-    ...plan.options, sharedEntries: undefined, tableMemo: undefined, orderChecks: undefined, sizeKeyOf: () => `table ${++next}`,
+    ...plan.options, sharedEntries: undefined, tableMemo: undefined, orderChecks: undefined, placements: undefined, sizeKeyOf: () => `table ${++next}`,
   };
   const findings: FindingRecord[][] = [];
   const tables = plan.slots.map((slot) => {
