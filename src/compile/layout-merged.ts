@@ -7,7 +7,6 @@ import { packInOrder, totalSize } from './pack';
 import { Component, partitionComponents } from './partition';
 import { chunkByPriority, chunkStably, CutRule, priorityOf } from './stable-chunks';
 import { HttpRouteTable, VirtualServiceTable } from './route-table';
-import { compareSpecificity, rank, Ranked } from './specificity';
 import { makeDelegateAction, makeHttpRoute, makeMatchTable } from './table-builders';
 
 /**
@@ -71,9 +70,13 @@ function entryKey(entry: RouteEntry): string {
   return JSON.stringify([entry.kind, entry.value, entry.conditions ?? {}]);
 }
 
-/** An http route of a root object with the key placing it in specificity order. */
+/**
+ * An http route of a root object with where it stands in specificity order: an entry's place in the sorted list,
+ * then `sub` (see {@link layoutMerged}).
+ */
 interface Item {
-  readonly key: Ranked;
+  readonly at: number;
+  readonly sub: number;
   readonly http: HttpRouteTable;
 }
 
@@ -99,9 +102,15 @@ export function layoutMerged(sorted: readonly RouteEntry[], ctx: LayoutContext):
     http: mergeAdjacent(d.slice.map((e) => e.http)),
   }));
 
+  // Root objects list their routes in specificity order, which is the order of `sorted`: an entry stands at its
+  // place there. A delegating route stands where its component's prefix (the anchor) would, its slices in order:
+  // ranked as prefix `root` (compareSpecificity), it compares with the entries of every other component as the
+  // anchor does, since their literals differ from `root` and the order of different literals is decided by them.
+  const place = placesIn(sorted);
   let k = 0;
   const units: Unit[] = plans.map((p) => {
-    if (p.mode === 'inline') return { root: p.root, items: p.entries.map((e) => ({ key: e, http: e.http })), size: p.size };
+    if (p.mode === 'inline') return { root: p.root, items: p.entries.map((e) => ({ at: place.get(e)!, sub: 0, http: e.http })), size: p.size };
+    const at = place.get(p.anchor)!;
     const items = p.slices.map((_, i) => {
       // The delegating route stands where the component's prefix would: Istio inlines the delegate there.
       // Named after the delegate VirtualService; route, team and origin are those of the root prefix's route.
@@ -110,7 +119,7 @@ export function layoutMerged(sorted: readonly RouteEntry[], ctx: LayoutContext):
         ...makeHttpRoute(p.anchor.route, [makeMatchTable(p.anchor.match)], makeDelegateAction(name)),
         name,
       };
-      return { key: rank('prefix', p.root, '', `delegate-${String(i).padStart(6, '0')}`), http };
+      return { at, sub: i, http };
     });
     return { root: p.root, items, size: totalSize(items.map((i) => ({ size: ctx.sizeOf(i.http) }))) };
   });
@@ -123,9 +132,18 @@ export function layoutMerged(sorted: readonly RouteEntry[], ctx: LayoutContext):
   const roots: VirtualServiceTable[] = bins.map((bin, i) => ({
     name: names[i],
     role: 'root',
-    http: mergeAdjacent(bin.flatMap((u) => u.items).sort((a, b) => compareSpecificity(a.key, b.key)).map((it) => it.http)),
+    http: mergeAdjacent(bin.flatMap((u) => u.items).sort((a, b) => a.at - b.at || a.sub - b.sub).map((it) => it.http)),
   }));
   return [...roots, ...delegates];
+}
+
+/** The place of each entry in `sorted`, per list (the clusters hosting an environment lay out the same list). */
+const placesMemo = new WeakMap<readonly RouteEntry[], ReadonlyMap<RouteEntry, number>>();
+
+function placesIn(sorted: readonly RouteEntry[]): ReadonlyMap<RouteEntry, number> {
+  let places = placesMemo.get(sorted);
+  if (!places) placesMemo.set(sorted, (places = new Map(sorted.map((e, i) => [e, i]))));
+  return places;
 }
 
 /** The name of delegate slice `index` of the group under `root` (see layoutMerged). */

@@ -15,8 +15,21 @@ export interface Component<T> {
   readonly entries: readonly T[];
 }
 
-/** Splits entries into components, in path order of their roots; each keeps its entries in input order. */
-export function partitionComponents<T extends { readonly literal: string }>(entries: readonly T[]): Component<T>[] {
+/** partitionComponents per list of entries (lists are never changed once built). */
+const componentsMemo = new WeakMap<readonly { readonly literal: string }[], readonly Component<{ readonly literal: string }>[]>();
+
+/**
+ * Splits entries into components, in path order of their roots; each keeps its entries in input order. Computed
+ * once per list: the clusters hosting an environment lay out the same sorted list under their own budgets and
+ * sizes. Callers must not change the result.
+ */
+export function partitionComponents<T extends { readonly literal: string }>(entries: readonly T[]): readonly Component<T>[] {
+  let components = componentsMemo.get(entries) as readonly Component<T>[] | undefined;
+  if (!components) componentsMemo.set(entries, (components = partition(entries)));
+  return components;
+}
+
+function partition<T extends { readonly literal: string }>(entries: readonly T[]): Component<T>[] {
   // In sorted order the literals starting with R follow R contiguously, so one pass finds every root, in order.
   const roots: string[] = [];
   const rootOf = new Map<string, string>();
