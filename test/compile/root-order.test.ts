@@ -18,13 +18,13 @@ for (let i = 0; i < 40; i++) {
 }
 for (let i = 0; i < 60; i++) {
   const base = `/faas/api/t${i % 7}/svc-${(i * 7919) % 1000}`;
-  const matches: MatchInput[] = [
+  const shapes: MatchInput[][] = [
     [`${base}/`],
     [{ exact: base }, `${base}/v2/`],
     [{ regex: `${base}/v[0-9]+/.*` }],
-    [{ prefix: `${base}/`, conditions: { methods: ['GET', 'POST'] } }, { prefix: `${base}/`, conditions: { headers: { 'x-canary': { exact: '1' } } } }],
-  ][i % 4];
-  builder.route(`r${i}`, { team: `t${i % 7}`, match: matches });
+    [{ prefix: `${base}/`, conditions: { methods: ['GET', 'POST'] } }, { prefix: `${base}/`, conditions: { headers: { 'x-canary': { kind: 'exact', value: '1' } } } }],
+  ];
+  builder.route(`r${i}`, { team: `t${i % 7}`, match: shapes[i % 4] });
 }
 const project = builder.build();
 
