@@ -15,7 +15,7 @@ import { checkRetries, retriesKey } from './version-checks';
  * environment's policies. A landing something refuses is reported and left out of the table: the run fails anyway,
  * and the emitter never sees a table it cannot render. Returns false when refused.
  */
-export function checkLanding(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
+function checkLanding(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
   return checkWeightedSplit(landing, slot, findings)
     && checkFeatureGates(landing, slot, findings)
     && checkRetries(landing, slot, findings)
