@@ -1,5 +1,4 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
-import { Service, ServiceType } from 'cdk8s-plus-27';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServicePortTable } from '../compile/route-table';
 import { KFAAS_NAMESPACE } from '../model/defaults';
@@ -47,18 +46,16 @@ export interface KsvcGatewayServiceProps {
  * environment's `/faas/api/...` traffic to, resolving to the Knative local gateway, where the VirtualServices
  * bound to that host route it.
  *
- * Built on cdk8s-plus-27's `Service`: for `ServiceType.EXTERNAL_NAME` it renders exactly `spec.type` and
- * `spec.externalName` (no selector, clusterIP or external IPs), which is what we want. It drops ports for that
- * type too (cdk8s-plus-27 `lib/service.js` `_toKube`), so declared ports are added with cdk8s's escape hatch,
- * a JSON patch on the rendered object.
+ * A plain ApiObject (`v1` Service of type ExternalName, with the declared ports), checked against the upstream
+ * schema in the tests.
  */
 export class KsvcGatewayService extends Construct {
   /** The Service name. */
   public readonly name: string;
   /** The host the Service resolves to. */
   public readonly externalName: string;
-  /** The cdk8s-plus Service. */
-  public readonly service: Service;
+  /** The Service object. */
+  public readonly service: ApiObject;
 
   public constructor(scope: Construct, id: string, props: KsvcGatewayServiceProps) {
     super(scope, id);
@@ -66,14 +63,15 @@ export class KsvcGatewayService extends Construct {
     const namespace = props.namespace ?? KFAAS_NAMESPACE;
     this.name = props.name;
     this.externalName = props.externalName;
-    this.service = new Service(this, 'Resource', {
+    this.service = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: { name: props.name, namespace, ...(props.labels ? { labels: { ...props.labels } } : {}) },
-      type: ServiceType.EXTERNAL_NAME,
-      externalName: props.externalName,
+      spec: {
+        externalName: props.externalName,
+        ...(props.ports && props.ports.length > 0 ? { ports: props.ports.map((p) => ({ name: p.name, port: p.port })) } : {}),
+        type: 'ExternalName',
+      },
     });
-    if (props.ports && props.ports.length > 0) {
-      const ports = props.ports.map((p) => ({ name: p.name, port: p.port }));
-      ApiObject.of(this.service).addJsonPatch(JsonPatch.add('/spec/ports', ports));
-    }
   }
 }

@@ -38,7 +38,7 @@ describe('KsvcGatewayService', () => {
     expect(validateManifest(svc)).toEqual([]);
   });
 
-  test('declares the given ports (cdk8s-plus drops them for ExternalName; a sidecar caller before Istio 1.21 needs them)', () => {
+  test('declares the given ports (a sidecar caller before Istio 1.21 needs them for an ExternalName Service)', () => {
     // GIVEN
     const chart = testChart();
     // WHEN

@@ -69,6 +69,14 @@ describe('east-west gateway stack', () => {
     expect(container(objects).env.map((e: any) => e.name)).toContain('CA_ADDR');
     expect(container(objects).volumeMounts.map((m: any) => m.mountPath)).toContain('/etc/istio/proxy');
     expect(pod.spec.volumes.map((v: any) => v.name)).toEqual(['istio-envoy', 'istio-data', 'istiod-ca-cert', 'config-volume', 'podinfo', 'istio-token']);
+    // each volume with its source, as the chart has it: the pod's labels and annotations through the downward API (the
+    // typed binding kfaas used before knew the field as `downwardApi` and dropped it without a word)
+    expect(pod.spec.volumes.find((v: any) => v.name === 'podinfo')).toEqual({
+      name: 'podinfo',
+      downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }, { path: 'annotations', fieldRef: { fieldPath: 'metadata.annotations' } }] },
+    });
+    expect(pod.spec.volumes.find((v: any) => v.name === 'istio-token').projected.sources).toEqual(
+      [{ serviceAccountToken: { path: 'istio-token', expirationSeconds: 43200, audience: 'istio-ca' } }]);
   });
 
   test('status port 15021 from Istio 1.6, 15020 before', () => {

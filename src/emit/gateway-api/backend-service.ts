@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { KFAAS_NAMESPACE } from '../../model/defaults';
 
@@ -35,7 +34,7 @@ export interface KsvcBackendServiceProps {
  * default from istio@1.21.0 pilot/pkg/features/pilot.go). Istio 1.20 builds a DNS cluster for it instead, for
  * declared ports only, hence `ports`.
  *
- * Built on the `KubeService` binding, because cdk8s-plus's `Service` drops `ports` for ExternalName Services.
+ * A plain ApiObject (`v1` Service), checked against the upstream schema in the tests.
  */
 export class KsvcBackendService extends Construct {
   /** The Service name. */
@@ -47,7 +46,9 @@ export class KsvcBackendService extends Construct {
     super(scope, id);
     if (!props.externalName) throw new Error(`KsvcBackendService '${props.name}': externalName must not be empty`);
     this.name = props.name;
-    this.apiObject = new k8s.KubeService(this, 'Resource', {
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: { name: props.name, namespace: props.namespace ?? KFAAS_NAMESPACE },
       spec: { type: 'ExternalName', externalName: props.externalName, ports: [{ name: 'http', port: props.port }] },
     });

@@ -1,4 +1,4 @@
-import { ConfigMap } from 'cdk8s-plus-27';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ForwardingTable } from '../../compile/platform/platform-table';
 
@@ -20,16 +20,16 @@ export interface ForwardingTableConfigMapsProps {
  * ConfigMap per environment keeps each object small and a change in one environment out of the others.
  */
 export class ForwardingTableConfigMaps extends Construct {
-  public readonly index: ConfigMap;
-  public readonly environments: readonly ConfigMap[];
+  public readonly index: ApiObject;
+  public readonly environments: readonly ApiObject[];
 
   public constructor(scope: Construct, id: string, props: ForwardingTableConfigMapsProps) {
     super(scope, id);
     const { table, namespace } = props;
-    this.index = new ConfigMap(this, 'Index', { metadata: { name: table.name, namespace }, data: { ...table.data } });
-    this.environments = table.entries.map((entry) => new ConfigMap(this, `Environment-${entry.environment}`, {
-      metadata: { name: entry.configMap, namespace },
-      data: { ...entry.data },
-    }));
+    // `immutable: false`: updated in place when the table changes (as cdk8s-plus-27's ConfigMap wrote it before).
+    const configMap = (id: string, name: string, data: Readonly<Record<string, string>>): ApiObject =>
+      new ApiObject(this, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { ...data }, immutable: false });
+    this.index = configMap('Index', table.name, table.data);
+    this.environments = table.entries.map((entry) => configMap(`Environment-${entry.environment}`, entry.configMap, entry.data));
   }
 }

@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PlatformProfile } from '../../versions/platform-profile';
 
@@ -22,9 +21,8 @@ export interface GatewayDisruptionBudgetProps {
  * rather than `minAvailable: 1`: with a single replica, minAvailable would block every node drain.
  *
  * The selector is always an explicit, non-empty `matchLabels`: an empty `selector: {}` selects every pod in the
- * namespace in policy/v1 but none in policy/v1beta1 (version-facts.md D). cdk8s-plus-27 has no PDB construct:
- * policy/v1 uses the typed `KubePodDisruptionBudget` it bundles; policy/v1beta1 (not in Kubernetes 1.27's API)
- * is a plain ApiObject with the same fields.
+ * namespace in policy/v1 but none in policy/v1beta1 (version-facts.md D). Both versions have the same fields: a
+ * plain ApiObject, checked against each version's schema in the tests.
  */
 export class GatewayDisruptionBudget extends Construct {
   public constructor(scope: Construct, id: string, props: GatewayDisruptionBudgetProps) {
@@ -34,13 +32,6 @@ export class GatewayDisruptionBudget extends Construct {
     }
     const metadata = { name: props.name, namespace: props.namespace };
     const spec = { maxUnavailable: 1, selector: { matchLabels: { ...props.selector } } };
-    if (props.profile.pdbApiVersion === 'policy/v1') {
-      new k8s.KubePodDisruptionBudget(this, 'Resource', {
-        metadata,
-        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: spec.selector },
-      });
-    } else {
-      new ApiObject(this, 'Resource', { apiVersion: 'policy/v1beta1', kind: 'PodDisruptionBudget', metadata, spec });
-    }
+    new ApiObject(this, 'Resource', { apiVersion: props.profile.pdbApiVersion, kind: 'PodDisruptionBudget', metadata, spec });
   }
 }

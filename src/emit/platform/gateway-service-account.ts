@@ -1,4 +1,4 @@
-import { ApiResource, Role, RoleBinding, ServiceAccount } from 'cdk8s-plus-27';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 
 /**
@@ -15,20 +15,26 @@ export interface GatewayServiceAccountProps {
  * The gateway's ServiceAccount and a Role + RoleBinding letting it `get`, `list` and `watch` Secrets in its own
  * namespace. istiod serves a `credentialName` Secret to a gateway only after a SubjectAccessReview that the
  * gateway's service account may list secrets there (istio@1.30.0 pilot/pkg/xds/sds.go L264-300), and only in the
- * proxy's namespace; Istio's gateway chart creates the same Role (role.yaml). Built on cdk8s-plus-27.
+ * proxy's namespace; Istio's gateway chart creates the same Role (role.yaml).
  */
 export class GatewayServiceAccount extends Construct {
-  public readonly serviceAccount: ServiceAccount;
-  public readonly role: Role;
-  public readonly roleBinding: RoleBinding;
+  /** The ServiceAccount's name. */
+  public readonly name: string;
 
   public constructor(scope: Construct, id: string, props: GatewayServiceAccountProps) {
     super(scope, id);
     const metadata = { name: props.name, namespace: props.namespace };
-    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: true });
-    this.role = new Role(this, 'Role', { metadata });
-    this.role.allow(['get', 'list', 'watch'], ApiResource.SECRETS);
-    this.roleBinding = new RoleBinding(this, 'RoleBinding', { metadata, role: this.role });
-    this.roleBinding.addSubjects(this.serviceAccount);
+    const rbac = 'rbac.authorization.k8s.io';
+    this.name = props.name;
+    new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata, automountServiceAccountToken: true });
+    new ApiObject(this, 'Role', {
+      apiVersion: `${rbac}/v1`, kind: 'Role', metadata,
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
+    });
+    new ApiObject(this, 'RoleBinding', {
+      apiVersion: `${rbac}/v1`, kind: 'RoleBinding', metadata,
+      roleRef: { apiGroup: rbac, kind: 'Role', name: props.name },
+      subjects: [{ apiGroup: '', kind: 'ServiceAccount', name: props.name, namespace: props.namespace }],
+    });
   }
 }

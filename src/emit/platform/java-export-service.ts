@@ -1,4 +1,4 @@
-import { Protocol, Service, ServiceType } from 'cdk8s-plus-27';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 
 /** Port functions call the Java export host on. */
@@ -18,17 +18,18 @@ export interface JavaExportServiceProps {
  * The stable in-mesh host functions call Java through, `java-export.kfaas-system.svc.<domain>`: a ClusterIP
  * Service without a selector (so without endpoints). It gives the name a cluster IP and an HTTP port (`http`),
  * which is all a sidecar needs to apply the mesh VirtualService of that host; a request that reached the Service
- * itself would find no endpoint and fail, never pass through. Built on cdk8s-plus-27's `Service`.
+ * itself would find no endpoint and fail, never pass through.
  */
 export class JavaExportService extends Construct {
-  public readonly service: Service;
+  public readonly service: ApiObject;
 
   public constructor(scope: Construct, id: string, props: JavaExportServiceProps) {
     super(scope, id);
-    this.service = new Service(this, 'Resource', {
+    this.service = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: { name: props.name, namespace: props.namespace },
-      type: ServiceType.CLUSTER_IP,
-      ports: [{ name: 'http', port: JAVA_EXPORT_PORT, protocol: Protocol.TCP }],
+      spec: { ports: [{ name: 'http', port: JAVA_EXPORT_PORT, protocol: 'TCP' }], type: 'ClusterIP' },
     });
   }
 }

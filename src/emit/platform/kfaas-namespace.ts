@@ -1,4 +1,4 @@
-import { Namespace } from 'cdk8s-plus-27';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KFAAS_NAMESPACE } from '../../model/defaults';
 
@@ -26,12 +26,14 @@ export interface KfaasNamespaceProps {
  */
 export class KfaasNamespace extends Construct {
   public readonly name: string;
-  public readonly namespace: Namespace;
+  public readonly namespace: ApiObject;
 
   public constructor(scope: Construct, id: string, props: KfaasNamespaceProps = {}) {
     super(scope, id);
     this.name = props.name ?? KFAAS_NAMESPACE;
-    this.namespace = new Namespace(this, 'Resource', {
+    this.namespace = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
       metadata: {
         name: this.name,
         annotations: { [ARGOCD_SYNC_OPTIONS]: 'Delete=false', [FLUX_PRUNE]: 'disabled' },

@@ -68,11 +68,11 @@ export class PlatformChart extends Chart {
     const namespace = table.namespace;
     const identity = new GatewayServiceAccount(this, 'GatewayIdentity', { name: gateway.name, namespace });
     const proxy = new GatewayDeployment(this, 'GatewayDeployment', {
-      table: gateway, profile: table.platform, serviceAccount: identity.serviceAccount, namespace, clusterDomain: table.clusterDomain,
+      table: gateway, profile: table.platform, serviceAccountName: identity.name, namespace, clusterDomain: table.clusterDomain,
     });
     new GatewayService(this, 'GatewayService', { table: gateway, namespace, statusPort: table.platform.proxyStatusPort });
     new GatewayAutoscaler(this, 'GatewayAutoscaler', {
-      name: gateway.name, namespace, deployment: proxy.deployment, profile: table.platform,
+      name: gateway.name, namespace, deployment: proxy.name, profile: table.platform,
       minReplicas: gateway.minReplicas, maxReplicas: gateway.maxReplicas, targetCpuUtilization: gateway.targetCpuUtilization,
     });
     new GatewayDisruptionBudget(this, 'GatewayDisruptionBudget', { name: gateway.name, namespace, selector: gateway.selector, profile: table.platform });
