@@ -195,4 +195,55 @@ describe('incremental synth', () => {
     const only = runPipeline({ root, write: false, cache: IncrementalCache.open(root, TOOL), only: { cluster: 'us-west-prod', environment: 'prod' } });
     expect(only.tables!.map((t) => `${t.cluster}/${t.environment}`)).toEqual(['us-west-prod/prod']);
   });
+
+  /** `kfaas explain ...` in `dir`: exit code, stdout and stderr. */
+  async function explainIn(dir: string, args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {}, cwd: dir };
+    const code = await main(['explain', ...args, '--root', dir], io);
+    return { code, out, err };
+  }
+
+  /** The same explain in a copy of the project's inputs with no cache and no dist/ (a full compile). */
+  async function explainCold(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+    const cold = mkdtempSync(join(tmpdir(), 'kfaas-cold-'));
+    try {
+      cpSync(join(root, 'clusters'), join(cold, 'clusters'), { recursive: true });
+      cpSync(join(root, 'routes'), join(cold, 'routes'), { recursive: true });
+      const result = await explainIn(cold, args);
+      return { ...result, err: result.err.split(cold).join(root) };
+    } finally {
+      rmSync(cold, { recursive: true, force: true });
+    }
+  }
+
+  test('explain after an edit that was not synthed reports the edited route, as a full compile does', async () => {
+    // GIVEN the synth of beforeEach (cache and dist/ current), then a route's prefix edited and not synthed
+    const file = join(root, 'routes', 'growth', 'coupon.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('prefix: /faas/api/growth/coupon/', 'prefix: /faas/api/growth/coupons/'));
+    const args = ['--cluster', 'us-west-prod', '--env', 'prod', '/faas/api/growth/coupons/x'];
+    // WHEN explain runs with the cache the synth left
+    const warm = await explainIn(root, args);
+    // THEN it names the edited route with its new prefix and where it was written, exactly as a full compile does
+    expect(warm.code).toBe(0);
+    expect(warm.out).toMatch(/Winner: .*route "growth-coupon".*prefix "\/faas\/api\/growth\/coupons\/" \(routes\/growth\/coupon\.yaml:\d+\)/);
+    expect(warm).toEqual(await explainCold(args));
+    // and the old prefix no longer matches it
+    expect((await explainIn(root, ['--cluster', 'us-west-prod', '--env', 'prod', '/faas/api/growth/coupon/x'])).out).not.toMatch(/"growth-coupon"/);
+  });
+
+  test('a project-wide error in a route that does not land in the asked environment still fails explain', async () => {
+    // GIVEN a route of growth, served in alpha and beta only, moved into the prefix team shop owns (not synthed)
+    const file = join(root, 'routes', 'growth', 'coupon.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('regex: /faas/api/growth/ab/', 'regex: /faas/api/shop/ab/'));
+    const args = ['--cluster', 'us-west-prod', '--env', 'prod', '/faas/api/growth/coupon/x'];
+    // WHEN explain is asked about prod, where that route does not land
+    const warm = await explainIn(root, args);
+    // THEN it fails with the ownership diagnostic (exit 2, nothing on stdout), as a full compile does
+    expect(warm.code).toBe(2);
+    expect(warm.out).toBe('');
+    expect(warm.err).toMatch(/routes\/growth\/coupon\.yaml:\d+:\d+ .*owned by team "shop"/);
+    expect(warm).toEqual(await explainCold(args));
+  });
 });
