@@ -14,9 +14,9 @@ import type { Target } from './yaml-locator';
  * - shared values: an object reached twice (an override sharing the base's match list) is stored once and
  *   comes back as one object.
  * An Origin (a lazy location with its formatted field path) is stored as that path alone (see originForm).
- * Values may hold plain objects, arrays, strings, numbers, booleans and null only; anything else (a Map, a
- * class instance, a function, an eager getter, undefined) makes encoding give up (undefined): such a file is
- * simply loaded again next time.
+ * Values may hold plain objects, arrays, Maps with string keys (kept as `{ $map: [[key, value], ...] }`, in order),
+ * strings, numbers, booleans and null only; anything else (a class instance, a function, an eager getter, undefined)
+ * makes encoding give up (undefined): such a file is simply loaded again next time.
  */
 
 type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded };
@@ -36,6 +36,10 @@ export function encodeValues(values: readonly unknown[]): Encoded | undefined {
     seen.set(v, seen.size);
     if (v instanceof LazyLocation) return true;
     if (Array.isArray(v)) return v.every(scan);
+    if (v instanceof Map) {
+      for (const [k, x] of v as Map<unknown, unknown>) if (typeof k !== 'string' || !scan(x)) return false;
+      return Object.getPrototypeOf(v) === Map.prototype;
+    }
     if (Object.getPrototypeOf(v) !== Object.prototype) return false;
     for (const key of Object.keys(v)) {
       const d = Object.getOwnPropertyDescriptor(v, key)!;
@@ -57,6 +61,7 @@ export function encodeValues(values: readonly unknown[]): Encoded | undefined {
     if (origin) out = origin;
     else if (lazy) out = lazy.target === 'key' ? { $loc: [...lazy.path], $key: true } : { $loc: [...lazy.path] };
     else if (Array.isArray(v)) out = v.map(encode);
+    else if (v instanceof Map) out = { $map: [...(v as Map<string, unknown>)].map(([k, x]) => [k, encode(x)]) };
     else {
       const entries: Record<string, Encoded> = {};
       let marked = false;
@@ -177,6 +182,8 @@ function decodeWith(
       }
       case '$object':
         return entries(marked.$object as Record<string, unknown>, doc);
+      case '$map':
+        return new Map((marked.$map as [string, Encoded][]).map(([k, x]) => [k, decode(x, doc)]));
       default:
         throw new Error(`document cache: unknown marker ${key}`);
     }

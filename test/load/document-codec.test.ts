@@ -110,4 +110,20 @@ describe('encode and decode', () => {
     expect(JSON.stringify(decoded)).toBe(JSON.stringify(odd));
     expect(Object.keys(decoded.headers as object)).toEqual(['__proto__', 'plain']);
   });
+
+  test('a Map with string keys (the Delivery\'s Argo CD clusters) reads back as a Map, in order, its values decoded', () => {
+    const ctx = context();
+    const shared = { kept: true };
+    const value = { clusters: new Map([['z-last', { name: 'z', origin: ctx.origin(['spec', 'timeout']) }], ['a-first', { server: 'https://a' }]]), shared, again: new Map([['s', shared]]) };
+    const encoded = encodeValues([value]);
+    expect(encoded).toBeDefined();
+    const [decoded] = decodeValues(JSON.parse(JSON.stringify(encoded)), (_index, path, target) => context().lazyLocation(path, target)) as [typeof value];
+    expect(decoded.clusters).toBeInstanceOf(Map);
+    expect([...decoded.clusters.keys()]).toEqual(['z-last', 'a-first']);
+    expect((decoded.clusters.get('z-last') as { origin: { at: { line: number } } }).origin.at.line).toBe(6);
+    expect(decoded.again.get('s')).toBe(decoded.shared);
+    // keys that are not strings, or a Map of another class, are not kept
+    expect(encodeValues([new Map([[1, 'x']])])).toBeUndefined();
+    expect(encodeValues([new (class extends Map<string, string> {})([['a', 'x']])])).toBeUndefined();
+  });
 });
