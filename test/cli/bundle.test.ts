@@ -1,3 +1,4 @@
+import { isAscii } from 'buffer';
 import { spawnSync } from 'child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
@@ -58,12 +59,13 @@ test('a bundle whose inputs changed since it was built is not used: lib/src runs
   const real = readFileSync(bundle);
   const realManifest = readFileSync(manifestPath, 'utf8');
   try {
-    writeFileSync(bundle, "exports.main = async () => { process.stdout.write('from the bundle\\n'); return 0; };\n");
+    // (not ASCII: bin/kfaas reads such a bundle as UTF-8)
+    writeFileSync(bundle, "exports.main = async () => { process.stdout.write('from the bündle\\n'); return 0; };\n");
     const manifest = JSON.parse(realManifest) as { files: [string, number, number][] };
     const s = statSync(bundle);
     manifest.files = manifest.files.map(([rel, size, mtime]) => (rel === 'lib/kfaas.js' ? [rel, s.size, s.mtimeMs] : [rel, size, mtime]));
     writeFileSync(manifestPath, JSON.stringify(manifest));
-    expect(kfaas(['--version']).stdout).toBe('from the bundle\n');
+    expect(kfaas(['--version']).stdout).toBe('from the bündle\n');
     // WHEN a bundled module of lib/src is rebuilt (a new modification time)
     const synth = join(tool, 'lib', 'src', 'cli', 'synth.js');
     const before = statSync(synth);
@@ -140,6 +142,8 @@ describe('the code cache (.kfaas-code-cache, V8 code of the bundle taken after a
 
   test('the build writes one and lists it in the manifest; the bundle runs with it', () => {
     expect(statSync(cache()).size).toBeGreaterThan(0);
+    // the bundle is ASCII (esbuild's default charset), which bin/kfaas reads without UTF-8 decoding
+    expect(isAscii(readFileSync(join(tool, 'lib', 'kfaas.js')))).toBe(true);
     const listed = (JSON.parse(readFileSync(manifestPath(), 'utf8')) as { files: [string][] }).files.map(([rel]) => rel);
     expect(listed).toContain('.kfaas-code-cache');
     // every listed file as listed: bin/kfaas takes the bundle (and hands V8 the cache)
