@@ -37,6 +37,8 @@ export class StatMemo {
   private readonly used = new Map<string, readonly [string, string] | string>();
   /** The files hashed in this run (read, or known by their stat), as first seen: SHA-256 and size. */
   private readonly seenNow = new Map<string, { readonly hash: string; readonly size: number }>();
+  /** Bytes read by {@link hash} in this run and kept for {@link bytes}. */
+  private readonly readNow = new Map<string, Buffer>();
   /** The folders listed in this run, as first listed: their entries sorted by name. */
   private readonly listings = new Map<string, readonly Dirent[]>();
   /** How many files were read and hashed (not taken from the memo). */
@@ -48,14 +50,30 @@ export class StatMemo {
     private readonly racyMs: number,
   ) {}
 
-  /** SHA-256 (hex) of the file at real path `abs`, whose stat the caller just took. Throws as readFileSync does. */
-  public hash(abs: string, stat: Stats): string {
+  /**
+   * SHA-256 (hex) of the file at real path `abs`, whose stat the caller just took. Throws as readFileSync does.
+   * `keep`: when the file is read, its bytes are kept until {@link bytes} takes them (the loader reads what synth's
+   * input key hashed). @default false
+   */
+  public hash(abs: string, stat: Stats, keep = false): string {
     const known = this.known(abs, stat);
     if (known !== undefined) return known;
-    const hash = sha256(readFileSync(abs));
+    const bytes = readFileSync(abs);
+    const hash = sha256(bytes);
     this.hashed++;
     this.remember(abs, stat, hash);
+    if (keep && this.seenNow.get(abs)?.hash === hash) this.readNow.set(abs, bytes);
     return hash;
+  }
+
+  /**
+   * The bytes of the file at real path `abs` as {@link hash} read them in this run (asked to keep them), once: they
+   * are forgotten here. The bytes whose SHA-256 {@link seen} gives, so the loader need not read the file again.
+   */
+  public bytes(abs: string): Buffer | undefined {
+    const bytes = this.readNow.get(abs);
+    this.readNow.delete(abs);
+    return bytes;
   }
 
   /**

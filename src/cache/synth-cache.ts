@@ -100,7 +100,8 @@ export function inputKey(root: string, options: Readonly<Record<string, unknown>
   const fail = (): void => {
     usable = false;
   };
-  for (const area of ['clusters', 'routes']) hashTree(join(root, area), area, into, new Set(), fail, memo);
+  // The bytes of input files read here are kept for the loader, which would read them next (stat-memo.ts bytes)
+  for (const area of ['clusters', 'routes']) hashTree(join(root, area), area, into, new Set(), fail, memo, { keep: true });
   const files = toolHashes(fail, memo);
   const settings = JSON.stringify({ format: FORMAT, node: process.version, platform: process.platform, arch: process.arch, options });
   return { settings, inputs: sha256(JSON.stringify(inputs)), files, usable };
@@ -115,7 +116,7 @@ export function toolHashes(fail: () => void = () => undefined, memo: StatMemo = 
   const into: Sink = (rel, value) => (tool[`tool:${rel}`] = value);
   const root = layout.packageRoot;
   if (layout.bundle !== undefined) hashFile(join(root, layout.bundle), layout.bundle, into, fail, memo);
-  else for (const dir of layout.dirs) hashTree(join(root, dir), dir, into, new Set(), fail, memo, NOT_RUN);
+  else for (const dir of layout.dirs) hashTree(join(root, dir), dir, into, new Set(), fail, memo, { skip: NOT_RUN });
   for (const f of ['package.json', 'package-lock.json', join('node_modules', '.package-lock.json')]) hashFile(join(root, f), f, into, () => undefined, memo);
   return tool;
 }
@@ -155,10 +156,16 @@ function hashOutputs(dir: string, written?: ReadonlyMap<string, string>, memo?: 
 /** Where the hashes of a walk go: a relative path and its SHA-256 (or what stands for it: `dir`, `missing:...`). */
 type Sink = (rel: string, value: string) => void;
 
-function hashFile(abs: string, rel: string, into: Sink, fail: () => void, memo?: StatMemo, stat?: Stats): void {
+/** How a tree is walked: files named as `skip` says are left out; `keep`: the memo keeps the bytes it reads. */
+interface TreeOptions {
+  readonly skip?: RegExp;
+  readonly keep?: boolean;
+}
+
+function hashFile(abs: string, rel: string, into: Sink, fail: () => void, memo?: StatMemo, stat?: Stats, keep = false): void {
   let hash: string;
   try {
-    hash = memo ? memo.hash(abs, stat ?? statSync(abs)) : sha256(readFileSync(abs));
+    hash = memo ? memo.hash(abs, stat ?? statSync(abs), keep) : sha256(readFileSync(abs));
   } catch (e) {
     hash = `unreadable:${(e as NodeJS.ErrnoException).code ?? 'error'}`;
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail();
@@ -167,7 +174,7 @@ function hashFile(abs: string, rel: string, into: Sink, fail: () => void, memo?:
 }
 
 /** Follows symlinks (each real folder once, so loops end); records link texts too. */
-function hashTree(abs: string, rel: string, into: Sink, seen: Set<string>, fail: () => void, memo: StatMemo, skip?: RegExp): void {
+function hashTree(abs: string, rel: string, into: Sink, seen: Set<string>, fail: () => void, memo: StatMemo, how: TreeOptions = {}): void {
   let real: string;
   let stat: Stats;
   try {
@@ -179,18 +186,18 @@ function hashTree(abs: string, rel: string, into: Sink, seen: Set<string>, fail:
     into(rel, `missing:${(e as NodeJS.ErrnoException).code ?? 'error'}`);
     return;
   }
-  if (stat.isDirectory()) hashFolder(real, rel, into, seen, fail, memo, skip);
-  else if (!skip?.test(rel)) hashFile(real, rel, into, fail, memo, stat);
+  if (stat.isDirectory()) hashFolder(real, rel, into, seen, fail, memo, how);
+  else if (!how.skip?.test(rel)) hashFile(real, rel, into, fail, memo, stat, how.keep);
 }
 
 /**
- * The entries of a real folder (no link on its path), in name order, but files named as `skip` says (neither read
- * nor recorded). What is neither a link nor a folder nor a
+ * The entries of a real folder (no link on its path), in name order, but files named as `how.skip` says (neither
+ * read nor recorded). What is neither a link nor a folder nor a
  * file, and every link, takes hashTree's way (readlink, realpath, stat); a plain file or folder needs none of
  * that, since its real path is the folder's plus its name: a readlink (a thrown EINVAL) and a realpath less per
  * file (the stat memo still takes one stat).
  */
-function hashFolder(real: string, rel: string, into: Sink, seen: Set<string>, fail: () => void, memo: StatMemo, skip?: RegExp): void {
+function hashFolder(real: string, rel: string, into: Sink, seen: Set<string>, fail: () => void, memo: StatMemo, how: TreeOptions): void {
   if (seen.has(real)) {
     into(rel, `loop:${real}`);
     return;
@@ -210,9 +217,9 @@ function hashFolder(real: string, rel: string, into: Sink, seen: Set<string>, fa
     const childReal = join(real, entry.name);
     const childRel = `${rel}/${entry.name}`;
     if (entry.isFile()) {
-      if (!skip?.test(entry.name)) hashFile(childReal, childRel, into, fail, memo);
-    } else if (entry.isDirectory()) hashFolder(childReal, childRel, into, seen, fail, memo, skip);
-    else hashTree(childReal, childRel, into, seen, fail, memo, skip);
+      if (!how.skip?.test(entry.name)) hashFile(childReal, childRel, into, fail, memo, undefined, how.keep);
+    } else if (entry.isDirectory()) hashFolder(childReal, childRel, into, seen, fail, memo, how);
+    else hashTree(childReal, childRel, into, seen, fail, memo, how);
   }
   seen.delete(real);
 }

@@ -46,6 +46,7 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
   const reuse: InputReuse<FileOutcome> | undefined = hashes && {
     known: (abs, stat) => hashes.known(abs, stat),
     seen: (abs) => hashes.seen?.(abs),
+    bytes: (abs) => hashes.bytes?.(abs),
     listing: (abs) => hashes.listing?.(abs),
     remember: (abs, stat, hash) => hashes.remember(abs, stat, hash),
     take: (file) => {
@@ -119,7 +120,7 @@ export interface DocumentStore {
    *
    * @default - every file is read
    */
-  readonly hashes?: Pick<InputReuse, 'known' | 'remember' | 'seen' | 'listing'>;
+  readonly hashes?: Pick<InputReuse, 'known' | 'remember' | 'seen' | 'listing' | 'bytes'>;
 }
 
 interface StoredFile {

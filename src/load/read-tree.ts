@@ -40,6 +40,11 @@ export interface InputReuse<T = unknown> {
    */
   seen?(abs: string): { readonly hash: string; readonly size: number } | undefined;
   /**
+   * The bytes of the file at real path `abs` when this run read them already (synth's input key, for a file it had to
+   * read), handed over once: the bytes whose SHA-256 {@link seen} gives. @default - none
+   */
+  bytes?(abs: string): Buffer | undefined;
+  /**
    * The entries of the real folder `abs`, sorted by name (compareText), as this run listed them already (synth's input
    * key walks the same folders first): taken as they were then, without listing the folder again. @default - none
    */
@@ -232,7 +237,12 @@ class AreaWalker<T> {
     let stat: Stats;
     const team = this.area === 'routes' ? parent[1] : undefined;
     const early = this.reuse?.seen?.(abs);
-    if (early !== undefined && early.size <= MAX_INPUT_FILE_BYTES && this.take(unread(rel, this.area, team, early.hash))) return;
+    const read = early === undefined ? undefined : this.reuse?.bytes?.(abs);
+    if (early !== undefined && early.size <= MAX_INPUT_FILE_BYTES) {
+      if (this.take(unread(rel, this.area, team, early.hash))) return;
+      // read by the input key: the bytes it hashed (it remembered their stat)
+      if (read !== undefined) return this.decoded(read, rel, team, early.hash);
+    }
     try {
       stat = statSync(abs);
       if (stat.size > MAX_INPUT_FILE_BYTES) {
@@ -250,6 +260,17 @@ class AreaWalker<T> {
       this.error('unreadable-file', rel, `cannot read this file (${errorCode(e)})`);
       return;
     }
+    if (!this.reuse) {
+      this.decoded(bytes, rel, team);
+      return;
+    }
+    const hash = sha256(bytes);
+    this.reuse.remember(abs, stat, hash);
+    this.decoded(bytes, rel, team, hash);
+  }
+
+  /** Adds the file of these bytes (of SHA-256 `hash`, when known) as UTF-8 text, or reports that it is not. */
+  private decoded(bytes: Buffer, rel: string, team: string | undefined, hash?: string): void {
     let text: string;
     try {
       text = UTF8.decode(bytes);
@@ -257,12 +278,10 @@ class AreaWalker<T> {
       this.error('not-utf8', rel, 'expected UTF-8 text, got bytes that are not valid UTF-8');
       return;
     }
-    if (!this.reuse) {
+    if (hash === undefined) {
       this.files.push(team === undefined ? { path: rel, area: this.area, text } : { path: rel, area: this.area, team, text });
       return;
     }
-    const hash = sha256(bytes);
-    this.reuse.remember(abs, stat, hash);
     const file = unread(rel, this.area, team, hash);
     file.text = text;
     this.files.push(file);

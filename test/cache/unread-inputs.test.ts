@@ -137,3 +137,19 @@ test('in one run, the load takes the folders as the input key listed them: it lo
   expect(names(loadProject(root, undefined, cache.documentStore()))).not.toContain(`${team}-added-late`);
   expect(names(loadProject(root, undefined, openCache().documentStore()))).toContain(`${team}-added-late`);
 });
+
+test('in a run without any cache, each input file is read once: the load takes the bytes the input key read', () => {
+  // GIVEN an empty memo and an empty document cache (another build's)
+  const memo = StatMemo.open(join(root, 'cold-memo'), 60 * 60_000);
+  const cache = IncrementalCache.open(root, 'another-build', memo);
+  reads.length = 0;
+  inputKey(root, {}, memo);
+  const load = loadProject(root, undefined, cache.documentStore());
+  const inputs = reads.filter((p) => p.includes('/routes/') || p.includes('/clusters/'));
+  // THEN every input file was read once (by the input key), and the load is what a load without any cache gives
+  expect(inputs).toHaveLength(inputCount());
+  expect(new Set(inputs).size).toBe(inputs.length);
+  expect(observed(load)).toEqual(observed(loadProject(root)));
+  // and the memo keeps no bytes once they were taken
+  expect(inputs.map((p) => memo.bytes(p)).filter((b) => b !== undefined)).toEqual([]);
+});
