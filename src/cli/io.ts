@@ -12,13 +12,33 @@ export interface CliIo {
   readonly cwd: string;
 }
 
-/** The process's own streams. */
+/**
+ * The process's own streams. A stream whose reader went away (`kfaas explain ... | head -1`: EPIPE) takes no more
+ * output and the command runs on to its own end and exit status, as without the pipe: what it writes to files (dist/,
+ * the cache) does not depend on who reads its report, and a closed pipe is not a bug to print a stack trace for.
+ */
 export function processIo(): CliIo {
   return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: writerTo(process.stdout),
+    stderr: writerTo(process.stderr),
     env: process.env,
     cwd: process.cwd(),
+  };
+}
+
+/** Streams whose reader closed (EPIPE): written no more. */
+const closedStreams = new WeakSet<NodeJS.WriteStream>();
+
+/** Writes to `stream` until its reader closes it; any other stream error is thrown as before. */
+function writerTo(stream: NodeJS.WriteStream): (text: string) => void {
+  if (stream.listenerCount('error') === 0) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      closedStreams.add(stream);
+    });
+  }
+  return (text) => {
+    if (!closedStreams.has(stream) && !stream.destroyed) stream.write(text);
   };
 }
 
