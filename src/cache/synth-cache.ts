@@ -156,7 +156,7 @@ function hashOutputs(dir: string, written?: ReadonlyMap<string, string>, memo?: 
 /** Where the hashes of a walk go: a relative path and its SHA-256 (or what stands for it: `dir`, `missing:...`). */
 type Sink = (rel: string, value: string) => void;
 
-/** How a tree is walked: files named as `skip` says are left out; `keep`: the memo keeps the bytes it reads. */
+/** How a tree is walked: files named as `skip` says are left out; `keep` (input folders): the memo keeps the bytes it reads and the folder listings, for the loader. */
 interface TreeOptions {
   readonly skip?: RegExp;
   readonly keep?: boolean;
@@ -212,7 +212,7 @@ function hashFolder(real: string, rel: string, into: Sink, seen: Set<string>, fa
     return;
   }
   into(`${rel}/`, 'dir');
-  memo.listed(real, entries); // the loader walks these folders next (read-tree.ts InputReuse.listing)
+  if (how.keep) memo.listed(real, entries); // input folders: the loader walks them next (read-tree.ts InputReuse.listing)
   for (const entry of entries) {
     const childReal = join(real, entry.name);
     const childRel = `${rel}/${entry.name}`;

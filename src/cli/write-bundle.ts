@@ -60,9 +60,9 @@ async function main(): Promise<void> {
 }
 
 /**
- * The V8 code cache of the bundle (bin/kfaas), relative to the package folder. Beside lib/, not in it: the synth cache
- * keys its records by every file of lib/ (synth-cache.ts), and this file changes nothing kfaas does (V8 takes it or
- * compiles as usual) while its bytes differ from build to build; hashing its 2 MB would cost every uncached run too.
+ * The V8 code cache of the bundle (bin/kfaas), relative to the package folder. Beside lib/, not in it: when the modules
+ * run, the synth cache keys its records by the files of lib/ (synth-cache.ts ToolLayout), and this file changes
+ * nothing kfaas does (V8 takes it or compiles as usual) while its bytes differ from build to build.
  */
 const CODE_CACHE = '.kfaas-code-cache';
 
