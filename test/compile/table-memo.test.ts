@@ -1,12 +1,12 @@
-import { compileEnvironment, EnvironmentOptions } from '../../src/compile/compile-environment';
-import { planProject, ProjectPlan } from '../../src/compile/compile-project';
-import { FindingRecord, Findings } from '../../src/compile/findings';
+import { planProject } from '../../src/compile/compile-project';
+import { Findings } from '../../src/compile/findings';
 import { actionContextKey, actionContextOf, ActionContext } from '../../src/compile/policy-tables';
 import { forwardedMatches, makeForwardingTable, pathPatterns } from '../../src/compile/platform/forwarding';
 import { EnvironmentTable } from '../../src/compile/route-table';
-import { httpRouteProfileKey, sizeOfHttpRoute } from '../../src/emit/istio/http-route';
+import { httpRouteProfileKey } from '../../src/emit/istio/http-route';
 import { Project } from '../../src/model/project';
 import { ProjectBuilder } from '../support/project-builder';
+import { compileEachTable, emittedSizes } from './memo-helpers';
 
 /**
  * The tables of one compile share route entries, sorted lists, order-check findings, layouts and placements where
@@ -52,27 +52,8 @@ const big: Project = many.reduce((b, i) => b.route(`shop-p${i}`, { match: [shop(
   .route('shop-dup-a', { match: [{ exact: '/faas/api/shop/dup' }] })
   .route('shop-dup-b', { match: [{ exact: '/faas/api/shop/dup' }] })).build();
 
-const options = {
-  sizeOf: (http: Parameters<typeof sizeOfHttpRoute>[0], t: { profile: Parameters<typeof sizeOfHttpRoute>[1] }) => sizeOfHttpRoute(http, t.profile),
-  sizeKeyOf: httpRouteProfileKey,
-};
-
-/** Every table and its findings, compiled with the plan's shared memos or each alone (no memo, no shared key). */
-function compileAll(p: Project, shared: boolean, budget?: number, sizes = options): { tables: EnvironmentTable[]; findings: FindingRecord[][] } {
-  const plan: ProjectPlan = planProject(p, { ...sizes, ...(budget ? { maxObjectBytes: budget } : {}) });
-  let next = 0;
-  const alone: EnvironmentOptions = {
-    ...plan.options, sharedEntries: undefined, tableMemo: undefined, orderChecks: undefined, placements: undefined, sizeKeyOf: () => `table ${++next}`,
-  };
-  const findings: FindingRecord[][] = [];
-  const tables = plan.slots.map((slot) => {
-    const own = new Findings();
-    const table = compileEnvironment(slot, shared ? plan.options : alone, own);
-    findings.push(own.records);
-    return table;
-  });
-  return { tables, findings };
-}
+const options = emittedSizes;
+const compileAll = compileEachTable;
 
 test('tables and findings compiled with the shared memos equal those compiled each alone', () => {
   const shared = compileAll(project, true);
