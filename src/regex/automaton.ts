@@ -65,8 +65,19 @@ interface RegexState {
   readonly prevWord: boolean;
 }
 
-/** The subset automaton of an RE2 program with full-match semantics (Envoy's `safe_regex`). Exact, `\b` included. */
-export function regexDfa(program: Program): Dfa {
+/** Where an automaton starts inside a program: after a text the caller consumed already (src/regex/facts.ts). */
+export interface StartAfter {
+  /** The instruction after the consumed text. */
+  readonly pc: number;
+  /** The consumed text's last character is a word character (`\b`, `\B`). */
+  readonly prevWord: boolean;
+}
+
+/**
+ * The subset automaton of an RE2 program with full-match semantics (Envoy's `safe_regex`). Exact, `\b` included.
+ * `from`: start after a consumed text instead of at the beginning of the path.
+ */
+export function regexDfa(program: Program, from?: StartAfter): Dfa {
   const states = new Map<string, RegexState>();
   const intern = (st: RegexState): string => {
     if (st.threads.length === 0 && !st.accept) return DEAD;
@@ -75,7 +86,7 @@ export function regexDfa(program: Program): Dfa {
     return key;
   };
   const get = (key: string): RegexState | undefined => states.get(key);
-  const start = intern(closure(program, [program.start], true, false));
+  const start = intern(from ? closure(program, [from.pc], false, from.prevWord) : closure(program, [program.start], true, false));
   return {
     start,
     accepts: (s) => get(s)?.accept ?? false,
@@ -181,7 +192,7 @@ export type SearchResult =
   | { readonly kind: 'unknown' };
 
 /** Most product states one search visits before giving up. */
-const SEARCH_LIMIT = 20_000;
+export const SEARCH_LIMIT = 20_000;
 
 /** Characters tried first in an interval, so witnesses read like paths. */
 const PREFERRED = [...'a/0b1-_.xz9ZA~'].map((c) => c.codePointAt(0)!);
@@ -234,7 +245,8 @@ function pathTo(parents: Map<string, { readonly parent: string | undefined; read
 /** Where an excluded range starts and where the characters after it start again. */
 const EXCLUDED_CUTS: readonly number[] = EXCLUDED.flatMap(([lo, hi]) => [lo, hi + 1]);
 
-function isExcluded(cp: number): boolean {
+/** A character no request path carries when Envoy matches it (`EXCLUDED`). */
+export function isExcluded(cp: number): boolean {
   for (const [lo, hi] of EXCLUDED) if (cp >= lo && cp <= hi) return true;
   return false;
 }

@@ -1,6 +1,8 @@
 import { Dfa, intervals, literalDfa, preference, regexDfa, representative, search, SearchResult } from './automaton';
+import { EMPTY_FACTS, factsOf, RegexFacts } from './facts';
 import { InvalidRegexError, readProgram, regexFullMatch } from './program';
-import { groupBy } from '../util/group-by';
+
+export type { RegexFacts } from './facts';
 
 /**
  * The language of a path condition (the set of paths it matches), and the questions the compiler, ownership
@@ -15,21 +17,6 @@ export interface Condition {
   readonly kind: ConditionKind;
   readonly value: string;
 }
-
-/** What RE2 says about a pattern, computed once. */
-export interface RegexFacts {
-  /** Text every path the pattern matches starts with: the longest common prefix of its paths. */
-  readonly literal: string;
-  /** The pattern matches exactly `literal` and nothing else. */
-  readonly complete: boolean;
-  /** No request path can match (e.g. `/a$b`, `/a\?b`). */
-  readonly empty: boolean;
-  /** The pattern matches exactly the paths starting with `literal`, like `prefix: <literal>` (e.g. `/a/.*`). */
-  readonly prefixEquivalent: boolean;
-}
-
-/** States explored to find a regex's literal part; past it the literal is cut short (always safe). */
-const EXPLORE_LIMIT = 4000;
 
 const dfas = new Map<string, Dfa>();
 const facts = new Map<string, RegexFacts>();
@@ -87,59 +74,7 @@ export function conditionLiteral(c: Condition): string {
 }
 
 function computeFacts(pattern: string): RegexFacts {
-  const dfa = conditionDfa({ kind: 'regex', value: pattern });
-  const live = liveStates(dfa);
-  const isLive = (s: string): boolean => (live ? live.has(s) : !dfa.dead(s));
-  if (!isLive(dfa.start)) return { literal: '', complete: false, empty: true, prefixEquivalent: false };
-  let state = dfa.start;
-  const literal: number[] = [];
-  for (;;) {
-    if (dfa.accepts(state)) break;
-    const next = intervals([dfa], [state])
-      .map(([lo, hi]) => ({ lo, hi, to: dfa.step(state, lo) }))
-      .filter((e) => isLive(e.to));
-    // Different intervals may lead to one state; a forced character is one single-point interval.
-    if (next.length !== 1 || next[0].lo !== next[0].hi || literal.length > 4096) break;
-    literal.push(next[0].lo);
-    state = next[0].to;
-  }
-  const text = String.fromCodePoint(...literal);
-  const complete = dfa.accepts(state) && intervals([dfa], [state]).every(([lo]) => !isLive(dfa.step(state, lo)));
-  const prefixEquivalent = search({ accept: [literalDfa(text, 'prefix')], reject: [dfa] }).kind === 'none' &&
-    search({ accept: [dfa], reject: [literalDfa(text, 'prefix')] }).kind === 'none';
-  return { literal: text, complete, empty: false, prefixEquivalent };
-}
-
-/** States from which some path is accepted, or undefined when the automaton is too large to explore. */
-function liveStates(dfa: Dfa): Set<string> | undefined {
-  const edges = new Map<string, string[]>();
-  const queue = [dfa.start];
-  edges.set(dfa.start, []);
-  for (let head = 0; head < queue.length; head++) {
-    const s = queue[head];
-    for (const [lo] of intervals([dfa], [s])) {
-      const to = dfa.step(s, lo);
-      if (dfa.dead(to)) continue;
-      edges.get(s)!.push(to);
-      if (!edges.has(to)) {
-        if (edges.size >= EXPLORE_LIMIT) return undefined;
-        edges.set(to, []);
-        queue.push(to);
-      }
-    }
-  }
-  const reverse = groupBy([...edges].flatMap(([from, tos]) => tos.map((to) => ({ from, to }))), (e) => e.to, (e) => e.from);
-  const live = new Set([...edges.keys()].filter((s) => dfa.accepts(s)));
-  const stack = [...live];
-  while (stack.length > 0) {
-    for (const from of reverse.get(stack.pop()!) ?? []) {
-      if (!live.has(from)) {
-        live.add(from);
-        stack.push(from);
-      }
-    }
-  }
-  return live;
+  return isValid(pattern) ? factsOf(readProgram(pattern), conditionDfa({ kind: 'regex', value: pattern })) : EMPTY_FACTS;
 }
 
 /** Some paths (shortest first) matching every condition in `all` and none in `none`. */
