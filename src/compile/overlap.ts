@@ -1,5 +1,5 @@
 import { MatchKind } from '../model/project';
-import { coversCondition, findPaths, overlapSample } from '../regex';
+import { conditionLiteral, coversCondition, findPaths, overlapSample } from '../regex';
 import { conditionsExclude, conditionsImply, Conditions, NO_CONDITIONS } from './conditions';
 
 /** A match as the overlap rules see it: a path condition and, optionally, request conditions. */
@@ -66,8 +66,12 @@ export function pathCovers(a: MatchLike, b: MatchLike): boolean {
 export function ownPath(all: readonly MatchLike[], before: readonly MatchLike[]): string | 'covered' | 'unknown' {
   // One exact or prefix path behind a prefix that starts it is covered: string logic, as the automata would decide
   // it, without building them (the ownership check asks this for every route; at tier L the automata took 2 s).
+  // A regex likewise when its literal part (the text all its paths start with, src/regex) starts with such a prefix.
   const [only] = all;
-  if (all.length === 1 && only.kind !== 'regex' && before.some((b) => b.kind === 'prefix' && only.value.startsWith(b.value))) return 'covered';
+  if (all.length === 1) {
+    const literal = conditionLiteral(only);
+    if (before.some((b) => b.kind === 'prefix' && literal.startsWith(b.value))) return 'covered';
+  }
   const r = findPaths(all, before);
   return r.kind === 'found' ? r.paths[0] : r.kind === 'none' ? 'covered' : 'unknown';
 }

@@ -111,7 +111,8 @@ export function regexDfa(program: Program, from?: StartAfter): Dfa {
         const inst = program.instructions[t >> 2];
         if (inRanges(inst.ranges!, cp)) next.push(inst.out);
       }
-      return intern(closure(program, next, false, word));
+      // No thread takes the character: the closure of nothing is the dead state (most characters, most states).
+      return next.length === 0 ? DEAD : intern(closure(program, next, false, word));
     },
   };
 }

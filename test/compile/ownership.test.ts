@@ -19,6 +19,9 @@ describe('ownershipProblem', () => {
     ['shop', 'regex', '/faas/api/(shop|pay)/.*', 'can match paths inside prefix "/faas/api/pay/" owned by team "pay"'],
     ['shop', 'regex', '/faas/api/(shop|web)/.*', 'outside the prefixes team "shop" owns (routes/shop/team.yaml:4:1): "/faas/api/shop/" for paths such as "/faas/api/web/"'],
     ['shop', 'regex', '/faas/api/shop/v[0-9]+', undefined],
+    // inside by its literal part (what its paths start with), not by the pattern's text
+    ['shop', 'regex', '/faas/api/[s]hop/v[0-9]+', undefined],
+    ['shop', 'regex', '/faas/api/shop/x|/faas/api/web/', 'outside the prefixes team "shop" owns (routes/shop/team.yaml:4:1): "/faas/api/shop/" for paths such as "/faas/api/web/"'],
     ['search', 'prefix', '/faas/api/search/', undefined],
     ['search', 'prefix', '/faas/api/shop/', 'owned by team "shop"'],
     ['web', 'prefix', '/faas/api/web/', undefined], // no Team document: unconstrained outside others' prefixes
