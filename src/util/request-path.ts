@@ -139,7 +139,21 @@ function keepTrailingPartialSegment(value: string, normalized: string): string {
   return `${routePathForm(value.slice(0, cut + 1), 'regex-literal')}${tail}`;
 }
 
-function problemsOf(value: string, kind: RoutePathKind): string[] {
+/**
+ * Printable ASCII but for `%`, `\\` and the characters Chromium escapes (ESCAPED_ASCII): a path of these alone can
+ * only have dot segments wrong (the other reasons below all need another character).
+ */
+const PLAIN_PATH = /^[!$&-;=?-[\]_a-z~]*$/;
+
+/** Why `value` is not in normalized form (empty when it is): {@link pathProblems}, plain paths answered first. */
+export function problemsOf(value: string, kind: RoutePathKind): string[] {
+  // Most route paths are plain (`/faas/api/team-08/svc-58/`): answered without pathProblems' per-character arrays.
+  if (PLAIN_PATH.test(value)) return value.includes('.') && hasDotSegment(value, kind) ? [DOT_SEGMENTS] : [];
+  return pathProblems(value, kind);
+}
+
+/** Why `value` is not in normalized form (empty when it is), every reason checked. */
+export function pathProblems(value: string, kind: RoutePathKind): string[] {
   const reasons: string[] = [];
   const nonAscii = [...value].filter((c) => c.codePointAt(0)! >= 0x80);
   if (nonAscii.length > 0) {
@@ -158,9 +172,11 @@ function problemsOf(value: string, kind: RoutePathKind): string[] {
   const lower = [...new Set(escapes.filter((e) => !unreserved.includes(e) && e !== e.toUpperCase()))];
   if (lower.length > 0) reasons.push(`${lower.join(', ')}: escapes are compared as the client wrote them, and RFC 3986 clients write them upper-case`);
   if (value.includes('\0') || /%00/.test(value)) reasons.push('NUL makes Envoy answer 400');
-  if (hasDotSegment(value, kind)) reasons.push("'.' and '..' segments are resolved before routing");
+  if (hasDotSegment(value, kind)) reasons.push(DOT_SEGMENTS);
   return reasons;
 }
+
+const DOT_SEGMENTS = "'.' and '..' segments are resolved before routing";
 
 function hasDotSegment(value: string, kind: RoutePathKind): boolean {
   const segments = value.replace(/%2e/gi, '.').replace(/\\/g, '/').split('/').slice(1);

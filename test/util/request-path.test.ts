@@ -1,4 +1,5 @@
-import { normalizeRequestPath, routePathForm, routePathProblem } from '../../src/util/request-path';
+import fc from 'fast-check';
+import { normalizeRequestPath, pathProblems, problemsOf, routePathForm, routePathProblem, RoutePathKind } from '../../src/util/request-path';
 
 describe('normalizeRequestPath (Istio default = BASE: Envoy normalize_path, escaped slashes kept)', () => {
   // Istio's own expectations for BASE (istio/istio@fd359620 tests/integration/security/normalization_test.go);
@@ -75,5 +76,23 @@ describe('routePathProblem', () => {
     // the form to write is itself accepted, and is what a request for it is routed as
     expect(routePathProblem(form, kind)).toBeUndefined();
     if (kind !== 'regex-literal') expect(normalizeRequestPath(form).path).toBe(form);
+  });
+});
+
+describe('problemsOf: plain paths answered first', () => {
+  test('the same reasons as checking every one, on generated paths', () => {
+    // every character class pathProblems looks at, and the plain ones
+    const char = fc.constantFrom(...'/a.Z09-_~!$&\'()*+,;=:@?[]%2fE\\ "#<>^`{|}\u0000\u001f\u007fé😀'.split(''), '%2e', '%2E', '%41', '%2F', '%00', '..', '/.');
+    const kinds = fc.constantFrom<RoutePathKind>('exact', 'prefix', 'regex-literal');
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 14 }), kinds, (chars, kind) => {
+        const value = `/${chars.join('')}`;
+        expect(problemsOf(value, kind)).toEqual(pathProblems(value, kind));
+      }),
+      { numRuns: 3000, seed: 14 },
+    );
+    for (const value of ['/faas/api/team-08/svc-58/', '/a/./b', '/a/../', '/a/..', '/a.b/c..d/']) {
+      for (const kind of ['exact', 'prefix', 'regex-literal'] as const) expect(problemsOf(value, kind)).toEqual(pathProblems(value, kind));
+    }
   });
 });
