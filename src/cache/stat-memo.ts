@@ -139,6 +139,16 @@ export class StatMemo {
     if (this.dir !== undefined && stat.mtimeMs < Date.now() - this.racyMs) this.use(abs, [statKeyOf(stat), hash]);
   }
 
+  /**
+   * How many files this run hashed or learnt whose stat the memo did not hold: what {@link save} would add to the
+   * memo (a run that saves nothing reads and hashes them again next time).
+   */
+  public learnt(): number {
+    let count = 0;
+    for (const entry of this.used.values()) if (typeof entry === 'object') count++;
+    return count;
+  }
+
   private use(abs: string, entry: readonly [string, string]): void {
     this.used.set(abs, entry);
   }

@@ -3,13 +3,14 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { readChecked } from '../../src/cache/checked-json';
-import { IncrementalCache } from '../../src/cache/incremental-cache';
+import { IncrementalCache, PARTIAL_SAVE_RATIO } from '../../src/cache/incremental-cache';
 import { StatMemo } from '../../src/cache/stat-memo';
 import * as plan from '../../src/publish/plan';
 import { listFiles } from '../../src/util/list-files';
 import { main } from '../../src/cli/main';
 import { CliIo } from '../../src/cli/io';
 import { runPipeline } from '../../src/pipeline';
+import { generateProject } from '../../src/bench/generate';
 
 /** What an incremental run reuses and what it must not (the property test proves the bytes equal). */
 const EXAMPLE = join(__dirname, '..', '..');
@@ -245,5 +246,40 @@ describe('incremental synth', () => {
     expect(warm.out).toBe('');
     expect(warm.err).toMatch(/routes\/growth\/coupon\.yaml:\d+:\d+ .*owned by team "shop"/);
     expect(warm).toEqual(await explainCold(args));
+  });
+
+  test('a partial run (explain) saves the cache only when it parsed enough files to pay for the save', () => {
+    // GIVEN a project of 306 input files, synthesized with an empty cache
+    const big = mkdtempSync(join(tmpdir(), 'kfaas-partial-save-'));
+    try {
+      const files = generateProject(big, 250).files;
+      synth(big, IncrementalCache.open(big, TOOL));
+      const cacheFiles = (): Map<string, string> =>
+        new Map(listFiles(join(big, '.kfaas-cache')).map((f) => [f, readFileSync(join(big, '.kfaas-cache', f), 'latin1')]));
+      const explainRun = (): IncrementalCache => {
+        const cache = IncrementalCache.open(big, TOOL);
+        const result = runPipeline({ root: big, write: false, cache, only: { cluster: 'us-west-prod', environment: 'prod' } });
+        expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        return cache;
+      };
+      const edit = (i: number): void => appendFileSync(join(big, 'routes', `team-${String(i % 50).padStart(2, '0')}`, `r${i}.yaml`), '# edited\n');
+      // WHEN one route file is edited (fewer than one file in PARTIAL_SAVE_RATIO): the cache is left as it was
+      const before = cacheFiles();
+      edit(7);
+      const few = explainRun();
+      expect(few.learnt()).toBe(1);
+      expect(few.savePartial()).toBe(false);
+      expect(cacheFiles()).toEqual(before);
+      // WHEN enough files changed (one in PARTIAL_SAVE_RATIO of the files loaded): saved, the next run parses none
+      const many = Math.ceil(files / PARTIAL_SAVE_RATIO);
+      for (let i = 8; i < 7 + many; i++) edit(i);
+      const enough = explainRun();
+      expect(enough.learnt()).toBe(many);
+      expect(enough.savePartial()).toBe(true);
+      expect(cacheFiles()).not.toEqual(before);
+      expect(explainRun().learnt()).toBe(0);
+    } finally {
+      rmSync(big, { recursive: true, force: true });
+    }
   });
 });
