@@ -32,6 +32,10 @@ export interface HostingIndex {
   readonly byName: ReadonlyMap<string, Cluster>;
   /** Environment name → names of the clusters hosting it, sorted. */
   readonly hosts: ReadonlyMap<string, readonly string[]>;
+  /** The names of the environments any cluster hosts, sorted. */
+  readonly environments: readonly string[];
+  /** Each cluster's environments, sorted by name. */
+  readonly sortedEnvironments: ReadonlyMap<Cluster, readonly Environment[]>;
 }
 
 export function makeHostingIndex(clusters: readonly Cluster[]): HostingIndex {
@@ -39,7 +43,10 @@ export function makeHostingIndex(clusters: readonly Cluster[]): HostingIndex {
   const hosting = groupBy(
     sorted.flatMap((c) => c.environments.map((e) => ({ environment: e.name, cluster: c.name }))), (h) => h.environment, (h) => h.cluster);
   const hosts = new Map([...hosting].map(([environment, names]) => [environment, [...new Set(names)]]));
-  return { clusters: sorted, byName: new Map(sorted.map((c) => [c.name, c])), hosts };
+  return {
+    clusters: sorted, byName: new Map(sorted.map((c) => [c.name, c])), hosts, environments: [...hosts.keys()].sort(),
+    sortedEnvironments: new Map(sorted.map((c) => [c, [...c.environments].sort((a, b) => compareText(a.name, b.name))])),
+  };
 }
 
 /**
@@ -50,7 +57,7 @@ export function makeHostingIndex(clusters: readonly Cluster[]): HostingIndex {
  */
 export function placeRoute(route: Route, index: HostingIndex, findings: Findings): Place[] {
   const at = route.origin.at;
-  const known = [...index.hosts.keys()].sort();
+  const known = index.environments;
   route.environments?.forEach((env, i) => {
     if (!index.hosts.has(env)) {
       findings.errorAt('unknown-environment', route.environmentOrigins?.[i]?.at ?? at, `spec.environments[${i}]`,
@@ -79,11 +86,16 @@ export function placeRoute(route: Route, index: HostingIndex, findings: Findings
   const candidates = route.clusters ? index.clusters.filter((c) => named.includes(c)) : index.clusters;
   const places: Place[] = [];
   for (const c of candidates) {
-    for (const e of [...c.environments].sort((a, b) => compareText(a.name, b.name))) {
+    for (const e of index.sortedEnvironments.get(c)!) {
       if (!route.environments || route.environments.includes(e.name)) places.push({ cluster: c.name, environment: e.name });
     }
   }
-  const landsIn = [...new Set(places.map((p) => p.environment))].sort();
+  checkOverrides(route, [...new Set(places.map((p) => p.environment))].sort(), findings);
+  return places;
+}
+
+/** Reports `overrides.<env>` keys for environments the route never lands in (`landsIn`, sorted). */
+function checkOverrides(route: Route, landsIn: readonly string[], findings: Findings): void {
   for (const env of Object.keys(route.overrides).sort()) {
     if (!landsIn.includes(env)) {
       findings.errorAt('override-never-used', originIn(route, env).at, `spec.overrides.${env}`,
@@ -91,7 +103,6 @@ export function placeRoute(route: Route, index: HostingIndex, findings: Findings
           `it lands in: ${list(landsIn)}`);
     }
   }
-  return places;
 }
 
 /**
@@ -129,13 +140,21 @@ export function expandLandings(project: Project, findings: Findings): Expansion 
     if (!list) byEnvironment.set(environment, (list = []));
     return list;
   };
-  // Where a route without clusters, environments or overrides lands: everywhere, with nothing to report.
+  // Where a route without clusters or environments lands: everywhere (placeRoute's places then, without a lookup per
+  // place): in every environment (in order of first place), each landing pushed to the lists of its clusters.
   const distinct: Landing[] = [];
-  const everywhere = index.clusters.flatMap((c) => [...c.environments].sort((a, b) => compareText(a.name, b.name))
-    .map((e) => ({ cluster: c.name, environment: e.name })));
+  const everywhere = index.clusters.flatMap((c) => index.sortedEnvironments.get(c)!.map((e) => ({ cluster: c.name, environment: e.name })));
+  const everywhereEnvironments = [...new Set(everywhere.map((p) => p.environment))];
+  const everywhereLists = everywhere.map((p) => ({ list: listOf(p.cluster, p.environment), at: everywhereEnvironments.indexOf(p.environment) }));
   for (const route of routes) {
-    const unrestricted = !route.clusters && !route.environments && Object.keys(route.overrides).length === 0;
-    const places = unrestricted ? everywhere : placeRoute(route, index, findings);
+    if (!route.clusters && !route.environments) {
+      checkOverrides(route, index.environments, findings);
+      const landings = everywhereEnvironments.map((environment): Landing => ({ route, behaviour: behaviourIn(route, environment) }));
+      distinct.push(...landings);
+      for (const { list, at } of everywhereLists) list.push(landings[at]);
+      continue;
+    }
+    const places = placeRoute(route, index, findings);
     const byEnvironment = new Map<string, Landing>();
     for (const p of places) {
       let landing = byEnvironment.get(p.environment);
