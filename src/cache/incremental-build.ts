@@ -115,6 +115,8 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     sizeKeyOf: httpRouteProfileKey,
     ownershipMemo: opts.cache.ownership(teams),
     ...(entrySizes ? { entrySizes } : {}),
+    // One environment asked for: one table compiled, nothing to share between tables.
+    ...(opts.only?.environment !== undefined ? { shareBetweenTables: false } : {}),
   });
   const budgets = JSON.stringify([opts.budgets?.maxObjectBytes ?? null, opts.budgets?.maxObjectsPerFolder ?? null]);
   const routeFiles = routeFilesDigest(keyOfFile);

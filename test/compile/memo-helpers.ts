@@ -23,11 +23,11 @@ export interface CompiledTables {
  * `budget`: the largest object in bytes. @default the plan's default
  */
 export function compileEachTable(p: Project, shared: boolean, budget?: number, sizes = emittedSizes): CompiledTables {
-  const plan: ProjectPlan = planProject(p, { ...sizes, ...(budget ? { maxObjectBytes: budget } : {}) });
+  // Alone: the plan `kfaas explain --env` compiles its one table with (shareBetweenTables: false).
+  const plan: ProjectPlan = planProject(p, { ...sizes, ...(budget ? { maxObjectBytes: budget } : {}), ...(shared ? {} : { shareBetweenTables: false }) });
   let next = 0;
-  const alone: EnvironmentOptions = {
-    ...plan.options, sharedEntries: undefined, tableMemo: undefined, orderChecks: undefined, placements: undefined, sizeKeyOf: () => `table ${++next}`,
-  };
+  const alone: EnvironmentOptions = { ...plan.options, sizeKeyOf: () => `table ${++next}` };
+  if (!shared) expect([plan.options.sharedEntries, plan.options.tableMemo, plan.options.orderChecks, plan.options.placements]).toEqual([undefined, undefined, undefined, undefined]);
   const findings: FindingRecord[][] = [];
   const tables = plan.slots.map((slot) => {
     const own = new Findings();
