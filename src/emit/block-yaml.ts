@@ -38,11 +38,23 @@ export class BlockYaml {
     return out.join('');
   }
 
+  /**
+   * `value` written as a whole document, ended by a line feed: what `toYaml(value)` gives, for a writer whose base is
+   * empty. Undefined when it cannot be written here.
+   */
+  public document(value: unknown): string | undefined {
+    const out: string[] = [];
+    if (this.base !== '' || !this.node(value, 0, true, out)) return undefined;
+    out.push('\n');
+    return out.join('');
+  }
+
   /** Appends what js-yaml's writeNode leaves in `state.dump` for `value` at `level`; false when it cannot. */
   private node(value: unknown, level: number, compact: boolean, out: string[]): boolean {
     switch (typeof value) {
       case 'string': {
-        const text = this.scalar(value);
+        // A value with line feeds: a literal block scalar, indented by its depth (the base counts as levels too).
+        const text = value.includes('\n') ? literalBlock(value, this.base.length + 2 * Math.max(1, level)) : this.scalar(value);
         if (text === undefined) return false;
         out.push(text);
         return true;
@@ -113,6 +125,35 @@ export class BlockYaml {
 }
 
 const LINE_FEED = 10;
+
+/**
+ * Only line feeds and characters js-yaml calls printable (dumper.js isPrintable: no other control character, no
+ * U+2028/U+2029, no byte order mark, no lone surrogate): js-yaml writes such text with line feeds as a literal block.
+ */
+const LITERAL_SAFE = /^[\n\x20-\x7e\xa1-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]*$/u;
+
+/**
+ * A string with line feeds as js-yaml writes it as a value indented by `indent` spaces (dumper.js writeScalar,
+ * STYLE_LITERAL with lineWidth -1: blockHeader, indentString, dropEndingNewline): `|`, an indentation indicator
+ * when it starts with spaces (after empty lines), `-` without a final line feed or `+` with more than one, then its
+ * lines indented (empty lines as they are). Undefined for text js-yaml writes double-quoted instead.
+ */
+function literalBlock(text: string, indent: number): string | undefined {
+  if (!LITERAL_SAFE.test(text)) return undefined;
+  const clip = text.endsWith('\n');
+  const chomp = clip && (text.endsWith('\n\n') || text === '\n') ? '+' : clip ? '' : '-';
+  const out = [`|${/^\n* /.test(text) ? '2' : ''}${chomp}\n`];
+  const pad = ' '.repeat(indent);
+  for (let at = 0; at < text.length;) {
+    const next = text.indexOf('\n', at);
+    const end = next < 0 ? text.length : next + 1;
+    if (end - at > 1 || next < 0) out.push(pad);
+    out.push(text.slice(at, end));
+    at = end;
+  }
+  const block = out.join('');
+  return clip ? block.slice(0, -1) : block;
+}
 
 /**
  * Strings js-yaml writes plain, known without asking it: a letter or `/` first, then letters, digits and `/._-,`

@@ -83,6 +83,8 @@ export class YamlWriter {
   private readonly seen = new Map<object, string | null>();
   /** Writes the plain items directly at their depth (block-yaml.ts); js-yaml writes the others. */
   private readonly block = new BlockYaml(HTTP_ITEM_INDENT);
+  /** Writes whole objects (and a VirtualService's part before its items) the same way when it can. */
+  private readonly whole = new BlockYaml('');
 
   /**
    * `header` followed by the same bytes as `toYaml(obj)`, as one flat string (a file's text is copied whole
@@ -91,23 +93,28 @@ export class YamlWriter {
   public write(obj: Record<string, unknown>, header = ''): string {
     const keys = Object.keys(obj);
     const spec = obj.spec as Record<string, unknown> | undefined;
-    if (keys[keys.length - 1] !== 'spec' || spec === null || typeof spec !== 'object' || Array.isArray(spec)) return header + toYaml(obj);
+    if (keys[keys.length - 1] !== 'spec' || spec === null || typeof spec !== 'object' || Array.isArray(spec)) return header + this.dump(obj);
     const specKeys = Object.keys(spec);
     const http = spec.http;
-    if (specKeys[specKeys.length - 1] !== 'http' || !Array.isArray(http) || http.length === 0) return header + toYaml(obj);
+    if (specKeys[specKeys.length - 1] !== 'http' || !Array.isArray(http) || http.length === 0) return header + this.dump(obj);
 
     const parts: string[] = [header, '', '  http:\n'];
     for (const item of http) {
       const text = this.item(item);
-      if (text === null) return header + toYaml(obj);
+      if (text === null) return header + this.dump(obj);
       parts.push(text);
     }
     const head: Record<string, unknown> = {};
     for (const k of keys) if (k !== 'spec') head[k] = obj[k];
     const rest: Record<string, unknown> = {};
     for (const k of specKeys) if (k !== 'http') rest[k] = spec[k];
-    parts[1] = specKeys.length > 1 ? toYaml({ ...head, spec: rest }) : (keys.length > 1 ? toYaml(head) : '') + 'spec:\n';
+    parts[1] = specKeys.length > 1 ? this.dump({ ...head, spec: rest }) : (keys.length > 1 ? this.dump(head) : '') + 'spec:\n';
     return parts.join('');
+  }
+
+  /** `toYaml(value)`, written directly when block-yaml.ts can (a ConfigMap's text files as literal blocks). */
+  private dump(value: unknown): string {
+    return this.whole.document(value) ?? toYaml(value);
   }
 
   /**

@@ -3,6 +3,7 @@ import { load, loadAll } from 'js-yaml';
 import { compileProject } from '../../src/compile/compile-project';
 import { sizeOfHttpRoute } from '../../src/emit/istio/http-route';
 import { renderTables } from '../../src/emit/render';
+import { BlockYaml } from '../../src/emit/block-yaml';
 import { GENERATED_HEADER, pruneEmpty, rememberPruned, toYaml, YamlWriter } from '../../src/emit/yaml';
 import { ProjectBuilder } from '../support/project-builder';
 import { crdsAvailable, validateAgainstCrd } from '../support/crd-schema';
@@ -234,6 +235,27 @@ describe('YamlWriter', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  test('text with line feeds (literal blocks), in whole objects and in items, as js-yaml writes it', () => {
+    // lines with leading spaces, empty lines, final line feeds (none, one, several), and characters js-yaml quotes
+    const line = fc.oneof(fc.constantFrom('', ' ', '  x', 'a: b', '# c', '- d', '\t', '\r', '\u2028', '\ufeff', '\ud800', '😀', 'é'), fc.string({ maxLength: 6 }));
+    const text = fc.array(line, { minLength: 2, maxLength: 6 }).map((lines) => lines.join('\n'));
+    const value = fc.oneof(text, fc.string({ maxLength: 4 }), fc.integer(), fc.array(text, { minLength: 1, maxLength: 2 }), fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), text, { minKeys: 1, maxKeys: 2 }));
+    const object = fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), value, { minKeys: 1, maxKeys: 4 });
+    fc.assert(
+      fc.property(object, fc.array(object, { minLength: 1, maxLength: 2 }), (data, http) => {
+        const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data };
+        expect(new YamlWriter().write(configMap)).toBe(toYaml(configMap));
+        const vs = { kind: 'VirtualService', metadata: { annotations: data }, spec: { hosts: ['h'], http } };
+        expect(new YamlWriter().write(vs)).toBe(toYaml(vs));
+      }),
+      { numRuns: 500, seed: 14 },
+    );
+  });
+
+  test('a document that is text alone, as js-yaml writes it', () => {
+    for (const text of ['a\nb', 'a\nb\n', ' a\n\nb\n\n', '\n']) expect(new BlockYaml('').document(text)).toBe(toYaml(text));
   });
 
   test('objects without a trailing spec.http are written as js-yaml writes them', () => {
