@@ -56,8 +56,8 @@ function pruneObject(value: object): unknown {
     }
     if (out && v !== undefined) out[keys[i]] = v;
   }
-  const result = out ?? obj;
-  return Object.keys(result).length > 0 ? result : undefined;
+  // Unchanged: its own keys (no second array for the object every canonical value is).
+  return (out ? Object.keys(out).length : keys.length) > 0 ? out ?? obj : undefined;
 }
 
 /** Extra indentation of a `spec.http` item (`spec:` → `  http:` → `    - name:`) over a top-level `- name:`. */
