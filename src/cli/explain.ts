@@ -63,11 +63,15 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
   // Saved only when this run parsed or hashed again enough files to be worth it (not for the few files of an edit).
   cache.savePartial();
   stages.lap('save');
-  if (io.env.KFAAS_TIMINGS === '1') {
+  const timings = (): void => {
+    if (io.env.KFAAS_TIMINGS !== '1') return;
     const { pipeline: _pipeline, ...own } = stages.all;
     io.stderr(formatTimings({ ...own, ...result.timings }));
+  };
+  if (printDiagnostics(io, result.diagnostics) > 0) {
+    timings();
+    return EXIT_USER;
   }
-  if (printDiagnostics(io, result.diagnostics) > 0) return EXIT_USER;
 
   const known = (result.project?.clusters ?? []).flatMap((c) => c.environments.map((e) => `${c.name}/${e.name}`)).sort(compareText);
   const gatewayOption = values.gateway as string | undefined;
@@ -84,6 +88,8 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
     sources: (name) => simulated.sources.get(name)?.source,
     ...(simulated.locate ? { locate: (hit) => simulated.locate?.(hit.httpIndex) } : {}),
   }));
+  stages.lap('answer');
+  timings();
   return EXIT_OK;
 }
 

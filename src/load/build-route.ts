@@ -198,10 +198,12 @@ function readTraffic(ctx: DocumentContext, items: readonly unknown[], at: FieldP
   return out;
 }
 
+const NAME_PATH: FieldPath = ['metadata', 'name'];
+
 /** Route names are unique across routes/ (they name generated objects). */
 export function checkRoutes(docs: readonly Built<Route>[]): void {
   reportDuplicates(
-    docs.filter((d) => d.value.name !== '').map((d) => ({ key: d.value.name, ctx: d.ctx, path: ['metadata', 'name'] })),
+    docs.filter((d) => d.value.name !== '').map((d) => ({ key: d.value.name, ctx: d.ctx, path: NAME_PATH })),
     (d, others) =>
       `route name "${d.key}" is also used at ${others.map((o) => o.ctx.where(o.path)).join(', ')}; expected route names unique across routes/`,
     'duplicate-route',
