@@ -160,7 +160,7 @@ function translateVirtualService(
       dropped.push({ ...where(route), name: route.http.name, reason: 'it follows a catch-all route in the same VirtualService' });
       continue;
     }
-    warnings.push(...checkRoute(route));
+    for (const warning of checkRoute(route)) warnings.push(warning);
     const matches = route.http.match ?? [];
     if (matches.length === 0) {
       out.push(envoyRoute(route, undefined, undefined, gatewaySemantics));
@@ -235,26 +235,34 @@ function withGatewaySemantics(condition: PathCondition): PathCondition {
 }
 
 /** Findings about a route's action that change what the simulator reports. */
-function checkRoute(route: InlinedRoute): string[] {
+function checkRoute(route: InlinedRoute): readonly string[] {
   const http = route.http;
   const routeLevel = http.rewrite?.authority ?? headerAuthority(http.headers);
+  if (routeLevel === undefined) return NO_FINDINGS; // nearly every route: its destinations need no look
   const perDestination = (http.route ?? []).some((d) => headerAuthority(d.headers) !== undefined);
-  if (routeLevel !== undefined && perDestination) {
+  if (perDestination) {
     return [`${describeRoute(route)}: authority set both for the route and per destination; Istio's webhook rejects this, Envoy would use the route's`];
   }
-  return [];
+  return NO_FINDINGS;
 }
+
+const NO_FINDINGS: readonly string[] = [];
 
 /** The authority an Istio `headers` block sets (`request.set` wins over `request.add`), if any. */
 export function headerAuthority(headers: HttpRoute['headers']): string | undefined {
-  const pick = (ops: Readonly<Record<string, string>> | undefined): string | undefined => {
-    let found: string | undefined;
-    for (const [key, value] of Object.entries(ops ?? {})) {
-      if (key.toLowerCase() === 'host' || key.toLowerCase() === ':authority') found = value;
-    }
-    return found;
-  };
-  return pick(headers?.request?.set) ?? pick(headers?.request?.add);
+  const request = headers?.request;
+  if (request === undefined) return undefined; // most routes and destinations: no header operations at all
+  return authorityIn(request.set) ?? authorityIn(request.add);
+}
+
+/** The value of the last `host` or `:authority` key (any case) of one header operation, if any. */
+function authorityIn(ops: Readonly<Record<string, string>> | undefined): string | undefined {
+  let found: string | undefined;
+  for (const key of Object.keys(ops ?? {})) {
+    const lower = key.toLowerCase();
+    if (lower === 'host' || lower === ':authority') found = ops![key];
+  }
+  return found;
 }
 
 function where(route: InlinedRoute): { origin: RouteOrigin; delegate?: RouteOrigin } {
