@@ -3,7 +3,7 @@ import { PathCondition, matchesPath, rewritePath } from './match';
 import { MergeOrder } from './merge-order';
 import { MergedRoute, MergedVirtualHost, headerAuthority, mergeVirtualHost } from './merge';
 import { matchesRequest, RequestMatcher, SampleRequest } from './request-match';
-import { RouteIndex } from './route-index';
+import { candidatesOf, RouteIndex } from './route-index';
 import { HttpRoute, VsRef } from './virtual-service';
 import { normalizeRequestPath } from '../util/request-path';
 
@@ -109,7 +109,7 @@ export function explainRequest(objects: readonly unknown[], request: ExplainRequ
   if (normalized.rejected) return { ...merged, path: normalized.path, ...given, rejected: normalized.rejected, request: sample, losers: [] };
   // Only routes whose literal prefix the path starts with can match: the others are not tested (nor their regexes
   // compiled), which keeps one request cheap over thousands of routes.
-  return { ...merged, path: normalized.path, ...given, request: sample, ...explainPath(merged, sample, new RouteIndex(merged)) };
+  return { ...merged, path: normalized.path, ...given, request: sample, ...explainPath(merged, sample, { candidates: (path) => candidatesOf(merged, path) }) };
 }
 
 /**
@@ -120,7 +120,7 @@ export function explainRequest(objects: readonly unknown[], request: ExplainRequ
 export function explainPath(
   merged: MergedVirtualHost,
   request: string | SampleRequest,
-  index?: RouteIndex,
+  index?: Pick<RouteIndex, 'candidates'>,
 ): { winner?: RouteHit; losers: RouteHit[] } {
   const sample = toSample(request);
   const hits = (index ? index.candidates(sample.path) : merged.routes)

@@ -42,6 +42,19 @@ export class RouteIndex {
 }
 
 /**
+ * What {@link RouteIndex.candidates} gives for `requestPath`, without building the index: for one request (`kfaas
+ * explain`), testing each route's literal once costs less than grouping thousands of routes by it.
+ */
+export function candidatesOf(merged: MergedVirtualHost, requestPath: string): MergedRoute[] {
+  const { path } = splitPath(requestPath);
+  const lower = path.toLowerCase();
+  return merged.routes.filter((route) => {
+    const { literal, folded } = literalOf(route);
+    return (folded ? lower : path).startsWith(literal);
+  });
+}
+
+/**
  * The literal every path the route matches starts with: the prefix or exact value (lower-cased under
  * `ignoreCase`), or the regex's literal leading part (`src/regex`, the one RE2 module
  * the compiler orders by). Conservative: a shorter literal only makes more routes candidates.

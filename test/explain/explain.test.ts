@@ -1,4 +1,5 @@
 import { explainRequest } from '../../src/explain/explain';
+import { candidatesOf, RouteIndex } from '../../src/explain/route-index';
 import { mergeVirtualHost } from '../../src/explain/merge';
 import {
   GATEWAY, HOST, LOCAL_GATEWAY_HOST, OTHER_GATEWAY, OTHER_HOST, authority, delegateVirtualService, forward, virtualService,
@@ -304,5 +305,27 @@ describe('delegation', () => {
 
   test('a delegate VirtualService is never a root on its own', () => {
     expect(explain([child], '/shop/cart').order).toEqual([]);
+  });
+});
+
+describe('candidatesOf: the routes a RouteIndex gives, for one request without the index', () => {
+  test('prefix, exact, regex and case-insensitive routes: the same candidates, in route order, for every path tried', () => {
+    // GIVEN routes of every kind of path match, some literals prefixes of others, one matching without case
+    const caseless = { ...forward('caseless', [], 'caseless'), match: [{ uri: { prefix: '/Shop/Cart' }, ignoreUriCase: true }] };
+    const merged = mergeVirtualHost([virtualService('vs', [
+      forward('cart-exact', [{ exact: '/shop/cart' }], 'cart'),
+      forward('versioned', [{ regex: '/shop/v[0-9]+/.*' }], 'v'),
+      caseless,
+      forward('cart', [{ prefix: '/shop/cart/' }], 'cart'),
+      forward('shop', [{ prefix: '/shop' }], 'shop'),
+      forward('anything', [{ regex: '.*' }], 'any'),
+      forward('root', [{ prefix: '/' }], 'root'),
+    ])], { host: HOST, gateway: GATEWAY });
+    const index = new RouteIndex(merged);
+    // WHEN each path is asked both ways THEN the candidates are the same routes (and some paths have several)
+    const paths = ['/', '/shop', '/shop/cart', '/SHOP/CART/x', '/shop/cart/1', '/shop/v2/x', '/shopping', '/other', '/shop/cart?x=1', ''];
+    for (const path of paths) expect(candidatesOf(merged, path).map((r) => r.position)).toEqual(index.candidates(path).map((r) => r.position));
+    expect(candidatesOf(merged, '/SHOP/CART/x').map((r) => r.routeName)).toEqual(['caseless', 'anything']); // root follows a catch-all: dropped
+    expect(candidatesOf(merged, '/shop/cart/1').length).toBeGreaterThan(3);
   });
 });
