@@ -47,41 +47,34 @@ export function stage(out: string, work: string, plan: FullPlan, shownOut: strin
       } else if (emptyNow) main.push({ kind: 'rename', from: target, to: join(work, `gone-${n}`) });
       else main.push({ kind: 'exchange', a: staged, b: target });
     }
+    // New bytes for `path` written to a work file, and the rename that puts them in place (an exchange over a file there).
+    const install = (prefix: string, path: string, text: string, exists: boolean): CommitOp => {
+      const staged = join(work, `${prefix}-${n++}`);
+      const target = join(out, path);
+      writeFileSync(staged, text);
+      mkdirParents(out, work, dirname(path), created);
+      return exists ? { kind: 'exchange', a: staged, b: target } : { kind: 'rename', from: staged, to: target };
+    };
     for (const f of plan.files) {
       shown = `${shownOut}/${f.path}`;
       tick();
-      const target = join(out, f.path);
-      const staged = join(work, `file-${n++}`);
-      if (f.text === undefined) {
-        main.push({ kind: 'rename', from: target, to: staged });
-        continue;
-      }
-      writeFileSync(staged, f.text);
-      mkdirParents(out, work, dirname(f.path), created);
-      main.push(f.exists ? { kind: 'exchange', a: staged, b: target } : { kind: 'rename', from: staged, to: target });
+      main.push(f.text === undefined
+        ? { kind: 'rename', from: join(out, f.path), to: join(work, `file-${n++}`) }
+        : install('file', f.path, f.text, f.exists));
     }
     for (const r of plan.records) {
       shown = `${shownOut}/${r.path}`;
       tick();
       tick();
-      const target = join(out, r.path);
       let existsNow = r.exists;
       if (r.ahead !== undefined) {
-        const staged = join(work, `record-${n++}`);
-        writeFileSync(staged, r.ahead);
-        mkdirParents(out, work, dirname(r.path), created);
-        ahead.push(existsNow ? { kind: 'exchange', a: staged, b: target } : { kind: 'rename', from: staged, to: target });
+        ahead.push(install('record', r.path, r.ahead, existsNow));
         existsNow = true;
       }
       if (r.ahead !== undefined && r.ahead === r.text) continue; // installed ahead already, final as it is
-      const staged = join(work, `record-${n++}`);
-      if (r.text === undefined) {
-        final.push({ kind: 'rename', from: target, to: staged });
-        continue;
-      }
-      writeFileSync(staged, r.text);
-      mkdirParents(out, work, dirname(r.path), created);
-      final.push(existsNow ? { kind: 'exchange', a: staged, b: target } : { kind: 'rename', from: staged, to: target });
+      final.push(r.text === undefined
+        ? { kind: 'rename', from: join(out, r.path), to: join(work, `record-${n++}`) }
+        : install('record', r.path, r.text, existsNow));
     }
     return [...ahead, ...main, ...final];
   } catch (e) {
