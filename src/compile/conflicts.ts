@@ -6,7 +6,7 @@ import { covers, mayOverlap, MatchLike, ownPath } from './overlap';
 import { regexFacts } from '../regex';
 import { compareText } from '../util/compare';
 import { literalChains, sortedLiterals } from './partition';
-import { groupBy } from '../util/group-by';
+import { groupBy, groupRepeated } from '../util/group-by';
 
 /** Which conflicts to look for. */
 export interface ConflictScope {
@@ -32,17 +32,7 @@ export function findConflicts(sorted: readonly RouteEntry[], scope: string, find
 }
 
 function reportDuplicates(sorted: readonly RouteEntry[], scope: string, findings: Findings): void {
-  // Nearly every match occurs once: find the repeated keys first, and group only the entries of those.
-  const keys = sorted.map((e) => `${e.kind}\u0000${e.value}\u0000${conditionsKey(e.conditions)}`);
-  const seen = new Set<string>();
-  const repeated = new Set<string>();
-  for (const key of keys) {
-    if (seen.has(key)) repeated.add(key);
-    else seen.add(key);
-  }
-  if (repeated.size === 0) return;
-  const twice = sorted.map((entry, i) => ({ entry, key: keys[i] })).filter((k) => repeated.has(k.key));
-  const groups = groupBy(twice, (k) => k.key, (k) => k.entry);
+  const groups = groupRepeated(sorted, (e) => `${e.kind}\u0000${e.value}\u0000${conditionsKey(e.conditions)}`);
   for (const group of groups.values()) {
     for (const e of group) {
       const others = group.filter((o) => o.route !== e.route);

@@ -1,6 +1,6 @@
 import { DocumentContext } from './document-context';
 import { FieldPath } from './field-path';
-import { groupBy } from '../util/group-by';
+import { groupRepeated } from '../util/group-by';
 
 /** One occurrence of a value that must be unique. */
 export interface Occurrence {
@@ -18,17 +18,8 @@ export function reportDuplicates<T extends Occurrence>(
   message: (item: T, others: readonly T[]) => string,
   code: string,
 ): void {
-  // Nearly every key occurs once (route names: 7,000 at tier L): find the repeated ones first, group only their items.
-  const seen = new Set<string>();
-  const repeated = new Set<string>();
-  for (const item of items) {
-    if (seen.has(item.key)) repeated.add(item.key);
-    else seen.add(item.key);
-  }
-  if (repeated.size === 0) return;
-  const groups = groupBy(items.filter((item) => repeated.has(item.key)), (item) => item.key);
+  const groups = groupRepeated(items, (item) => item.key);
   for (const group of groups.values()) {
-    if (group.length < 2) continue;
     for (const item of group) item.ctx.error(code, item.path, message(item, group.filter((o) => o !== item)));
   }
 }

@@ -1,4 +1,4 @@
-import { groupBy } from '../../src/util/group-by';
+import { groupBy, groupRepeated } from '../../src/util/group-by';
 
 describe('groupBy', () => {
   test('keeps first-seen key order and item order within each group', () => {
@@ -18,5 +18,19 @@ describe('groupBy', () => {
     expect(groups.get(a)).toEqual([1, 3]);
     expect(groups.get(b)).toEqual([2]);
     expect(groupBy([], (x) => x).size).toBe(0);
+  });
+});
+
+describe('groupRepeated', () => {
+  test('is groupBy without the keys that occur once, in the same order', () => {
+    const items = ['b1', 'a1', 'c1', 'b2', 'd1', 'a2', 'b3'];
+    const all = groupBy(items, (s) => s[0]);
+    expect([...groupRepeated(items, (s) => s[0])]).toEqual([...all].filter(([, group]) => group.length > 1));
+    expect([...groupRepeated(items, (s) => s[0])]).toEqual([['b', ['b1', 'b2', 'b3']], ['a', ['a1', 'a2']]]);
+  });
+
+  test('is empty when every key is unique', () => {
+    expect(groupRepeated(['a', 'b', 'c'], (s) => s).size).toBe(0);
+    expect(groupRepeated([], (s: string) => s).size).toBe(0);
   });
 });
