@@ -14,8 +14,8 @@ import { join, relative } from 'path';
  * module): the bundle requires lib/src/cli/map.js when it runs. `lib/kfaas.json` then lists every bundled file of
  * lib/ and the bundle itself with size and modification time, and npm's record of node_modules
  * (node_modules/.package-lock.json); bin/kfaas loads the bundle only while all of them still match, so a tsc run or
- * an npm install without this step runs lib/src, never stale code. Last, .kfaas-code-cache (writeCodeCache below) spares
- * V8 compiling the bundle's functions again at every start; the manifest lists it too.
+ * an npm install without this step runs lib/src, never stale code. Last, the code caches (CODE_CACHES below) spare V8
+ * compiling the bundle's functions again at every start; the manifest lists them too.
  */
 async function main(): Promise<void> {
   const lib = join(__dirname, '..', '..');
@@ -43,28 +43,37 @@ async function main(): Promise<void> {
     }],
   });
   renameSync(join(lib, 'kfaas.js.tmp'), join(lib, 'kfaas.js'));
-  rmSync(join(root, CODE_CACHE), { force: true });
+  for (const { file } of CODE_CACHES) rmSync(join(root, file), { force: true });
   const checked = [
     ...Object.keys(result.metafile!.inputs).filter((p) => p.startsWith('lib/')),
     'lib/kfaas.js',
     'node_modules/.package-lock.json',
   ];
   writeManifest(root, checked);
-  const cached = writeCodeCache(root);
+  const cached = writeCodeCaches(root);
   // Listed only once complete: bin/kfaas reads a code cache only while its size and modification time are these.
-  if (cached) writeManifest(root, [...checked, CODE_CACHE]);
+  if (cached.length > 0) writeManifest(root, [...checked, ...cached]);
   process.stdout.write(
     `kfaas: bundled ${Object.keys(result.metafile!.inputs).length} modules into ${relative(root, join(lib, 'kfaas.js'))}` +
-      `${cached ? `, code cache ${CODE_CACHE}` : ' (no code cache: no routes/ and clusters/ to warm it up with)'}\n`,
+      `${cached.length > 0 ? `, code caches ${cached.join(', ')}` : ' (no code cache: no routes/ and clusters/ to warm it up with)'}\n`,
   );
 }
 
 /**
- * The V8 code cache of the bundle (bin/kfaas), relative to the package folder. Beside lib/, not in it: when the modules
- * run, the synth cache keys its records by the files of lib/ (synth-cache.ts ToolLayout), and this file changes
- * nothing kfaas does (V8 takes it or compiles as usual) while its bytes differ from build to build.
+ * The V8 code caches of the bundle (bin/kfaas codeCacheOf picks one by the command), relative to the package folder,
+ * each with the warm-up commands that fill it (run on a copy of the example, below `--root`). Beside lib/, not in it:
+ * when the modules run, the synth cache keys its records by the files of lib/ (synth-cache.ts ToolLayout), and these
+ * files change nothing kfaas does (V8 takes one or compiles as usual) while their bytes differ from build to build.
+ * - `.kfaas-code-cache`: after a synth, for every command but explain;
+ * - `.kfaas-code-cache-explain`: after the same synth and an explain of one of the example's environments, for
+ *   `kfaas explain`, which compiles one table, renders it in memory and runs the explain engine (~70 ms of CPU
+ *   compiling functions a synth never calls, at the bench's tier L). Its own file, so the synth's cache (every other
+ *   command, tier S's full synth among them) does not grow with code they never run: V8 reads a whole cache at start.
  */
-const CODE_CACHE = '.kfaas-code-cache';
+const CODE_CACHES: readonly { readonly file: string; readonly warmUp: readonly (readonly string[])[] }[] = [
+  { file: '.kfaas-code-cache', warmUp: [['synth']] },
+  { file: '.kfaas-code-cache-explain', warmUp: [['synth'], ['explain', '--cluster', 'us-west-prod', '--env', 'prod', '/faas/api/shop/cart/x']] },
+];
 
 /** lib/kfaas.json: each listed file with its size and modification time, which bin/kfaas compares before loading. */
 function writeManifest(root: string, checked: readonly string[]): void {
@@ -78,31 +87,39 @@ function writeManifest(root: string, checked: readonly string[]): void {
 }
 
 /**
- * .kfaas-code-cache: V8's code cache of the bundle (`vm.Script#createCachedData`) taken after a synth of a copy of the
- * project's own example (routes/, clusters/) into a scratch folder, so it holds the functions a synth compiles
- * (V8 compiles each function on its first call; a cold synth spent ~0.1 s doing that). bin/kfaas hands it to V8,
- * which checks it against the source, its own version and its flags and compiles as usual when it does not fit.
- * False when there is no example to run or the run failed: the bundle then runs without one.
+ * Writes each of CODE_CACHES: V8's code cache of the bundle (`vm.Script#createCachedData`) taken after its warm-up
+ * commands ran on a copy of the project's own example (routes/, clusters/) in a scratch folder, so it holds the
+ * functions they compile (V8 compiles each function on its first call; a cold synth spent ~0.1 s doing that). Each
+ * command is a run of bin/kfaas with KFAAS_WRITE_CODE_CACHE, which starts from the cache the earlier ones left. bin/kfaas
+ * hands a cache to V8, which checks it against the source, its own version and its flags and compiles as usual when it
+ * does not fit. Returns the caches written (none when there is no example to run; a cache whose runs failed is left
+ * out, and bin/kfaas then runs without it).
  */
-function writeCodeCache(root: string): boolean {
-  if (!existsSync(join(root, 'routes')) || !existsSync(join(root, 'clusters'))) return false;
-  const scratch = mkdtempSync(join(tmpdir(), 'kfaas-code-cache-'));
-  try {
-    for (const dir of ['routes', 'clusters']) cpSync(join(root, dir), join(scratch, 'project', dir), { recursive: true });
-    const out = join(root, `${CODE_CACHE}.tmp`);
-    const run = spawnSync(process.execPath, [join(root, 'bin', 'kfaas'), 'synth', '--root', join(scratch, 'project')], {
-      encoding: 'utf8',
-      env: { ...process.env, KFAAS_NO_BUNDLE: '', KFAAS_WRITE_CODE_CACHE: out },
-    });
-    if (run.status !== 0 || !existsSync(out)) {
+function writeCodeCaches(root: string): string[] {
+  if (!existsSync(join(root, 'routes')) || !existsSync(join(root, 'clusters'))) return [];
+  const written: string[] = [];
+  for (const { file, warmUp } of CODE_CACHES) {
+    const scratch = mkdtempSync(join(tmpdir(), 'kfaas-code-cache-'));
+    const out = join(root, `${file}.tmp`);
+    try {
       rmSync(out, { force: true });
-      return false;
+      for (const dir of ['routes', 'clusters']) cpSync(join(root, dir), join(scratch, 'project', dir), { recursive: true });
+      const ran = warmUp.every((args) => {
+        const run = spawnSync(process.execPath, [join(root, 'bin', 'kfaas'), ...args.slice(0, 1), '--root', join(scratch, 'project'), ...args.slice(1)], {
+          encoding: 'utf8',
+          env: { ...process.env, KFAAS_NO_BUNDLE: '', KFAAS_WRITE_CODE_CACHE: out },
+        });
+        return run.status === 0 && existsSync(out);
+      });
+      if (!ran) continue;
+      renameSync(out, join(root, file));
+      written.push(file);
+    } finally {
+      rmSync(out, { force: true });
+      rmSync(scratch, { recursive: true, force: true });
     }
-    renameSync(out, join(root, CODE_CACHE));
-    return true;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
   }
+  return written;
 }
 
 main().catch((e: unknown) => {

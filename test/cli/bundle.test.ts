@@ -134,11 +134,14 @@ function relist(manifestText: string, rels: readonly string[], drop?: string): s
   return JSON.stringify(manifest);
 }
 
-describe('the code cache (.kfaas-code-cache, V8 code of the bundle taken after a warm-up synth)', () => {
+describe('the code caches (.kfaas-code-cache, V8 code of the bundle taken after a warm-up synth, and -explain)', () => {
   const cache = (): string => join(tool, '.kfaas-code-cache');
+  const explainCache = (): string => join(tool, '.kfaas-code-cache-explain');
   const manifestPath = (): string => join(tool, 'lib', 'kfaas.json');
   const synthOut = (out: string, env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } =>
     kfaas(['synth', '--root', join(base, 'project'), '--out', join(base, out), '--no-cache'], env);
+  const explain = (env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } =>
+    kfaas(['explain', '--root', join(base, 'project'), '--cluster', 'us-west-prod', '--env', 'prod', '/faas/api/shop/cart/x'], env);
 
   test('the build writes one and lists it in the manifest; the bundle runs with it', () => {
     expect(statSync(cache()).size).toBeGreaterThan(0);
@@ -153,13 +156,27 @@ describe('the code cache (.kfaas-code-cache, V8 code of the bundle taken after a
     expect(kfaas(['synth', '--root', join(base, 'project'), '--out', join(base, 'out-cached'), '--check']).code).toBe(0);
   });
 
+  test("explain's own cache: listed, holding the synth's code and the explain engine's; explain answers with it as the modules do", () => {
+    const listed = (JSON.parse(readFileSync(manifestPath(), 'utf8')) as { files: [string][] }).files.map(([rel]) => rel);
+    expect(listed).toContain('.kfaas-code-cache-explain');
+    // its warm-up ran the synth and then an explain, starting from what the synth compiled: more code than the synth's
+    expect(statSync(explainCache()).size).toBeGreaterThan(statSync(cache()).size);
+    const fromModules = explain({ KFAAS_NO_BUNDLE: '1' });
+    expect(fromModules.code).toBe(0);
+    expect(fromModules.stdout).toMatch(/^Winner: /m);
+    expect(explain()).toEqual(fromModules);
+  });
+
   test('a cache V8 refuses (damaged, or from another source or node) is compiled past: same output as the modules', () => {
     const real = readFileSync(cache());
+    const realExplain = readFileSync(explainCache());
     const realManifest = readFileSync(manifestPath(), 'utf8');
     try {
-      // GIVEN a damaged cache that the manifest lists as current
+      // GIVEN damaged caches that the manifest lists as current
       writeFileSync(cache(), Buffer.alloc(real.length, 0x5a));
-      writeFileSync(manifestPath(), relist(realManifest, ['.kfaas-code-cache']));
+      writeFileSync(explainCache(), Buffer.alloc(realExplain.length, 0x5a));
+      writeFileSync(manifestPath(), relist(realManifest, ['.kfaas-code-cache', '.kfaas-code-cache-explain']));
+      expect(explain()).toEqual(explain({ KFAAS_NO_BUNDLE: '1' }));
       // THEN the bundle still runs and renders what the modules render
       const fromModules = synthOut('out-refused-modules', { KFAAS_NO_BUNDLE: '1' });
       const fromBundle = synthOut('out-refused-bundle');
@@ -170,7 +187,8 @@ describe('the code cache (.kfaas-code-cache, V8 code of the bundle taken after a
       expect(strip(tree(join(base, 'out-refused-bundle')))).toEqual(strip(tree(join(base, 'out-refused-modules'))));
     } finally {
       writeFileSync(cache(), real);
-      writeFileSync(manifestPath(), relist(realManifest, ['.kfaas-code-cache']));
+      writeFileSync(explainCache(), realExplain);
+      writeFileSync(manifestPath(), relist(realManifest, ['.kfaas-code-cache', '.kfaas-code-cache-explain']));
     }
   });
 
@@ -191,7 +209,7 @@ describe('the code cache (.kfaas-code-cache, V8 code of the bundle taken after a
       rmSync(cache());
       expect(kfaas(['--version']).stdout).toMatch(/^kfaas \d+\.\d+\.\d+\n$/);
       // while a build that wrote none (no example to warm up with) lists none, and the bundle runs without it
-      writeFileSync(manifestPath(), relist(realManifest, ['lib/kfaas.js'], '.kfaas-code-cache'));
+      writeFileSync(manifestPath(), relist(relist(realManifest, ['lib/kfaas.js'], '.kfaas-code-cache'), [], '.kfaas-code-cache-explain'));
       expect(kfaas(['--version']).stdout).toBe('from the bundle\n');
     } finally {
       writeFileSync(bundle, real);
