@@ -97,24 +97,31 @@ export function mergeVirtualHost(objects: readonly unknown[], query: VirtualHost
       `${ordered.slice(1).map((vs) => formatVsRef(vsRef(vs))).join(', ')} ignored`);
     ordered = ordered.slice(0, 1);
   }
-  const translated: Omit<MergedRoute, 'position'>[] = [];
+  const translated: Positioned[] = [];
   for (const vs of ordered) {
     const inlined = inlineDelegates(vs, all);
-    dropped.push(...inlined.dropped);
-    translated.push(...translateVirtualService(inlined.routes, query.gateway, dropped, warnings, usesGatewaySemantics(vs)));
+    for (const d of inlined.dropped) dropped.push(d);
+    translateVirtualService(inlined.routes, query.gateway, dropped, warnings, usesGatewaySemantics(vs), translated);
   }
-  const sorted = [...translated.filter((r) => !r.catchAll), ...translated.filter((r) => r.catchAll)];
+  // Catch-alls last, relative order kept; each route's position is its index in that order.
+  const routes: Positioned[] = [];
+  for (const r of translated) if (!r.catchAll) routes.push(r);
+  for (const r of translated) if (r.catchAll) routes.push(r);
+  for (let i = 0; i < routes.length; i++) routes[i].position = i;
   for (const d of dropped) warnings.push(`${describeDropped(d)}: dropped, ${d.reason}`);
   return {
     host: query.host,
     gateway: query.gateway,
     domain,
     order: ordered.map(vsRef),
-    routes: sorted.map((r, position) => ({ position, ...r })),
+    routes,
     dropped,
     warnings,
   };
 }
+
+/** A MergedRoute while the virtual host is built: its position is set once the catch-alls are moved last. */
+type Positioned = MergedRoute & { position: number };
 
 /**
  * Root VirtualServices bound to `gateway` that serve `host`: Envoy picks the virtual host whose domain is
@@ -152,8 +159,8 @@ function translateVirtualService(
   dropped: DroppedRoute[],
   warnings: string[],
   gatewaySemantics: boolean,
-): Omit<MergedRoute, 'position'>[] {
-  const out: Omit<MergedRoute, 'position'>[] = [];
+  out: Positioned[],
+): void {
   let cut = false;
   for (const route of routes) {
     if (cut) {
@@ -187,22 +194,22 @@ function translateVirtualService(
       if (r.catchAll) cut = true;
     }
   }
-  return out;
 }
 
 function envoyRoute(
   route: InlinedRoute, match: HttpMatchRequest | undefined, index: number | undefined, gatewaySemantics: boolean,
-): Omit<MergedRoute, 'position'> {
+): Positioned {
   const written = toPathCondition(match?.uri, match?.ignoreUriCase ?? false) ?? MATCH_ALL;
   const condition = gatewaySemantics ? withGatewaySemantics(written) : written;
-  const fields = match ? Object.keys(match).filter((k) => match[k] !== undefined && !INERT_MATCH_FIELDS.has(k)) : [];
-  const unsupported = fields.filter((k) => !EVALUATED_MATCH_FIELDS.includes(k));
+  const fields = match ? conditionFields(match) : NO_FIELDS;
+  const unsupported = fields.length === 0 ? NO_FIELDS : fields.filter((k) => !EVALUATED_MATCH_FIELDS.includes(k));
   const istioName = route.http.name;
   const matchName = match?.name || undefined;
   const envoyName = matchName ? `${istioName ?? ''}.${matchName}` : istioName;
   const isPathCatchAll =
     (condition.kind === 'prefix' && condition.value === '/') || (condition.kind === 'regex' && condition.value === '.*');
   return {
+    position: -1, // set by mergeVirtualHost
     origin: route.origin,
     ...(route.delegate ? { delegate: route.delegate } : {}),
     http: route.http,
@@ -212,11 +219,22 @@ function envoyRoute(
     matchIndex: index,
     matchName,
     condition,
-    request: readRequestMatcher(match),
-    unsupported: unsupported.map((k) => `${describeRoute(route)}.match[${index}].${k}`),
+    request: fields.length === 0 ? NO_CONDITIONS : readRequestMatcher(match),
+    unsupported: unsupported.length === 0 ? NO_FIELDS : unsupported.map((k) => `${describeRoute(route)}.match[${index}].${k}`),
     catchAll: isPathCatchAll && !fields.some((k) => REQUEST_MATCH_FIELDS.has(k)),
   };
 }
+
+/** The fields of a match that are set and may affect which requests match (nearly always none but `uri`). */
+function conditionFields(match: HttpMatchRequest): readonly string[] {
+  let fields: string[] | undefined;
+  for (const k of Object.keys(match)) if (match[k] !== undefined && !INERT_MATCH_FIELDS.has(k)) (fields ??= []).push(k);
+  return fields ?? NO_FIELDS;
+}
+
+const NO_FIELDS: readonly string[] = Object.freeze([]);
+/** The request conditions of a match that sets none (readRequestMatcher's answer then): one object for all such routes. */
+const NO_CONDITIONS: RequestMatcher = readRequestMatcher(undefined);
 
 /**
  * Istio marks the VirtualServices it derives from Gateway API routes (`internal.istio.io/route-semantics: gateway`,
