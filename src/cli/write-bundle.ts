@@ -1,8 +1,9 @@
 import { spawnSync } from 'child_process';
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
+import { listFiles } from '../util/list-files';
 
 /**
  * `npm run build` (after tsc): the command line as one file, `lib/kfaas.js` (esbuild), which bin/kfaas loads instead
@@ -61,19 +62,38 @@ async function main(): Promise<void> {
 
 /**
  * The V8 code caches of the bundle (bin/kfaas codeCacheOf picks one by the command), relative to the package folder,
- * each with the warm-up commands that fill it (run on a copy of the example, below `--root`). Beside lib/, not in it:
- * when the modules run, the synth cache keys its records by the files of lib/ (synth-cache.ts ToolLayout), and these
- * files change nothing kfaas does (V8 takes one or compiles as usual) while their bytes differ from build to build.
+ * each taken after a warm-up command on a copy of the example (`--root` added). Beside lib/, not in it: when the
+ * modules run, the synth cache keys its records by the files of lib/ (synth-cache.ts ToolLayout), and these files change
+ * nothing kfaas does (V8 takes one or compiles as usual) while their bytes differ from build to build.
  * - `.kfaas-code-cache`: after a synth, for every command but explain;
- * - `.kfaas-code-cache-explain`: after the same synth and an explain of one of the example's environments, for
- *   `kfaas explain`, which compiles one table, renders it in memory and runs the explain engine (~70 ms of CPU
- *   compiling functions a synth never calls, at the bench's tier L). Its own file, so the synth's cache (every other
- *   command, tier S's full synth among them) does not grow with code they never run: V8 reads a whole cache at start.
+ * - `.kfaas-code-cache-explain`: after an explain of one of the example's environments with one route file changed
+ *   since a synth (the synth before it is not recorded): what `kfaas explain` runs after an edit (the cached documents,
+ *   one file parsed, one table compiled and rendered in memory, the explain engine), and not the synth's rendering to
+ *   files and publishing. At the bench's tier L, ~70 ms of CPU compiling functions a synth never calls; its own file,
+ *   so the synth's cache (every other command, tier S's full synth among them) does not grow with code they never run
+ *   (V8 reads a whole cache at start).
  */
-const CODE_CACHES: readonly { readonly file: string; readonly warmUp: readonly (readonly string[])[] }[] = [
-  { file: '.kfaas-code-cache', warmUp: [['synth']] },
-  { file: '.kfaas-code-cache-explain', warmUp: [['synth'], ['explain', '--cluster', 'us-west-prod', '--env', 'prod', '/faas/api/shop/cart/x']] },
+const CODE_CACHES: readonly CodeCacheWarmUp[] = [
+  { file: '.kfaas-code-cache', run: ['synth'] },
+  {
+    file: '.kfaas-code-cache-explain',
+    before: [['synth']],
+    edit: true,
+    run: ['explain', '--cluster', 'us-west-prod', '--env', 'prod', '/faas/api/shop/cart/x'],
+  },
 ];
+
+/** How one code cache is taken (see CODE_CACHES). */
+interface CodeCacheWarmUp {
+  /** Where it is written, relative to the package folder. */
+  readonly file: string;
+  /** Commands run first on the copy, not recorded. @default none */
+  readonly before?: readonly (readonly string[])[];
+  /** Change one route file of the copy (a comment line appended) after them. @default false */
+  readonly edit?: boolean;
+  /** The recorded command. */
+  readonly run: readonly string[];
+}
 
 /** lib/kfaas.json: each listed file with its size and modification time, which bin/kfaas compares before loading. */
 function writeManifest(root: string, checked: readonly string[]): void {
@@ -88,30 +108,34 @@ function writeManifest(root: string, checked: readonly string[]): void {
 
 /**
  * Writes each of CODE_CACHES: V8's code cache of the bundle (`vm.Script#createCachedData`) taken after its warm-up
- * commands ran on a copy of the project's own example (routes/, clusters/) in a scratch folder, so it holds the
- * functions they compile (V8 compiles each function on its first call; a cold synth spent ~0.1 s doing that). Each
- * command is a run of bin/kfaas with KFAAS_WRITE_CODE_CACHE, which starts from the cache the earlier ones left. bin/kfaas
- * hands a cache to V8, which checks it against the source, its own version and its flags and compiles as usual when it
- * does not fit. Returns the caches written (none when there is no example to run; a cache whose runs failed is left
- * out, and bin/kfaas then runs without it).
+ * command ran on a copy of the project's own example (routes/, clusters/) in a scratch folder, so it holds the functions
+ * that command compiles (V8 compiles each function on its first call; a cold synth spent ~0.1 s doing that): a run of
+ * bin/kfaas with KFAAS_WRITE_CODE_CACHE. bin/kfaas hands a cache to V8, which checks it against the source, its own
+ * version and its flags and compiles as usual when it does not fit. Returns the caches written (none when there is no
+ * example to run; a cache whose runs failed is left out, and bin/kfaas then runs without it).
  */
 function writeCodeCaches(root: string): string[] {
   if (!existsSync(join(root, 'routes')) || !existsSync(join(root, 'clusters'))) return [];
   const written: string[] = [];
-  for (const { file, warmUp } of CODE_CACHES) {
+  for (const { file, before = [], edit = false, run } of CODE_CACHES) {
     const scratch = mkdtempSync(join(tmpdir(), 'kfaas-code-cache-'));
+    const project = join(scratch, 'project');
     const out = join(root, `${file}.tmp`);
+    const kfaas = ([command, ...args]: readonly string[], env: Record<string, string> = {}): boolean =>
+      spawnSync(process.execPath, [join(root, 'bin', 'kfaas'), command, '--root', project, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, KFAAS_NO_BUNDLE: '', ...env },
+      }).status === 0;
     try {
       rmSync(out, { force: true });
-      for (const dir of ['routes', 'clusters']) cpSync(join(root, dir), join(scratch, 'project', dir), { recursive: true });
-      const ran = warmUp.every((args) => {
-        const run = spawnSync(process.execPath, [join(root, 'bin', 'kfaas'), ...args.slice(0, 1), '--root', join(scratch, 'project'), ...args.slice(1)], {
-          encoding: 'utf8',
-          env: { ...process.env, KFAAS_NO_BUNDLE: '', KFAAS_WRITE_CODE_CACHE: out },
-        });
-        return run.status === 0 && existsSync(out);
-      });
-      if (!ran) continue;
+      for (const dir of ['routes', 'clusters']) cpSync(join(root, dir), join(project, dir), { recursive: true });
+      if (!before.every((command) => kfaas(command))) continue;
+      if (edit) {
+        const changed = listFiles(join(project, 'routes')).find((f) => f.endsWith('.yaml'));
+        if (changed === undefined) continue;
+        appendFileSync(join(project, 'routes', changed), '# changed since the synth\n');
+      }
+      if (!kfaas(run, { KFAAS_WRITE_CODE_CACHE: out }) || !existsSync(out)) continue;
       renameSync(out, join(root, file));
       written.push(file);
     } finally {
