@@ -1,5 +1,5 @@
 import { Dirent, mkdirSync, Stats, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, writeFileSync } from 'fs';
-import { basename, join } from 'path';
+import { basename, join, sep } from 'path';
 import { StatMemo } from './stat-memo';
 import { compareText } from '../util/compare';
 import { sha256 } from '../util/sha256';
@@ -213,8 +213,10 @@ function hashFolder(real: string, rel: string, into: Sink, seen: Set<string>, fa
   }
   into(`${rel}/`, 'dir');
   if (how.keep) memo.listed(real, entries); // input folders: the loader walks them next (read-tree.ts InputReuse.listing)
+  // `real` is a real path (no trailing separator but at the file system's root): its entries' paths by concatenation
+  const prefix = real.endsWith(sep) ? real : real + sep;
   for (const entry of entries) {
-    const childReal = join(real, entry.name);
+    const childReal = prefix + entry.name;
     const childRel = `${rel}/${entry.name}`;
     if (entry.isFile()) {
       if (!how.skip?.test(entry.name)) hashFile(childReal, childRel, into, fail, memo, undefined, how.keep);
