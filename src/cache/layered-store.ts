@@ -44,8 +44,12 @@ export class LayeredStore<V> {
 
   /** The JSON text of the value stored under `key`, if any, unparsed (for a caller that needs part of it). */
   public json(key: string): string | undefined {
-    const line = this.stored(key);
-    return line === undefined ? undefined : rawOf(line);
+    // stored() without its StoredLine: the stat memo asks once per input file
+    const { base, delta } = this.read();
+    const inDelta = delta.lines.get(key);
+    if (inDelta !== undefined) return valueAt(delta, inDelta);
+    const inBase = base.lines.get(key);
+    return inBase === undefined ? undefined : valueAt(base, inBase);
   }
 
   /**
