@@ -133,7 +133,7 @@ function writeCodeCaches(root: string): string[] {
       if (edit) {
         const changed = listFiles(join(project, 'routes')).find((f) => f.endsWith('.yaml'));
         if (changed === undefined) continue;
-        appendFileSync(join(project, 'routes', changed), '# changed since the synth\n');
+        appendFileSync(join(project, 'routes', changed), '\n# changed since the synth\n');
       }
       if (!kfaas(run, { KFAAS_WRITE_CODE_CACHE: out }) || !existsSync(out)) continue;
       renameSync(out, join(root, file));
