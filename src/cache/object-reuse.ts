@@ -1,5 +1,5 @@
 import { PlatformTable } from '../compile/platform/platform-table';
-import { EnvironmentTable, HttpRouteTable, VirtualServiceTable } from '../compile/route-table';
+import { EnvironmentTable, HttpRouteTable, MatchTable, VirtualServiceTable } from '../compile/route-table';
 import { fileNameFor, folderOf, KUSTOMIZATION_FILE, kustomizationText, renderTables } from '../emit/render';
 import { PLATFORM_FOLDER } from '../model/defaults';
 import { compareText } from '../util/compare';
@@ -156,15 +156,17 @@ function objectKeyOf(envelope: string, vs: VirtualServiceTable, routesDigest: (v
 
 /**
  * The SHA-256 of the identities of a VirtualService's HTTP routes (httpIdentity, in order), by VirtualService object;
- * each HTTP route's identity is built once, by HTTP route object, and the part its source location decides (the route
- * file's content key and the document's place in it) once per location object (the entries of a route in its
- * environments are separate objects with the same location). Maps,
- * not WeakMaps: they live for one render, whose tables hold their keys anyway, and weak tables of 21,000 entries cost
+ * the part an HTTP route's source location decides (the route file's content key and the document's place in it) is
+ * built once per location object. An HTTP route of one match and no delegate (nearly all) has the same identity in
+ * every environment of its route (the identity leaves the action out but for a delegate's target), and the entries
+ * of a route in its environments share their match's location object: its identity is built once per location and
+ * method (for the same name, route, team and route location, compared), not once per environment. Maps, not
+ * WeakMaps: they live for one render, whose tables hold their keys anyway, and weak tables of 21,000 entries cost
  * the collector (a fifth of the digests' time at tier L).
  */
-function routesDigestOf(fileKey: (path: string) => string): (vs: VirtualServiceTable) => string {
+export function routesDigestOf(fileKey: (path: string) => string): (vs: VirtualServiceTable) => string {
   const documents = new Map<HttpRouteTable['origin'], string>();
-  const identities = new Map<HttpRouteTable, string>();
+  const byMatch = new Map<MatchTable['origin'], MatchIdentity[]>();
   const digests = new Map<VirtualServiceTable, string>();
   const documentPart = (http: HttpRouteTable): string => {
     let part = documents.get(http.origin);
@@ -172,8 +174,15 @@ function routesDigestOf(fileKey: (path: string) => string): (vs: VirtualServiceT
     return part;
   };
   const identity = (http: HttpRouteTable): string => {
-    let id = identities.get(http);
-    if (id === undefined) identities.set(http, (id = httpIdentity(http, documentPart(http))));
+    if (http.matches.length !== 1 || http.action.type === 'delegate') return httpIdentity(http, documentPart(http));
+    const match = http.matches[0];
+    let known = byMatch.get(match.origin);
+    if (known === undefined) byMatch.set(match.origin, (known = []));
+    for (const k of known) {
+      if (k.method === match.method && k.name === http.name && k.route === http.route && k.team === http.team && k.origin === http.origin) return k.id;
+    }
+    const id = httpIdentity(http, documentPart(http));
+    known.push({ method: match.method, name: http.name, route: http.route, team: http.team, origin: http.origin, id });
     return id;
   };
   return (vs) => {
@@ -181,6 +190,16 @@ function routesDigestOf(fileKey: (path: string) => string): (vs: VirtualServiceT
     if (digest === undefined) digests.set(vs, (digest = sha256(vs.http.map(identity).join('\u0004'))));
     return digest;
   };
+}
+
+/** The identity (httpIdentity) of an HTTP route of one match without a delegate, with everything it was built from but the match's location. */
+interface MatchIdentity {
+  readonly method: string | undefined;
+  readonly name: string;
+  readonly route: string;
+  readonly team: string;
+  readonly origin: HttpRouteTable['origin'];
+  readonly id: string;
 }
 
 /** What an HTTP route's identity takes from its source location: the route file's content key and the document's place. */
