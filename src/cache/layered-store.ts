@@ -44,12 +44,9 @@ export class LayeredStore<V> {
 
   /** The JSON text of the value stored under `key`, if any, unparsed (for a caller that needs part of it). */
   public json(key: string): string | undefined {
-    // stored() without its StoredLine: the stat memo asks once per input file
-    const { base, delta } = this.read();
-    const inDelta = delta.lines.get(key);
-    if (inDelta !== undefined) return valueAt(delta, inDelta);
-    const inBase = base.lines.get(key);
-    return inBase === undefined ? undefined : valueAt(base, inBase);
+    // No StoredLine made: the stat memo asks once per input file.
+    const layer = this.layerOf(key);
+    return layer === undefined ? undefined : valueAt(layer, layer.lines.get(key)!);
   }
 
   /**
@@ -119,11 +116,14 @@ export class LayeredStore<V> {
 
   /** Where the value of `key` is kept (the delta wins). */
   private stored(key: string): StoredLine | undefined {
+    const layer = this.layerOf(key);
+    return layer === undefined ? undefined : { layer, at: layer.lines.get(key)! };
+  }
+
+  /** The layer holding the value of `key` (the delta wins). */
+  private layerOf(key: string): Layer | undefined {
     const { base, delta } = this.read();
-    const inDelta = delta.lines.get(key);
-    if (inDelta !== undefined) return { layer: delta, at: inDelta };
-    const inBase = base.lines.get(key);
-    return inBase === undefined ? undefined : { layer: base, at: inBase };
+    return delta.lines.has(key) ? delta : base.lines.has(key) ? base : undefined;
   }
 
   private read(): NonNullable<LayeredStore<V>['layers']> {
