@@ -19,6 +19,7 @@ import { StageTimings } from '../util/stage-timings';
 import { fileKeyOf, IncrementalCache, keyOf } from './incremental-cache';
 import { sha256 } from '../util/sha256';
 import { KeptFile, keptRecorded, renderedKinds } from './kept-files';
+import { slotInputsDigest } from './slot-inputs';
 
 /** Options of {@link buildIncrementally}. */
 export interface IncrementalOptions {
@@ -85,6 +86,11 @@ export interface IncrementalBuild {
 interface Part<T> {
   /** The cache key (computed on first use: `only` needs none, and a table's key hashes all its route files). */
   readonly key: () => string;
+  /**
+   * The content key of the input whose diagnostics the key does not cover (a slot's cluster file): a record with
+   * findings is reused only when it matches. @default - the key covers the findings too
+   */
+  readonly exact?: string;
   /** Tree paths start with this (`<cluster>/<env>/`). */
   readonly folder: string;
   readonly compile: () => Compiled<T>;
@@ -121,16 +127,19 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   const budgets = JSON.stringify([opts.budgets?.maxObjectBytes ?? null, opts.budgets?.maxObjectsPerFolder ?? null]);
   const routeFiles = routeFilesDigest(keyOfFile);
 
-  const slotParts = plan.slots.map((slot): Part<EnvironmentTable> & { slot: EnvironmentSlot; envelope: string } => ({
-    slot,
-    key: once(() => keyOf([
-      'slot', budgets, slot.cluster.name, slot.environment.name, keyOfFile(slot.cluster.origin.at.file), teams,
-      routeFiles(slot.landings),
-    ])),
-    envelope: keyOf(['envelope', slot.cluster.name, slot.environment.name, keyOfFile(slot.cluster.origin.at.file), teams]),
-    folder: `${folderOf(slot.cluster.name, slot.environment.name)}/`,
-    compile: () => compileSlot(plan, slot),
-  }));
+  // A table and its objects are keyed by what they take from the cluster file (slot-inputs.ts), not by the whole
+  // file: a comment, another environment or a patch release of the same version class leaves them as they were.
+  const slotParts = plan.slots.map((slot): SlotPart => {
+    const inputs = slotInputsDigest(slot.cluster, slot.environment);
+    return {
+      slot,
+      key: once(() => keyOf(['slot', budgets, slot.cluster.name, slot.environment.name, inputs, teams, routeFiles(slot.landings)])),
+      envelope: keyOf(['envelope', slot.cluster.name, slot.environment.name, inputs, teams]),
+      exact: keyOfFile(slot.cluster.origin.at.file),
+      folder: `${folderOf(slot.cluster.name, slot.environment.name)}/`,
+      compile: () => compileSlot(plan, slot),
+    };
+  });
   // Egress documents are compiled against every cluster: with any, a platform table depends on all of them.
   const egressFiles = (project.egresses ?? []).length === 0 ? []
     : unique([...(project.egresses ?? []).map((e) => keyOfFile(e.origin.at.file)), ...project.clusters.map((c) => keyOfFile(c.origin.at.file))]);
@@ -162,7 +171,9 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   const hashes = new Map<string, string>();
   const findings: (readonly FindingRecord[])[] = [plan.findings];
   const reuse = (part: Part<unknown>): boolean => {
-    const record = opts.outDir === undefined ? undefined : opts.cache.table(part.key());
+    const found = opts.outDir === undefined ? undefined : opts.cache.table(part.key());
+    // Findings quote what the key leaves out (a version's text, the cluster file's lines): kept only from that very file.
+    const record = found && (found.exact === undefined || found.exact === part.exact) ? found : undefined;
     const files = record && keptRecorded(opts.outDir!, record, opts.cache);
     if (!record || !files) return false;
     for (const [path, file] of files) {
@@ -203,6 +214,7 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     ];
     opts.cache.setTable(part.key(), {
       findings: compiled.findings.map((f) => ({ diagnostic: plainDiagnostic(f.diagnostic), scopes: f.scopes })),
+      ...(compiled.findings.length > 0 && part.exact !== undefined ? { exact: part.exact } : {}),
       files: Object.fromEntries(paths.map((path) => [path, hashes.get(path)!])),
       kinds: Object.fromEntries(kinds.sort((a, b) => compareText(a[0], b[0]))),
       ...(objects && objects.length > 0 ? { objects } : {}),
@@ -218,6 +230,12 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
 function plainDiagnostic(d: Diagnostic): Diagnostic {
   const { location } = d;
   return { ...d, ...(location ? { location: { file: location.file, line: location.line, col: location.col } } : {}) };
+}
+
+/** A (cluster, environment) table's part, with the envelope of its objects (object-reuse.ts KeyedTable). */
+interface SlotPart extends Part<EnvironmentTable> {
+  readonly slot: EnvironmentSlot;
+  readonly envelope: string;
 }
 
 /**

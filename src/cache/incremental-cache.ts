@@ -53,6 +53,12 @@ export interface TableRecord {
   readonly kinds: Readonly<Record<string, string>>;
   /** The keys of its VirtualServices (object-reuse.ts), kept in the cache while the table is. @default none */
   readonly objects?: readonly string[];
+  /**
+   * With findings: the content key of the cluster file they were found in (their messages quote its versions, their
+   * locations its lines, neither of which the table's key covers); the record is reused only with that file.
+   * @default - none: no findings, or a key that covers them
+   */
+  readonly exact?: string;
 }
 
 /**

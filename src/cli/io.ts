@@ -58,8 +58,13 @@ export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]):
   const warnings = diagnostics.length - errors;
   if (diagnostics.length === 0) return 0;
   io.stderr(diagnostics.map((d) => formatDiagnostic(d) + '\n').join(''));
-  io.stderr(`kfaas: ${errors} error(s)${warnings > 0 ? `, ${warnings} warning(s)` : ''}\n`);
+  io.stderr(diagnosticsSummary(errors, warnings));
   return errors;
+}
+
+/** The line closing a run's diagnostics: `kfaas: 0 error(s), 2 warning(s)`. */
+export function diagnosticsSummary(errors: number, warnings: number): string {
+  return `kfaas: ${errors} error(s)${warnings > 0 ? `, ${warnings} warning(s)` : ''}\n`;
 }
 
 /** The version in kfaas's package.json (found upwards from this file: src/cli or lib/src/cli). */

@@ -9,7 +9,7 @@ import { checkOutDir } from '../publish/out-dir';
 import type * as Summary from './summary';
 import type * as Incremental from '../cache/incremental-cache';
 import { parseCommandArgs } from './args';
-import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics } from './io';
+import { CliIo, diagnosticsSummary, EXIT_OK, EXIT_USER, printDiagnostics } from './io';
 import { REPO_FILE_PATHS } from '../model/defaults';
 import { projectRootOf } from './project-root';
 import { formatTimings, StageTimings } from '../util/stage-timings';
@@ -86,7 +86,8 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
   const hit = cacheKey === undefined ? undefined : synthCache.lookup(root, outDir, withRepoFiles(cacheKey), memo);
   if (hit) {
     memo?.save();
-    if (hit.warnings.length > 0) io.stderr(hit.warnings.map((w) => `${w}\n`).join(''));
+    // The warnings of the last synth, as it printed them (a run that renders prints the same).
+    if (hit.warnings.length > 0) io.stderr(hit.warnings.map((w) => `${w}\n`).join('') + diagnosticsSummary(0, hit.warnings.length));
     io.stdout(`${hit.summary} (inputs unchanged since the last synth: nothing rendered)\n`);
     return EXIT_OK;
   }

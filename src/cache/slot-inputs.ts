@@ -1,0 +1,50 @@
+import { Cluster, Environment } from '../model/project';
+import { sha256 } from '../util/sha256';
+import { isVersion, versionClassOf } from '../versions/version-class';
+
+/**
+ * What a (cluster, environment) table and its objects take from the cluster file, as one digest: the whole Cluster
+ * but its other environments, with every source location left out and every version replaced by its class
+ * (versionClassOf), plus the environment itself, also without locations. Every field is in it unless listed here as
+ * left out, so a field added to the model is keyed from the start (conservative: a platform-only field recompiles
+ * the environments too).
+ *
+ * Left out, because no byte of the table's output depends on them (only its diagnostics do, which quote the
+ * version's text and point at the cluster file's lines: a table with findings is reused only under the whole cluster
+ * file's key, see incremental-build.ts):
+ * - `origin`, and every field named `...Origin` or `...Origins` (`versionOrigins`, `kubernetesOrigin`, ...): where a
+ *   value was written (line, column, field path); comments, blank lines and key order move them;
+ * - the text of a version within its class (`1.22.6` and `1.22.7`): every threshold compares them alike;
+ * - the other environments of the cluster: a table is compiled from its own environment and the cluster-wide
+ *   fields (compile-environment.ts), never from a sibling environment.
+ *
+ * The digest is the same for equal inputs whatever the cluster file's order of keys, comments or environments.
+ */
+export function slotInputsDigest(cluster: Cluster, environment: Environment): string {
+  return sha256(canonicalJson({ cluster: { ...cluster, environments: undefined }, environment }));
+}
+
+/** Object keys named like a source location (`origin`, `versionOrigins`, `kubernetesOrigin`, `suffixesOrigin`, ...). */
+const LOCATION_KEY = /^origin$|Origins?$/;
+
+/**
+ * JSON of a model value without source locations, with versions as their class and object keys sorted (the loader
+ * builds the same model from any key order, but sorting makes the digest independent of how it builds it).
+ */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(canonical(value));
+}
+
+function canonical(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (isVersion(value)) return { versionClass: versionClassOf(value) };
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value instanceof Map) return { map: [...value].map(([k, v]) => [canonical(k), canonical(v)]) };
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined || LOCATION_KEY.test(key)) continue;
+    out[key] = canonical(v);
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+import { join } from 'path';
+import { slotInputsDigest } from '../../src/cache/slot-inputs';
+import { loadProject } from '../../src/load/load-project';
+import { Cluster, Environment } from '../../src/model/project';
+import { isVersion } from '../../src/versions/version-class';
+import { useTempProjects } from '../support/temp-projects';
+
+/**
+ * What a (cluster, environment) table is keyed by from its cluster file (src/cache/slot-inputs.ts): every field of
+ * the cluster and of the environment but source locations, sibling environments and a version's text within its
+ * class. A part missing from the key would reuse a stale table (wrong output); a part in it that the output does
+ * not depend on recompiles tables for nothing.
+ */
+const writeProject = useTempProjects();
+const EXAMPLE = join(__dirname, '..', '..');
+
+const clusterOf = (text: string): Cluster => {
+  const { project, diagnostics } = loadProject(writeProject({ 'clusters/c.yaml': text }));
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return project!.clusters[0];
+};
+const digestOf = (text: string, env = 'alpha'): string => {
+  const cluster = clusterOf(text);
+  return slotInputsDigest(cluster, cluster.environments.find((e) => e.name === env)!);
+};
+
+const BASE = `apiVersion: kfaas/v1
+kind: Cluster
+metadata:
+  name: c
+spec:
+  istio: "1.22.6"
+  knative: "1.14.1"
+  environments:
+    - name: alpha
+    - name: prod
+`;
+
+describe('the inputs a table takes from its cluster file', () => {
+  test.each([
+    ['a comment and blank lines (every line moves)', BASE.replace('apiVersion', '# the Beijing cluster\n\napiVersion')],
+    ['another key order', BASE.replace('  istio: "1.22.6"\n  knative: "1.14.1"\n', '').replace('    - name: prod\n', '    - name: prod\n  knative: "1.14.1"\n  istio: "1.22.6"\n')],
+    ['an environment dropped', BASE.replace('    - name: prod\n', '')],
+    ['an environment added', BASE.replace('    - name: prod\n', '    - name: prod\n    - name: beta\n      allowFaults: true\n')],
+    ['the environments reordered', BASE.replace('    - name: alpha\n    - name: prod\n', '    - name: prod\n    - name: alpha\n')],
+    ['an Istio patch release of the same profile', BASE.replace('1.22.6', '1.22.7')],
+    ['a Knative patch release', BASE.replace('1.14.1', '1.14.3')],
+    ['the default written out', BASE.replace('  environments:', '  layout: merged\n  clusterDomain: cluster.local\n  environments:')],
+  ])('stay the same with %s', (_what, text) => {
+    expect(digestOf(text)).toBe(digestOf(BASE));
+  });
+
+  test.each([
+    ['an Istio minor (another profile: v1 API, retries)', BASE.replace('1.22.6', '1.24.0')],
+    ['an Istio patch across a threshold (1.2.0 -> 1.2.1: attempts: 0)', BASE.replace('1.22.6', '1.2.0').replace('1.14.1', '0.9.0'), BASE.replace('1.22.6', '1.2.1').replace('1.14.1', '0.9.0')],
+    ['an Istio patch across a threshold (1.12.1 -> 1.12.2: delegate push bug)', BASE.replace('1.22.6', '1.12.1').replace('1.14.1', '0.26.0'), BASE.replace('1.22.6', '1.12.2').replace('1.14.1', '0.26.0')],
+    ['a Knative minor across the gateway rename (0.18 -> 0.19)', BASE.replace('1.22.6', '1.8.6').replace('1.14.1', '0.18.0'), BASE.replace('1.22.6', '1.8.6').replace('1.14.1', '0.19.0')],
+    ['the gateway proxy', BASE.replace('  environments:', '  gatewayProxy: "1.11.0"\n  environments:')],
+    ['the cluster domain', BASE.replace('  environments:', '  clusterDomain: corp.local\n  environments:')],
+    ['the layout', BASE.replace('  environments:', '  layout: per-route\n  environments:')],
+    ['the public ingress', BASE.replace('  environments:', '  publicIngress: true\n  environments:')],
+    ['the local gateway', BASE.replace('  environments:', '  localGateway: { gateway: knative-serving/lg, host: lg.istio-system.svc.cluster.local }\n  environments:')],
+    ['the environment\'s namespace', BASE.replace('    - name: alpha\n', '    - name: alpha\n      namespace: shop-alpha\n')],
+    ['the environment\'s allowFaults', BASE.replace('    - name: alpha\n', '    - name: alpha\n      allowFaults: true\n')],
+    ['the cluster name', BASE.replace('name: c\n', 'name: d\n')],
+  ])('change with %s', (_what, before, after = BASE) => {
+    expect(digestOf(before)).not.toBe(digestOf(after));
+  });
+
+  test('every field of every example cluster and environment (but locations) is in the digest: changing any one changes it', () => {
+    const { project } = loadProject(EXAMPLE);
+    let fields = 0;
+    for (const cluster of project!.clusters) {
+      for (const environment of cluster.environments) {
+        const base = slotInputsDigest(cluster, environment);
+        for (const { path, mutated } of mutations({ cluster: { ...cluster, environments: [environment] } })) {
+          const c = mutated.cluster as Cluster;
+          expect([path, slotInputsDigest(c, c.environments[0] as Environment)]).not.toEqual([path, base]);
+          fields++;
+        }
+      }
+    }
+    expect(fields).toBeGreaterThan(100);
+  });
+});
+
+/** One mutation per leaf of `value` (source locations aside): a string, number, boolean or version changed. */
+function mutations(value: Record<string, unknown>): { path: string; mutated: Record<string, unknown> }[] {
+  const out: { path: string; mutated: Record<string, unknown> }[] = [];
+  const visit = (node: unknown, path: string, rebuild: (v: unknown) => Record<string, unknown>): void => {
+    if (isVersion(node)) {
+      out.push({ path, mutated: rebuild({ ...node, minor: node.minor + 1, raw: `${node.major}.${node.minor + 1}.${node.patch}` }) });
+      return;
+    }
+    if (typeof node === 'string') out.push({ path, mutated: rebuild(`${node}x`) });
+    else if (typeof node === 'number') out.push({ path, mutated: rebuild(node + 1) });
+    else if (typeof node === 'boolean') out.push({ path, mutated: rebuild(!node) });
+    else if (node instanceof Map) {
+      for (const [k, v] of node) visit(v, `${path}.${String(k)}`, (x) => rebuild(new Map([...node, [k, x]])));
+    } else if (Array.isArray(node)) {
+      node.forEach((v, i) => visit(v, `${path}[${i}]`, (x) => rebuild(node.map((y, j) => (j === i ? x : y)))));
+    } else if (typeof node === 'object' && node !== null) {
+      for (const [k, v] of Object.entries(node)) {
+        if (/^origin$|Origins?$/.test(k)) continue;
+        visit(v, `${path}.${k}`, (x) => rebuild({ ...node, [k]: x }));
+      }
+    }
+  };
+  visit(value, '', (v) => v as Record<string, unknown>);
+  return out;
+}
