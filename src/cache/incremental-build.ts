@@ -19,7 +19,7 @@ import { StageTimings } from '../util/stage-timings';
 import { fileKeyOf, IncrementalCache, keyOf } from './incremental-cache';
 import { sha256 } from '../util/sha256';
 import { KeptFile, keptRecorded, renderedKinds } from './kept-files';
-import { slotInputsDigest } from './slot-inputs';
+import { clusterInputsDigest, slotInputsDigest } from './slot-inputs';
 
 /** Options of {@link buildIncrementally}. */
 export interface IncrementalOptions {
@@ -140,13 +140,15 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
       compile: () => compileSlot(plan, slot),
     };
   });
-  // Egress documents are compiled against every cluster: with any, a platform table depends on all of them.
+  // Egress documents are compiled against every cluster: with any, a platform table depends on all of them (on what
+  // they are made of: the Egress findings are the plan's, derived every run).
   const egressFiles = (project.egresses ?? []).length === 0 ? []
-    : unique([...(project.egresses ?? []).map((e) => keyOfFile(e.origin.at.file)), ...project.clusters.map((c) => keyOfFile(c.origin.at.file))]);
+    : unique([...(project.egresses ?? []).map((e) => keyOfFile(e.origin.at.file)), ...project.clusters.map((c) => clusterInputsDigest(c))]);
   const platformParts = plan.clusters.map((cluster): Part<PlatformTable> & { cluster: string } => ({
     cluster: cluster.name,
-    key: once(() => keyOf(['platform', budgets, cluster.name, keyOfFile(cluster.origin.at.file), ...egressFiles,
+    key: once(() => keyOf(['platform', budgets, cluster.name, clusterInputsDigest(cluster), ...egressFiles,
       ...slotParts.filter((p) => p.slot.cluster === cluster).map((p) => p.key())])),
+    exact: keyOfFile(cluster.origin.at.file),
     folder: `${folderOf(cluster.name, PLATFORM_FOLDER)}/`,
     compile: () => compileClusterPlatform(plan, cluster),
   }));

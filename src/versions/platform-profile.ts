@@ -29,8 +29,12 @@ export interface PlatformProfile {
   readonly directResponse: boolean;
   /** Istio >= 1.1: `fault.abort.percentage`; 1.0 has only the integer `percent` (removed in 1.5). */
   readonly faultPercentage: boolean;
-  /** Istio's proxy image for the `image` injection. */
-  readonly proxyImage: string;
+  /**
+   * Istio's exact proxy image, with the `image` injection only (the `template` injection fills in `image: auto`): the
+   * one output that names the version's text, so only there does a patch release change the platform folder.
+   * @default - none: `template` injection
+   */
+  readonly proxyImage?: string;
 }
 
 /** Where Istio's release images live (istio@1.9.0 manifests/charts/global.yaml `hub`). */
@@ -40,14 +44,15 @@ const ISTIO_HUB = 'docker.io/istio';
 export function platformProfileFor(cluster: Cluster): PlatformProfile {
   const k8s: Version = cluster.kubernetes ?? { major: 1, minor: 99, patch: 0, raw: '' };
   const istio = cluster.istio;
+  const template = atLeast(istio, 1, 10);
   return {
     hpaApiVersion: atLeast(k8s, 1, 23) ? 'autoscaling/v2' : atLeast(k8s, 1, 12) ? 'autoscaling/v2beta2' : 'autoscaling/v1',
     pdbApiVersion: atLeast(k8s, 1, 21) ? 'policy/v1' : 'policy/v1beta1',
-    gatewayInjection: atLeast(istio, 1, 10) ? 'template' : 'image',
+    gatewayInjection: template ? 'template' : 'image',
     proxyStatusPort: atLeast(istio, 1, 6) ? 15021 : 15020,
     istioApiVersion: profileFor(cluster).virtualServiceApiVersion,
     directResponse: atLeast(istio, 1, 15),
     faultPercentage: atLeast(istio, 1, 1),
-    proxyImage: `${ISTIO_HUB}/proxyv2:${istio.raw.replace(/^v/, '')}`,
+    ...(template ? {} : { proxyImage: `${ISTIO_HUB}/proxyv2:${istio.raw.replace(/^v/, '')}` }),
   };
 }

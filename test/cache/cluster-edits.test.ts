@@ -16,6 +16,7 @@ import { generateProject } from '../../src/bench/generate';
  * recompiles and renders it again; and the diagnostics of a reused table stay exact.
  */
 const TOOL = 'test-build';
+const EXAMPLE = join(__dirname, '..', '..');
 
 function synth(root: string): ReturnType<typeof runPipeline> {
   const cache = IncrementalCache.open(root, TOOL);
@@ -103,6 +104,51 @@ describe('cluster-file edits', () => {
     expect(outputOf(root)).toEqual(fromScratch(root).output);
   });
 
+});
+
+describe('cluster-file edits and the platform folder', () => {
+  let root: string;
+  const edit = (file: string, change: (text: string) => string): void => {
+    const path = join(root, 'clusters', file);
+    const text = readFileSync(path, 'utf8');
+    expect(change(text)).not.toBe(text);
+    writeFileSync(path, change(text));
+  };
+  beforeEach(() => {
+    // GIVEN a copy of the example project (east-west gateways on us-west-prod, Istio 1.30, and cn-hz-test, Istio 1.5)
+    root = mkdtempSync(join(tmpdir(), 'kfaas-cluster-platform-'));
+    cpSync(join(EXAMPLE, 'clusters'), join(root, 'clusters'), { recursive: true });
+    cpSync(join(EXAMPLE, 'routes'), join(root, 'routes'), { recursive: true });
+    expect(synth(root).diagnostics).toEqual([]);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  test('a patch release or a comment on a cluster whose gateway takes the injection template changes nothing at all', () => {
+    edit('us-west-prod.yaml', (t) => `# comment\n${t.replace('istio: "1.30.3"', 'istio: "1.30.4"')}`);
+    const after = synth(root);
+    expect([tablesOf(after), after.platforms!.map((p) => p.cluster), after.report!.written]).toEqual([[], [], []]);
+    expect(outputOf(root)).toEqual(fromScratch(root).output);
+  });
+
+  test('a patch release on Istio < 1.10 (the gateway names the exact proxy image) renders the platform folder again, and only it', () => {
+    edit('cn-hz-test.yaml', (t) => t.replace('istio: "1.5.4"', 'istio: "1.5.5"'));
+    const after = synth(root);
+    // (the example has Egress documents, compiled against every cluster: every platform table depends on every cluster)
+    expect([tablesOf(after), after.platforms!.map((p) => p.cluster)]).toEqual([[], expect.arrayContaining(['cn-hz-test'])]);
+    const deployment = after.report!.written.find((p) => p.startsWith('cn-hz-test/platform/deployment-'))!;
+    expect(readFileSync(join(root, 'dist', deployment), 'utf8')).toContain('image: docker.io/istio/proxyv2:1.5.5');
+    expect(after.report!.written.every((p) => p.startsWith('cn-hz-test/platform/'))).toBe(true);
+    expect(outputOf(root)).toEqual(fromScratch(root).output);
+  });
+
+  test('a platform field (the gateway\'s replicas) compiles and renders the platform folder again, not the environments', () => {
+    edit('us-west-prod.yaml', (t) => t.replace('replicas: { min: 3, max: 10 }', 'replicas: { min: 3, max: 12 }'));
+    const after = synth(root);
+    expect([tablesOf(after), after.platforms!.map((p) => p.cluster)]).toEqual([[], expect.arrayContaining(['us-west-prod'])]);
+    expect(after.report!.written.some((p) => p.startsWith('us-west-prod/platform/horizontalpodautoscaler-'))).toBe(true);
+    expect(after.report!.written.every((p) => p.startsWith('us-west-prod/platform/'))).toBe(true);
+    expect(outputOf(root)).toEqual(fromScratch(root).output);
+  });
 });
 
 describe('cluster-file edits of a cluster with warnings', () => {

@@ -69,7 +69,7 @@ export class GatewayDeployment extends Construct {
     const port = (name: string, containerPort: number): Record<string, unknown> => ({ containerPort, name, protocol: 'TCP' });
     const container = {
       ...(image ? { args: proxyArgs(props.clusterDomain), env: proxyEnv(table.name, props.namespace, table.revision) } : {}),
-      image: image ? profile.proxyImage : 'auto',
+      image: profile.proxyImage ?? 'auto',
       imagePullPolicy: 'IfNotPresent',
       name: 'istio-proxy',
       ports: [
