@@ -4,6 +4,7 @@ import { join, relative, resolve } from 'path';
 import { loadAll } from 'js-yaml';
 import { generateProject } from './generate';
 import { RunFigures, timedNode } from './timed';
+import { ClusterEdit, clusterEditRuns } from './cluster-edits';
 import { listFiles } from '../util/list-files';
 
 /**
@@ -14,6 +15,8 @@ import { listFiles } from '../util/list-files';
  * - `kfaas synth` after editing one route's prefix (the route lands in all 18 environments), median of three;
  * - `kfaas synth --check` and `kfaas explain` after such an edit (then a synth brings dist/ up to date again);
  * - `kfaas synth` after editing a route that lands in one environment only;
+ * - `kfaas synth` after cluster-file edits (cluster-edits.ts): an Istio patch release of the same profile, a comment,
+ *   an environment dropped and added back, median of three each, with the files written;
  * - tier S: full synth, median of three.
  * Each kfaas run is a separate process with `KFAAS_TIMINGS=1`, which prints where its time went. Writes
  * bench-results/bench-incremental.json. Options: `--tier S|L|all` (default all), `--runs N` (default 3; the
@@ -26,6 +29,8 @@ const FLOOR = join(__dirname, 'floor.js');
 interface Timed extends RunFigures {
   /** Stage timings the run printed (KFAAS_TIMINGS=1). */
   readonly stages: Record<string, number>;
+  /** Files the run wrote (`N written`), for a synth. @default - not a synth */
+  readonly written?: number;
 }
 
 function kfaas(root: string, args: readonly string[], expectCode = 0): Timed {
@@ -33,7 +38,8 @@ function kfaas(root: string, args: readonly string[], expectCode = 0): Timed {
   if (r.exitCode !== expectCode) throw new Error(`kfaas ${args.join(' ')}: exit ${r.exitCode}, expected ${expectCode}\n${r.stderr.slice(0, 4000)}`);
   const line = r.stderr.split('\n').find((l) => l.startsWith('kfaas timings: ')) ?? '';
   const stages = Object.fromEntries([...line.matchAll(/(\w+) (\d+) ms/g)].map((m) => [m[1], Number(m[2])]));
-  return { wallMs: r.wallMs, peakRssMiB: r.peakRssMiB, cpuMs: r.cpuMs, exitCode: r.exitCode, stages };
+  const written = /(\d+) written/.exec(r.stdout)?.[1];
+  return { wallMs: r.wallMs, peakRssMiB: r.peakRssMiB, cpuMs: r.cpuMs, exitCode: r.exitCode, stages, ...(written !== undefined ? { written: Number(written) } : {}) };
 }
 
 function median<T extends RunFigures>(runs: readonly T[]): T {
@@ -82,6 +88,8 @@ interface TierL {
   readonly check: Timed;
   readonly explain: Timed;
   readonly narrowEdit: Timed;
+  /** Synth after each cluster-file edit (cluster-edits.ts). */
+  readonly clusterEdits: Record<ClusterEdit, Timed>;
   readonly runs: Record<string, readonly number[]>;
 }
 
@@ -120,6 +128,7 @@ function tierL(runs: number): TierL {
       editRoute(root, NARROW);
       narrow.push(kfaas(root, ['synth']));
     }
+    const clusterEdits = clusterEditRuns(root, runs, () => kfaas(root, ['synth']));
     const full = median(fulls);
     const floor = median(floors);
     const edit = median(edits);
@@ -127,13 +136,15 @@ function tierL(runs: number): TierL {
       full,
       floor,
       fullOverFloor: Number((full.wallMs / floor.wallMs).toFixed(2)),
-      peakRssMiB: Math.max(...[...fulls, ...edits, ...checks, ...explains, ...narrow].map((r) => r.peakRssMiB)),
+      peakRssMiB: Math.max(...[...fulls, ...edits, ...checks, ...explains, ...narrow, ...Object.values(clusterEdits).flat()].map((r) => r.peakRssMiB)),
       edit,
       editOverFull: Number((edit.wallMs / full.wallMs).toFixed(3)),
       check: median(checks),
       explain: median(explains),
       narrowEdit: median(narrow),
+      clusterEdits: Object.fromEntries(Object.entries(clusterEdits).map(([k, v]) => [k, median(v)])) as Record<ClusterEdit, Timed>,
       runs: {
+        ...Object.fromEntries(Object.entries(clusterEdits).map(([k, v]) => [k, v.map((r) => r.wallMs)])),
         full: fulls.map((r) => r.wallMs), floor: floors.map((r) => r.wallMs), edit: edits.map((r) => r.wallMs),
         check: checks.map((r) => r.wallMs), explain: explains.map((r) => r.wallMs), narrowEdit: narrow.map((r) => r.wallMs),
       },
@@ -173,6 +184,7 @@ function main(argv: readonly string[]): number {
       `  check after it  ${l.check.wallMs} ms [${stages(l.check)}]`,
       `  explain after   ${l.explain.wallMs} ms [${stages(l.explain)}]`,
       `  narrow edit     ${l.narrowEdit.wallMs} ms (a route in one environment) [${stages(l.narrowEdit)}]`,
+      ...Object.entries(l.clusterEdits).map(([k, t]) => `  cluster: ${k.padEnd(16)} ${t.wallMs} ms, ${t.written} written [${stages(t)}]`),
       `  peak RSS        ${l.peakRssMiB} MiB`,
     );
     verdict(l.edit.wallMs <= 1000, `one-route edit ${l.edit.wallMs} ms <= 1000 ms`);

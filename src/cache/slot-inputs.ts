@@ -59,8 +59,19 @@ function canonical(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
     const v = (value as Record<string, unknown>)[key];
-    if (v === undefined || LOCATION_KEY.test(key)) continue;
+    if (v === undefined || (LOCATION_KEY.test(key) && isLocation(v))) continue;
     out[key] = canonical(v);
   }
   return out;
+}
+
+/**
+ * A source location (`{ at, path }`: model/origin.ts), or a list or record of them (`versionOrigins`): what a field
+ * named like one must hold to be left out, so that a field such as a CORS origin is never taken for one.
+ */
+function isLocation(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if ('at' in value && 'path' in value) return true;
+  const parts = Array.isArray(value) ? value : Object.values(value);
+  return parts.length > 0 && parts.every(isLocation);
 }

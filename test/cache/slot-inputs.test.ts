@@ -70,6 +70,15 @@ describe('the inputs a table takes from its cluster file', () => {
     expect(digestOf(before)).not.toBe(digestOf(after));
   });
 
+  test('a field named like a source location is left out only when it holds one (a CORS origin would be a value)', () => {
+    const cluster = clusterOf(BASE);
+    const env = cluster.environments[0];
+    const withField = (value: unknown): Cluster => ({ ...cluster, allowedOrigin: value } as unknown as Cluster);
+    expect(slotInputsDigest(withField('https://a.example.com'), env)).not.toBe(slotInputsDigest(withField('https://b.example.com'), env));
+    const at = (line: number): unknown => ({ at: { file: 'clusters/c.yaml', line, col: 3 }, path: 'spec.x' });
+    expect(slotInputsDigest(withField(at(3)), env)).toBe(slotInputsDigest(withField(at(9)), env));
+  });
+
   test('every field of every example cluster and environment (but locations) changes the digest, or no byte and no finding of the table', () => {
     const { project } = loadProject(EXAMPLE);
     let keyed = 0;
