@@ -3,10 +3,10 @@ import { join } from 'path';
 import { RunFigures } from './timed';
 
 /** The cluster file the scenarios edit: cn-bj-prod, Istio 1.22.6 (generate.ts), 3 environments. */
-export const EDITED_CLUSTER = 'clusters/cn-bj-prod.yaml';
+const EDITED_CLUSTER = 'clusters/cn-bj-prod.yaml';
 
 /** Cluster-file edits of the tier-L bench (bench-incremental.ts), each a real change of the file. */
-export const CLUSTER_EDITS = {
+const CLUSTER_EDITS = {
   /** Istio 1.22.6 <-> 1.22.7: the same version profile, every output byte the same. */
   patchBump: (text: string): string => (text.includes('"1.22.6"') ? text.replace('"1.22.6"', '"1.22.7"') : text.replace('"1.22.7"', '"1.22.6"')),
   /** A comment line at the top, added or removed: every line of the file moves. */
@@ -20,7 +20,7 @@ export const CLUSTER_EDITS = {
 export type ClusterEdit = keyof typeof CLUSTER_EDITS;
 
 /** Applies `edit` to the project's edited cluster file; throws when it changes nothing. */
-export function editCluster(root: string, edit: ClusterEdit): void {
+function editCluster(root: string, edit: ClusterEdit): void {
   const path = join(root, EDITED_CLUSTER);
   const text = readFileSync(path, 'utf8');
   const edited = CLUSTER_EDITS[edit](text);
