@@ -40,7 +40,10 @@ export class EntrySizeStore {
    */
   public forRun(fileKeyOf: (path: string) => string, routes: readonly Route[], contexts: () => readonly string[]): EntrySizeMemo {
     const keys = routeKeys(routes, fileKeyOf);
+    // A process runs more than once (`kfaas watch`): only this run's routes are kept, in memory too.
+    this.kept.clear();
     for (const key of keys.values()) if (key !== undefined) this.kept.add(key);
+    for (const key of [...this.entries.keys()]) if (!this.kept.has(key)) this.entries.delete(key);
     const ids = new Map<string, string>();
     const idOf = (context: string): string => {
       let id = ids.get(context);
@@ -75,6 +78,7 @@ export class EntrySizeStore {
       used.set(key, Object.fromEntries(Object.entries(entry.sizes).filter(([id]) => contexts === undefined || contexts.has(id))));
     }
     this.store.save(used, () => false);
+    for (const entry of this.entries.values()) entry.changed = false;
   }
 
   private entry(key: string): { readonly sizes: StoredSizes; changed: boolean } {

@@ -1,6 +1,7 @@
 import { join } from 'path';
 import type { Diagnostic } from '../diagnostics/diagnostic';
-import type { DocumentStore } from '../load/load-project';
+import type { DocumentStore, HeldFile } from '../load/load-project';
+import { HeldDocuments } from './held-documents';
 import type { SourceFile } from '../load/read-tree';
 import type { RegexFacts } from '../regex';
 import { checkedBytes, readChecked, writeChecked } from './checked-json';
@@ -186,6 +187,8 @@ export class IncrementalCache {
   private answers: Map<string, string | null> = new Map();
   private teams = '';
   private entrySizeStore?: EntrySizeStore;
+  /** Model values of files loaded by earlier runs of this process (`kfaas watch`). @default none */
+  private held?: HeldDocuments;
 
   private constructor(
     private readonly root: string | undefined,
@@ -195,6 +198,34 @@ export class IncrementalCache {
     public readonly memo: StatMemo,
     private readonly documents: LayeredStore<unknown>,
   ) {}
+
+  /**
+   * The cache the next run of this process starts from (`kfaas watch`): what {@link save} with the same `keepUnused`
+   * writes, without reading it back; the document store, entry sizes and stat memo are carried over (call after
+   * saving: the stat memo starts a new run, nextRun there).
+   */
+  public nextRun(options: { readonly keepUnused?: boolean } = {}): IncrementalCache {
+    this.memo.nextRun();
+    const next = new IncrementalCache(this.root, this.tool, Loaded.of(this.snapshot(options.keepUnused === true)), this.memo, this.documents);
+    next.entrySizeStore = this.entrySizeStore;
+    this.held?.nextRun();
+    next.held = this.held;
+    return next;
+  }
+
+  /** incremental.json as a save with `keepUnused` writes it. */
+  private snapshot(keepUnused: boolean): Stored {
+    const tables = { ...(keepUnused ? this.stored?.tables : {}), ...Object.fromEntries(this.usedTables) };
+    return {
+      format: FORMAT,
+      tool: this.tool,
+      tables,
+      objects: flatten(this.usedObjects, keepUnused ? this.stored?.objects : undefined),
+      regexFacts: flatten(this.facts),
+      regexSizes: flatten(this.sizes),
+      ownership: { teams: this.teams, answers: flatten(this.answers) },
+    };
+  }
 
   /** The table compiled and rendered under `key` before, if any (and keeps it for the next run). */
   public table(key: string): TableRecord | undefined {
@@ -302,11 +333,32 @@ export class IncrementalCache {
    * files unchanged since they were hashed are not read.
    */
   public documentStore(): DocumentStore {
+    const held = this.held;
     return {
       get: (file) => this.document(fileKeyOf(file)),
       set: (file, entry) => this.setDocument(fileKeyOf(file), entry),
       ...(this.root !== undefined ? { hashes: this.memo } : {}),
+      ...(held ? {
+        decoded: {
+          get: (file: SourceFile) => {
+            const key = fileKeyOf(file);
+            const found = held.get(key);
+            // still used: a save keeps the stored entry (a file first loaded in this run has its entry set already)
+            if (found !== undefined && !this.usedDocuments.has(key)) this.usedDocuments.set(key, STORED);
+            return found;
+          },
+          set: (file: SourceFile, value: HeldFile) => held.set(fileKeyOf(file), value),
+        },
+      } : {}),
     };
+  }
+
+  /**
+   * Keeps the model values of the files each run loads in memory for the next run of this process ({@link nextRun}):
+   * `kfaas watch`. @default not held
+   */
+  public holdDocuments(): void {
+    this.held ??= new HeldDocuments();
   }
 
   /**
@@ -317,16 +369,7 @@ export class IncrementalCache {
   public save(options: { readonly keepUnused?: boolean } = {}): void {
     if (this.root === undefined) return;
     this.memo.save();
-    const tables = { ...(options.keepUnused ? this.stored?.tables : {}), ...Object.fromEntries(this.usedTables) };
-    const stored: Stored = {
-      format: FORMAT,
-      tool: this.tool,
-      tables,
-      objects: flatten(this.usedObjects, options.keepUnused ? this.stored?.objects : undefined),
-      regexFacts: flatten(this.facts),
-      regexSizes: flatten(this.sizes),
-      ownership: { teams: this.teams, answers: flatten(this.answers) },
-    };
+    const stored = this.snapshot(options.keepUnused === true);
     // keyed by content: an entry of a key never changes
     this.documents.save(this.usedDocuments, () => false);
     this.entrySizeStore?.save();

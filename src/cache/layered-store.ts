@@ -27,6 +27,12 @@ export const STORED: unique symbol = Symbol('stored');
  */
 export class LayeredStore<V> {
   private layers?: { readonly base: Layer; readonly delta: Layer; readonly baseFound: boolean };
+  /**
+   * The bodies a save wrote (a base, and the delta or null for none), parsed on the next read: a process that saves
+   * more than once (`kfaas watch`) reads and diffs against what is on disk, not what it read before its first save.
+   * A one-shot command never reads again and never parses them.
+   */
+  private written?: { readonly base: Layer | Buffer; readonly delta: Buffer | null };
 
   /** `tag`: files written under another tag (format, kfaas build) are ignored. */
   public constructor(private readonly dir: string | undefined, private readonly tag: string) {}
@@ -87,12 +93,18 @@ export class LayeredStore<V> {
     }
     try {
       if (!baseFound || nextDelta.size > Math.max(COMPACT_MIN, size / 8) || unused > Math.max(COMPACT_MIN, size / 4)) {
-        writeChecked(join(this.dir, BASE), this.text(this.want(used, keep)));
+        const body = this.body(this.want(used, keep));
+        this.layers = undefined; // what was read is replaced on disk from here on: read again (below) if the next step fails
+        writeChecked(join(this.dir, BASE), checkedFile(body));
         rmSync(join(this.dir, DELTA), { force: true });
+        this.written = { base: body, delta: null };
         removeEarlierLayouts(this.dir);
       } else if (!sameEntries(delta, nextDelta)) {
-        if (nextDelta.size === 0) rmSync(join(this.dir, DELTA), { force: true });
-        else writeChecked(join(this.dir, DELTA), this.text(nextDelta));
+        const body = nextDelta.size === 0 ? null : this.body(nextDelta);
+        this.layers = undefined;
+        if (body === null) rmSync(join(this.dir, DELTA), { force: true });
+        else writeChecked(join(this.dir, DELTA), checkedFile(body));
+        this.written = { base, delta: body };
       }
     } catch {
       // a read-only checkout: slower next time
@@ -127,6 +139,15 @@ export class LayeredStore<V> {
   }
 
   private read(): NonNullable<LayeredStore<V>['layers']> {
+    const written = this.written;
+    if (this.layers === undefined && written !== undefined) {
+      // What this process's last save wrote: the same bodies reading the files back gives (checksums aside).
+      this.written = undefined;
+      const base = Buffer.isBuffer(written.base) ? this.parse(written.base) : written.base;
+      const delta = base === undefined || written.delta === null ? undefined : this.parse(written.delta);
+      if (base !== undefined) this.layers = { base, delta: delta ?? EMPTY, baseFound: true };
+    }
+    this.written = undefined;
     if (this.layers === undefined) {
       const base = this.dir === undefined ? undefined : this.layer(join(this.dir, BASE));
       // A delta is relative to the base it was written over: without that base it is dropped too.
@@ -139,7 +160,11 @@ export class LayeredStore<V> {
   /** The lines of one file by key; undefined when missing, damaged or foreign. */
   private layer(path: string): Layer | undefined {
     const bytes = readCheckedBody(path);
-    if (bytes === undefined) return undefined;
+    return bytes === undefined ? undefined : this.parse(bytes);
+  }
+
+  /** The lines of a file's body (after its checksum line) by key; undefined when foreign or malformed. */
+  private parse(bytes: Buffer): Layer | undefined {
     let headerEnd = bytes.indexOf(NEWLINE);
     if (headerEnd < 0) headerEnd = bytes.length;
     try {
@@ -174,14 +199,15 @@ export class LayeredStore<V> {
     return { bytes, ascii, lines };
   }
 
-  private text(entries: ReadonlyMap<string, Entry>): Buffer {
+  /** A file's body (checkedFile adds the checksum line). */
+  private body(entries: ReadonlyMap<string, Entry>): Buffer {
     const parts: Buffer[] = [Buffer.from(JSON.stringify({ tag: this.tag }), 'utf8')];
     for (const [key, entry] of entries) {
       parts.push(NEWLINE_BYTES);
       // a line read from a layer is written back as its bytes (its key is the same JSON text)
       parts.push(typeof entry === 'string' ? Buffer.from(`${JSON.stringify(key)}\t${entry}`, 'utf8') : lineOf(entry));
     }
-    return checkedFile(Buffer.concat(parts));
+    return Buffer.concat(parts);
   }
 }
 

@@ -51,6 +51,18 @@ export class StatMemo {
   ) {}
 
   /**
+   * Starts another run in this process (`kfaas watch`, after {@link save}): forgets this run's view of the files (what
+   * it hashed, read, listed and used), so the next run takes a stat of each again; what was stored or saved stays.
+   */
+  public nextRun(): void {
+    this.used.clear();
+    this.seenNow.clear();
+    this.readNow.clear();
+    this.listings.clear();
+    this.hashed = 0;
+  }
+
+  /**
    * SHA-256 (hex) of the file at real path `abs`, whose stat the caller just took. Throws as readFileSync does.
    * `keep`: when the file is read, its bytes are kept until {@link bytes} takes them (the loader reads what synth's
    * input key hashed). @default false

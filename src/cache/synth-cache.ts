@@ -88,11 +88,16 @@ export const RUNNING_TOOL: ToolLayout = RUNNING_FROM_BUNDLE
 /** Files of the tool folders that no command reads while it runs: left out of the tool key. */
 const NOT_RUN = /\.(map|tsbuildinfo)$/;
 
+/** The folders of a project holding its inputs (every file under them is hashed, symlinks followed). */
+export const INPUT_AREAS: readonly string[] = ['clusters', 'routes'];
+
 /**
  * Hashes everything a synth of `root` reads, with the options that change its output. `memo` spares reading files
  * whose stat shows no write since they were last hashed (stat-memo.ts).
  */
-export function inputKey(root: string, options: Readonly<Record<string, unknown>> = {}, memo: StatMemo = StatMemo.none()): Fingerprint {
+export function inputKey(
+  root: string, options: Readonly<Record<string, unknown>> = {}, memo: StatMemo = StatMemo.none(), tool?: FileHashes,
+): Fingerprint {
   // Path, hash, path, hash...: one JSON array, hashed once.
   const inputs: string[] = [];
   const into: Sink = (rel, value) => inputs.push(rel, value);
@@ -101,8 +106,9 @@ export function inputKey(root: string, options: Readonly<Record<string, unknown>
     usable = false;
   };
   // The bytes of input files read here are kept for the loader, which would read them next (stat-memo.ts bytes)
-  for (const area of ['clusters', 'routes']) hashTree(join(root, area), area, into, new Set(), fail, memo, { keep: true });
-  const files = toolHashes(fail, memo);
+  for (const area of INPUT_AREAS) hashTree(join(root, area), area, into, new Set(), fail, memo, { keep: true });
+  // `tool`: a process that runs more than once (`kfaas watch`) runs the code it loaded at its start, whatever lib/ holds now.
+  const files = tool ?? toolHashes(fail, memo);
   const settings = JSON.stringify({ format: FORMAT, node: process.version, platform: process.platform, arch: process.arch, options });
   return { settings, inputs: sha256(JSON.stringify(inputs)), files, usable };
 }

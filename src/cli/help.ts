@@ -7,6 +7,11 @@ Usage:
                                                       (--check: write nothing, name every differing file, exit 2
                                                       if any; with clusters/delivery.yaml also the Argo CD / Flux
                                                       objects under _argocd/, _flux-<cluster>/ and .github/CODEOWNERS)
+  kfaas watch    [--root DIR] [--out DIR] [--adopt] [--allow-empty] [--poll MS] [--debounce MS]
+                                                      synth now and again on every change of clusters/ or routes/
+                                                      (the project kept in memory: an edit is published in well
+                                                      under a second); errors leave the output folder as it was;
+                                                      Ctrl-C (SIGINT) or SIGTERM stops it (exit 0)
   kfaas validate [--root DIR] [--allow-empty]         run every check and render in memory; write nothing
   kfaas explain  --cluster C --env E PATH [--root DIR] [--gateway NS/NAME] [--host H]
                  [--method M] [--header K=V]... [--query K=V]...
@@ -34,6 +39,9 @@ Options:
                   rendered paths
   --allow-empty   synth, validate: a project without any Route is intended (otherwise an error: publishing it
                   would delete every route in the output folder)
+  --poll MS       watch: look for changes every MS milliseconds instead of waiting for file system events (a
+                  network file system; without it, watch falls back to polling every 1000 ms where events fail)
+  --debounce MS   watch: wait until events have stopped for MS milliseconds before a synth (default: 100)
   --gateway G     Istio Gateway the request arrives at (default: the cluster's Knative local gateway; the east-west
                   gateway for a business domain; mesh for the Java export host)
   --host H        the request's host (default: the environment's gateway host)

@@ -12,6 +12,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   map: (argv, io) => (require('./map') as typeof import('./map')).mapCommand(argv, io),
   import: (argv, io) => (require('./import') as typeof import('./import')).importCommand(argv, io),
   diff: (argv, io) => (require('./diff') as typeof import('./diff')).diffCommand(argv, io),
+  watch: (argv, io) => (require('./watch') as typeof import('./watch')).watchCommand(argv, io),
   'upgrade-plan': (argv, io) => (require('./upgrade-plan') as typeof import('./upgrade-plan')).upgradePlanCommand(argv, io),
 };
 

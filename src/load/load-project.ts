@@ -50,9 +50,12 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
     listing: (abs) => hashes.listing?.(abs),
     remember: (abs, stat, hash) => hashes.remember(abs, stat, hash),
     take: (file) => {
+      const held = store.decoded?.get(file);
+      if (held !== undefined) return { text: held.text, value: reused(file, held) };
       const entry = store.get(file) as StoredFile | undefined;
       // The file object gets its text from the entry (read-tree.ts take): its documents point at that text.
       const value = entry === undefined ? undefined : fromStore(file, entry, entry.text, paths);
+      if (value !== undefined) store.decoded?.set(file, heldOf(entry!.text, value));
       return value === undefined ? undefined : { text: entry!.text, value };
     },
   };
@@ -63,6 +66,8 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
   const checked: Checked[] = [];
   for (const file of tree.files) {
     let outcome = read.taken.get(file);
+    const held = outcome === undefined ? store?.decoded?.get(file) : undefined;
+    if (held !== undefined && held.text === file.text) outcome = reused(file, held);
     if (outcome === undefined) {
       const stored = store?.get(file);
       outcome = (stored !== undefined ? fromStore(file, stored, file.text, paths) : undefined) ?? loadFile(file);
@@ -70,6 +75,7 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
         const entry = toStore(file, outcome);
         if (entry !== undefined) store.set(file, entry);
       }
+      if (store?.decoded && isClean(outcome)) store.decoded.set(file, heldOf(file.text, outcome));
     }
     bag.addAll(outcome.diagnostics);
     checked.push(...outcome.documents);
@@ -121,6 +127,43 @@ export interface DocumentStore {
    * @default - every file is read
    */
   readonly hashes?: Pick<InputReuse, 'known' | 'remember' | 'seen' | 'listing' | 'bytes'>;
+  /**
+   * Clean files' documents as decoded or loaded before in this process, by path and content (see HeldFile); `get`
+   * must tell the store the file's entry is still used (so a save keeps it), `set` is given every clean file loaded.
+   *
+   * @default - none: documents are decoded from the store on each load
+   */
+  readonly decoded?: { get(file: SourceFile): HeldFile | undefined; set(file: SourceFile, held: HeldFile): void };
+}
+
+/**
+ * The model values of a clean file's documents as a load made them, kept in memory by a process that loads the
+ * project again (`kfaas watch`, DocumentStore.decoded): a later load of the same path and content takes the very same
+ * objects, so what the compiler remembers by object (its WeakMap memos keyed by routes and their parts) holds.
+ */
+export interface HeldFile {
+  readonly text: string;
+  /** Kind and index in the file of each document. */
+  readonly documents: readonly (readonly [kind: DocumentKind<unknown>, index: number])[];
+  /** Each document's model value (never changed by a load or the compiler). */
+  readonly values: readonly unknown[];
+}
+
+/** Whether a file loaded without any diagnostic (before the cross-document checks). */
+function isClean(outcome: FileOutcome): boolean {
+  return outcome.diagnostics.length === 0 && outcome.documents.every((d) => d.kind !== undefined && d.ctx.diagnostics.length === 0);
+}
+
+/** What a clean file's outcome holds, to be reused. */
+function heldOf(text: string, outcome: FileOutcome): HeldFile {
+  return { text, documents: outcome.documents.map((d) => [d.kind!, d.ctx.documentIndex] as const), values: outcome.documents.map((d) => d.value) };
+}
+
+/** A held file's documents with fresh contexts (the cross-document checks report into them) and the same values. */
+function reused(file: SourceFile, held: HeldFile): FileOutcome {
+  const source = new YamlSource(file);
+  const documents = held.documents.map(([kind, index], i) => ({ ctx: new DocumentContext(file, new YamlLocator(source, index), index), kind, value: held.values[i] }));
+  return { documents, diagnostics: [] };
 }
 
 interface StoredFile {
@@ -134,7 +177,7 @@ interface StoredFile {
 
 /** A clean file's documents as plain data; undefined when the file had any diagnostic or a value cannot be kept. */
 function toStore(file: SourceFile, outcome: FileOutcome): StoredFile | undefined {
-  if (outcome.diagnostics.length > 0 || outcome.documents.some((d) => !d.kind || d.ctx.diagnostics.length > 0)) return undefined;
+  if (!isClean(outcome)) return undefined;
   const values = encodeValues(outcome.documents.map((d) => d.value));
   if (values === undefined) return undefined;
   return {
