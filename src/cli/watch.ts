@@ -7,6 +7,7 @@ import { CycleOutcome, WatchSession } from '../watch/watch-session';
 import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, printDiagnostics, UsageError } from './io';
 import { projectRootOf } from './project-root';
+import { runSynth } from './synth-run';
 
 /** A whole number of milliseconds of an option, at least `min`. */
 function millis(name: string, value: string | boolean | undefined, min: number): number | undefined {
@@ -44,7 +45,7 @@ export function watchCommand(argv: readonly string[], io: CliIo): Promise<number
   const rel = relative(io.cwd, outDir);
   const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? outDir : rel;
   checkOutDir(root, outDir, outArg ?? shown);
-  const session = new WatchSession({ root, outDir, shown, adopt: values.adopt === true, allowEmpty: values['allow-empty'] === true });
+  const session = new WatchSession({ root, outDir, shown, adopt: values.adopt === true, allowEmpty: values['allow-empty'] === true, runSynth });
 
   /** One cycle; a user error (a publish lock held too long, an output folder that cannot be written) is printed. */
   const cycle = (force: boolean): CycleOutcome | undefined => {
@@ -60,7 +61,6 @@ export function watchCommand(argv: readonly string[], io: CliIo): Promise<number
     }
   };
   cycle(true);
-  io.stderr(`kfaas watch: watching ${INPUT_AREAS.map((a) => `${a}/`).join(' and ')}${pollMs === undefined ? '' : ` every ${pollMs} ms`}; Ctrl-C stops\n`);
 
   return new Promise<number>((done, fail) => {
     const stop = (): void => {
@@ -89,5 +89,7 @@ export function watchCommand(argv: readonly string[], io: CliIo): Promise<number
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     watcher.start();
+    // once watching: a change from here on is seen
+    io.stderr(`kfaas watch: watching ${INPUT_AREAS.map((a) => `${a}/`).join(' and ')}${pollMs === undefined ? '' : ` every ${pollMs} ms`}; Ctrl-C stops\n`);
   });
 }

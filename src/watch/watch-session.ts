@@ -2,11 +2,27 @@ import { join } from 'path';
 import { performance } from 'perf_hooks';
 import { IncrementalCache, toolKeyOf } from '../cache/incremental-cache';
 import { StatMemo } from '../cache/stat-memo';
-import { CACHE_DIR, FileHashes, inputKey, toolHashes } from '../cache/synth-cache';
-import type { CliIo } from '../cli/io';
-import { runSynth } from '../cli/synth-run';
+import { CACHE_DIR, FileHashes, Fingerprint, inputKey, toolHashes } from '../cache/synth-cache';
 import type { PipelineResult } from '../pipeline';
 import { StageTimings } from '../util/stage-timings';
+
+/** Where a cycle prints (the command line's CliIo). */
+export interface WatchIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+/** One synth as `kfaas synth` runs it past its no-change record, printing as it does (src/cli/synth-run.ts runSynth). */
+export type SynthRunner = (
+  run: {
+    readonly root: string; readonly outDir: string; readonly shown: string; readonly check: false;
+    readonly adopt: boolean; readonly allowEmpty: boolean; readonly cache: IncrementalCache; readonly memo: StatMemo;
+    readonly cacheKey: Fingerprint; readonly stages: StageTimings; readonly summarySuffix: () => string;
+  },
+  io: WatchIo,
+) => { readonly code: number; readonly result: PipelineResult };
 
 /** What a {@link WatchSession} synths, as `kfaas synth` takes it. */
 export interface WatchSettings {
@@ -22,6 +38,8 @@ export interface WatchSettings {
   readonly allowEmpty?: boolean;
   /** Stat-memo racy interval in ms (tests shorten it; stat-memo.ts RACY_MS). @default RACY_MS */
   readonly racyMs?: number;
+  /** How a synth runs and prints (the command line's runSynth: the watch driver does not depend on src/cli). */
+  readonly runSynth: SynthRunner;
 }
 
 /** What one cycle did. */
@@ -72,7 +90,7 @@ export class WatchSession {
    * by stat, and by SHA-256 for files whose stat changed), printed on `io` as `kfaas synth` prints it, its summary
    * line ending with the cycle's time. `force`: run even when the inputs are unchanged. @default false
    */
-  public cycle(io: CliIo, force = false): CycleOutcome {
+  public cycle(io: WatchIo, force = false): CycleOutcome {
     const started = performance.now();
     const { root, outDir, adopt = false, allowEmpty = false } = this.settings;
     const stages = new StageTimings();
@@ -83,7 +101,7 @@ export class WatchSession {
       this.memo.nextRun();
       return { kind: 'unchanged', code: 0, ms: performance.now() - started };
     }
-    const { code, result } = runSynth({
+    const { code, result } = this.settings.runSynth({
       root, outDir, shown: this.settings.shown ?? outDir, check: false, adopt, allowEmpty,
       cache: this.cache, memo: this.memo, cacheKey, stages,
       summarySuffix: () => ` in ${Math.round(performance.now() - started)} ms`,

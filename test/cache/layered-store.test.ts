@@ -139,3 +139,24 @@ test('values and keys of any text read back, in an ASCII file (read as one strin
     expect(again.json(entries[7][0])).toBe(JSON.stringify(entries[7][1]));
   }
 });
+
+test('one store object saved again and again (kfaas watch) diffs each save against what its last save wrote', () => {
+  const dir = join(base, 'store');
+  saveAll(dir, keys(500).map((k) => [k, `v-${k}`])); // a base on disk
+  // GIVEN one process's store, read once, then saved run after run with entries that stay (STORED) and new ones
+  const store = new LayeredStore<string>(dir, 't');
+  expect(store.get('k-1')).toBe('v-k-1');
+  const model = new Map<string, string>(keys(500).map((k) => [k, `v-${k}`]));
+  for (let round = 1; round <= 30; round++) {
+    // each round adds a key (the first rounds go to the delta, later ones compact) and keeps every earlier one as stored
+    model.set(`new-${round}`, `v${round}`);
+    const used = new Map<string, string | typeof STORED>([...model.keys()].map((k) => [k, STORED]));
+    used.set(`new-${round}`, `v${round}`);
+    store.save(used, () => false);
+    // THEN what is on disk holds every entry, the ones an earlier save of this object wrote too
+    const reopened = new LayeredStore<string>(dir, 't');
+    for (const [k, v] of model) expect({ k, v: reopened.get(k) }).toEqual({ k, v });
+    // and the object itself reads what it wrote
+    expect(store.get(`new-${round}`)).toBe(`v${round}`);
+  }
+});
