@@ -120,6 +120,8 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     sizeOf: (http, table) => sizeOfHttpRoute(http, table.profile),
     sizeKeyOf: httpRouteProfileKey,
     ownershipMemo: opts.cache.ownership(teams),
+    // entries of earlier runs of this process (kfaas watch): sizeOf and sizeKeyOf are these two, always
+    ...(opts.cache.sharedEntries() ? { sharedEntries: opts.cache.sharedEntries() } : {}),
     ...(entrySizes ? { entrySizes } : {}),
     // One environment asked for: one table compiled, nothing to share between tables.
     ...(opts.only?.environment !== undefined ? { shareBetweenTables: false } : {}),

@@ -2,6 +2,7 @@ import { join } from 'path';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { DocumentStore, HeldFile } from '../load/load-project';
 import { HeldDocuments } from './held-documents';
+import { SharedEntries } from '../compile/entries';
 import type { SourceFile } from '../load/read-tree';
 import type { RegexFacts } from '../regex';
 import { checkedBytes, readChecked, writeChecked } from './checked-json';
@@ -189,6 +190,8 @@ export class IncrementalCache {
   private entrySizeStore?: EntrySizeStore;
   /** Model values of files loaded by earlier runs of this process (`kfaas watch`). @default none */
   private held?: HeldDocuments;
+  /** Route entries made by earlier compiles of this process (`kfaas watch`; see holdDocuments). @default none */
+  private entries?: SharedEntries;
 
   private constructor(
     private readonly root: string | undefined,
@@ -210,6 +213,7 @@ export class IncrementalCache {
     next.entrySizeStore = this.entrySizeStore;
     this.held?.nextRun();
     next.held = this.held;
+    next.entries = this.entries;
     return next;
   }
 
@@ -359,6 +363,16 @@ export class IncrementalCache {
    */
   public holdDocuments(): void {
     this.held ??= new HeldDocuments();
+    this.entries ??= new SharedEntries();
+  }
+
+  /**
+   * The route entries (and actions) earlier compiles of this process made, kept by the model objects they were made
+   * from (compile/entries.ts SharedEntries: WeakMaps by behaviour and match, so entries of files no longer held go
+   * with them); only with {@link holdDocuments}, whose objects make them hit. @default none
+   */
+  public sharedEntries(): SharedEntries | undefined {
+    return this.entries;
   }
 
   /**

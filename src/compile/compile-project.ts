@@ -60,6 +60,15 @@ export interface CompileOptions {
    * @default true
    */
   readonly shareBetweenTables?: boolean;
+  /**
+   * Actions and route entries kept from earlier compiles of this process (`kfaas watch`) instead of a new
+   * SharedEntries: the entries of routes whose model objects are the same are not made again. Only for compiles with
+   * the same `sizeOf` and `sizeKeyOf` (entries carry their sizes); everything else an entry depends on is in its keys
+   * (SharedEntries). Ignored with `shareBetweenTables: false`.
+   *
+   * @default - a new SharedEntries for this compile
+   */
+  readonly sharedEntries?: SharedEntries;
 }
 
 export interface CompileResult {
@@ -112,7 +121,7 @@ export function planProject(project: Project, options: CompileOptions): ProjectP
     preferredObjectBytes: options.preferredObjectBytes ?? PREFERRED_OBJECT_BYTES,
     ...(options.shareBetweenTables === false ? {} : {
       orderChecks: new OrderCheckMemo(),
-      sharedEntries: new SharedEntries(),
+      sharedEntries: options.sharedEntries ?? new SharedEntries(),
       tableMemo: new TableMemo(),
       placements: new PlacementMemo(),
     }),
