@@ -6,6 +6,7 @@ import { generateProject } from './generate';
 import { RunFigures, timedNode } from './timed';
 import { ClusterEdit, clusterEditRuns } from './cluster-edits';
 import { listFiles } from '../util/list-files';
+import { benchWatch, WatchFigures } from './bench-watch';
 
 /**
  * `npm run bench` (part 2): what a one-route edit costs at tier L (7,000 routes, 6 clusters x 3 environments),
@@ -17,6 +18,9 @@ import { listFiles } from '../util/list-files';
  * - `kfaas synth` after editing a route that lands in one environment only;
  * - `kfaas synth` after cluster-file edits (cluster-edits.ts): an Istio patch release of the same profile, a comment,
  *   an environment dropped and added back, median of three each, with the files written;
+ * - `kfaas watch` (one process for the whole run): the same one-route edit, timed from the write to the summary line,
+ *   median of the `--runs` edits after two warm-up ones; with `--watch-cycles N`, N edits in all (default runs + 2),
+ *   and its RSS after them (bench-watch.ts);
  * - tier S: full synth, median of three.
  * Each kfaas run is a separate process with `KFAAS_TIMINGS=1`, which prints where its time went. Writes
  * bench-results/bench-incremental.json. Options: `--tier S|L|all` (default all), `--runs N` (default 3; the
@@ -90,10 +94,11 @@ interface TierL {
   readonly narrowEdit: Timed;
   /** Synth after each cluster-file edit (cluster-edits.ts). */
   readonly clusterEdits: Record<ClusterEdit, Timed>;
+  readonly watch: WatchFigures;
   readonly runs: Record<string, readonly number[]>;
 }
 
-function tierL(runs: number): TierL {
+async function tierL(runs: number, watchCycles: number): Promise<TierL> {
   const root = mkdtempSync(join(tmpdir(), 'kfaas-bench-incr-L-'));
   try {
     generateProject(root, 7000);
@@ -129,6 +134,8 @@ function tierL(runs: number): TierL {
       narrow.push(kfaas(root, ['synth']));
     }
     const clusterEdits = clusterEditRuns(root, runs, () => kfaas(root, ['synth']));
+    kfaas(root, ['synth']);
+    const watch = await benchWatch(KFAAS, root, () => editRoute(root, EDITED), Math.max(watchCycles, runs + 2));
     const full = median(fulls);
     const floor = median(floors);
     const edit = median(edits);
@@ -143,6 +150,7 @@ function tierL(runs: number): TierL {
       explain: median(explains),
       narrowEdit: median(narrow),
       clusterEdits: Object.fromEntries(Object.entries(clusterEdits).map(([k, v]) => [k, median(v)])) as Record<ClusterEdit, Timed>,
+      watch,
       runs: {
         ...Object.fromEntries(Object.entries(clusterEdits).map(([k, v]) => [k, v.map((r) => r.wallMs)])),
         full: fulls.map((r) => r.wallMs), floor: floors.map((r) => r.wallMs), edit: edits.map((r) => r.wallMs),
@@ -166,16 +174,18 @@ function tierS(runs: number): Timed {
 
 const stages = (t: Timed): string => `cpu ${t.cpuMs} ms; ` + Object.entries(t.stages).map(([k, v]) => `${k} ${v}`).join(', ');
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   const tierArg = argv.includes('--tier') ? argv[argv.indexOf('--tier') + 1] : 'all';
   const runs = argv.includes('--runs') ? Number(argv[argv.indexOf('--runs') + 1]) : 3;
+  const watchCycles = argv.includes('--watch-cycles') ? Number(argv[argv.indexOf('--watch-cycles') + 1]) : 0;
   const results: Record<string, unknown> = { node: process.version };
   const lines: string[] = [];
   const verdict = (ok: boolean, what: string): void => {
     lines.push(`  ${ok ? 'ok  ' : 'MISS'} ${what}`);
   };
   if (tierArg === 'all' || tierArg === 'L') {
-    const l = tierL(runs);
+    const l = await tierL(runs, watchCycles);
+    const w = l.watch;
     results.L = l;
     lines.push(
       `incremental, tier L: 7,000 routes, 6 clusters x 3 environments (median of ${runs}; CPU time and ms by stage in brackets)`,
@@ -186,6 +196,8 @@ function main(argv: readonly string[]): number {
       `  narrow edit     ${l.narrowEdit.wallMs} ms (a route in one environment) [${stages(l.narrowEdit)}]`,
       ...Object.entries(l.clusterEdits).map(([k, t]) => `  cluster: ${k.padEnd(16)} ${t.wallMs} ms, ${t.written} written [${stages(t)}]`),
       `  peak RSS        ${l.peakRssMiB} MiB`,
+      `  kfaas watch     edit ${w.edit.wallMs} ms from the write (cycle ${w.edit.cycleMs} ms, cpu ${w.edit.cpuMs} ms); ` +
+        `first edit ${w.first.wallMs} ms; RSS ${w.rssMiB} MiB after ${w.cycles} edits (peak ${w.peakRssMiB} MiB)`,
     );
     verdict(l.edit.wallMs <= 1000, `one-route edit ${l.edit.wallMs} ms <= 1000 ms`);
     verdict(l.editOverFull <= 0.25, `one-route edit ${l.editOverFull} of full synth <= 0.25`);
@@ -208,4 +220,7 @@ function main(argv: readonly string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then((code) => (process.exitCode = code), (e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -51,12 +51,12 @@ export function watchCommand(argv: readonly string[], io: CliIo): Promise<number
   const cycle = (force: boolean): CycleOutcome | undefined => {
     try {
       const outcome = session.cycle(io, force);
-      if (outcome.kind === 'ran' && outcome.code !== EXIT_OK) io.stderr(`kfaas watch: ${shown} left as it was (${Math.round(outcome.ms)} ms); waiting for changes\n`);
+      if (outcome.kind === 'ran' && outcome.code !== EXIT_OK) io.stderr(`kfaas: ${shown} left as it was (${Math.round(outcome.ms)} ms); waiting for changes\n`);
       return outcome;
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       printDiagnostics(io, e.diagnostics);
-      io.stderr(`kfaas watch: ${shown} left as it was; waiting for changes\n`);
+      io.stderr(`kfaas: ${shown} left as it was; waiting for changes\n`);
       return undefined;
     }
   };
@@ -74,7 +74,7 @@ export function watchCommand(argv: readonly string[], io: CliIo): Promise<number
       areas: INPUT_AREAS,
       pollMs,
       debounceMs,
-      onFallback: (message) => io.stderr(`kfaas watch: ${message}\n`),
+      onFallback: (message) => io.stderr(`kfaas: ${message}\n`),
       onChange: () => {
         try {
           cycle(false);
@@ -90,6 +90,6 @@ export function watchCommand(argv: readonly string[], io: CliIo): Promise<number
     process.on('SIGTERM', stop);
     watcher.start();
     // once watching: a change from here on is seen
-    io.stderr(`kfaas watch: watching ${INPUT_AREAS.map((a) => `${a}/`).join(' and ')}${pollMs === undefined ? '' : ` every ${pollMs} ms`}; Ctrl-C stops\n`);
+    io.stderr(`kfaas: watching ${INPUT_AREAS.map((a) => `${a}/`).join(' and ')}${pollMs === undefined ? '' : ` every ${pollMs} ms`}; Ctrl-C stops\n`);
   });
 }

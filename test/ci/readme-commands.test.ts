@@ -6,7 +6,7 @@ import { join } from 'path';
 const ROOT = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
 const docs = ['README.md', 'docs/ARCHITECTURE.md', 'docs/benchmarks.md'].map((f) => [f, readFileSync(join(ROOT, f), 'utf8')] as const);
-const SUBCOMMANDS = 'synth|validate|explain|import|map|diff|upgrade-plan';
+const SUBCOMMANDS = 'synth|watch|validate|explain|import|map|diff|upgrade-plan';
 
 test('commands are written as `npx kfaas ...` (npm ci puts no kfaas on PATH), and npx finds the bin offline', () => {
   expect(pkg.bin.kfaas).toBe('bin/kfaas');

@@ -87,7 +87,7 @@ test('watch publishes each edit as a fresh synth would, reports errors without t
   try {
     // GIVEN a watch that published the project at its start
     await watch.until('out', SUMMARY, 1);
-    await watch.until('err', /kfaas watch: watching clusters\/ and routes\/; Ctrl-C stops\n/g, 1);
+    await watch.until('err', /kfaas: watching clusters\/ and routes\/; Ctrl-C stops\n/g, 1);
     // WHEN a route file is edited: published, as a fresh synth would
     writeFileSync(cart, original.replace('timeout: 2s', 'timeout: 3s'));
     await watch.until('out', SUMMARY, 2);
@@ -96,7 +96,7 @@ test('watch publishes each edit as a fresh synth would, reports errors without t
     // WHEN an error is introduced: the diagnostic with its position, and dist/ left exactly as it was
     const published = snapshot(join(project, 'dist'));
     writeFileSync(cart, original.replace('timeout: 2s', 'timeout: 3x'));
-    await watch.until('err', /kfaas watch: dist left as it was \(\d+ ms\); waiting for changes\n/g, 1);
+    await watch.until('err', /kfaas: dist left as it was \(\d+ ms\); waiting for changes\n/g, 1);
     expect(watch.err).toContain('routes/shop/cart.yaml:10:12 spec.timeout: expected a duration');
     expect(snapshot(join(project, 'dist'))).toEqual(published);
     // WHEN it is fixed: published again
