@@ -2,7 +2,8 @@ import { Origin, RouteBehaviour } from '../model/project';
 import { ROUTE_FEATURE_GATES, RouteFeature, sinceText, supportsFeature } from '../versions/route-features';
 import { EnvironmentSlot, Landing } from './expand';
 import { Findings } from './findings';
-import { atLeast, Version, versionOf } from '../model/version';
+import { minorOf } from '../model/version';
+import { KNATIVE_SINCE } from '../versions/facts';
 
 /** One use of a version-gated feature in a route, where it was written. */
 interface FeatureUse {
@@ -44,9 +45,9 @@ function findFeatureUses(behaviour: RouteBehaviour): FeatureUse[] {
  * revision tags. Slots of one key refuse the same landings.
  */
 export function featureGatesKey(slot: EnvironmentSlot): string {
-  const { gatewayProxy, knative } = slot.profile;
+  const { gatewayProxy, knativeRevisionTags } = slot.profile;
   const features = (Object.keys(ROUTE_FEATURE_GATES) as RouteFeature[]).map((f) => (supportsFeature(gatewayProxy, f) ? '1' : '0')).join('');
-  return `${features} ${knativeServesTags(knative) ? 1 : 0}`;
+  return `${features} ${knativeRevisionTags ? 1 : 0}`;
 }
 
 /**
@@ -69,13 +70,8 @@ export function checkFeatureGates(landing: Landing, slot: EnvironmentSlot, findi
   return checkTags(landing, slot, findings) && ok;
 }
 
-/** Knative names a tagged route `<tag>-<service>` from 0.11 (domain-notes "Knative"); the label must fit 63 characters. */
-const KNATIVE_TAGS_SINCE = versionOf(0, 11);
+/** A tagged route's `<tag>-<service>` must fit a DNS label. */
 const MAX_LABEL = 63;
-
-function knativeServesTags(knative: Version): boolean {
-  return atLeast(knative, KNATIVE_TAGS_SINCE.major, KNATIVE_TAGS_SINCE.minor);
-}
 
 /** Refuses revision tags the cluster's Knative does not serve, or whose `<tag>-<service>` is not a DNS label. */
 function checkTags(landing: Landing, slot: EnvironmentSlot, findings: Findings): boolean {
@@ -85,13 +81,13 @@ function checkTags(landing: Landing, slot: EnvironmentSlot, findings: Findings):
     ? behaviour.traffic.filter((t) => t.tag !== undefined).map((t) => ({ service: t.service, tag: t.tag!, origin: t.origin }))
     : [{ service: behaviour.service, tag: behaviour.tag!, origin: behaviour.tagOrigin ?? route.origin }];
   let ok = true;
-  const knative = slot.profile.knative;
+  const { knative, knativeRevisionTags } = slot.profile;
   for (const t of tags) {
-    if (!knativeServesTags(knative)) {
+    if (!knativeRevisionTags) {
       ok = false;
       findings.error('feature-unsupported', t.origin,
         `route ${JSON.stringify(route.name)} names revision tag ${JSON.stringify(t.tag)}, but cluster ${slot.cluster.name} runs ` +
-          `Knative ${knative.raw}, and Knative serves tagged routes (<tag>-<service>) only from 0.11; limit the route to other clusters or upgrade Knative`,
+          `Knative ${knative.raw}, and Knative serves tagged routes (<tag>-<service>) only from ${minorOf(KNATIVE_SINCE.revisionTags)}; limit the route to other clusters or upgrade Knative`,
         slot.environment.name);
     }
     const label = `${t.tag}-${t.service}`;

@@ -1,5 +1,6 @@
 import { RouteBehaviour } from '../model/project';
-import { atLeast } from '../model/version';
+import { compareVersions } from '../model/version';
+import { ISTIO_SINCE } from '../versions/facts';
 import { compareText } from '../util/compare';
 import { EnvironmentSlot, Landing } from './expand';
 import { checkFeatureGates, featureGatesKey } from './feature-gates';
@@ -69,7 +70,7 @@ function checkWeightedSplit(landing: Landing, slot: EnvironmentSlot, findings: F
   if (slot.profile.perDestinationAuthority || !behaviour.traffic || targetsOf(behaviour).length < 2) return true;
   const first = behaviour.traffic[0].origin;
   const { cluster, profile } = slot;
-  const why = atLeast(cluster.istio, 1, 12)
+  const why = compareVersions(cluster.istio, ISTIO_SINCE.perDestinationAuthority) >= 0
     ? `its oldest gateway proxy runs ${profile.gatewayProxy.raw} (spec.gatewayProxy), and gateway proxies before 1.12 ` +
       'ignore the per-destination authority (istio/istio #37575)'
     : `it runs Istio ${cluster.istio.raw}, and Istio < 1.12 cannot rewrite the authority per destination`;

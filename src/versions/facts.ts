@@ -44,6 +44,11 @@ export const ISTIO_SINCE = {
   externalNameAlias: versionOf(1, 21),
   /** Proxies use RE2 `safe_regex` instead of Envoy's ECMAScript `regex` (istio@1.4.0 `route.go`). */
   safeRegexProxy: versionOf(1, 4),
+  /**
+   * kfaas's east-west gateway takes its certificates and configuration from istiod, which serves gateways from
+   * Istio 1.5 (version-facts.md C): `spec.gateway` on an older cluster is refused.
+   */
+  eastWestGateway: versionOf(1, 5),
 } as const;
 
 /**
@@ -117,6 +122,16 @@ export const KNATIVE_SINCE = {
    * #388, #411).
    */
   knativeLocalGateway: versionOf(0, 19),
+  /** Knative serves a tagged revision as `<tag>-<service>` (domain-notes "Knative"). */
+  revisionTags: versionOf(0, 11),
+} as const;
+
+/** The platform folder's other products (version-facts.md E and H). */
+export const PLATFORM_PRODUCT_SINCE = {
+  /** cert-manager Certificates accept `revisionHistoryLimit` (its default became 1 in v1.18.0; unlimited before). */
+  certManagerRevisionHistoryLimit: versionOf(1, 3),
+  /** Spring Cloud Gateway reads its routes under `spring.cloud.gateway.server.webflux` (before: `spring.cloud.gateway`). */
+  springCloudGatewayWebflux: versionOf(4, 3),
 } as const;
 
 /**

@@ -1,5 +1,6 @@
 import { Cluster } from '../model/project';
 import { atLeast, Version } from '../model/version';
+import { ISTIO_SINCE, PLATFORM_PRODUCT_SINCE } from './facts';
 import { profileFor, VirtualServiceApiVersion } from './profile';
 
 /**
@@ -29,6 +30,15 @@ export interface PlatformProfile {
   readonly directResponse: boolean;
   /** Istio >= 1.1: `fault.abort.percentage`; 1.0 has only the integer `percent` (removed in 1.5). */
   readonly faultPercentage: boolean;
+  /** Istio >= 1.5: istiod configures kfaas's east-west gateway (ISTIO_SINCE.eastWestGateway); before, it is refused. */
+  readonly eastWestGateway: boolean;
+  /** cert-manager >= 1.3 (`spec.gateway.domains.certManager`): Certificates get `revisionHistoryLimit: 1`. */
+  readonly certificateRevisionHistoryLimit: boolean;
+  /**
+   * Spring Cloud Gateway >= 4.3 (`spec.javaGateway.springCloudGateway`, the newest behaviour when absent): routes under
+   * `spring.cloud.gateway.server.webflux`; before, under `spring.cloud.gateway`.
+   */
+  readonly springCloudGatewayWebflux: boolean;
   /**
    * Istio's exact proxy image, with the `image` injection only (the `template` injection fills in `image: auto`): the
    * one output that names the version's text, so only there does a patch release change the platform folder.
@@ -53,6 +63,14 @@ export function platformProfileFor(cluster: Cluster): PlatformProfile {
     istioApiVersion: profileFor(cluster).virtualServiceApiVersion,
     directResponse: atLeast(istio, 1, 15),
     faultPercentage: atLeast(istio, 1, 1),
+    eastWestGateway: since(istio, ISTIO_SINCE.eastWestGateway),
+    certificateRevisionHistoryLimit: since(cluster.gateway?.domains?.certManager, PLATFORM_PRODUCT_SINCE.certManagerRevisionHistoryLimit),
+    springCloudGatewayWebflux: since(cluster.javaGateway?.springCloudGateway, PLATFORM_PRODUCT_SINCE.springCloudGatewayWebflux, true),
     ...(template ? {} : { proxyImage: `${ISTIO_HUB}/proxyv2:${istio.raw.replace(/^v/, '')}` }),
   };
+}
+
+/** `v` is `threshold` or newer; `absent` when there is no `v`. */
+function since(v: Version | undefined, threshold: Version, absent = false): boolean {
+  return v === undefined ? absent : atLeast(v, threshold.major, threshold.minor, threshold.patch);
 }

@@ -54,6 +54,7 @@ const KNATIVE_COLUMNS: readonly Column[] = [
   { header: 'local gateway host (routes and ExternalName go here)', cell: (p) => `\`${p.localGatewayHost}\`` },
   { header: 'public ingress (only with `publicIngress: true`)', cell: (p) => `\`${p.ingressGateway}\`` },
   { header: "Knative's own retries", cell: (p) => describeKnativeOwnRetries(p.knativeOwnRetries) },
+  { header: 'revision tags (`<tag>-<service>`)', cell: (p) => (p.knativeRevisionTags ? 'yes' : 'refused with a diagnostic') },
 ];
 
 /** Both tables, as Markdown. */

@@ -54,6 +54,8 @@ export interface VersionProfile {
   readonly istioDefaultRetries: IstioDefaultRetries;
   /** Retries on Knative's own VirtualService, the hop after kfaas's. */
   readonly knativeOwnRetries: KnativeOwnRetries;
+  /** Knative >= 0.11 serves a revision tag as `<tag>-<service>`; before, a route naming a tag is refused. */
+  readonly knativeRevisionTags: boolean;
   /**
    * The engine the gateway's Envoy compiles regexes with: RE2 (`safe_regex`), or ECMAScript (std::regex, Envoy's
    * old `regex` field) before Istio 1.4 or for gateway proxies older than 1.4.
@@ -128,6 +130,7 @@ export function profileFor(cluster: Cluster): VersionProfile {
         ? 'two-attempts-with-503'
         : 'two-attempts-with-503-and-resource-exhausted',
     knativeOwnRetries: [...KNATIVE_OWN_RETRIES].reverse().find((r) => since(knative, r.since))?.retries ?? 'three-attempts',
+    knativeRevisionTags: since(knative, KNATIVE_SINCE.revisionTags),
     ...regexEngine(istio, proxy),
   };
 }

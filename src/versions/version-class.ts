@@ -1,19 +1,19 @@
 import { Version } from '../model/version';
 import {
-  ISTIO_DELEGATE_PUSH_BUG, ISTIO_SINCE, KNATIVE_OWN_RETRIES, KNATIVE_SINCE, REGEX_FACTS, RETRY_ON_SINCE,
+  ISTIO_DELEGATE_PUSH_BUG, ISTIO_SINCE, KNATIVE_OWN_RETRIES, KNATIVE_SINCE, PLATFORM_PRODUCT_SINCE, REGEX_FACTS, RETRY_ON_SINCE,
 } from './facts';
 import { ROUTE_FEATURE_GATES } from './route-features';
 import { ISTIO_SUPPORT, KNATIVE_SUPPORT } from './support';
 
 /**
  * The fact tables holding a version threshold kfaas compares a cluster's versions against. Gateway API gates
- * (gateway-api.ts) are `major.minor` only by design, and the platform folder's thresholds (platform-profile.ts,
- * compile-platform.ts, forwarding.ts) have no patch either; test/versions/version-class.test.ts scans the sources
- * for a version literal with a patch and fails unless its minor is among {@link patchSensitiveMinors}.
+ * (gateway-api.ts) are `major.minor` only by design, and platform-profile.ts's own have no patch either;
+ * test/versions/version-class.test.ts scans the sources for a version literal with a patch and fails unless its minor
+ * is among {@link patchSensitiveMinors}, and for a threshold written outside src/versions.
  */
 const FACT_TABLES: readonly unknown[] = [
   ISTIO_SINCE, REGEX_FACTS, ISTIO_DELEGATE_PUSH_BUG, RETRY_ON_SINCE, KNATIVE_SINCE, KNATIVE_OWN_RETRIES, ROUTE_FEATURE_GATES,
-  ISTIO_SUPPORT, KNATIVE_SUPPORT,
+  ISTIO_SUPPORT, KNATIVE_SUPPORT, PLATFORM_PRODUCT_SINCE,
 ];
 
 let sensitive: ReadonlySet<string> | undefined;

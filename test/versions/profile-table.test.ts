@@ -16,7 +16,7 @@ describe('README version profile tables', () => {
     const tables = renderProfileTables();
     expect(tables).toMatch(/^\| 1\.1\.0-1\.2\.0 \|/m);
     expect(tables).toMatch(/^\| 1\.24\.0-1\.30\.x \|/m);
-    expect(tables).toMatch(/^\| 0\.8\.0-0\.14\.x \|/m);
+    expect(tables).toMatch(/^\| 0\.8\.0-0\.10\.x \|/m);
     expect(tables).toMatch(/^\| 0\.21\.0-1\.23\.x \|/m);
   });
 });

@@ -40,6 +40,8 @@ function derived(v: Version): unknown {
     features,
     platformAsIstio: platformProfileFor(cluster({ istio: v })),
     platformAsKubernetes: platformProfileFor(cluster({ kubernetes: v })),
+    platformAsCertManager: platformProfileFor(cluster({ gateway: { domains: { certManager: v } } } as unknown as Partial<Cluster>)),
+    platformAsSpringCloudGateway: platformProfileFor(cluster({ javaGateway: { springCloudGateway: v } } as unknown as Partial<Cluster>)),
     gatewayApiAsIstio: { ...gatewayApiProfileFor(gatewayApi(versionOf(1, 6)), v), why: gwFeatures.map((f) => whyUnavailable(gatewayApi(versionOf(1, 6)), v, f) === undefined) },
     gatewayApiAsRelease: { ...gatewayApiProfileFor(gatewayApi(v), versionOf(1, 30)), why: gwFeatures.map((f) => whyUnavailable(gatewayApi(v), versionOf(1, 30), f) === undefined) },
   });
@@ -88,5 +90,13 @@ describe('version classes', () => {
       }
     }
     expect(found.length).toBeGreaterThanOrEqual(4);
+  });
+
+  test('the compiler and the emitter compare versions only through src/versions (the profiles and facts.ts)', () => {
+    const src = join(__dirname, '..', '..', 'src');
+    const outside = listFiles(src)
+      .filter((f) => f.endsWith('.ts') && /^(compile|emit|cache|explain)\//.test(f))
+      .flatMap((f) => [...readFileSync(join(src, f), 'utf8').matchAll(/(atLeast|compareVersions)\([^()]*\d+\s*[,)]/g)].map((m) => `${f}: ${m[0]}`));
+    expect(outside).toEqual([]);
   });
 });

@@ -1,9 +1,8 @@
 import { EAST_WEST_GATEWAY_NAME, JAVA_EXPORT_NAME, JAVA_EXPORT_STATIC_HOST, KFAAS_NAMESPACE } from '../../model/defaults';
 import { DomainPolicy } from '../../model/platform';
 import { Cluster } from '../../model/project';
-import { atLeast } from '../../model/version';
 import { Findings } from '../findings';
-import { platformProfileFor } from '../../versions/platform-profile';
+import { PlatformProfile, platformProfileFor } from '../../versions/platform-profile';
 import { profileFor } from '../../versions/profile';
 import { EnvironmentSlot } from '../expand';
 import { OwnershipIndex } from '../ownership';
@@ -26,20 +25,21 @@ export interface PlatformInputs {
 export function compilePlatform(
   cluster: Cluster, slots: readonly EnvironmentSlot[], inputs: PlatformInputs, findings: Findings,
 ): PlatformTable {
-  if (cluster.gateway && !atLeast(cluster.istio, 1, 5)) {
+  const platform = platformProfileFor(cluster);
+  if (cluster.gateway && !platform.eastWestGateway) {
     findings.error('gateway-unsupported', cluster.gateway.origin,
       `cluster ${cluster.name} runs Istio ${cluster.istio.raw}; kfaas's east-west gateway takes its certificates and ` +
         'configuration from istiod (Istio >= 1.5): upgrade Istio or remove spec.gateway');
   }
   const hostnames = [...new Set(inputs.hostnames)].sort(compareText);
   const certificates: CertificateTable[] = cluster.gateway?.domains
-    ? hostnames.map((hostname) => makeCertificate(hostname, cluster.gateway!.domains!))
+    ? hostnames.map((hostname) => makeCertificate(hostname, cluster.gateway!.domains!, platform))
     : [];
   return {
     cluster: cluster.name,
     clusterDomain: cluster.clusterDomain,
     profile: profileFor(cluster),
-    platform: platformProfileFor(cluster),
+    platform,
     namespace: KFAAS_NAMESPACE,
     ...(cluster.gateway ? { gateway: makeGateway(cluster, certificates) } : {}),
     certificates,
@@ -77,12 +77,12 @@ export function domainObjectName(hostname: string): string {
 }
 
 /** A hostname's Certificate; its fields follow the cluster's cert-manager (version-facts.md E). */
-function makeCertificate(hostname: string, domains: DomainPolicy): CertificateTable {
+function makeCertificate(hostname: string, domains: DomainPolicy, platform: PlatformProfile): CertificateTable {
   const name = domainObjectName(hostname);
   return {
     name, hostname, secretName: `${name}-tls`, issuer: domains.issuer,
     // `revisionHistoryLimit` exists from cert-manager v1.3.0; its default became 1 in v1.18.0 (unlimited before)
-    ...(atLeast(domains.certManager, 1, 3) ? { revisionHistoryLimit: 1 } : {}),
+    ...(platform.certificateRevisionHistoryLimit ? { revisionHistoryLimit: 1 } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { FORWARDING_TABLE_NAME, forwardingTableName, gatewayHost, MAX_FORWARDING_TABLE_BYTES } from '../../model/defaults';
 import { Cluster, MatchKind } from '../../model/project';
-import { atLeast } from '../../model/version';
+import { platformProfileFor } from '../../versions/platform-profile';
 import { compareText } from '../../util/compare';
 import { EnvironmentSlot, Landing } from '../expand';
 import { Findings } from '../findings';
@@ -11,8 +11,7 @@ import { ForwardingEntry, ForwardingTable } from './platform-table';
 
 /** Spring Cloud Gateway moved its route properties in 4.3.0 (version-facts.md H). */
 function springPropertyPrefix(cluster: Cluster): string {
-  const v = cluster.javaGateway?.springCloudGateway;
-  return !v || atLeast(v, 4, 3) ? 'spring.cloud.gateway.server.webflux' : 'spring.cloud.gateway';
+  return platformProfileFor(cluster).springCloudGatewayWebflux ? 'spring.cloud.gateway.server.webflux' : 'spring.cloud.gateway';
 }
 
 /**
