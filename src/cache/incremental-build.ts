@@ -142,10 +142,11 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
       compile: () => compileSlot(plan, slot),
     };
   });
-  // Egress documents are compiled against every cluster: with any, a platform table depends on all of them (on what
-  // they are made of: the Egress findings are the plan's, derived every run).
-  const egressFiles = (project.egresses ?? []).length === 0 ? []
-    : unique([...(project.egresses ?? []).map((e) => keyOfFile(e.origin.at.file)), ...project.clusters.map((c) => clusterInputsDigest(c))]);
+  // A cluster's Egress prefixes (compile-egress.ts) are made of the Egress documents and that cluster alone (which
+  // Egresses land on it: its name and javaExport; their order and retries: its profile), all in its platform key;
+  // what the other clusters decide (an Egress naming an unknown cluster, or one without javaExport) is the plan's
+  // findings, derived every run.
+  const egressFiles = unique((project.egresses ?? []).map((e) => keyOfFile(e.origin.at.file)));
   const platformParts = plan.clusters.map((cluster): Part<PlatformTable> & { cluster: string } => ({
     cluster: cluster.name,
     key: once(() => keyOf(['platform', budgets, cluster.name, clusterInputsDigest(cluster), ...egressFiles,

@@ -133,20 +133,42 @@ describe('cluster-file edits and the platform folder', () => {
   test('a patch release on Istio < 1.10 (the gateway names the exact proxy image) renders the platform folder again, and only it', () => {
     edit('cn-hz-test.yaml', (t) => t.replace('istio: "1.5.4"', 'istio: "1.5.5"'));
     const after = synth(root);
-    // (the example has Egress documents, compiled against every cluster: every platform table depends on every cluster)
-    expect([tablesOf(after), after.platforms!.map((p) => p.cluster)]).toEqual([[], expect.arrayContaining(['cn-hz-test'])]);
+    expect([tablesOf(after), after.platforms!.map((p) => p.cluster)]).toEqual([[], ['cn-hz-test']]);
     const deployment = after.report!.written.find((p) => p.startsWith('cn-hz-test/platform/deployment-'))!;
     expect(readFileSync(join(root, 'dist', deployment), 'utf8')).toContain('image: docker.io/istio/proxyv2:1.5.5');
     expect(after.report!.written.every((p) => p.startsWith('cn-hz-test/platform/'))).toBe(true);
     expect(outputOf(root)).toEqual(fromScratch(root).output);
   });
 
-  test('a platform field (the gateway\'s replicas) compiles and renders the platform folder again, not the environments', () => {
-    edit('us-west-prod.yaml', (t) => t.replace('replicas: { min: 3, max: 10 }', 'replicas: { min: 3, max: 12 }'));
+  test.each([
+    ['the gateway\'s replicas', (t: string) => t.replace('replicas: { min: 3, max: 10 }', 'replicas: { min: 3, max: 12 }'), 'horizontalpodautoscaler-'],
+    ['the Java export\'s port (where the Egress prefixes go)', (t: string) => t.replace('    port: 8080\n', '    port: 8081\n'), 'virtualservice-java-export'],
+  ])('a platform field (%s) compiles and renders that platform folder again, no other folder', (_what, change, kind) => {
+    edit('us-west-prod.yaml', change);
     const after = synth(root);
-    expect([tablesOf(after), after.platforms!.map((p) => p.cluster)]).toEqual([[], expect.arrayContaining(['us-west-prod'])]);
-    expect(after.report!.written.some((p) => p.startsWith('us-west-prod/platform/horizontalpodautoscaler-'))).toBe(true);
+    // (the example's Egress documents land on us-west-prod and cn-sh-prod: cn-sh-prod's own prefixes do not change)
+    expect([tablesOf(after), after.platforms!.map((p) => p.cluster)]).toEqual([[], ['us-west-prod']]);
+    expect(after.report!.written.some((p) => p.startsWith(`us-west-prod/platform/${kind}`))).toBe(true);
     expect(after.report!.written.every((p) => p.startsWith('us-west-prod/platform/'))).toBe(true);
+    expect(outputOf(root)).toEqual(fromScratch(root).output);
+  });
+
+  test('a cluster without its Java export any more: its platform folder loses the Egress prefixes, the other cluster keeps its own', () => {
+    edit('us-west-prod.yaml', (t) => t.replace(/  javaExport:.*\n(    .*\n)*/, ''));
+    const after = synth(root);
+    expect(after.diagnostics).toEqual([]);
+    expect([tablesOf(after), after.platforms!.map((p) => p.cluster)]).toEqual([[], ['us-west-prod']]);
+    expect(after.report!.deleted).toEqual(expect.arrayContaining(['us-west-prod/platform/virtualservice-java-export.yaml']));
+    expect(outputOf(root)).toEqual(fromScratch(root).output);
+  });
+
+  test('an Egress edit compiles the platform folders it lands on again', () => {
+    const path = join(root, 'routes', 'shop', 'java-orders.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('    - /java/api/stock/\n', '    - /java/api/stock/\n    - /java/api/invoice/\n'));
+    const after = synth(root);
+    expect(after.diagnostics).toEqual([]);
+    expect(after.platforms!.map((p) => p.cluster)).toEqual(expect.arrayContaining(['cn-sh-prod', 'us-west-prod']));
+    expect(after.report!.written).toEqual(expect.arrayContaining(['cn-sh-prod/platform/virtualservice-java-export.yaml', 'us-west-prod/platform/virtualservice-java-export.yaml']));
     expect(outputOf(root)).toEqual(fromScratch(root).output);
   });
 });
