@@ -2,7 +2,8 @@ import { lstatSync, Stats } from 'fs';
 import { join } from 'path';
 import { kindKeyOf, objectKindOf } from '../compile/delivery/rendered-folders';
 import { KUSTOMIZATION_FILE } from '../emit/render';
-import type { IncrementalCache, TableRecord } from './incremental-cache';
+import type { IncrementalCache } from './incremental-cache';
+import type { TableRecord } from './incremental-record';
 import { StatMemo, statKeyOf } from './stat-memo';
 
 /**
