@@ -66,6 +66,11 @@ export interface SynthRun {
   readonly stages: StageTimings;
   /** Appended to the summary line (`kfaas watch`: the time the cycle took). @default none */
   readonly summarySuffix?: () => string;
+  /**
+   * Save the cache after printing (`kfaas watch`: dist/ is published and said so before the cache is written for the
+   * next process; the watch's own next run takes it from memory). @default false: saved before printing
+   */
+  readonly saveLast?: boolean;
 }
 
 /**
@@ -99,10 +104,14 @@ export function runSynth(run: SynthRun, io: CliIo): { readonly code: number; rea
   if (memo && result.report && result.treeHashes) learnPublished(memo, outDir, result.treeHashes);
   // Cached results are keyed by content, so they stay valid whatever this run found; a run that stopped early
   // used only some of them and keeps the rest.
-  cache?.save({ keepUnused: result.tree === undefined });
-  stages.lap('cache');
+  const save = (): void => {
+    cache?.save({ keepUnused: result.tree === undefined });
+    stages.lap('cache');
+  };
+  if (!run.saveLast) save();
   // KFAAS_TIMINGS=1: where the time went (the benchmark reads it); process start and module loading not counted.
   const timed = (code: number): { code: number; result: PipelineResult } => {
+    if (run.saveLast) save();
     const { pipeline: _pipeline, ...own } = stages.all;
     if (io.env.KFAAS_TIMINGS === '1') io.stderr(formatTimings({ ...own, ...result.timings }));
     return { code, result };

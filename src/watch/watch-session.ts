@@ -19,7 +19,7 @@ export type SynthRunner = (
   run: {
     readonly root: string; readonly outDir: string; readonly shown: string; readonly check: false;
     readonly adopt: boolean; readonly allowEmpty: boolean; readonly cache: IncrementalCache; readonly memo: StatMemo;
-    readonly cacheKey: Fingerprint; readonly stages: StageTimings; readonly summarySuffix: () => string;
+    readonly cacheKey: Fingerprint; readonly stages: StageTimings; readonly summarySuffix: () => string; readonly saveLast: true;
   },
   io: WatchIo,
 ) => { readonly code: number; readonly result: PipelineResult };
@@ -105,6 +105,8 @@ export class WatchSession {
       root, outDir, shown: this.settings.shown ?? outDir, check: false, adopt, allowEmpty,
       cache: this.cache, memo: this.memo, cacheKey, stages,
       summarySuffix: () => ` in ${Math.round(performance.now() - started)} ms`,
+      // the cache is for a later process (this one keeps it in memory): written once the summary line is out
+      saveLast: true,
     }, io);
     // As saved: a run that stopped early keeps what it did not use.
     this.cache = this.cache.nextRun({ keepUnused: result.tree === undefined });
