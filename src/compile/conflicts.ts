@@ -5,6 +5,7 @@ import { describeMatch, Findings, where } from './findings';
 import { covers, mayOverlap, MatchLike, ownPath } from './overlap';
 import { regexFacts } from '../regex';
 import { compareText } from '../util/compare';
+import { BoundedMemo, MEMO_ENTRIES } from '../util/bounded-memo';
 import { literalChains, sortedLiterals } from './partition';
 import { groupBy, groupRepeated } from '../util/group-by';
 
@@ -96,8 +97,11 @@ function describeEntry(e: RouteEntry): string {
   return describeMatch(e) + describeConditions(e.conditions);
 }
 
-/** Results of the regex-loss search, shared by every (cluster, environment) that has the same neighbours. */
-const lossMemo = new Map<string, string | 'covered' | 'unknown'>();
+/**
+ * Results of the regex-loss search, shared by every (cluster, environment) that has the same neighbours, and by the
+ * compiles of a process that compiles again (`kfaas watch`): bounded, since every edit may bring keys of its own.
+ */
+const lossMemo = new BoundedMemo<string | 'covered' | 'unknown'>(MEMO_ENTRIES);
 
 /**
  * A regex (other than `<literal>.*`, which nests like a prefix) that several earlier matches of other routes

@@ -1,6 +1,7 @@
 import { MatchKind } from '../model/project';
 import { conditionLiteral, coversCondition, findPaths, overlapSample } from '../regex';
 import { conditionsExclude, conditionsImply, Conditions, NO_CONDITIONS } from './conditions';
+import { BoundedMemo, MEMO_ENTRIES } from '../util/bounded-memo';
 
 /** A match as the overlap rules see it: a path condition and, optionally, request conditions. */
 export interface MatchLike {
@@ -10,9 +11,12 @@ export interface MatchLike {
   readonly conditions?: Conditions;
 }
 
-/** Answers are asked again for every (cluster, environment): remember them per pair of path conditions. */
-const coverMemo = new Map<string, boolean>();
-const overlapMemo = new Map<string, string | 'none' | 'unknown'>();
+/**
+ * Answers are asked again for every (cluster, environment): remember them per pair of path conditions, bounded (a
+ * process that compiles again, `kfaas watch`, meets new pairs with every edit).
+ */
+const coverMemo = new BoundedMemo<boolean>(MEMO_ENTRIES);
+const overlapMemo = new BoundedMemo<string | 'none' | 'unknown'>(MEMO_ENTRIES);
 
 const pairKey = (a: MatchLike, b: MatchLike): string => `${a.kind}\u0000${a.value}\u0000${b.kind}\u0000${b.value}`;
 
