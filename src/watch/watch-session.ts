@@ -101,13 +101,23 @@ export class WatchSession {
       this.memo.nextRun();
       return { kind: 'unchanged', code: 0, ms: performance.now() - started };
     }
-    const { code, result } = this.settings.runSynth({
-      root, outDir, shown: this.settings.shown ?? outDir, check: false, adopt, allowEmpty,
-      cache: this.cache, memo: this.memo, cacheKey, stages,
-      summarySuffix: () => ` in ${Math.round(performance.now() - started)} ms`,
-      // the cache is for a later process (this one keeps it in memory): written once the summary line is out
-      saveLast: true,
-    }, io);
+    let ran: ReturnType<SynthRunner>;
+    try {
+      ran = this.settings.runSynth({
+        root, outDir, shown: this.settings.shown ?? outDir, check: false, adopt, allowEmpty,
+        cache: this.cache, memo: this.memo, cacheKey, stages,
+        summarySuffix: () => ` in ${Math.round(performance.now() - started)} ms`,
+        // the cache is for a later process (this one keeps it in memory): written once the summary line is out
+        saveLast: true,
+      }, io);
+    } catch (e) {
+      // A run that failed (a publish lock held too long, an unwritable folder): the next one starts afresh, its stat
+      // memo forgetting what this one saw (a file it hashed may have changed since), and runs whatever the inputs.
+      this.cache = this.cache.nextRun({ keepUnused: true });
+      this.lastInputs = undefined;
+      throw e;
+    }
+    const { code, result } = ran;
     // As saved: a run that stopped early keeps what it did not use.
     this.cache = this.cache.nextRun({ keepUnused: result.tree === undefined });
     this.lastInputs = cacheKey.usable ? cacheKey.inputs : undefined;

@@ -126,3 +126,41 @@ test('a watch session gives what a synth from scratch gives, after every edit of
     { numRuns: 8 },
   );
 }, 180_000);
+
+test('after a run that failed part way (a publish lock held too long), the next one sees the files as they are then', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'kfaas-watch-throw-'));
+  try {
+    let state: State = { model: INITIAL };
+    syncFiles(root, filesOf(state));
+    let fail = false;
+    const session = new WatchSession({
+      root, outDir: join(root, 'dist'), shown: 'dist', racyMs: RACY_MS,
+      runSynth: (run, io) => {
+        if (fail) throw new Error('publish lock held too long');
+        return runSynth(run, io);
+      },
+    });
+    expect(session.cycle(capture(root).io).code).toBe(0);
+    // GIVEN a run that hashed an edited file, then failed
+    const edited = (timeout: number): State => ({ model: { ...state.model, routes: state.model.routes.map((r) => (r.name === 'shop-list' ? { ...r, timeout } : r)) } });
+    syncFiles(root, filesOf(edited(7)));
+    fail = true;
+    expect(() => session.cycle(capture(root).io)).toThrow('publish lock held too long');
+    fail = false;
+    // WHEN the file changes again and the next run comes
+    state = edited(8);
+    syncFiles(root, filesOf(state));
+    expect(session.cycle(capture(root).io).code).toBe(0);
+    // THEN it published the file as it is now, as a synth from scratch does
+    const scratch = mkdtempSync(join(tmpdir(), 'kfaas-scratch-'));
+    try {
+      syncFiles(scratch, filesOf(state));
+      expect(await main(['synth', '--no-cache', '--root', scratch], capture(scratch).io)).toBe(0);
+      expect(snapshot(join(root, 'dist'))).toEqual(snapshot(join(scratch, 'dist')));
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
