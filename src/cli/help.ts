@@ -41,7 +41,7 @@ Options:
                   would delete every route in the output folder)
   --poll MS       watch: look for changes every MS milliseconds instead of waiting for file system events (a
                   network file system; without it, watch falls back to polling every 1000 ms where events fail)
-  --debounce MS   watch: wait until events have stopped for MS milliseconds before a synth (default: 100)
+  --debounce MS   watch: wait until events have stopped for MS milliseconds before a synth (default: 50)
   --gateway G     Istio Gateway the request arrives at (default: the cluster's Knative local gateway; the east-west
                   gateway for a business domain; mesh for the Java export host)
   --host H        the request's host (default: the environment's gateway host)

@@ -9,7 +9,10 @@ export interface InputWatcherOptions {
   readonly areas: readonly string[];
   /** Told when the inputs may have changed, once a burst of events has been quiet for `debounceMs`. */
   readonly onChange: () => void;
-  /** How long events must stop before onChange runs (editors write a temporary file, then rename it). @default 100 */
+  /**
+   * How long events must stop before onChange runs (editors write a temporary file, then rename it, within a few
+   * milliseconds; webpack's watch waits 20 ms, tsc's 250 ms). @default DEBOUNCE_MS
+   */
   readonly debounceMs?: number;
   /**
    * Poll every this many milliseconds instead of watching (`--poll`); also the interval watching falls back to when the
@@ -21,6 +24,9 @@ export interface InputWatcherOptions {
   /** Seam for tests: how one folder (not its subfolders) is watched. @default fs.watch */
   readonly watchFolder?: (path: string, listener: (event: string, name: string | null) => void) => FSWatcher;
 }
+
+/** How long events must stop before a cycle, in milliseconds (`--debounce`). */
+const DEBOUNCE_MS = 50;
 
 /** The interval polling falls back to, in milliseconds. */
 export const FALLBACK_POLL_MS = 1000;
@@ -124,7 +130,7 @@ export class InputWatcher {
       this.timer = undefined;
       if (this.folders) this.rewatch(false);
       if (!this.stopped) this.options.onChange();
-    }, this.options.debounceMs ?? 100);
+    }, this.options.debounceMs ?? DEBOUNCE_MS);
   }
 
   private fallBack(e: unknown): void {
