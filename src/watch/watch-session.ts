@@ -64,7 +64,7 @@ export interface CycleOutcome {
  *   from run to run as what their save writes (IncrementalCache.nextRun), and still saved each run, so a later
  *   `kfaas synth` starts warm;
  * - the model values of unchanged input files (HeldDocuments): the same objects, so the compile's object-keyed memos
- *   hold for them;
+ *   hold for them, and the compiler's route entries made from them (SharedEntries, IncrementalCache.sharedEntries);
  * - the tool key, taken once: the code that runs is the code loaded at the start.
  * Every cycle still takes the stat of every input (synth-cache.ts inputKey, hashing the changed ones): file system
  * events only decide when a cycle runs, never what it sees.
@@ -75,8 +75,6 @@ export class WatchSession {
   private cache: IncrementalCache;
   /** The inputs digest (synth-cache.ts Fingerprint.inputs) of the last cycle that ran. */
   private lastInputs?: string;
-  /** Cycles that ran a synth. */
-  public runs = 0;
 
   public constructor(private readonly settings: WatchSettings) {
     this.memo = StatMemo.open(join(settings.root, CACHE_DIR), settings.racyMs);
@@ -121,7 +119,6 @@ export class WatchSession {
     // As saved: a run that stopped early keeps what it did not use.
     this.cache = this.cache.nextRun({ keepUnused: result.tree === undefined });
     this.lastInputs = cacheKey.usable ? cacheKey.inputs : undefined;
-    this.runs++;
     return { kind: 'ran', code, ms: performance.now() - started, result };
   }
 }

@@ -114,3 +114,11 @@ test('watch publishes each edit as a fresh synth would, reports errors without t
   expect(after.status).toBe(0);
   expect(after.stdout).toMatch(/inputs unchanged since the last synth: nothing rendered/);
 }, 90_000);
+
+test('SIGTERM (a supervisor stopping it) ends it as SIGINT does: exit 0, the cache saved', async () => {
+  const watch = new Watcher(project);
+  await watch.until('err', /kfaas: watching clusters\/ and routes\/; Ctrl-C stops\n/g, 1);
+  watch.signal('SIGTERM');
+  expect(await watch.exited).toBe(0);
+  expect(existsSync(join(project, 'dist', '.kfaas-staging'))).toBe(false);
+}, 60_000);
