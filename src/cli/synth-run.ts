@@ -1,14 +1,28 @@
 import { createHash } from 'crypto';
 import { lstatSync, readFileSync } from 'fs';
-import { join } from 'path';
+import { isAbsolute, join, relative, resolve } from 'path';
 import * as synthCache from '../cache/synth-cache';
 import type { IncrementalCache } from '../cache/incremental-cache';
 import type { StatMemo } from '../cache/stat-memo';
 import { formatDiagnostic } from '../diagnostics/diagnostic';
 import { REPO_FILE_PATHS } from '../model/defaults';
+import { checkOutDir } from '../publish/out-dir';
 import type { PipelineResult } from '../pipeline';
 import { formatTimings, StageTimings } from '../util/stage-timings';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics } from './io';
+
+/**
+ * The output folder of `kfaas synth` and `kfaas watch`: `--out` (relative to the working folder) or `<root>/dist`,
+ * absolute, and as messages name it (relative to the working folder when inside it). Refused (a usage error) when it
+ * is not a folder kfaas may publish into (publish/out-dir.ts checkOutDir).
+ */
+export function synthOutDir(cwd: string, root: string, outArg: string | undefined): { readonly outDir: string; readonly shown: string } {
+  const outDir = resolve(cwd, outArg ?? resolve(root, 'dist'));
+  const rel = relative(cwd, outDir);
+  const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? outDir : rel;
+  checkOutDir(root, outDir, outArg ?? shown);
+  return { outDir, shown };
+}
 
 /** SHA-256 over the current bytes (or absence) of the files kfaas writes outside the output folder. */
 function repoFilesStamp(root: string): string {

@@ -1,13 +1,12 @@
-import { isAbsolute, join, relative, resolve } from 'path';
+import { join } from 'path';
 import * as synthCache from '../cache/synth-cache';
 import { StatMemo } from '../cache/stat-memo';
-import { checkOutDir } from '../publish/out-dir';
 import type * as Incremental from '../cache/incremental-cache';
 import { parseCommandArgs } from './args';
 import { CliIo, diagnosticsSummary, EXIT_OK } from './io';
 import { projectRootOf } from './project-root';
 import { StageTimings } from '../util/stage-timings';
-import { runSynth, withRepoFiles } from './synth-run';
+import { runSynth, synthOutDir, withRepoFiles } from './synth-run';
 
 /**
  * `kfaas synth [--root .] [--out dist] [--check] [--no-cache] [--adopt] [--allow-empty]`: every check, then
@@ -31,11 +30,7 @@ export function synthCommand(argv: readonly string[], io: CliIo): number {
     false,
   );
   const root = projectRootOf(io.cwd, values.root as string | undefined);
-  const outArg = values.out as string | undefined;
-  const outDir = resolve(io.cwd, outArg ?? resolve(root, 'dist'));
-  const rel = relative(io.cwd, outDir);
-  const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? outDir : rel;
-  checkOutDir(root, outDir, outArg ?? shown);
+  const { outDir, shown } = synthOutDir(io.cwd, root, values.out as string | undefined);
   const check = values.check === true;
   const adopt = values.adopt === true;
   const allowEmpty = values['allow-empty'] === true;

@@ -1,13 +1,11 @@
-import { isAbsolute, relative, resolve } from 'path';
 import { INPUT_AREAS } from '../cache/synth-cache';
 import { UserError } from '../diagnostics/diagnostic';
-import { checkOutDir } from '../publish/out-dir';
 import { InputWatcher } from '../watch/input-watcher';
 import { CycleOutcome, WatchSession } from '../watch/watch-session';
 import { parseCommandArgs } from './args';
 import { CliIo, EXIT_OK, printDiagnostics, UsageError } from './io';
 import { projectRootOf } from './project-root';
-import { runSynth } from './synth-run';
+import { runSynth, synthOutDir } from './synth-run';
 
 /** A whole number of milliseconds of an option, at least `min`. */
 function millis(name: string, value: string | boolean | undefined, min: number): number | undefined {
@@ -40,11 +38,7 @@ export function watchCommand(argv: readonly string[], io: CliIo): Promise<number
   const pollMs = millis('poll', values.poll, 100);
   const debounceMs = millis('debounce', values.debounce, 0);
   const root = projectRootOf(io.cwd, values.root as string | undefined);
-  const outArg = values.out as string | undefined;
-  const outDir = resolve(io.cwd, outArg ?? resolve(root, 'dist'));
-  const rel = relative(io.cwd, outDir);
-  const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? outDir : rel;
-  checkOutDir(root, outDir, outArg ?? shown);
+  const { outDir, shown } = synthOutDir(io.cwd, root, values.out as string | undefined);
   const session = new WatchSession({ root, outDir, shown, adopt: values.adopt === true, allowEmpty: values['allow-empty'] === true, runSynth });
 
   /** One cycle; a user error (a publish lock held too long, an output folder that cannot be written) is printed. */

@@ -8,7 +8,8 @@ import { listFiles } from '../../src/util/list-files';
 /**
  * Publishing never puts the project at risk: `--out` may not be or contain the project root or its routes/,
  * clusters/, schema/, test/, .git, nor lie inside routes/ or clusters/; a non-empty folder kfaas did not write
- * needs --adopt. Each refusal is exit 2, names the folder, and writes or deletes nothing.
+ * needs --adopt. Each refusal is exit 2, names the folder, and writes or deletes nothing; `kfaas watch` refuses the
+ * same folders before its first synth.
  */
 let root: string;
 let err: string;
@@ -39,10 +40,10 @@ test.each([
   ['test', /the project's test\/ folder/],
   ['.git', /the project's \.git\/ folder/],
   ['.git/objects', /the project's \.git\/ folder/],
-])('synth --out %s is refused (exit 2) and nothing is written or deleted', async (out, message) => {
+])('synth (and watch) --out %s is refused (exit 2) and nothing is written or deleted', async (out, message) => {
   const before = snapshot();
-  for (const extra of [[], ['--check'], ['--no-cache']]) {
-    expect(await main(['synth', '--root', root, '--out', out, ...extra], io)).toBe(2);
+  for (const command of [['synth'], ['synth', '--check'], ['synth', '--no-cache'], ['watch']]) {
+    expect(await main([...command, '--root', root, '--out', out], io)).toBe(2);
   }
   expect(err).toMatch(message);
   expect(err).not.toMatch(/internal error/);
