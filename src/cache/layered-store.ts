@@ -142,7 +142,6 @@ export class LayeredStore<V> {
     const written = this.written;
     if (this.layers === undefined && written !== undefined) {
       // What this process's last save wrote: the same bodies reading the files back gives (checksums aside).
-      this.written = undefined;
       const base = Buffer.isBuffer(written.base) ? this.parse(written.base) : written.base;
       const delta = base === undefined || written.delta === null ? undefined : this.parse(written.delta);
       if (base !== undefined) this.layers = { base, delta: delta ?? EMPTY, baseFound: true };
