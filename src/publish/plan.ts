@@ -18,7 +18,8 @@ const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
  * A folder replaced as a whole (staged complete beside the old one, then exchanged in one step), so kustomize,
  * Argo CD and Flux always read it entirely old or entirely new: the shallowest folder holding a
  * `kustomization.yaml` (rendered now or published before) above a path. Paths outside every unit are
- * replaced one file at a time, each atomically.
+ * replaced one file at a time, each atomically, and so is the one file of a unit whose change is that file's bytes
+ * alone (see onlyFileReplaced).
  */
 export interface UnitChange {
   /** The folder, relative to the output folder. */
@@ -193,6 +194,11 @@ export function planPublish(
   const unitChanges: UnitChange[] = [];
   for (const [unit, e] of [...units].sort((a, b) => compareText(a[0], b[0]))) {
     if (e.write.size === 0 && e.discard.length === 0) continue;
+    const replaced = onlyFileReplaced(e);
+    if (replaced !== undefined) {
+      files.push({ path: replaced, text: e.write.get(replaced)!, exists: true });
+      continue;
+    }
     const carry = [...kinds.keys()]
       .filter((p) => p.startsWith(`${unit}/`) && !wanted(p) && !owned.has(p))
       .sort(compareText);
@@ -214,6 +220,19 @@ export function planPublish(
     .sort(compareText);
   const changedRecords = records.filter((r) => unitOf(r.path) === undefined && (r.text === undefined ? r.exists : !same.has(r.path)));
   return { units: unitChanges, files, records: changedRecords, written, deleted, foreign, unchanged: paths.filter((p) => same.has(p)).length };
+}
+
+/**
+ * The one file of a unit that changes, when the change is that file's bytes alone (it exists, nothing is added to the
+ * unit or removed from it): replacing that file with one rename is as atomic for the folder as exchanging the whole
+ * folder (a reader sees the folder entirely old before the rename and entirely new after it), without staging a copy
+ * of every other file and deleting the old copy afterwards. The usual one-route edit changes one VirtualService per
+ * folder, so this is most units of most runs. Undefined when the unit must be exchanged whole.
+ */
+function onlyFileReplaced(e: { readonly write: ReadonlyMap<string, string>; readonly discard: readonly string[] }): string | undefined {
+  if (e.write.size !== 1 || e.discard.length !== 1) return undefined;
+  const [path] = e.write.keys();
+  return e.discard[0] === path ? path : undefined;
 }
 
 /** Where a link in the output folder leads, for messages. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { existsSync, rmSync } from 'fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { kustomizeBuild } from '../support/kustomize';
 import {
@@ -162,4 +162,34 @@ test('kfaas synth honours KFAAS_TEST_CRASH_AT_STEP: killed mid-publish, then rep
     expectExactly(snapshot(out), B);
     expect(cli({}, '--check').status).toBe(0);
   }
+});
+
+test('a publish whose folders each change one file (published by one rename each), killed at every step, leaves each folder old or new', () => {
+  // GIVEN version C: A with the bytes of one VirtualService changed in each of two folders (nothing added or removed)
+  const a = new Map(Object.entries(JSON.parse(readFileSync(treeA, 'utf8')) as Record<string, string>));
+  const edited = [...new Set([...a.keys()].filter((p) => /\/(alpha|beta)\/[^/]*virtualservice[^/]*\.yaml$/i.test(p)).map((p) => p.slice(0, p.lastIndexOf('/'))))]
+    .slice(0, 2)
+    .map((folder) => [...a.keys()].find((p) => p.startsWith(`${folder}/`) && /virtualservice/i.test(p))!);
+  expect(edited).toHaveLength(2);
+  const treeC = join(base, 'c.json');
+  writeFileSync(treeC, JSON.stringify(Object.fromEntries([...a].map(([p, text]) => [p, edited.includes(p) ? `${text}# edited\n` : text]))));
+  restore(distA, out);
+  expect(publishInChild(treeC, out, root).status).toBe(0);
+  const C = snapshot(out);
+  expect([...C.files].filter(([f, t]) => A.files.get(f) !== t).map(([f]) => f).sort()).toEqual([...edited].sort());
+  // WHEN killed at every step, THEN each folder is old or new, and the next run repairs it towards either version
+  let k = 0;
+  for (; k < 40; k++) {
+    restore(distA, out);
+    const r = publishInChild(treeC, out, root, { crashAt: k });
+    if (r.status === 0) break;
+    expect({ k, signal: r.signal, stderr: r.stderr }).toEqual({ k, signal: 'SIGKILL', stderr: '' });
+    expect({ k, problems: problemsAfterCrash(snapshot(out), A, C) }).toEqual({ k, problems: [] });
+    const towardsOld = k % 2 === 1;
+    expect(publishInChild(towardsOld ? treeA : treeC, out, root)).toMatchObject({ status: 0, stderr: '' });
+    expectExactly(snapshot(out), towardsOld ? A : C);
+  }
+  // Two files staged and two renames, then clean-up: a handful of steps, none of them a staged copy of a folder.
+  expect(k).toBeGreaterThan(2);
+  expect(k).toBeLessThan(12);
 });

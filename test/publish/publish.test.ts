@@ -92,6 +92,43 @@ describe('publishTree', () => {
     expect(listAll(out).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 
+  test('a folder whose one change is one file\'s bytes keeps its folder: one rename, no staged copy', () => {
+    // GIVEN a unit of three files and a hand-written file in it
+    const three = { ...T1_TEXT, 'c1/alpha/service-b.yaml': 's: b\n' };
+    publishTree(out, tree(three));
+    writeFileSync(join(out, 'c1/alpha/notes.txt'), 'mine\n');
+    const folderIno = statSync(join(out, 'c1/alpha')).ino;
+    const otherIno = statSync(join(out, 'c1/alpha/service-b.yaml')).ino;
+    // WHEN only service-a.yaml's bytes change
+    const report = publishTree(out, tree({ ...three, 'c1/alpha/service-a.yaml': 's: changed\n' }));
+    // THEN the folder is the same folder (an exchanged one would be a new inode), the rest untouched
+    expect(report).toEqual({ written: ['c1/alpha/service-a.yaml'], deleted: [], foreign: [], unchanged: 3 });
+    expect(readFileSync(join(out, 'c1/alpha/service-a.yaml'), 'utf8')).toBe(H + 's: changed\n');
+    expect(statSync(join(out, 'c1/alpha')).ino).toBe(folderIno);
+    expect(statSync(join(out, 'c1/alpha/service-b.yaml')).ino).toBe(otherIno);
+    expect(readFileSync(join(out, 'c1/alpha/notes.txt'), 'utf8')).toBe('mine\n');
+    expect(existsSync(join(out, '.kfaas-staging'))).toBe(false);
+  });
+
+  test('a folder with two changed files, or a file added, is exchanged whole (a new folder)', () => {
+    const three = { ...T1_TEXT, 'c1/alpha/service-b.yaml': 's: b\n' };
+    for (const next of [
+      { ...three, 'c1/alpha/service-a.yaml': 's: a2\n', 'c1/alpha/service-b.yaml': 's: b2\n' },
+      { ...three, 'c1/alpha/service-a.yaml': 's: a2\n', 'c1/alpha/service-c.yaml': 's: c\n' },
+      { ...T1_TEXT, 'c1/alpha/service-a.yaml': 's: a2\n' },
+    ]) {
+      rmSync(out, { recursive: true, force: true });
+      publishTree(out, tree(three));
+      const folderIno = statSync(join(out, 'c1/alpha')).ino;
+      // WHEN
+      publishTree(out, tree(next));
+      // THEN
+      expect(statSync(join(out, 'c1/alpha')).ino).not.toBe(folderIno);
+      expect(listAll(join(out, 'c1/alpha')).sort()).toEqual(Object.keys(next).filter((p) => p.startsWith('c1/alpha/')).map((p) => p.slice('c1/alpha/'.length)).sort());
+      for (const [p, text] of Object.entries(next)) expect(readFileSync(join(out, p), 'utf8')).toBe(H + text);
+    }
+  });
+
   test('stale manifests and then empty folders go; non-manifest files and their folders stay', () => {
     // GIVEN an old tree plus files kfaas does not own
     publishTree(out, tree({ ...T1_TEXT, 'old/gone/kustomization.yaml': 'x\n', 'old/gone/vs.yml': 'y\n', 'c1/alpha/extra.json': '{}' }));
