@@ -18,6 +18,8 @@ import { placeLandings, PlacementMemo } from './landing-checks';
 import { compileGatewayApi } from './gateway-api/compile-gateway-api';
 import { compileSlotDomains, hostnameSightings } from './platform/compile-domains';
 import { DomainTable } from './platform/domain-table';
+import { IndexedRoot, IndexLayoutInput, layoutFromIndex } from './incremental-table';
+import { IndexedRoute, ListRows, routeId, sameRoutes } from './table-index';
 
 /** Resolved compile options (see CompileOptions). */
 export interface EnvironmentOptions {
@@ -92,18 +94,25 @@ function checkOrder(sorted: readonly RouteEntry[], scope: string, findings: Find
   }));
 }
 
-/** Compiles one (cluster, environment): entries in specificity order, checks, layout. */
-export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOptions, findings: Findings): EnvironmentTable {
+/** What compiling a table needs besides its landings: how entries are made, and its layout context. */
+interface TableSetup {
+  /** The entries of a landing in this table (shared with other tables of the compile where they agree). */
+  readonly entriesOf: (landing: Landing) => readonly RouteEntry[];
+  /** Everything of this table a landing's entries depend on besides its behaviour: the action and the sizes. */
+  readonly landingKey: string;
+  readonly sizeKey: string;
+  readonly ctx: LayoutContext;
+}
+
+function tableSetup(slot: EnvironmentSlot, options: EnvironmentOptions, findings: Findings): TableSetup {
   const { cluster, environment, profile } = slot;
   const namespace = environment.namespace;
-  const scope = environment.name;
   const measured = { profile };
   const sizeOf = (http: HttpRouteTable): number => options.sizeOf(http, measured);
   const measure: SizesOf = (https) => https.map(sizeOf);
 
   const shared = options.sharedEntries;
   const actions = actionContextOf(namespace, cluster.clusterDomain, profile);
-  // Everything of this table a landing's entries depend on besides its behaviour: the action and the sizes.
   const sizeKey = options.sizeKeyOf(profile);
   const actionKey = actionContextKey(actions);
   const landingKey = `${actionKey}\u0001${sizeKey}`;
@@ -123,22 +132,41 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
       return shared ? shared.entries(landing.route, match, action, sizesOf) : makeEntries(landing.route, match, action, sizesOf);
     });
   };
-  // What the cluster's versions cannot express, or the environment does not allow, is reported and left out.
-  const placed = options.placements ? options.placements.placed(slot, findings) : placeLandings(slot, findings);
   const entriesOf = (landing: Landing): readonly RouteEntry[] =>
     shared ? shared.landing(landing.route, landing.behaviour, landingKey, () => makeLanding(landing)) : makeLanding(landing);
-  const memo = options.tableMemo;
-  const entries = memo ? memo.entries(landingKey, placed, entriesOf) : placed.flatMap(entriesOf);
-  const sorted = memo ? memo.sorted(scope, entries) : sortEntries(entries);
-  warnDefaultRetries(slot, findings);
-
   const ctx: LayoutContext = {
-    cluster, environment, profile, namespace, sizeOf, findings, scope,
+    cluster, environment, profile, namespace, sizeOf, findings, scope: environment.name,
     maxObjectBytes: options.maxObjectBytes,
     budget: options.maxObjectBytes - OBJECT_OVERHEAD_BYTES,
     preferredBudget: Math.min(options.maxObjectBytes, options.preferredObjectBytes) - OBJECT_OVERHEAD_BYTES,
     maxObjectsPerFolder: options.maxObjectsPerFolder,
   };
+  return { entriesOf, landingKey, sizeKey, ctx };
+}
+
+/** The sorted entries of each table compileEnvironment laid out `merged` as VirtualServices (see sortedEntriesOf). */
+const sortedEntries = new WeakMap<EnvironmentTable, readonly RouteEntry[]>();
+
+/**
+ * The entries, in specificity order, compileEnvironment laid out into `table` when it is a `merged` table of
+ * VirtualServices without business domains (what the table index records: src/compile/table-index.ts).
+ */
+export function sortedEntriesOf(table: EnvironmentTable): readonly RouteEntry[] | undefined {
+  return sortedEntries.get(table);
+}
+
+/** Compiles one (cluster, environment): entries in specificity order, checks, layout. */
+export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOptions, findings: Findings): EnvironmentTable {
+  const { cluster, environment } = slot;
+  const scope = environment.name;
+  const { entriesOf, landingKey, sizeKey, ctx } = tableSetup(slot, options, findings);
+  // What the cluster's versions cannot express, or the environment does not allow, is reported and left out.
+  const placed = options.placements ? options.placements.placed(slot, findings) : placeLandings(slot, findings);
+  const memo = options.tableMemo;
+  const entries = memo ? memo.entries(landingKey, placed, entriesOf) : placed.flatMap(entriesOf);
+  const sorted = memo ? memo.sorted(scope, entries) : sortEntries(entries);
+  warnDefaultRetries(slot, findings);
+
   const perRoute = cluster.layout === 'per-route';
   checkOrder(sorted, scope, findings, options, !perRoute);
   // Business domains are Istio VirtualServices on the east-west gateway whatever the environment's own output.
@@ -161,6 +189,14 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
             'merge matches (one prefix instead of many exact paths), or limit some routes to other environments (spec.environments)'));
   }
 
+  const table = virtualServiceTable(slot, virtualServices, domains);
+  if (!perRoute && domains.length === 0) sortedEntries.set(table, sorted);
+  return table;
+}
+
+function virtualServiceTable(slot: EnvironmentSlot, virtualServices: EnvironmentTable['virtualServices'], domains: readonly DomainTable[]): EnvironmentTable {
+  const { cluster, environment, profile } = slot;
+  const namespace = environment.namespace;
   return {
     cluster: cluster.name,
     environment: environment.name,
@@ -171,7 +207,7 @@ export function compileEnvironment(slot: EnvironmentSlot, options: EnvironmentOp
     host: gatewayHost(namespace, cluster.clusterDomain),
     gateways: makeGateways(profile),
     virtualServices,
-    ...(domains.length > 0 ? { domains } : {}),
+    ...(domains.length > 0 ? { domains: [...domains] } : {}),
   };
 }
 
@@ -204,4 +240,74 @@ function gatewayApiTable(
     gatewayApi,
     ...(domains.length > 0 ? { domains } : {}),
   };
+}
+
+/** What {@link compileEnvironmentFromIndex} needs besides the slot. */
+export interface TableIndexInput {
+  /** The rows of the table's list and its root objects when it was last compiled (without findings). */
+  readonly previous: IndexLayoutInput['previous'];
+  /** The route files whose rows may have changed since (table-index.ts changedFilesOf). */
+  readonly changed: ReadonlySet<string>;
+  /**
+   * The rows of the list now, given the entries of the landings of `changed` files (a caller may share them between
+   * tables of the same list: table-index.ts updateRows).
+   */
+  readonly rows: (changedEntries: () => readonly RouteEntry[]) => ListRows;
+}
+
+/** What {@link compileEnvironmentFromIndex} gives: the table with the objects built now, or why it must be compiled whole. */
+export type FromIndex =
+  | {
+    /** The table, holding the root objects built now only; `roots` lists every root object in order. */
+    readonly table: EnvironmentTable;
+    readonly roots: readonly IndexedRoot[];
+    readonly unitCounts: readonly number[];
+    readonly rows: ListRows;
+    /** How many components were made from real entries (a measure of the work done). */
+    readonly builtComponents: number;
+  }
+  | { readonly fallback: string };
+
+/**
+ * Compiles a `merged` VirtualService table without business domains whose inputs changed only in route files, from
+ * the index of its previous compile (incremental-table.ts layoutFromIndex): the landings of changed files are
+ * placed and made into entries, and only the root objects holding a changed component are built. Gives the table a
+ * full compile gives when nothing is found; otherwise (or for any other kind of table) a `fallback` reason, and the
+ * caller compiles the table whole (its findings are then reported as always).
+ */
+export function compileEnvironmentFromIndex(slot: EnvironmentSlot, options: EnvironmentOptions, input: TableIndexInput): FromIndex {
+  const { cluster, environment } = slot;
+  if (cluster.layout === 'per-route' || cluster.output === 'gateway-api') return { fallback: 'not a merged VirtualService table' };
+  if (hostnameSightings(slot).length > 0) return { fallback: 'business domains' };
+  const findings = new Findings();
+  const { entriesOf, ctx } = tableSetup(slot, options, findings);
+  const scope = environment.name;
+  const changedLandings = slot.landings.filter((l) => input.changed.has(l.route.origin.at.file));
+  placeLandings({ ...slot, landings: changedLandings }, findings);
+  warnDefaultRetries(slot, findings);
+  if (findings.records.length > 0) return { fallback: 'a landing or slot check found something' };
+  const rows = input.rows(() => changedLandings.flatMap(entriesOf));
+  if (!sameRoutes(rows, slot.landings)) return { fallback: 'the index does not hold the routes landing here' };
+  let landings: Map<string, Landing> | undefined;
+  const landingOf = (route: IndexedRoute): Landing | undefined =>
+    (landings ??= new Map(slot.landings.map((l) => [routeId(l.route.origin.at.file, l.route.name), l]))).get(routeId(route.file, route.name));
+  const layout = layoutFromIndex({
+    previous: input.previous,
+    rows,
+    changed: input.changed,
+    entriesOf: (routes) => routes.flatMap((route) => {
+      const landing = landingOf(route);
+      return landing ? entriesOf(landing) : [];
+    }),
+    checkOrder: (sorted) => {
+      const own = new Findings();
+      findConflicts(sorted, scope, own, { crossRoute: true });
+      checkFallbacks(options.ownership, sorted, scope, own);
+      return own.records;
+    },
+    ctx,
+  });
+  if ('fallback' in layout) return layout;
+  const built = layout.roots.flatMap((r) => ('built' in r ? [r.built] : []));
+  return { table: virtualServiceTable(slot, built, []), roots: layout.roots, unitCounts: layout.unitCounts, rows, builtComponents: layout.builtComponents };
 }

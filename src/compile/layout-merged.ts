@@ -16,7 +16,7 @@ import { makeDelegateAction, makeHttpRoute, makeMatchTable } from './table-build
  * (Istio >= 1.8): root routes `prefix <root> → delegate` in a root object, the component's routes in delegate
  * VirtualServices, which Istio inlines at the root route's position, preserving the order.
  */
-type ComponentPlan =
+export type ComponentPlan =
   | { readonly mode: 'inline'; readonly root: string; readonly entries: readonly RouteEntry[]; readonly size: number }
   | { readonly mode: 'delegate'; readonly root: string; readonly anchor: RouteEntry; readonly slices: readonly (readonly RouteEntry[])[] };
 
@@ -39,7 +39,7 @@ function delegationProblem(component: Component<RouteEntry>, budget: number, del
 }
 
 /** Inline when the component fits; otherwise delegated when possible; otherwise inline and reported. */
-function planComponent(component: Component<RouteEntry>, ctx: LayoutContext): ComponentPlan {
+export function planComponent(component: Component<RouteEntry>, ctx: LayoutContext): ComponentPlan {
   const size = totalSize(component.entries);
   const inline: ComponentPlan = { mode: 'inline', root: component.root, entries: component.entries, size };
   if (size <= ctx.budget) return inline;
@@ -80,11 +80,15 @@ interface Item {
   readonly http: HttpRouteTable;
 }
 
-/** One component as it stands in root objects: its routes, or the routes delegating to its slices. */
-export interface Unit {
+/** What chunkRoots needs of a component: its root and its size in a root object. */
+export interface RootUnit {
   readonly root: string;
-  readonly items: readonly Item[];
   readonly size: number;
+}
+
+/** One component as it stands in root objects: its routes, or the routes delegating to its slices. */
+export interface Unit extends RootUnit {
+  readonly items: readonly Item[];
 }
 
 /** Lays out the entries (in specificity order) of one (cluster, environment). */
@@ -103,38 +107,67 @@ export function layoutMerged(sorted: readonly RouteEntry[], ctx: LayoutContext):
   }));
 
   // Root objects list their routes in specificity order, which is the order of `sorted`: an entry stands at its
-  // place there. A delegating route stands where its component's prefix (the anchor) would, its slices in order:
-  // ranked as prefix `root` (compareSpecificity), it compares with the entries of every other component as the
-  // anchor does, since their literals differ from `root` and the order of different literals is decided by them.
+  // place there (see unitOf).
   const place = placesIn(sorted);
   let k = 0;
-  const units: Unit[] = plans.map((p) => {
-    if (p.mode === 'inline') return { root: p.root, items: p.entries.map((e) => ({ at: place.get(e)!, sub: 0, http: e.http })), size: p.size };
-    const at = place.get(p.anchor)!;
-    const items = p.slices.map((_, i) => {
-      // The delegating route stands where the component's prefix would: Istio inlines the delegate there.
-      // Named after the delegate VirtualService; route, team and origin are those of the root prefix's route.
-      const name = delegateNames[k++];
-      const http: HttpRouteTable = {
-        ...makeHttpRoute(p.anchor.route, [makeMatchTable(p.anchor.match)], makeDelegateAction(name)),
-        name,
-      };
-      return { at, sub: i, http };
-    });
-    return { root: p.root, items, size: totalSize(items.map((i) => ({ size: ctx.sizeOf(i.http) }))) };
-  });
+  const units = plans.map((p) => unitOf(p, place, p.mode === 'delegate' ? delegateNames.slice(k, (k += p.slices.length)) : [], ctx));
 
   const bins = chunkRoots(units, ctx, ctx.maxObjectsPerFolder - 1 - delegates.length);
-  // The first object is the host's own (it keeps its name however the host grows); every other one is named
-  // after the component it starts with, which content-defined boundaries keep in place (see chunkRoots).
-  const rootNames = objectNames(ctx.namespace, bins.slice(1).map((b) => ({ literal: b[0].root, identity: `root ${b[0].root}` })));
-  const names = [gatewayServiceName(ctx.namespace), ...rootNames];
-  const roots: VirtualServiceTable[] = bins.map((bin, i) => ({
-    name: names[i],
-    role: 'root',
-    http: mergeAdjacent(bin.flatMap((u) => u.items).sort((a, b) => a.at - b.at || a.sub - b.sub).map((it) => it.http)),
-  }));
-  return [...roots, ...delegates];
+  const names = rootObjectNames(ctx.namespace, bins.map((b) => b[0].root));
+  const roots: VirtualServiceTable[] = bins.map((bin, i) => ({ name: names[i], role: 'root', http: rootHttp(bin) }));
+  const tables = [...roots, ...delegates];
+  rootUnits.set(tables, bins.map((b) => b.length));
+  return tables;
+}
+
+/** How many units (components) each root object of a layoutMerged result holds, in object order. */
+const rootUnits = new WeakMap<readonly VirtualServiceTable[], readonly number[]>();
+
+/**
+ * The number of components in each root object of `tables` (in object order), when `tables` is a result of
+ * {@link layoutMerged}: what the table index (src/compile/table-index.ts) records to find the objects again.
+ */
+export function rootUnitCounts(tables: readonly VirtualServiceTable[]): readonly number[] | undefined {
+  return rootUnits.get(tables);
+}
+
+/**
+ * One component as it stands in root objects. Inline: its entries, each at its place in specificity order. Delegated:
+ * the routes delegating to its slices (named `delegateNames`, in slice order), standing where its prefix (the anchor)
+ * would: ranked as prefix `root` (compareSpecificity), it compares with the entries of every other component as the
+ * anchor does, since their literals differ from `root` and the order of different literals is decided by them.
+ * `place`: the place of each entry of the component in a list in specificity order (the table's, or any list holding
+ * every entry of the root object it goes to: only the order of places matters).
+ */
+export function unitOf(plan: ComponentPlan, place: ReadonlyMap<RouteEntry, number>, delegateNames: readonly string[], ctx: Pick<LayoutContext, 'sizeOf'>): Unit {
+  if (plan.mode === 'inline') return { root: plan.root, items: plan.entries.map((e) => ({ at: place.get(e)!, sub: 0, http: e.http })), size: plan.size };
+  const at = place.get(plan.anchor)!;
+  const items = plan.slices.map((_, i) => {
+    // The delegating route stands where the component's prefix would: Istio inlines the delegate there.
+    // Named after the delegate VirtualService; route, team and origin are those of the root prefix's route.
+    const name = delegateNames[i];
+    const http: HttpRouteTable = {
+      ...makeHttpRoute(plan.anchor.route, [makeMatchTable(plan.anchor.match)], makeDelegateAction(name)),
+      name,
+    };
+    return { at, sub: i, http };
+  });
+  return { root: plan.root, items, size: totalSize(items.map((i) => ({ size: ctx.sizeOf(i.http) }))) };
+}
+
+/**
+ * The names of the root objects whose first components have roots `firstRoots` (in object order). The first object
+ * is the host's own (it keeps its name however the host grows); every other one is named after the component it
+ * starts with, which content-defined boundaries keep in place (see chunkRoots). Names depend on these roots alone.
+ */
+export function rootObjectNames(namespace: string, firstRoots: readonly string[]): string[] {
+  const rest = objectNames(namespace, firstRoots.slice(1).map((root) => ({ literal: root, identity: `root ${root}` })));
+  return firstRoots.length === 0 ? [] : [gatewayServiceName(namespace), ...rest];
+}
+
+/** The HTTP routes of a root object made of `bin`: its units' items in specificity order, adjacent ones merged. */
+export function rootHttp(bin: readonly Unit[]): HttpRouteTable[] {
+  return mergeAdjacent(bin.flatMap((u) => u.items).sort((a, b) => a.at - b.at || a.sub - b.sub).map((it) => it.http));
 }
 
 /** The place of each entry in `sorted`, per list (the clusters hosting an environment lay out the same list). */
@@ -171,7 +204,7 @@ function preferredRule(ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>): 
  * a last resort, packed greedily. Each step is a change of the folder's size class, which re-cuts the whole
  * folder once; within a step the cuts stay content-defined.
  */
-function chunkRoots<T extends Unit>(units: readonly T[], ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>, room: number): T[][] {
+export function chunkRoots<T extends RootUnit>(units: readonly T[], ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>, room: number): T[][] {
   const priorities = units.map((u) => priorityOf(unitKey(u)));
   const rules: CutRule[] = [preferredRule(ctx), { threshold: ctx.budget }, { threshold: ctx.budget, minShare: 0.25 }, { threshold: ctx.budget, minShare: 0.4 }];
   for (const rule of rules) {
@@ -183,6 +216,6 @@ function chunkRoots<T extends Unit>(units: readonly T[], ctx: Pick<LayoutContext
 }
 
 /** What places a component's cut: its root, the shortest path of the group (never its position). */
-function unitKey(unit: Unit): string {
+function unitKey(unit: RootUnit): string {
   return unit.root;
 }

@@ -1,0 +1,159 @@
+import { compareSpecificity } from './specificity';
+import { RouteEntry } from './entries';
+import { FindingRecord, Findings } from './findings';
+import { LayoutContext } from './layout-context';
+import { chunkRoots, planComponent, rootHttp, rootObjectNames, Unit, unitOf } from './layout-merged';
+import { partitionComponents } from './partition';
+import { VirtualServiceTable } from './route-table';
+import { IndexedRoute, ListRows } from './table-index';
+
+/** A root object of an earlier layout of a table, as the table index records it. */
+export interface IndexedObject {
+  readonly name: string;
+  /** How many components (partition.ts) it holds: objects hold runs of components in path order of their roots. */
+  readonly units: number;
+  /** Its object key (src/cache/object-reuse.ts): what its rendered bytes depend on. */
+  readonly key: string;
+}
+
+/** What {@link layoutFromIndex} needs. */
+export interface IndexLayoutInput {
+  /** The rows of the table's list when it was last laid out, and its root objects then (in order). */
+  readonly previous: { readonly rows: ListRows; readonly objects: readonly IndexedObject[] };
+  /** The rows of the list now (table-index.ts updateRows). */
+  readonly rows: ListRows;
+  /** The route files whose rows changed (table-index.ts changedFilesOf). */
+  readonly changed: ReadonlySet<string>;
+  /** The entries the table gives the landings of these routes now (every entry of each). */
+  readonly entriesOf: (routes: readonly IndexedRoute[]) => readonly RouteEntry[];
+  /**
+   * The order checks of the table (conflicts and fallbacks) over `sorted`, a list in specificity order: the entries
+   * of the changed components.
+   */
+  readonly checkOrder: (sorted: readonly RouteEntry[]) => readonly FindingRecord[];
+  readonly ctx: LayoutContext;
+}
+
+/** A root object of {@link layoutFromIndex}: an earlier one, unchanged, or one built now. */
+export type IndexedRoot = { readonly kept: IndexedObject } | { readonly built: VirtualServiceTable };
+
+/** What {@link layoutFromIndex} gives: the root objects in order, or why the table must be compiled whole. */
+export type IndexLayout =
+  | { readonly roots: readonly IndexedRoot[]; readonly unitCounts: readonly number[]; readonly builtComponents: number }
+  | { readonly fallback: string };
+
+/** A component of a list's rows. */
+interface RowComponent {
+  readonly root: string;
+  readonly rows: readonly number[];
+  readonly size: number;
+  /** Some row comes from a changed file. */
+  readonly touched: boolean;
+}
+
+/**
+ * The root objects of a `merged` table whose inputs changed only in route files, from the table's index: the same
+ * objects layoutMerged gives from every entry (the same steps: partition, planComponent, unitOf, chunkRoots,
+ * rootObjectNames, rootHttp), building only the objects that hold a changed component from real entries.
+ *
+ * A component is unchanged when a component of the same root existed before and neither its rows then nor now come
+ * from a changed file: rows of unchanged files are the same in both runs, and every row whose literal starts with a
+ * root belongs to that root's component in both (no literal is a proper prefix of a root), so the two hold the same
+ * entries. A root object whose components are all unchanged, starting at the same root with as many components as
+ * an earlier object that held no changed component, and named as it was, is that object.
+ *
+ * Only the case without findings is handled: the caller compiles the table whole when the previous compile found
+ * anything; here, a component too large for one object (delegated or reported), the order checks of the changed
+ * components, the layout of changed components or too many objects send it back (`fallback`). Conflicts and
+ * fallback checks only relate entries whose literals are prefixes of one another, which share a component
+ * (test/compile/incremental-table.property.test.ts checks it against a full layout and its checks).
+ */
+export function layoutFromIndex(input: IndexLayoutInput): IndexLayout {
+  const { ctx, changed } = input;
+  const before = componentsOf(input.previous.rows, changed);
+  const now = componentsOf(input.rows, changed);
+  if (now.length === 0) return { fallback: 'no entries' };
+  if ([...before, ...now].some((c) => c.size > ctx.budget)) return { fallback: 'a component larger than one object' };
+  const nowRoots = new Set(now.map((c) => c.root));
+  const cleanBefore = new Set(before.filter((c) => !c.touched && nowRoots.has(c.root)).map((c) => c.root));
+  const unchanged = (c: RowComponent): boolean => !c.touched && cleanBefore.has(c.root);
+
+  const bins = chunkRoots(now, ctx, ctx.maxObjectsPerFolder - 1);
+  if (bins.length + 1 > ctx.maxObjectsPerFolder) return { fallback: 'too many objects' };
+  const names = rootObjectNames(ctx.namespace, bins.map((b) => b[0].root));
+
+  // The earlier objects by their first root, with whether all their components are unchanged.
+  const earlier = new Map<string, { readonly object: IndexedObject; readonly clean: boolean }>();
+  let at = 0;
+  for (const object of input.previous.objects) {
+    const held = before.slice(at, at + object.units);
+    if (object.units < 1 || held.length !== object.units) return { fallback: 'the index does not match its rows' };
+    earlier.set(held[0].root, { object, clean: held.every((c) => cleanBefore.has(c.root)) });
+    at += object.units;
+  }
+  if (at !== before.length) return { fallback: 'the index does not match its rows' };
+
+  const kept = bins.map((bin, i) => {
+    const old = earlier.get(bin[0].root);
+    const same = old !== undefined && old.clean && old.object.units === bin.length && old.object.name === names[i] && bin.every(unchanged);
+    return same ? old.object : undefined;
+  });
+  const toBuild = bins.flatMap((bin, i) => (kept[i] ? [] : bin));
+  const entries = entriesByRoot(input, toBuild);
+  if (!entries) return { fallback: 'the entries of the routes do not match their rows' };
+
+  // The order checks of the changed components (the others found nothing before and hold the same entries).
+  const changedEntries = toBuild.filter((c) => !unchanged(c)).flatMap((c) => entries.get(c.root)!).sort(compareSpecificity);
+  if (input.checkOrder(changedEntries).length > 0) return { fallback: 'the order checks found something' };
+
+  const findings = new Findings();
+  const layoutCtx: LayoutContext = { ...ctx, findings };
+  const roots = bins.map((bin, i): IndexedRoot => {
+    const object = kept[i];
+    if (object) return { kept: object };
+    // Every entry of the object, in specificity order: their places order the object's routes as the table's would.
+    const sorted = bin.flatMap((c) => entries.get(c.root)!).sort(compareSpecificity);
+    const place = new Map(sorted.map((e, k) => [e, k]));
+    const units: Unit[] = bin.map((c) => unitOf(planComponent({ root: c.root, entries: entries.get(c.root)!.sort(compareSpecificity) }, layoutCtx), place, [], layoutCtx));
+    return { built: { name: names[i], role: 'root', http: rootHttp(units) } };
+  });
+  if (findings.records.length > 0) return { fallback: 'the layout found something' };
+  return { roots, unitCounts: bins.map((b) => b.length), builtComponents: toBuild.length };
+}
+
+/** The components of a list's rows, in path order of their roots. */
+function componentsOf(rows: ListRows, changed: ReadonlySet<string>): RowComponent[] {
+  const items = rows.literals.map((literal, row) => ({ literal, row }));
+  return partitionComponents(items).map((c) => {
+    let size = 0;
+    let touched = false;
+    for (const { row } of c.entries) {
+      size += rows.sizes[row];
+      touched ||= changed.has(rows.routes[rows.routeOf[row]].file);
+    }
+    return { root: c.root, rows: c.entries.map((e) => e.row), size, touched };
+  });
+}
+
+/**
+ * The real entries of each of `components` (by root), made from the landings of their rows' routes; undefined when
+ * they are not the entries the rows stand for (as many, with the same literals).
+ */
+function entriesByRoot(input: IndexLayoutInput, components: readonly RowComponent[]): Map<string, RouteEntry[]> | undefined {
+  const { rows } = input;
+  const routes = new Map<number, IndexedRoute>();
+  const expected = new Map<string, number>();
+  for (const c of components) {
+    expected.set(c.root, c.rows.length);
+    for (const row of c.rows) routes.set(rows.routeOf[row], rows.routes[rows.routeOf[row]]);
+  }
+  const byRoot = new Map<string, RouteEntry[]>(components.map((c) => [c.root, []]));
+  const literalsOf = new Map<string, string>();
+  for (const c of components) for (const row of c.rows) literalsOf.set(rows.literals[row], c.root);
+  for (const entry of input.entriesOf([...routes.values()])) {
+    const root = literalsOf.get(entry.literal);
+    if (root !== undefined) byRoot.get(root)!.push(entry);
+  }
+  for (const [root, list] of byRoot) if (list.length !== expected.get(root)) return undefined;
+  return byRoot;
+}

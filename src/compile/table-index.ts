@@ -1,0 +1,105 @@
+import { RouteEntry } from './entries';
+import { Landing } from './expand';
+
+/**
+ * The light index of one list of route entries (the entries of a table's landings, shared by the tables of one
+ * environment that give routes the same entries: compile-environment.ts entryContext): per entry only what
+ * partitioning, sizes and change detection need. An incremental compile of a table (incremental-table.ts) reads it
+ * instead of making every entry again. The order of rows carries no meaning (partitioning sorts the literals).
+ */
+export interface ListRows {
+  /** Per row: the entry's literal (specificity.ts matchLiteral). */
+  readonly literals: readonly string[];
+  /** Per row: the entry's serialized size (RouteEntry.size). */
+  readonly sizes: readonly number[];
+  /** Per row: the index of its route in `routes`. */
+  readonly routeOf: readonly number[];
+  readonly routes: readonly IndexedRoute[];
+}
+
+/** A route of a list: its name, its file and the file's content key (incremental-cache.ts fileKeyOf). */
+export interface IndexedRoute {
+  readonly name: string;
+  readonly file: string;
+  readonly fileKey: string;
+}
+
+/** The rows of `entries` (any order), their routes' files keyed by `keyOfFile`. */
+export function rowsOf(entries: readonly RouteEntry[], keyOfFile: (path: string) => string): ListRows {
+  return appendRows({ literals: [], sizes: [], routeOf: [], routes: [] }, entries, keyOfFile);
+}
+
+/**
+ * The files whose rows of `previous` may not stand for the current `landings` (of the same table key but the route
+ * files): files whose content key changed, files with rows no landing comes from any more, and files of landings
+ * with no rows (new, or newly landing here). Rows of every other file are the entries their landings give now:
+ * entries are made of the route, its behaviour in the environment and the list's context, all covered by the file's
+ * content and the keys the index is stored under.
+ */
+export function changedFilesOf(previous: ListRows, landings: readonly Landing[], keyOfFile: (path: string) => string): Set<string> {
+  const before = new Map<string, string>();
+  for (const route of previous.routes) before.set(route.file, route.fileKey);
+  const changed = new Set<string>();
+  const now = new Set<string>();
+  for (const { route } of landings) {
+    const file = route.origin.at.file;
+    if (now.has(file)) continue;
+    now.add(file);
+    const key = before.get(file);
+    if (key === undefined || key !== keyOfFile(file)) changed.add(file);
+  }
+  for (const file of before.keys()) if (!now.has(file)) changed.add(file);
+  return changed;
+}
+
+/** `previous` without the rows of `changed` files, with the rows of `entries` (the entries of their landings now). */
+export function updateRows(previous: ListRows, changed: ReadonlySet<string>, entries: readonly RouteEntry[], keyOfFile: (path: string) => string): ListRows {
+  const literals: string[] = [];
+  const sizes: number[] = [];
+  const routeOf: number[] = [];
+  const routes: IndexedRoute[] = [];
+  const renumbered = previous.routes.map((route) => {
+    if (changed.has(route.file)) return -1;
+    routes.push(route);
+    return routes.length - 1;
+  });
+  for (let i = 0; i < previous.literals.length; i++) {
+    const route = renumbered[previous.routeOf[i]];
+    if (route < 0) continue;
+    literals.push(previous.literals[i]);
+    sizes.push(previous.sizes[i]);
+    routeOf.push(route);
+  }
+  return appendRows({ literals, sizes, routeOf, routes }, entries, keyOfFile);
+}
+
+/** Whether the routes of `rows` are exactly those of `landings` (by file and name). */
+export function sameRoutes(rows: ListRows, landings: readonly Landing[]): boolean {
+  if (rows.routes.length !== landings.length) return false;
+  const known = new Set(rows.routes.map((r) => routeId(r.file, r.name)));
+  return known.size === landings.length && landings.every((l) => known.has(routeId(l.route.origin.at.file, l.route.name)));
+}
+
+/** A route's identity within a list: its file and name. */
+export function routeId(file: string, name: string): string {
+  return `${file}\u0000${name}`;
+}
+
+function appendRows(
+  rows: { literals: string[]; sizes: number[]; routeOf: number[]; routes: IndexedRoute[] },
+  entries: readonly RouteEntry[], keyOfFile: (path: string) => string,
+): ListRows {
+  const numbers = new Map<RouteEntry['route'], number>();
+  for (const entry of entries) {
+    let route = numbers.get(entry.route);
+    if (route === undefined) {
+      const file = entry.route.origin.at.file;
+      rows.routes.push({ name: entry.route.name, file, fileKey: keyOfFile(file) });
+      numbers.set(entry.route, (route = rows.routes.length - 1));
+    }
+    rows.literals.push(entry.literal);
+    rows.sizes.push(entry.size);
+    rows.routeOf.push(route);
+  }
+  return rows;
+}
