@@ -1,16 +1,19 @@
 import {
   compileClusterPlatform, compileSlot, CompileOptions, Compiled, mergeFindings, planProject,
 } from '../compile/compile-project';
-import { entryContext } from '../compile/compile-environment';
+import { compileEnvironmentFromIndex, entryContext, FromIndex, sortedEntriesOf } from '../compile/compile-environment';
+import { IndexedObject } from '../compile/incremental-table';
+import { rootUnitCounts } from '../compile/layout-merged';
+import { changedFilesOf, ListRows, ListWithLandings, listWithLandings, rowsOf, updateRows } from '../compile/table-index';
 import { EnvironmentSlot, Landing } from '../compile/expand';
 import { FindingRecord } from '../compile/findings';
 import { PlatformTable } from '../compile/platform/platform-table';
 import { EnvironmentTable } from '../compile/route-table';
 import { Diagnostic } from '../diagnostics/diagnostic';
 import { httpRouteProfileKey, sizeOfHttpRoute } from '../emit/istio/http-route';
-import { folderOf, renderObjects } from '../emit/render';
+import { fileNameFor, folderOf, renderObjects } from '../emit/render';
 import { groupBy } from '../util/group-by';
-import { renderReusingObjects } from './object-reuse';
+import { KeptObject, renderReusingObjects } from './object-reuse';
 import { SourceFile } from '../load/read-tree';
 import { PLATFORM_FOLDER } from '../model/defaults';
 import { Project } from '../model/project';
@@ -18,8 +21,9 @@ import { compareText } from '../util/compare';
 import { StageTimings } from '../util/stage-timings';
 import { fileKeyOf, IncrementalCache, keyOf } from './incremental-cache';
 import { sha256 } from '../util/sha256';
-import { KeptFile, keptRecorded, renderedKinds } from './kept-files';
+import { KeptFile, keptIfUnchanged, keptRecorded, renderedKinds } from './kept-files';
 import { clusterInputsDigest, slotInputsDigest } from './slot-inputs';
+import { TableIndexStore } from './table-index-store';
 
 /** Options of {@link buildIncrementally}. */
 export interface IncrementalOptions {
@@ -81,7 +85,18 @@ export interface IncrementalBuild {
   readonly reusedObjects?: number;
   /** SHA-256 of every file of `tree`, by path (known from the cache or computed for it). @default none */
   readonly hashes?: ReadonlyMap<string, string>;
+  /**
+   * How many of the compiled tables were compiled from the table index (only their changed objects built; see
+   * compile-environment.ts compileEnvironmentFromIndex). @default 0
+   */
+  readonly fromIndex?: number;
 }
+
+/**
+ * How many tables runs of this process compiled from the table index, and how many tried and were compiled whole:
+ * for tests that must see the index-driven path taken (the CLI's result does not say).
+ */
+export const tableIndexCounts = { compiled: 0, fallback: 0 };
 
 interface Part<T> {
   /** The cache key (computed on first use: `only` needs none, and a table's key hashes all its route files). */
@@ -106,9 +121,15 @@ interface Part<T> {
 export function buildIncrementally(project: Project, files: readonly SourceFile[], opts: IncrementalOptions): IncrementalBuild {
   // The content key of an input file by its path (fileKeyOf).
   const byPath = new Map(files.map((f) => [f.path, f]));
+  // Asked for every route file by several keys and the table index: made once per path.
+  const fileKeys = new Map<string, string>();
   const keyOfFile = (path: string): string => {
-    const file = byPath.get(path);
-    return file === undefined ? `missing:${path}` : fileKeyOf(file);
+    let key = fileKeys.get(path);
+    if (key === undefined) {
+      const file = byPath.get(path);
+      fileKeys.set(path, (key = file === undefined ? `missing:${path}` : fileKeyOf(file)));
+    }
+    return key;
   };
   const teams = keyOf(['teams', ...unique(project.teams.map((t) => keyOfFile(t.origin.at.file)))]);
   // Sizes of route entries by route content (entry-sizes.ts); the contexts of the plan's tables are asked for on saving.
@@ -128,6 +149,7 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   });
   const budgets = JSON.stringify([opts.budgets?.maxObjectBytes ?? null, opts.budgets?.maxObjectsPerFolder ?? null]);
   const routeFiles = routeFilesDigest(keyOfFile);
+  const landingsKey = landingsDigest(keyOfFile);
 
   // A table and its objects are keyed by what they take from the cluster file (slot-inputs.ts), not by the whole
   // file: a comment, another environment or a patch release of the same version class leaves them as they were.
@@ -136,6 +158,10 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     return {
       slot,
       key: once(() => keyOf(['slot', budgets, slot.cluster.name, slot.environment.name, inputs, teams, routeFiles(slot.landings)])),
+      // Everything of the table key but the route files: the table index's key of this table.
+      indexKey: keyOf(['table-index', budgets, slot.cluster.name, slot.environment.name, inputs, teams]),
+      // What its list of entries is made of: the landings (route files' content and route names) in the entry context.
+      listKey: once(() => keyOf(['list', entryContext(slot, plan.options), landingsKey(slot.landings)])),
       envelope: keyOf(['envelope', slot.cluster.name, slot.environment.name, inputs, teams]),
       exact: keyOfFile(slot.cluster.origin.at.file),
       folder: `${folderOf(slot.cluster.name, slot.environment.name)}/`,
@@ -188,7 +214,57 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     findings.push(record.findings as FindingRecord[]);
     return true;
   };
-  const compiledSlots = slotParts.filter((p) => !reuse(p)).map((p) => ({ part: p, compiled: p.compile() }));
+  // Tables whose inputs changed only in route files are compiled from the table index when it holds them (building
+  // only their changed objects); the rest, and any the index cannot compile, are compiled whole.
+  const index = opts.outDir === undefined ? undefined : opts.cache.tableIndex();
+  const rowsByList = new Map<string, ListRows>();
+  const changedByLists = new Map<string, Set<string>>();
+  // The rows of each list now with their landings (undefined: the index does not stand for them), by list key.
+  const listsNow = new Map<string, ListWithLandings | undefined>();
+  const fromIndex = (part: SlotPart): SlotCompile | undefined => {
+    const previous = index?.table(part.indexKey);
+    if (!previous) return undefined;
+    const listKey = part.listKey();
+    const pair = `${previous.listKey}\u0000${listKey}`;
+    let changed = changedByLists.get(pair);
+    if (!changed) changedByLists.set(pair, (changed = changedFilesOf(previous.rows, part.slot.landings, keyOfFile)));
+    const result = compileEnvironmentFromIndex(part.slot, plan.options, {
+      previous,
+      changed,
+      list: (changedEntries) => {
+        if (!listsNow.has(listKey)) {
+          const list = listWithLandings(updateRows(previous.rows, changed!, changedEntries(), keyOfFile), part.slot.landings);
+          listsNow.set(listKey, list);
+          if (list) rowsByList.set(listKey, list.rows);
+        }
+        return listsNow.get(listKey);
+      },
+    });
+    if ('fallback' in result) {
+      tableIndexCounts.fallback++;
+      return undefined;
+    }
+    // Objects kept as they are must be in the output folder with the bytes recorded for them; else compiled whole.
+    const keptObjects: KeptObject[] = [];
+    for (const root of result.roots) {
+      if (!('kept' in root)) continue;
+      const path = `${part.folder}${fileNameFor('VirtualService', root.kept.name)}`;
+      const cached = opts.cache.object(root.kept.key);
+      const file = cached && keptIfUnchanged(opts.outDir!, path, cached[0], opts.cache.memo, cached[1] === '' ? undefined : cached[1]);
+      if (!file) {
+        tableIndexCounts.fallback++;
+        return undefined;
+      }
+      keptObjects.push({ path, key: root.kept.key, file });
+    }
+    tableIndexCounts.compiled++;
+    return { part, compiled: { table: result.table, findings: [] }, indexed: { result, keptObjects } };
+  };
+  const compiledSlots = slotParts.filter((p) => {
+    if (!reuse(p)) return true;
+    index?.keepTable(p.indexKey);
+    return false;
+  }).map((p): SlotCompile => fromIndex(p) ?? { part: p, compiled: p.compile() });
   const compiledPlatforms = platformParts.filter((p) => !reuse(p)).map((p) => ({ part: p, compiled: p.compile() }));
   for (const { compiled } of [...compiledSlots, ...compiledPlatforms]) findings.push(compiled.findings);
   const diagnostics = mergeFindings(findings);
@@ -199,7 +275,9 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, tables, platforms, reused };
 
   const { tree: rendered, kept: keptObjects, knownHashes, renderedHashes, objectKeys } = renderReusingObjects(
-    compiledSlots.map(({ part, compiled }) => ({ table: compiled.table, envelope: part.envelope })),
+    compiledSlots.map(({ part, compiled, indexed }) => ({
+      table: compiled.table, envelope: part.envelope, ...(indexed ? { keptObjects: indexed.keptObjects } : {}),
+    })),
     platforms,
     { cache: opts.cache, outDir: opts.outDir, fileKey: keyOfFile },
   );
@@ -226,9 +304,11 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     });
   }
   for (const [path, file] of keptObjects) kept.set(path, file);
+  if (index) for (const slot of compiledSlots) recordIndex(index, slot, objectKeys.get(slot.part.folder) ?? [], rowsByList, keyOfFile);
   const tree = new Map([...rendered].sort((a, b) => compareText(a[0], b[0])));
   opts.timings?.lap('render');
-  return { diagnostics, tables, platforms, tree, kept, reused, reusedObjects: knownHashes.size, hashes };
+  const indexed = compiledSlots.filter((c) => c.indexed).length;
+  return { diagnostics, tables, platforms, tree, kept, reused, reusedObjects: knownHashes.size, hashes, fromIndex: indexed };
 }
 
 /** A diagnostic as plain data (its location's line and column are computed on first read). */
@@ -241,6 +321,67 @@ function plainDiagnostic(d: Diagnostic): Diagnostic {
 interface SlotPart extends Part<EnvironmentTable> {
   readonly slot: EnvironmentSlot;
   readonly envelope: string;
+  /** The key of its entry in the table index (table-index-store.ts). */
+  readonly indexKey: string;
+  /** The key of its list of entries in the table index. */
+  readonly listKey: () => string;
+}
+
+/** A table compiled in this run; `indexed` when compiled from the table index. */
+interface SlotCompile {
+  readonly part: SlotPart;
+  readonly compiled: Compiled<EnvironmentTable>;
+  readonly indexed?: { readonly result: Extract<FromIndex, { table: unknown }>; readonly keptObjects: readonly KeptObject[] };
+}
+
+/**
+ * Records a compiled table in the table index: its list's rows and its root objects (names, how many components
+ * each holds, object keys). A table with findings, or one the index cannot stand for (not `merged` VirtualServices,
+ * business domains, delegates), has no entry. `keys`: the object keys of its VirtualServices (those of
+ * `table.virtualServices` first, in order: object-reuse.ts objectKeys).
+ */
+function recordIndex(
+  index: TableIndexStore, { part, compiled, indexed }: SlotCompile, keys: readonly string[], rowsByList: Map<string, ListRows>,
+  keyOfFile: (path: string) => string,
+): void {
+  const { table } = compiled;
+  const keyByName = new Map(table.virtualServices.map((vs, i) => [vs.name, keys[i]]));
+  if (compiled.findings.length > 0) {
+    index.dropTable(part.indexKey);
+    return;
+  }
+  const listKey = part.listKey();
+  if (indexed) {
+    const { roots, unitCounts, rows } = indexed.result;
+    const objects = roots.map((r, i): IndexedObject => ('kept' in r ? r.kept : { name: r.built.name, units: unitCounts[i], key: keyByName.get(r.built.name)! }));
+    index.setTable(part.indexKey, listKey, rows, objects);
+    return;
+  }
+  const sorted = sortedEntriesOf(table);
+  const units = rootUnitCounts(table.virtualServices);
+  if (!sorted || !units || table.virtualServices.some((vs) => vs.role !== 'root')) {
+    index.dropTable(part.indexKey);
+    return;
+  }
+  let rows = rowsByList.get(listKey);
+  if (!rows) rowsByList.set(listKey, (rows = rowsOf(sorted, keyOfFile)));
+  index.setTable(part.indexKey, listKey, rows, units.map((n, i) => ({ name: table.virtualServices[i].name, units: n, key: keys[i] })));
+}
+
+/**
+ * The digest of the routes landing in a table (content key of each route's file and its name, in order): with the
+ * entry context, what its list of entries is made of. Landings of the same routes (the clusters hosting an
+ * environment) have the same digest: computed once.
+ */
+function landingsDigest(keyOfFile: (path: string) => string): (landings: readonly Landing[]) => string {
+  const done: { readonly landings: readonly Landing[]; readonly digest: string }[] = [];
+  return (landings) => {
+    const same = done.find((d) => d.landings.length === landings.length && d.landings.every((l, i) => l.route === landings[i].route));
+    if (same) return same.digest;
+    const digest = sha256(landings.map((l) => `${keyOfFile(l.route.origin.at.file)}\u0001${l.route.name}`).join('\u0002'));
+    done.push({ landings, digest });
+    return digest;
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import { CachedObject, flatten, Loaded, Stored, TableRecord } from './incrementa
 import { EntrySizeStore } from './entry-sizes';
 import { LayeredStore, STORED } from './layered-store';
 import { StatMemo } from './stat-memo';
+import { TableIndexStore } from './table-index-store';
 import { CACHE_DIR, FileHashes } from './synth-cache';
 import { sha256 } from '../util/sha256';
 
@@ -40,6 +41,7 @@ export const PARTIAL_SAVE_RATIO = 64;
 const FILE = 'incremental.json';
 const DOCUMENTS = 'documents';
 const ENTRY_SIZES = 'entry-sizes';
+const TABLE_INDEX = 'table-index.json';
 
 const fileKeys = new WeakMap<SourceFile, string>();
 
@@ -104,6 +106,7 @@ export class IncrementalCache {
   private answers: Map<string, string | null> = new Map();
   private teams = '';
   private entrySizeStore?: EntrySizeStore;
+  private tableIndexStore?: TableIndexStore;
   /** Model values of files loaded by earlier runs of this process (`kfaas watch`). @default none */
   private held?: HeldDocuments;
   /** Route entries made by earlier compiles of this process (`kfaas watch`; see holdDocuments). @default none */
@@ -127,6 +130,7 @@ export class IncrementalCache {
     this.memo.nextRun();
     const next = new IncrementalCache(this.root, this.tool, Loaded.of(this.snapshot(options.keepUnused === true)), this.memo, this.documents);
     next.entrySizeStore = this.entrySizeStore;
+    next.tableIndexStore = this.tableIndexStore?.nextRun();
     this.held?.nextRun();
     next.held = this.held;
     next.entries = this.entries;
@@ -206,6 +210,14 @@ export class IncrementalCache {
   public entrySizes(): EntrySizeStore | undefined {
     if (this.root === undefined) return undefined;
     return (this.entrySizeStore ??= new EntrySizeStore(join(this.root, CACHE_DIR, ENTRY_SIZES), `${FORMAT} ${this.tool}`));
+  }
+
+  /**
+   * The table index (table-index-store.ts: light rows of route entries per list, root objects per table), read on
+   * first use; for a cache never saved, one that starts empty.
+   */
+  public tableIndex(): TableIndexStore {
+    return (this.tableIndexStore ??= new TableIndexStore(this.root === undefined ? undefined : join(this.root, CACHE_DIR, TABLE_INDEX), `${FORMAT} ${this.tool}`));
   }
 
   /**
@@ -303,6 +315,7 @@ export class IncrementalCache {
     // keyed by content: an entry of a key never changes
     this.documents.save(this.usedDocuments, () => false);
     this.entrySizeStore?.save();
+    this.tableIndexStore?.save();
     const path = join(this.root, CACHE_DIR, FILE);
     try {
       writeChecked(path, checkedBytes(stored));

@@ -15,6 +15,19 @@ export interface KeyedTable {
    * an object's routes, what its rendered bytes depend on (the same inputs a table key covers).
    */
   readonly envelope: string;
+  /**
+   * VirtualServices of the table that are not in `table` (compiled from the table index: compile-environment.ts
+   * compileEnvironmentFromIndex), found in the output folder with the bytes recorded for their object keys: kept as
+   * they are. @default none
+   */
+  readonly keptObjects?: readonly KeptObject[];
+}
+
+/** A VirtualService kept from the output folder: its path in the tree, its object key and its file. */
+export interface KeptObject {
+  readonly path: string;
+  readonly key: string;
+  readonly file: KeptFile;
 }
 
 /** What {@link renderReusingObjects} produced. */
@@ -75,10 +88,15 @@ export function renderReusingObjects(
   // SharedEntries, table-memo.ts TableMemo) and never change once made: each HTTP route's identity is built once, and
   // the identities of a VirtualService's routes are hashed once, whichever tables hold it.
   const routesDigest = routesDigestOf(opts.fileKey);
-  for (const { table, envelope } of tables) {
+  for (const { table, envelope, keptObjects } of tables) {
     const folder = `${folderOf(table.cluster, table.environment)}/`;
     const keys = table.virtualServices.map((vs) => objectKeyOf(envelope, vs, routesDigest));
-    objectKeys.set(folder, keys);
+    objectKeys.set(folder, [...keys, ...(keptObjects ?? []).map((k) => k.key)]);
+    for (const { path, file } of keptObjects ?? []) {
+      kept.set(path, file);
+      knownHashes.set(path, file.hash);
+      partlyRendered.add(folder);
+    }
     if (table.gatewayApi) {
       toRender.push(table);
       continue;

@@ -19,7 +19,7 @@ import { compileGatewayApi } from './gateway-api/compile-gateway-api';
 import { compileSlotDomains, hostnameSightings } from './platform/compile-domains';
 import { DomainTable } from './platform/domain-table';
 import { IndexedRoot, IndexLayoutInput, layoutFromIndex } from './incremental-table';
-import { IndexedRoute, ListRows, routeId, sameRoutes } from './table-index';
+import { ListRows, ListWithLandings } from './table-index';
 
 /** Resolved compile options (see CompileOptions). */
 export interface EnvironmentOptions {
@@ -249,10 +249,11 @@ export interface TableIndexInput {
   /** The route files whose rows may have changed since (table-index.ts changedFilesOf). */
   readonly changed: ReadonlySet<string>;
   /**
-   * The rows of the list now, given the entries of the landings of `changed` files (a caller may share them between
-   * tables of the same list: table-index.ts updateRows).
+   * The rows of the list now with the landings they stand for (table-index.ts updateRows, listWithLandings), given
+   * the entries of the landings of `changed` files; undefined when they do not stand for the slot's landings. A
+   * caller may share them between the tables of one list.
    */
-  readonly rows: (changedEntries: () => readonly RouteEntry[]) => ListRows;
+  readonly list: (changedEntries: () => readonly RouteEntry[]) => ListWithLandings | undefined;
 }
 
 /** What {@link compileEnvironmentFromIndex} gives: the table with the objects built now, or why it must be compiled whole. */
@@ -286,19 +287,14 @@ export function compileEnvironmentFromIndex(slot: EnvironmentSlot, options: Envi
   placeLandings({ ...slot, landings: changedLandings }, findings);
   warnDefaultRetries(slot, findings);
   if (findings.records.length > 0) return { fallback: 'a landing or slot check found something' };
-  const rows = input.rows(() => changedLandings.flatMap(entriesOf));
-  if (!sameRoutes(rows, slot.landings)) return { fallback: 'the index does not hold the routes landing here' };
-  let landings: Map<string, Landing> | undefined;
-  const landingOf = (route: IndexedRoute): Landing | undefined =>
-    (landings ??= new Map(slot.landings.map((l) => [routeId(l.route.origin.at.file, l.route.name), l]))).get(routeId(route.file, route.name));
+  const list = input.list(() => changedLandings.flatMap(entriesOf));
+  if (!list) return { fallback: 'the index does not hold the routes landing here' };
+  const { rows } = list;
   const layout = layoutFromIndex({
     previous: input.previous,
     rows,
     changed: input.changed,
-    entriesOf: (routes) => routes.flatMap((route) => {
-      const landing = landingOf(route);
-      return landing ? entriesOf(landing) : [];
-    }),
+    entriesOf: (routes) => routes.flatMap((route) => entriesOf(list.landingOf(route))),
     checkOrder: (sorted) => {
       const own = new Findings();
       findConflicts(sorted, scope, own, { crossRoute: true });

@@ -4,6 +4,7 @@ import { FindingRecord, Findings } from './findings';
 import { LayoutContext } from './layout-context';
 import { chunkRoots, planComponent, rootHttp, rootObjectNames, Unit, unitOf } from './layout-merged';
 import { partitionComponents } from './partition';
+import { priorityOf } from './stable-chunks';
 import { VirtualServiceTable } from './route-table';
 import { IndexedRoute, ListRows } from './table-index';
 
@@ -45,6 +46,8 @@ export type IndexLayout =
 /** A component of a list's rows. */
 interface RowComponent {
   readonly root: string;
+  /** priorityOf its root (stable-chunks.ts), for chunkRoots. */
+  readonly priority: number;
   readonly rows: readonly number[];
   readonly size: number;
   /** Some row comes from a changed file. */
@@ -73,10 +76,8 @@ export function layoutFromIndex(input: IndexLayoutInput): IndexLayout {
   const before = componentsOf(input.previous.rows, changed);
   const now = componentsOf(input.rows, changed);
   if (now.length === 0) return { fallback: 'no entries' };
-  if ([...before, ...now].some((c) => c.size > ctx.budget)) return { fallback: 'a component larger than one object' };
-  const nowRoots = new Set(now.map((c) => c.root));
-  const cleanBefore = new Set(before.filter((c) => !c.touched && nowRoots.has(c.root)).map((c) => c.root));
-  const unchanged = (c: RowComponent): boolean => !c.touched && cleanBefore.has(c.root);
+  const diff = diffOf(before, now);
+  if (diff.largest > ctx.budget) return { fallback: 'a component larger than one object' };
 
   const bins = chunkRoots(now, ctx, ctx.maxObjectsPerFolder - 1);
   if (bins.length + 1 > ctx.maxObjectsPerFolder) return { fallback: 'too many objects' };
@@ -86,16 +87,21 @@ export function layoutFromIndex(input: IndexLayoutInput): IndexLayout {
   const earlier = new Map<string, { readonly object: IndexedObject; readonly clean: boolean }>();
   let at = 0;
   for (const object of input.previous.objects) {
-    const held = before.slice(at, at + object.units);
-    if (object.units < 1 || held.length !== object.units) return { fallback: 'the index does not match its rows' };
-    earlier.set(held[0].root, { object, clean: held.every((c) => cleanBefore.has(c.root)) });
+    if (object.units < 1 || at + object.units > before.length) return { fallback: 'the index does not match its rows' };
+    let clean = true;
+    for (let i = at; i < at + object.units && clean; i++) clean = diff.cleanBefore[i];
+    earlier.set(before[at].root, { object, clean });
     at += object.units;
   }
   if (at !== before.length) return { fallback: 'the index does not match its rows' };
 
+  let start = 0;
   const kept = bins.map((bin, i) => {
     const old = earlier.get(bin[0].root);
-    const same = old !== undefined && old.clean && old.object.units === bin.length && old.object.name === names[i] && bin.every(unchanged);
+    // Bins are runs of `now` in order: all of a bin's components are unchanged when the count over its run says so.
+    const allUnchanged = diff.unchangedBefore[start + bin.length] - diff.unchangedBefore[start] === bin.length;
+    start += bin.length;
+    const same = old !== undefined && old.clean && old.object.units === bin.length && old.object.name === names[i] && allUnchanged;
     return same ? old.object : undefined;
   });
   const toBuild = bins.flatMap((bin, i) => (kept[i] ? [] : bin));
@@ -103,7 +109,7 @@ export function layoutFromIndex(input: IndexLayoutInput): IndexLayout {
   if (!entries) return { fallback: 'the entries of the routes do not match their rows' };
 
   // The order checks of the changed components (the others found nothing before and hold the same entries).
-  const changedEntries = toBuild.filter((c) => !unchanged(c)).flatMap((c) => entries.get(c.root)!).sort(compareSpecificity);
+  const changedEntries = toBuild.filter((c) => !diff.unchanged.has(c)).flatMap((c) => entries.get(c.root)!).sort(compareSpecificity);
   if (input.checkOrder(changedEntries).length > 0) return { fallback: 'the order checks found something' };
 
   const findings = new Findings();
@@ -121,8 +127,58 @@ export function layoutFromIndex(input: IndexLayoutInput): IndexLayout {
   return { roots, unitCounts: bins.map((b) => b.length), builtComponents: toBuild.length };
 }
 
-/** The components of a list's rows, in path order of their roots. */
-function componentsOf(rows: ListRows, changed: ReadonlySet<string>): RowComponent[] {
+/** What of two partitions of a list (before and now) {@link layoutFromIndex} compares. */
+interface ComponentDiff {
+  /** The size of the largest component of either. */
+  readonly largest: number;
+  /** Per component before (same order): unchanged (see {@link layoutFromIndex}). */
+  readonly cleanBefore: readonly boolean[];
+  /** The components now that are unchanged. */
+  readonly unchanged: ReadonlySet<RowComponent>;
+  /** Per index i of the components now (and their count): how many of those before i are unchanged. */
+  readonly unchangedBefore: readonly number[];
+}
+
+const diffMemo = new WeakMap<readonly RowComponent[], WeakMap<readonly RowComponent[], ComponentDiff>>();
+
+/** The diff of two partitions (the tables of one list share it). */
+function diffOf(before: readonly RowComponent[], now: readonly RowComponent[]): ComponentDiff {
+  let byNow = diffMemo.get(before);
+  if (!byNow) diffMemo.set(before, (byNow = new WeakMap()));
+  let diff = byNow.get(now);
+  if (!diff) {
+    const nowByRoot = new Map(now.map((c) => [c.root, c]));
+    const cleanBefore = before.map((c) => {
+      const next = nowByRoot.get(c.root);
+      return !c.touched && next !== undefined && !next.touched;
+    });
+    const unchanged = new Set<RowComponent>();
+    before.forEach((c, i) => {
+      if (cleanBefore[i]) unchanged.add(nowByRoot.get(c.root)!);
+    });
+    let largest = 0;
+    for (const c of before) largest = Math.max(largest, c.size);
+    for (const c of now) largest = Math.max(largest, c.size);
+    const unchangedBefore = [0];
+    for (const c of now) unchangedBefore.push(unchangedBefore[unchangedBefore.length - 1] + (unchanged.has(c) ? 1 : 0));
+    byNow.set(now, (diff = { largest, cleanBefore, unchanged, unchangedBefore }));
+  }
+  return diff;
+}
+
+/** componentsOf by rows and changed files (neither is changed once made): the tables of one list share them. */
+const componentsMemo = new WeakMap<ListRows, WeakMap<ReadonlySet<string>, readonly RowComponent[]>>();
+
+/** The components of a list's rows, in path order of their roots (callers must not change them). */
+function componentsOf(rows: ListRows, changed: ReadonlySet<string>): readonly RowComponent[] {
+  let byChanged = componentsMemo.get(rows);
+  if (!byChanged) componentsMemo.set(rows, (byChanged = new WeakMap()));
+  let components = byChanged.get(changed);
+  if (!components) byChanged.set(changed, (components = partitionRows(rows, changed)));
+  return components;
+}
+
+function partitionRows(rows: ListRows, changed: ReadonlySet<string>): RowComponent[] {
   const items = rows.literals.map((literal, row) => ({ literal, row }));
   return partitionComponents(items).map((c) => {
     let size = 0;
@@ -131,7 +187,7 @@ function componentsOf(rows: ListRows, changed: ReadonlySet<string>): RowComponen
       size += rows.sizes[row];
       touched ||= changed.has(rows.routes[rows.routeOf[row]].file);
     }
-    return { root: c.root, rows: c.entries.map((e) => e.row), size, touched };
+    return { root: c.root, priority: priorityOf(c.root), rows: c.entries.map((e) => e.row), size, touched };
   });
 }
 

@@ -73,16 +73,25 @@ export function updateRows(previous: ListRows, changed: ReadonlySet<string>, ent
   return appendRows({ literals, sizes, routeOf, routes }, entries, keyOfFile);
 }
 
-/** Whether the routes of `rows` are exactly those of `landings` (by file and name). */
-export function sameRoutes(rows: ListRows, landings: readonly Landing[]): boolean {
-  if (rows.routes.length !== landings.length) return false;
-  const known = new Set(rows.routes.map((r) => routeId(r.file, r.name)));
-  return known.size === landings.length && landings.every((l) => known.has(routeId(l.route.origin.at.file, l.route.name)));
+/**
+ * A list's rows with the landings they stand for, when the routes of `rows` are exactly those of `landings` (by file
+ * and name); else undefined. Tables of one list (the clusters hosting an environment) share it.
+ */
+export function listWithLandings(rows: ListRows, landings: readonly Landing[]): ListWithLandings | undefined {
+  if (rows.routes.length !== landings.length) return undefined;
+  // By name: names are unique among the landings of a valid project (a list with two of one name is not indexed).
+  const byName = new Map<string, Landing>();
+  for (const landing of landings) byName.set(landing.route.name, landing);
+  if (byName.size !== landings.length) return undefined;
+  for (const route of rows.routes) if (byName.get(route.name)?.route.origin.at.file !== route.file) return undefined;
+  return { rows, landingOf: (route) => byName.get(route.name)! };
 }
 
-/** A route's identity within a list: its file and name. */
-export function routeId(file: string, name: string): string {
-  return `${file}\u0000${name}`;
+/** See {@link listWithLandings}. */
+export interface ListWithLandings {
+  readonly rows: ListRows;
+  /** The landing of a route of `rows`. */
+  readonly landingOf: (route: IndexedRoute) => Landing;
 }
 
 function appendRows(
