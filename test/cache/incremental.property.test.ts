@@ -4,6 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { main } from '../../src/cli/main';
 import { CliIo } from '../../src/cli/io';
+import { tableIndexCounts } from '../../src/cache/incremental-build';
 import { listFiles } from '../../src/util/list-files';
 import { clusterFileEdits, Edit, editArb, INITIAL, Model, VERSIONS, writeModel } from '../support/edit-model';
 
@@ -86,7 +87,10 @@ async function checkSequences(edits: fc.Arbitrary<Edit>, numRuns: number, initia
 }
 
 test('incremental synth and --check give what a synth from scratch gives, after every edit of random edit sequences', async () => {
+  const before = tableIndexCounts.compiled;
   await checkSequences(editArb, 6);
+  // route edits compiled tables from the table index (compile-environment.ts compileEnvironmentFromIndex) in some steps
+  expect(tableIndexCounts.compiled).toBeGreaterThan(before);
 }, 120_000);
 
 test('the same after every edit of random sequences of cluster-file edits (most keep the tables, and their findings move with the lines)', async () => {
