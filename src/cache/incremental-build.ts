@@ -228,6 +228,8 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     const pair = `${previous.listKey}\u0000${listKey}`;
     let changed = changedByLists.get(pair);
     if (!changed) changedByLists.set(pair, (changed = changedFilesOf(previous.rows, part.slot.landings, keyOfFile)));
+    // Objects kept as they are must be in the output folder with the bytes recorded for them; others are built.
+    const keptFiles = new Map<string, KeptObject>();
     const result = compileEnvironmentFromIndex(part.slot, plan.options, {
       previous,
       changed,
@@ -239,24 +241,19 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
         }
         return listsNow.get(listKey);
       },
+      canKeep: (object) => {
+        const path = `${part.folder}${fileNameFor('VirtualService', object.name)}`;
+        const cached = opts.cache.object(object.key);
+        const file = cached && keptIfUnchanged(opts.outDir!, path, cached[0], opts.cache.memo, cached[1] === '' ? undefined : cached[1]);
+        if (file) keptFiles.set(object.key, { path, key: object.key, file });
+        return file !== undefined;
+      },
     });
     if ('fallback' in result) {
       tableIndexCounts.fallback++;
       return undefined;
     }
-    // Objects kept as they are must be in the output folder with the bytes recorded for them; else compiled whole.
-    const keptObjects: KeptObject[] = [];
-    for (const root of result.roots) {
-      if (!('kept' in root)) continue;
-      const path = `${part.folder}${fileNameFor('VirtualService', root.kept.name)}`;
-      const cached = opts.cache.object(root.kept.key);
-      const file = cached && keptIfUnchanged(opts.outDir!, path, cached[0], opts.cache.memo, cached[1] === '' ? undefined : cached[1]);
-      if (!file) {
-        tableIndexCounts.fallback++;
-        return undefined;
-      }
-      keptObjects.push({ path, key: root.kept.key, file });
-    }
+    const keptObjects = result.roots.flatMap((root) => ('kept' in root ? [keptFiles.get(root.kept.key)!] : []));
     tableIndexCounts.compiled++;
     return { part, compiled: { table: result.table, findings: [] }, indexed: { result, keptObjects } };
   };

@@ -254,6 +254,8 @@ export interface TableIndexInput {
    * caller may share them between the tables of one list.
    */
   readonly list: (changedEntries: () => readonly RouteEntry[]) => ListWithLandings | undefined;
+  /** See IndexLayoutInput.canKeep. @default every one can */
+  readonly canKeep?: IndexLayoutInput['canKeep'];
 }
 
 /** What {@link compileEnvironmentFromIndex} gives: the table with the objects built now, or why it must be compiled whole. */
@@ -301,6 +303,7 @@ export function compileEnvironmentFromIndex(slot: EnvironmentSlot, options: Envi
       checkFallbacks(options.ownership, sorted, scope, own);
       return own.records;
     },
+    ...(input.canKeep ? { canKeep: input.canKeep } : {}),
     ctx,
   });
   if ('fallback' in layout) return layout;

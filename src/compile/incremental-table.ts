@@ -32,6 +32,11 @@ export interface IndexLayoutInput {
    * of the changed components.
    */
   readonly checkOrder: (sorted: readonly RouteEntry[]) => readonly FindingRecord[];
+  /**
+   * Whether an unchanged earlier object can be kept as it is (its file is still in the output folder as it was
+   * rendered); one that cannot is built again from its entries. @default every one can
+   */
+  readonly canKeep?: (object: IndexedObject) => boolean;
   readonly ctx: LayoutContext;
 }
 
@@ -102,7 +107,7 @@ export function layoutFromIndex(input: IndexLayoutInput): IndexLayout {
     const allUnchanged = diff.unchangedBefore[start + bin.length] - diff.unchangedBefore[start] === bin.length;
     start += bin.length;
     const same = old !== undefined && old.clean && old.object.units === bin.length && old.object.name === names[i] && allUnchanged;
-    return same ? old.object : undefined;
+    return same && (input.canKeep?.(old.object) ?? true) ? old.object : undefined;
   });
   const toBuild = bins.flatMap((bin, i) => (kept[i] ? [] : bin));
   const entries = entriesByRoot(input, toBuild);
