@@ -10,7 +10,7 @@ import { OBJECT_OVERHEAD_BYTES } from './pack';
 import { checkFallbacks, OwnershipIndex } from './ownership';
 import { EnvironmentTable, HttpRouteTable } from './route-table';
 import { actionContextKey, actionContextOf, makeAction } from './policy-tables';
-import { OrderCheckMemo, TableMemo } from './table-memo';
+import { OrderCheckMemo, sameItems, TableMemo } from './table-memo';
 import { makeGateways, makeGatewayService } from './table-builders';
 import { VersionProfile } from '../versions/profile';
 import { warnDefaultRetries } from './version-checks';
@@ -242,6 +242,20 @@ function gatewayApiTable(
   };
 }
 
+/** landingsOfFiles by files, then by the landings (the clusters hosting an environment share its landing objects). */
+const landingsOfFilesMemo = new WeakMap<ReadonlySet<string>, { readonly landings: readonly Landing[]; readonly found: readonly Landing[] }[]>();
+
+/** The landings of routes in `files`, in order. */
+function landingsOfFiles(landings: readonly Landing[], files: ReadonlySet<string>): readonly Landing[] {
+  let known = landingsOfFilesMemo.get(files);
+  if (!known) landingsOfFilesMemo.set(files, (known = []));
+  const same = known.find((k) => sameItems(k.landings, landings));
+  if (same) return same.found;
+  const found = landings.filter((l) => files.has(l.route.origin.at.file));
+  known.push({ landings, found });
+  return found;
+}
+
 /** What {@link compileEnvironmentFromIndex} needs besides the slot. */
 export interface TableIndexInput {
   /** The rows of the table's list and its root objects when it was last compiled (without findings). */
@@ -285,7 +299,7 @@ export function compileEnvironmentFromIndex(slot: EnvironmentSlot, options: Envi
   const findings = new Findings();
   const { entriesOf, ctx } = tableSetup(slot, options, findings);
   const scope = environment.name;
-  const changedLandings = slot.landings.filter((l) => input.changed.has(l.route.origin.at.file));
+  const changedLandings = landingsOfFiles(slot.landings, input.changed);
   placeLandings({ ...slot, landings: changedLandings }, findings);
   warnDefaultRetries(slot, findings);
   if (findings.records.length > 0) return { fallback: 'a landing or slot check found something' };

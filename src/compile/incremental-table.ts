@@ -77,6 +77,66 @@ interface RowComponent {
  * (test/compile/incremental-table.property.test.ts checks it against a full layout and its checks).
  */
 export function layoutFromIndex(input: IndexLayoutInput): IndexLayout {
+  const shared = sharedLayout(input);
+  if ('fallback' in shared) return shared;
+  let builtComponents = shared.builtComponents;
+  const roots: IndexedRoot[] = [];
+  for (const [i, bin] of shared.bins.entries()) {
+    const built = shared.built[i];
+    if (built) {
+      roots.push({ built });
+      continue;
+    }
+    const object = input.previous.objects[shared.earlier[i]];
+    if (input.canKeep?.(object) ?? true) {
+      roots.push({ kept: object });
+      continue;
+    }
+    // Unchanged, but its file is not in the output folder as rendered: built again (its components found nothing before).
+    const entries = entriesByRoot(input, bin);
+    const again = entries && buildRoot(bin, shared.names[i], entries, input.ctx);
+    if (!again) return { fallback: 'the entries of the routes do not match their rows' };
+    roots.push({ built: again });
+    builtComponents += bin.length;
+  }
+  return { roots, unitCounts: shared.bins.map((b) => b.length), builtComponents };
+}
+
+/**
+ * What {@link layoutFromIndex} finds of a table that depends on its list and layout only, shared by the tables of
+ * one list with the same layout context and earlier objects (the clusters hosting an environment).
+ */
+type SharedLayout =
+  | {
+    readonly bins: readonly (readonly RowComponent[])[];
+    readonly names: readonly string[];
+    /** Per bin: the index in the earlier objects of the one it is (unchanged), or -1 when built. */
+    readonly earlier: readonly number[];
+    /** Per bin: the root object built of its changed components, or undefined when it is an earlier one. */
+    readonly built: readonly (VirtualServiceTable | undefined)[];
+    readonly builtComponents: number;
+  }
+  | { readonly fallback: string };
+
+/** sharedLayout by rows now, rows before, changed files, then layout context and earlier objects as text. */
+const sharedMemo = new WeakMap<ListRows, WeakMap<ListRows, WeakMap<ReadonlySet<string>, Map<string, SharedLayout>>>>();
+
+function sharedLayout(input: IndexLayoutInput): SharedLayout {
+  const { ctx } = input;
+  let byBefore = sharedMemo.get(input.rows);
+  if (!byBefore) sharedMemo.set(input.rows, (byBefore = new WeakMap()));
+  let byChanged = byBefore.get(input.previous.rows);
+  if (!byChanged) byBefore.set(input.previous.rows, (byChanged = new WeakMap()));
+  let byKey = byChanged.get(input.changed);
+  if (!byKey) byChanged.set(input.changed, (byKey = new Map()));
+  // What of the context the layout reads (sizes come from the rows), and the earlier objects' names and extents.
+  const key = JSON.stringify([ctx.namespace, ctx.budget, ctx.preferredBudget, ctx.maxObjectsPerFolder, input.previous.objects.map((o) => [o.name, o.units])]);
+  let shared = byKey.get(key);
+  if (!shared) byKey.set(key, (shared = layOut(input)));
+  return shared;
+}
+
+function layOut(input: IndexLayoutInput): SharedLayout {
   const { ctx, changed } = input;
   const before = componentsOf(input.previous.rows, changed);
   const now = componentsOf(input.rows, changed);
@@ -89,27 +149,26 @@ export function layoutFromIndex(input: IndexLayoutInput): IndexLayout {
   const names = rootObjectNames(ctx.namespace, bins.map((b) => b[0].root));
 
   // The earlier objects by their first root, with whether all their components are unchanged.
-  const earlier = new Map<string, { readonly object: IndexedObject; readonly clean: boolean }>();
+  const earlierByRoot = new Map<string, { readonly index: number; readonly object: IndexedObject; readonly clean: boolean }>();
   let at = 0;
-  for (const object of input.previous.objects) {
+  for (const [index, object] of input.previous.objects.entries()) {
     if (object.units < 1 || at + object.units > before.length) return { fallback: 'the index does not match its rows' };
     let clean = true;
     for (let i = at; i < at + object.units && clean; i++) clean = diff.cleanBefore[i];
-    earlier.set(before[at].root, { object, clean });
+    earlierByRoot.set(before[at].root, { index, object, clean });
     at += object.units;
   }
   if (at !== before.length) return { fallback: 'the index does not match its rows' };
 
   let start = 0;
-  const kept = bins.map((bin, i) => {
-    const old = earlier.get(bin[0].root);
+  const earlier = bins.map((bin, i) => {
+    const old = earlierByRoot.get(bin[0].root);
     // Bins are runs of `now` in order: all of a bin's components are unchanged when the count over its run says so.
     const allUnchanged = diff.unchangedBefore[start + bin.length] - diff.unchangedBefore[start] === bin.length;
     start += bin.length;
-    const same = old !== undefined && old.clean && old.object.units === bin.length && old.object.name === names[i] && allUnchanged;
-    return same && (input.canKeep?.(old.object) ?? true) ? old.object : undefined;
+    return old !== undefined && old.clean && old.object.units === bin.length && old.object.name === names[i] && allUnchanged ? old.index : -1;
   });
-  const toBuild = bins.flatMap((bin, i) => (kept[i] ? [] : bin));
+  const toBuild = bins.flatMap((bin, i) => (earlier[i] < 0 ? bin : []));
   const entries = entriesByRoot(input, toBuild);
   if (!entries) return { fallback: 'the entries of the routes do not match their rows' };
 
@@ -117,19 +176,31 @@ export function layoutFromIndex(input: IndexLayoutInput): IndexLayout {
   const changedEntries = toBuild.filter((c) => !diff.unchanged.has(c)).flatMap((c) => entries.get(c.root)!).sort(compareSpecificity);
   if (input.checkOrder(changedEntries).length > 0) return { fallback: 'the order checks found something' };
 
+  const built: (VirtualServiceTable | undefined)[] = [];
+  for (const [i, bin] of bins.entries()) {
+    if (earlier[i] >= 0) {
+      built.push(undefined);
+      continue;
+    }
+    const object = buildRoot(bin, names[i], entries, ctx);
+    if (!object) return { fallback: 'the layout found something' };
+    built.push(object);
+  }
+  return { bins, names, earlier, built, builtComponents: toBuild.length };
+}
+
+/**
+ * The root object `name` made of the components of `bin` from their real entries (layoutMerged's steps), or
+ * undefined when laying them out finds something.
+ */
+function buildRoot(bin: readonly RowComponent[], name: string, entries: ReadonlyMap<string, RouteEntry[]>, ctx: LayoutContext): VirtualServiceTable | undefined {
   const findings = new Findings();
   const layoutCtx: LayoutContext = { ...ctx, findings };
-  const roots = bins.map((bin, i): IndexedRoot => {
-    const object = kept[i];
-    if (object) return { kept: object };
-    // Every entry of the object, in specificity order: their places order the object's routes as the table's would.
-    const sorted = bin.flatMap((c) => entries.get(c.root)!).sort(compareSpecificity);
-    const place = new Map(sorted.map((e, k) => [e, k]));
-    const units: Unit[] = bin.map((c) => unitOf(planComponent({ root: c.root, entries: entries.get(c.root)!.sort(compareSpecificity) }, layoutCtx), place, [], layoutCtx));
-    return { built: { name: names[i], role: 'root', http: rootHttp(units) } };
-  });
-  if (findings.records.length > 0) return { fallback: 'the layout found something' };
-  return { roots, unitCounts: bins.map((b) => b.length), builtComponents: toBuild.length };
+  // Every entry of the object, in specificity order: their places order the object's routes as the table's would.
+  const sorted = bin.flatMap((c) => entries.get(c.root)!).sort(compareSpecificity);
+  const place = new Map(sorted.map((e, k) => [e, k]));
+  const units: Unit[] = bin.map((c) => unitOf(planComponent({ root: c.root, entries: [...entries.get(c.root)!].sort(compareSpecificity) }, layoutCtx), place, [], layoutCtx));
+  return findings.records.length > 0 ? undefined : { name, role: 'root', http: rootHttp(units) };
 }
 
 /** What of two partitions of a list (before and now) {@link layoutFromIndex} compares. */
