@@ -296,6 +296,9 @@ export function compileEnvironmentFromIndex(slot: EnvironmentSlot, options: Envi
   const { cluster, environment } = slot;
   if (cluster.layout === 'per-route' || cluster.output === 'gateway-api') return { fallback: 'not a merged VirtualService table' };
   if (hostnameSightings(slot).length > 0) return { fallback: 'business domains' };
+  // A fallback route is checked against every earlier entry of the owning team overlapping the owned prefix, in any
+  // component (checkFallbacks): whether its proof is too complex to decide may depend on entries of other components.
+  if (options.ownership.teams.size > 0 && slot.landings.some((l) => l.route.fallback)) return { fallback: 'fallback routes' };
   const findings = new Findings();
   const { entriesOf, ctx } = tableSetup(slot, options, findings);
   const scope = environment.name;

@@ -72,9 +72,11 @@ interface RowComponent {
  *
  * Only the case without findings is handled: the caller compiles the table whole when the previous compile found
  * anything; here, a component too large for one object (delegated or reported), the order checks of the changed
- * components, the layout of changed components or too many objects send it back (`fallback`). Conflicts and
- * fallback checks only relate entries whose literals are prefixes of one another, which share a component
- * (test/compile/incremental-table.property.test.ts checks it against a full layout and its checks).
+ * components, the layout of changed components or too many objects send it back (`fallback`). The conflict checks
+ * only relate entries whose literals are prefixes of one another, which share a component, so checking the changed
+ * components finds what checking the whole list would (tables where fallback routes land, whose proof reads other
+ * components, are compiled whole: compile-environment.ts compileEnvironmentFromIndex);
+ * test/compile/incremental-table.property.test.ts checks this against a full layout and its checks.
  */
 export function layoutFromIndex(input: IndexLayoutInput): IndexLayout {
   const shared = sharedLayout(input);
