@@ -1,6 +1,6 @@
 import { readChecked, checkedBytes, writeChecked } from './checked-json';
 import type { IndexedObject } from '../compile/incremental-table';
-import type { IndexedRoute, ListRows } from '../compile/table-index';
+import { IndexedRoute, inLiteralOrder, ListRows } from '../compile/table-index';
 
 /**
  * The table index of the incremental cache (`.kfaas-cache/table-index.json`): per list of route entries its light
@@ -204,5 +204,5 @@ function decodeList(list: StoredList | undefined, files: readonly string[]): Lis
     const route = routeOf[i];
     if (typeof literals[i] !== 'string' || typeof sizes[i] !== 'number' || typeof route !== 'number' || !(Number.isInteger(route) && route >= 0 && route < routes.length)) return undefined;
   }
-  return { literals, sizes, routeOf, routes };
+  return inLiteralOrder(literals) ? { literals, sizes, routeOf, routes } : undefined;
 }

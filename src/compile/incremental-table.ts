@@ -3,7 +3,7 @@ import { RouteEntry } from './entries';
 import { FindingRecord, Findings } from './findings';
 import { LayoutContext } from './layout-context';
 import { chunkRoots, planComponent, rootHttp, rootObjectNames, Unit, unitOf } from './layout-merged';
-import { partitionComponents } from './partition';
+import { rootsOf } from './partition';
 import { priorityOf } from './stable-chunks';
 import { VirtualServiceTable } from './route-table';
 import { IndexedRoute, ListRows } from './table-index';
@@ -257,16 +257,24 @@ function componentsOf(rows: ListRows, changed: ReadonlySet<string>): readonly Ro
 }
 
 function partitionRows(rows: ListRows, changed: ReadonlySet<string>): RowComponent[] {
-  const items = rows.literals.map((literal, row) => ({ literal, row }));
-  return partitionComponents(items).map((c) => {
+  // Rows are in literal order: a component's rows are one run (partition.ts rootsOf).
+  const roots = rootsOf(rows.literals);
+  const components: RowComponent[] = [];
+  for (let start = 0; start < roots.length;) {
+    const root = roots[start];
+    let end = start;
     let size = 0;
     let touched = false;
-    for (const { row } of c.entries) {
-      size += rows.sizes[row];
-      touched ||= changed.has(rows.routes[rows.routeOf[row]].file);
+    for (; end < roots.length && roots[end] === root; end++) {
+      size += rows.sizes[end];
+      touched ||= changed.has(rows.routes[rows.routeOf[end]].file);
     }
-    return { root: c.root, priority: priorityOf(c.root), rows: c.entries.map((e) => e.row), size, touched };
-  });
+    const members: number[] = [];
+    for (let row = start; row < end; row++) members.push(row);
+    components.push({ root, priority: priorityOf(root), rows: members, size, touched });
+    start = end;
+  }
+  return components;
 }
 
 /**

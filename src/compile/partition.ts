@@ -30,16 +30,26 @@ export function partitionComponents<T extends { readonly literal: string }>(entr
 }
 
 function partition<T extends { readonly literal: string }>(entries: readonly T[]): Component<T>[] {
-  // In sorted order the literals starting with R follow R contiguously, so one pass finds every root, in order.
-  const roots: string[] = [];
-  const rootOf = new Map<string, string>();
-  let root: string | undefined;
-  for (const literal of sortedLiterals(entries)) {
-    if (root === undefined || !literal.startsWith(root)) roots.push((root = literal));
-    rootOf.set(literal, root);
-  }
+  const literals = sortedLiterals(entries);
+  const rootOfEach = rootsOf(literals);
+  const rootOf = new Map(literals.map((literal, i) => [literal, rootOfEach[i]]));
   const groups = groupBy(entries, (e) => rootOf.get(e.literal)!);
-  return roots.map((r) => ({ root: r, entries: groups.get(r)! }));
+  return [...new Set(rootOfEach)].map((r) => ({ root: r, entries: groups.get(r)! }));
+}
+
+/**
+ * The root of the component of each of `sorted` (literals in compareText order, repeats allowed): in that order the
+ * literals starting with a root R follow R contiguously, so one pass finds every root, in path order.
+ */
+export function rootsOf(sorted: readonly string[]): string[] {
+  const roots = new Array<string>(sorted.length);
+  let root: string | undefined;
+  for (let i = 0; i < sorted.length; i++) {
+    const literal = sorted[i];
+    if (root === undefined || !literal.startsWith(root)) root = literal;
+    roots[i] = root;
+  }
+  return roots;
 }
 
 /**

@@ -1,14 +1,16 @@
 import { RouteEntry } from './entries';
 import { Landing } from './expand';
+import { compareText } from '../util/compare';
 
 /**
  * The light index of one list of route entries (the entries of a table's landings, shared by the tables of one
  * environment that give routes the same entries: compile-environment.ts entryContext): per entry only what
  * partitioning, sizes and change detection need. An incremental compile of a table (incremental-table.ts) reads it
- * instead of making every entry again. The order of rows carries no meaning (partitioning sorts the literals).
+ * instead of making every entry again. Rows are in compareText order of their literals (rows of one literal in any
+ * order), so that partitioning them is one pass (partition.ts rootsOf) and a component's rows are contiguous.
  */
 export interface ListRows {
-  /** Per row: the entry's literal (specificity.ts matchLiteral). */
+  /** Per row: the entry's literal (specificity.ts matchLiteral), in compareText order. */
   readonly literals: readonly string[];
   /** Per row: the entry's serialized size (RouteEntry.size). */
   readonly sizes: readonly number[];
@@ -26,7 +28,7 @@ export interface IndexedRoute {
 
 /** The rows of `entries` (any order), their routes' files keyed by `keyOfFile`. */
 export function rowsOf(entries: readonly RouteEntry[], keyOfFile: (path: string) => string): ListRows {
-  return appendRows({ literals: [], sizes: [], routeOf: [], routes: [] }, entries, keyOfFile);
+  return withRows({ literals: [], sizes: [], routeOf: [], routes: [] }, entries, keyOfFile);
 }
 
 /**
@@ -70,7 +72,13 @@ export function updateRows(previous: ListRows, changed: ReadonlySet<string>, ent
     sizes.push(previous.sizes[i]);
     routeOf.push(route);
   }
-  return appendRows({ literals, sizes, routeOf, routes }, entries, keyOfFile);
+  return withRows({ literals, sizes, routeOf, routes }, entries, keyOfFile);
+}
+
+/** Whether `literals` are in compareText order. */
+export function inLiteralOrder(literals: readonly string[]): boolean {
+  for (let i = 1; i < literals.length; i++) if (literals[i - 1] > literals[i]) return false;
+  return true;
 }
 
 /**
@@ -94,21 +102,40 @@ export interface ListWithLandings {
   readonly landingOf: (route: IndexedRoute) => Landing;
 }
 
-function appendRows(
-  rows: { literals: string[]; sizes: number[]; routeOf: number[]; routes: IndexedRoute[] },
+/** `rows` (in literal order) with the rows of `entries` merged in, in literal order. */
+function withRows(
+  rows: { readonly literals: string[]; readonly sizes: number[]; readonly routeOf: number[]; readonly routes: IndexedRoute[] },
   entries: readonly RouteEntry[], keyOfFile: (path: string) => string,
 ): ListRows {
   const numbers = new Map<RouteEntry['route'], number>();
-  for (const entry of entries) {
+  const added = [...entries].sort((a, b) => compareText(a.literal, b.literal)).map((entry) => {
     let route = numbers.get(entry.route);
     if (route === undefined) {
       const file = entry.route.origin.at.file;
       rows.routes.push({ name: entry.route.name, file, fileKey: keyOfFile(file) });
       numbers.set(entry.route, (route = rows.routes.length - 1));
     }
-    rows.literals.push(entry.literal);
-    rows.sizes.push(entry.size);
-    rows.routeOf.push(route);
+    return { literal: entry.literal, size: entry.size, route };
+  });
+  if (added.length === 0) return rows;
+  const literals: string[] = [];
+  const sizes: number[] = [];
+  const routeOf: number[] = [];
+  let i = 0;
+  for (const row of added) {
+    for (; i < rows.literals.length && rows.literals[i] <= row.literal; i++) {
+      literals.push(rows.literals[i]);
+      sizes.push(rows.sizes[i]);
+      routeOf.push(rows.routeOf[i]);
+    }
+    literals.push(row.literal);
+    sizes.push(row.size);
+    routeOf.push(row.route);
   }
-  return rows;
+  for (; i < rows.literals.length; i++) {
+    literals.push(rows.literals[i]);
+    sizes.push(rows.sizes[i]);
+    routeOf.push(rows.routeOf[i]);
+  }
+  return { literals, sizes, routeOf, routes: rows.routes };
 }
