@@ -18,7 +18,7 @@ import { IndexedRoute, inLiteralOrder, ListRows } from '../compile/table-index';
  * Read on first use (a run whose tables are all reused never reads it); written only when a run set an entry, with the
  * entries of the run's tables only (so entries of tables that are gone are dropped).
  */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** A table's entry: the key of its list and its root objects, flat (name, units, key, name, ...). */
 interface StoredTable {
@@ -26,19 +26,29 @@ interface StoredTable {
   readonly objects: readonly (string | number)[];
 }
 
-/** A list's rows, columnar; routes as (name, index of its file in the file table) pairs. */
+/**
+ * A list's rows, columnar, by indexes into the file's shared tables (the lists of an environment's clusters, and of
+ * the environments, mostly hold the same routes and literals).
+ */
 interface StoredList {
-  readonly literals: readonly string[];
+  /** Per row: its literal's index in `literals`. */
+  readonly literals: readonly number[];
   readonly sizes: readonly number[];
+  /** Per row: its route's index in the file's routes. */
   readonly routeOf: readonly number[];
-  readonly routes: readonly (string | number)[];
 }
 
 interface StoredIndex {
   readonly format: number;
   readonly tool: string;
-  /** (path, content key) pairs, flat: the route files the lists name, once. */
+  /**
+   * (path, content key) pairs, flat: the route files the lists name, once. The path is '' when the key names it
+   * (`b:<sha256>:<path>`: incremental-cache.ts fileKeyOf).
+   */
   readonly files: readonly string[];
+  /** (name, index of its file) pairs, flat: the routes the lists name, once. */
+  readonly routes: readonly (string | number)[];
+  readonly literals: readonly string[];
   readonly lists: Readonly<Record<string, StoredList>>;
   readonly tables: Readonly<Record<string, StoredTable>>;
 }
@@ -145,33 +155,57 @@ export class TableIndexStore {
 function encode(tool: string, tables: ReadonlyMap<string, { readonly list: string; readonly objects: readonly IndexedObject[] }>, lists: ReadonlyMap<string, ListRows>): StoredIndex {
   const files: string[] = [];
   const fileIds = new Map<string, number>();
-  const fileId = (route: IndexedRoute): number => {
+  const routes: (string | number)[] = [];
+  /** Route ids by file id, then name. */
+  const routeIds = new Map<number, Map<string, number>>();
+  const literals: string[] = [];
+  const literalIds = new Map<string, number>();
+  const routeId = (route: IndexedRoute): number => {
     // A content key names its path too (incremental-cache.ts fileKeyOf)
-    let n = fileIds.get(route.fileKey);
-    if (n === undefined) {
-      fileIds.set(route.fileKey, (n = files.length / 2));
-      files.push(route.file, route.fileKey);
+    let file = fileIds.get(route.fileKey);
+    if (file === undefined) {
+      fileIds.set(route.fileKey, (file = files.length / 2));
+      files.push(pathOf(route.fileKey) === route.file ? '' : route.file, route.fileKey);
     }
-    return n;
+    let byName = routeIds.get(file);
+    if (!byName) routeIds.set(file, (byName = new Map()));
+    let id = byName.get(route.name);
+    if (id === undefined) {
+      byName.set(route.name, (id = routes.length / 2));
+      routes.push(route.name, file);
+    }
+    return id;
+  };
+  const literalId = (literal: string): number => {
+    let id = literalIds.get(literal);
+    if (id === undefined) {
+      literalIds.set(literal, (id = literals.length));
+      literals.push(literal);
+    }
+    return id;
   };
   const storedLists: Record<string, StoredList> = {};
   for (const [key, rows] of lists) {
-    storedLists[key] = {
-      literals: rows.literals, sizes: rows.sizes, routeOf: rows.routeOf,
-      routes: rows.routes.flatMap((r) => [r.name, fileId(r)]),
-    };
+    const ids = rows.routes.map(routeId);
+    storedLists[key] = { literals: rows.literals.map(literalId), sizes: rows.sizes, routeOf: rows.routeOf.map((r) => ids[r]) };
   }
   const storedTables: Record<string, StoredTable> = {};
   for (const [key, table] of tables) storedTables[key] = { list: table.list, objects: table.objects.flatMap((o) => [o.name, o.units, o.key]) };
-  return { format: FORMAT, tool, files, lists: storedLists, tables: storedTables };
+  return { format: FORMAT, tool, files, routes, literals, lists: storedLists, tables: storedTables };
+}
+
+/** The path a `b:<sha256>:<path>` content key names, else undefined. */
+function pathOf(fileKey: string): string | undefined {
+  return fileKey.startsWith('b:') && fileKey[66] === ':' ? fileKey.slice(67) : undefined;
 }
 
 /** The stored index as maps; lists and tables of the wrong shape are left out. */
 function decode(stored: StoredIndex): NonNullable<TableIndexStore['loaded']> {
-  const files = Array.isArray(stored.files) ? stored.files : [];
+  const routes = decodeRoutes(stored);
+  const literals = Array.isArray(stored.literals) ? stored.literals : [];
   const lists = new Map<string, ListRows>();
   for (const [key, list] of Object.entries(stored.lists ?? {})) {
-    const rows = decodeList(list, files);
+    const rows = routes && decodeList(list, routes, literals);
     if (rows) lists.set(key, rows);
   }
   const tables = new Map<string, { readonly list: string; readonly objects: readonly IndexedObject[] }>();
@@ -182,27 +216,50 @@ function decode(stored: StoredIndex): NonNullable<TableIndexStore['loaded']> {
     for (let i = 0; i < flat.length; i += 3) {
       const [name, units, objectKey] = [flat[i], flat[i + 1], flat[i + 2]];
       if (typeof name !== 'string' || !Number.isInteger(units) || typeof objectKey !== 'string') break;
-      objects.push({ name, units, key: objectKey });
+      objects.push({ name, units: units as number, key: objectKey });
     }
     if (objects.length * 3 === flat.length) tables.set(key, { list: table.list, objects });
   }
   return { tables, lists };
 }
 
-function decodeList(list: StoredList | undefined, files: readonly string[]): ListRows | undefined {
-  if (!list || !Array.isArray(list.literals) || !Array.isArray(list.sizes) || !Array.isArray(list.routeOf) || !Array.isArray(list.routes)) return undefined;
-  const { literals, sizes, routeOf } = list;
-  if (sizes.length !== literals.length || routeOf.length !== literals.length || list.routes.length % 2 !== 0) return undefined;
-  const routes: IndexedRoute[] = [];
-  for (let i = 0; i < list.routes.length; i += 2) {
-    const name = list.routes[i];
-    const file = list.routes[i + 1];
-    if (typeof name !== 'string' || typeof file !== 'number' || !(Number.isInteger(file) && file >= 0 && 2 * file + 1 < files.length)) return undefined;
-    routes.push({ name, file: files[2 * file], fileKey: files[2 * file + 1] });
+/** The file's routes, or undefined when they are not of the right shape. */
+function decodeRoutes(stored: StoredIndex): IndexedRoute[] | undefined {
+  const { files, routes } = stored;
+  if (!Array.isArray(files) || !Array.isArray(routes) || files.length % 2 !== 0 || routes.length % 2 !== 0) return undefined;
+  const decoded: IndexedRoute[] = [];
+  for (let i = 0; i < routes.length; i += 2) {
+    const name = routes[i];
+    const file = routes[i + 1];
+    if (typeof name !== 'string' || !Number.isInteger(file) || (file as number) < 0 || 2 * (file as number) + 1 >= files.length) return undefined;
+    const [path, fileKey] = [files[2 * (file as number)], files[2 * (file as number) + 1]];
+    if (typeof path !== 'string' || typeof fileKey !== 'string') return undefined;
+    const at = path === '' ? pathOf(fileKey) : path;
+    if (at === undefined) return undefined;
+    decoded.push({ name, file: at, fileKey });
   }
-  for (let i = 0; i < literals.length; i++) {
-    const route = routeOf[i];
-    if (typeof literals[i] !== 'string' || typeof sizes[i] !== 'number' || typeof route !== 'number' || !(Number.isInteger(route) && route >= 0 && route < routes.length)) return undefined;
+  return decoded;
+}
+
+/** A list's rows, with routes of its own (numbered in first-seen order); undefined when not of the right shape. */
+function decodeList(list: StoredList | undefined, routes: readonly IndexedRoute[], literals: readonly unknown[]): ListRows | undefined {
+  if (!list || !Array.isArray(list.literals) || !Array.isArray(list.sizes) || !Array.isArray(list.routeOf)) return undefined;
+  const count = list.literals.length;
+  if (list.sizes.length !== count || list.routeOf.length !== count) return undefined;
+  const own: IndexedRoute[] = [];
+  const ownIds = new Int32Array(routes.length).fill(-1);
+  const rowLiterals = new Array<string>(count);
+  const routeOf = new Array<number>(count);
+  for (let i = 0; i < count; i++) {
+    const literal = literals[list.literals[i]];
+    const route = list.routeOf[i];
+    if (typeof literal !== 'string' || typeof list.sizes[i] !== 'number' || !Number.isInteger(route) || route < 0 || route >= routes.length) return undefined;
+    rowLiterals[i] = literal;
+    if (ownIds[route] < 0) {
+      ownIds[route] = own.length;
+      own.push(routes[route]);
+    }
+    routeOf[i] = ownIds[route];
   }
-  return inLiteralOrder(literals) ? { literals, sizes, routeOf, routes } : undefined;
+  return inLiteralOrder(rowLiterals) ? { literals: rowLiterals, sizes: list.sizes, routeOf, routes: own } : undefined;
 }
