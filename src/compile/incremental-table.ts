@@ -4,7 +4,6 @@ import { FindingRecord, Findings } from './findings';
 import { LayoutContext } from './layout-context';
 import { chunkRoots, planComponent, rootHttp, rootObjectNames, Unit, unitOf } from './layout-merged';
 import { rootsOf } from './partition';
-import { priorityOf } from './stable-chunks';
 import { VirtualServiceTable } from './route-table';
 import { IndexedRoute, ListRows } from './table-index';
 
@@ -48,12 +47,14 @@ export type IndexLayout =
   | { readonly roots: readonly IndexedRoot[]; readonly unitCounts: readonly number[]; readonly builtComponents: number }
   | { readonly fallback: string };
 
-/** A component of a list's rows. */
+/** A component of a list's rows: a run of rows (rows are in literal order). */
 interface RowComponent {
   readonly root: string;
-  /** priorityOf its root (stable-chunks.ts), for chunkRoots. */
-  readonly priority: number;
-  readonly rows: readonly number[];
+  /** Its place among the components of its list. */
+  readonly index: number;
+  /** Its rows: from `start` to `end` (excluded). */
+  readonly start: number;
+  readonly end: number;
   readonly size: number;
   /** Some row comes from a changed file. */
   readonly touched: boolean;
@@ -175,7 +176,7 @@ function layOut(input: IndexLayoutInput): SharedLayout {
   if (!entries) return { fallback: 'the entries of the routes do not match their rows' };
 
   // The order checks of the changed components (the others found nothing before and hold the same entries).
-  const changedEntries = toBuild.filter((c) => !diff.unchanged.has(c)).flatMap((c) => entries.get(c.root)!).sort(compareSpecificity);
+  const changedEntries = toBuild.filter((c) => !diff.unchanged[c.index]).flatMap((c) => entries.get(c.root)!).sort(compareSpecificity);
   if (input.checkOrder(changedEntries).length > 0) return { fallback: 'the order checks found something' };
 
   const built: (VirtualServiceTable | undefined)[] = [];
@@ -211,34 +212,38 @@ interface ComponentDiff {
   readonly largest: number;
   /** Per component before (same order): unchanged (see {@link layoutFromIndex}). */
   readonly cleanBefore: readonly boolean[];
-  /** The components now that are unchanged. */
-  readonly unchanged: ReadonlySet<RowComponent>;
+  /** Per component now (same order): unchanged. */
+  readonly unchanged: readonly boolean[];
   /** Per index i of the components now (and their count): how many of those before i are unchanged. */
   readonly unchangedBefore: readonly number[];
 }
 
 const diffMemo = new WeakMap<readonly RowComponent[], WeakMap<readonly RowComponent[], ComponentDiff>>();
 
-/** The diff of two partitions (the tables of one list share it). */
+/** The diff of two partitions (the tables of one list share it): both in path order of their roots, walked together. */
 function diffOf(before: readonly RowComponent[], now: readonly RowComponent[]): ComponentDiff {
   let byNow = diffMemo.get(before);
   if (!byNow) diffMemo.set(before, (byNow = new WeakMap()));
   let diff = byNow.get(now);
   if (!diff) {
-    const nowByRoot = new Map(now.map((c) => [c.root, c]));
-    const cleanBefore = before.map((c) => {
-      const next = nowByRoot.get(c.root);
-      return !c.touched && next !== undefined && !next.touched;
-    });
-    const unchanged = new Set<RowComponent>();
-    before.forEach((c, i) => {
-      if (cleanBefore[i]) unchanged.add(nowByRoot.get(c.root)!);
-    });
+    const cleanBefore = new Array<boolean>(before.length).fill(false);
+    const unchanged = new Array<boolean>(now.length).fill(false);
+    for (let i = 0, j = 0; i < before.length && j < now.length;) {
+      const a = before[i].root;
+      const b = now[j].root;
+      if (a < b) i++;
+      else if (a > b) j++;
+      else {
+        cleanBefore[i] = unchanged[j] = !before[i].touched && !now[j].touched;
+        i++;
+        j++;
+      }
+    }
     let largest = 0;
     for (const c of before) largest = Math.max(largest, c.size);
     for (const c of now) largest = Math.max(largest, c.size);
     const unchangedBefore = [0];
-    for (const c of now) unchangedBefore.push(unchangedBefore[unchangedBefore.length - 1] + (unchanged.has(c) ? 1 : 0));
+    for (let j = 0; j < now.length; j++) unchangedBefore.push(unchangedBefore[j] + (unchanged[j] ? 1 : 0));
     byNow.set(now, (diff = { largest, cleanBefore, unchanged, unchangedBefore }));
   }
   return diff;
@@ -269,9 +274,7 @@ function partitionRows(rows: ListRows, changed: ReadonlySet<string>): RowCompone
       size += rows.sizes[end];
       touched ||= changed.has(rows.routes[rows.routeOf[end]].file);
     }
-    const members: number[] = [];
-    for (let row = start; row < end; row++) members.push(row);
-    components.push({ root, priority: priorityOf(root), rows: members, size, touched });
+    components.push({ root, index: components.length, start, end, size, touched });
     start = end;
   }
   return components;
@@ -285,13 +288,15 @@ function entriesByRoot(input: IndexLayoutInput, components: readonly RowComponen
   const { rows } = input;
   const routes = new Map<number, IndexedRoute>();
   const expected = new Map<string, number>();
+  const literalsOf = new Map<string, string>();
   for (const c of components) {
-    expected.set(c.root, c.rows.length);
-    for (const row of c.rows) routes.set(rows.routeOf[row], rows.routes[rows.routeOf[row]]);
+    expected.set(c.root, c.end - c.start);
+    for (let row = c.start; row < c.end; row++) {
+      routes.set(rows.routeOf[row], rows.routes[rows.routeOf[row]]);
+      literalsOf.set(rows.literals[row], c.root);
+    }
   }
   const byRoot = new Map<string, RouteEntry[]>(components.map((c) => [c.root, []]));
-  const literalsOf = new Map<string, string>();
-  for (const c of components) for (const row of c.rows) literalsOf.set(rows.literals[row], c.root);
   for (const entry of input.entriesOf([...routes.values()])) {
     const root = literalsOf.get(entry.literal);
     if (root !== undefined) byRoot.get(root)!.push(entry);

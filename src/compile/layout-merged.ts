@@ -84,8 +84,6 @@ interface Item {
 export interface RootUnit {
   readonly root: string;
   readonly size: number;
-  /** priorityOf(root), when known. @default - computed */
-  readonly priority?: number;
 }
 
 /** One component as it stands in root objects: its routes, or the routes delegating to its slices. */
@@ -207,7 +205,7 @@ function preferredRule(ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>): 
  * folder once; within a step the cuts stay content-defined.
  */
 export function chunkRoots<T extends RootUnit>(units: readonly T[], ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>, room: number): T[][] {
-  const priorities = units.map((u) => u.priority ?? priorityOf(unitKey(u)));
+  const priorities = units.map((u) => priorityOf(unitKey(u)));
   const rules: CutRule[] = [preferredRule(ctx), { threshold: ctx.budget }, { threshold: ctx.budget, minShare: 0.25 }, { threshold: ctx.budget, minShare: 0.4 }];
   for (const rule of rules) {
     const chunks = chunkByPriority(units, priorities, rule);
