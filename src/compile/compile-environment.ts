@@ -313,7 +313,15 @@ export function compileEnvironmentFromIndex(slot: EnvironmentSlot, options: Envi
     previous: input.previous,
     rows,
     changed: input.changed,
-    entriesOf: (routes) => routes.flatMap((route) => entriesOf(list.landingOf(route))),
+    entriesOf: (routes) => {
+      const entries: RouteEntry[] = [];
+      for (const route of routes) {
+        const landing = list.landingOf(route);
+        // none: its rows stand for no entry here, and layoutFromIndex finds too few entries
+        if (landing) entries.push(...entriesOf(landing));
+      }
+      return entries;
+    },
     checkOrder: (sorted) => {
       const own = new Findings();
       findConflicts(sorted, scope, own, { crossRoute: true });

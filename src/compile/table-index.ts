@@ -82,24 +82,35 @@ export function inLiteralOrder(literals: readonly string[]): boolean {
 }
 
 /**
- * A list's rows with the landings they stand for, when the routes of `rows` are exactly those of `landings` (by file
- * and name); else undefined. Tables of one list (the clusters hosting an environment) share it.
+ * A list's rows with the landings they stand for (`landings` sorted by route name, as a slot's are), when they hold as
+ * many routes; else undefined. The rows hold exactly the routes of the landings by construction (updateRows: the
+ * routes of unchanged files, which land where they landed, and those of the changed files' landings); a route of the
+ * rows without a landing of its name and file is undefined for {@link ListWithLandings.landingOf}.
  */
 export function listWithLandings(rows: ListRows, landings: readonly Landing[]): ListWithLandings | undefined {
   if (rows.routes.length !== landings.length) return undefined;
-  // By name: names are unique among the landings of a valid project (a list with two of one name is not indexed).
-  const byName = new Map<string, Landing>();
-  for (const landing of landings) byName.set(landing.route.name, landing);
-  if (byName.size !== landings.length) return undefined;
-  for (const route of rows.routes) if (byName.get(route.name)?.route.origin.at.file !== route.file) return undefined;
-  return { rows, landingOf: (route) => byName.get(route.name)! };
+  return {
+    rows,
+    landingOf: (route) => {
+      // Binary search by name: names are unique among the landings of a valid project.
+      let lo = 0;
+      let hi = landings.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compareText(landings[mid].route.name, route.name) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      const found = landings[lo];
+      return found !== undefined && found.route.name === route.name && found.route.origin.at.file === route.file ? found : undefined;
+    },
+  };
 }
 
 /** See {@link listWithLandings}. */
 export interface ListWithLandings {
   readonly rows: ListRows;
-  /** The landing of a route of `rows`. */
-  readonly landingOf: (route: IndexedRoute) => Landing;
+  /** The landing of a route of `rows`, or undefined when none lands here. */
+  readonly landingOf: (route: IndexedRoute) => Landing | undefined;
 }
 
 /** `rows` (in literal order) with the rows of `entries` merged in, in literal order. */
