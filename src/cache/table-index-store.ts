@@ -55,11 +55,15 @@ interface StoredIndex {
 
 /** A table's entry as read. */
 export interface IndexedTable {
+  /** The key of the list the table laid out. */
   readonly listKey: string;
+  /** That list's rows. */
   readonly rows: ListRows;
+  /** The table's root objects, in order. */
   readonly objects: readonly IndexedObject[];
 }
 
+/** The table index of one project root and kfaas build (see above); IncrementalCache.tableIndex opens it. */
 export class TableIndexStore {
   private loaded?: { readonly tables: Map<string, { readonly list: string; readonly objects: readonly IndexedObject[] }>; readonly lists: Map<string, ListRows> };
   /** Entries of this run's tables: set in this run, or read (kept as they are). */
