@@ -135,6 +135,19 @@ describe('table index', () => {
     expect(snapshot(join(root, 'dist'))).toEqual(scratchDist(root));
   }, 60_000);
 
+  test('tables of one environment whose landings differ (a route on one cluster only) have lists of their own', () => {
+    // GIVEN a route that lands in cn-bj-prod/prod only (its entries are made alike on every cluster of the environment)
+    writeFileSync(join(root, 'routes', 'team-00', 'only-bj.yaml'),
+      'apiVersion: kfaas/v1\nkind: Route\nmetadata:\n  name: only-bj\nspec:\n  match:\n    - prefix: /faas/api/team-00/only-bj/\n' +
+        '  clusters: [cn-bj-prod]\n  environments: [prod]\n');
+    synth(root);
+    // WHEN a route landing everywhere is edited, THEN every table is compiled from its own list (the route's landings
+    // are part of a list's key: one list for cn-bj-prod/prod, another for the other clusters' prod)
+    movePrefix(routeFile(root, 5, 5), '-edited');
+    expect(fromIndexDuring(() => synth(root))).toEqual({ compiled: 18, fallback: 0 });
+    expect(snapshot(join(root, 'dist'))).toEqual(scratchDist(root));
+  }, 60_000);
+
   test('another kfaas build does not read the index', () => {
     movePrefix(routeFile(root, 5, 5), '-edited');
     expect(fromIndexDuring(() => synth(root, { tool: 'another-build' }))).toEqual({ compiled: 0, fallback: 0 });
