@@ -50,9 +50,12 @@ export class LayeredStore<V> {
 
   /** The JSON text of the value stored under `key`, if any, unparsed (for a caller that needs part of it). */
   public json(key: string): string | undefined {
-    // No StoredLine made: the stat memo asks once per input file.
-    const layer = this.layerOf(key);
-    return layer === undefined ? undefined : valueAt(layer, layer.lines.get(key)!);
+    // No StoredLine made: the stat memo and the document cache ask once per input file each.
+    const { base, delta } = this.read();
+    let at = delta.lines.get(key);
+    if (at !== undefined) return valueAt(delta, at);
+    at = base.lines.get(key);
+    return at === undefined ? undefined : valueAt(base, at);
   }
 
   /**
@@ -71,15 +74,19 @@ export class LayeredStore<V> {
     // many of the base's are dropped; the whole store is only listed when it is compacted.
     const nextDelta = new Map<string, Entry>();
     let size = 0;
+    // How many keys of the base this run named: the base's others are unused (counted, not listed again).
+    let usedOfBase = 0;
     for (const [key, value] of used) {
+      const atBase = base.lines.get(key);
+      if (atBase !== undefined) usedOfBase++;
       if (value === STORED) {
         const inDelta = delta.lines.get(key);
         if (inDelta !== undefined) nextDelta.set(key, { layer: delta, at: inDelta });
-        else if (!base.lines.has(key)) continue;
+        else if (atBase === undefined) continue;
       } else {
         const raw = JSON.stringify(value) as string | undefined;
         if (raw === undefined) continue; // nothing JSON can hold: not stored
-        if (!inBase(base, key, raw)) nextDelta.set(key, raw);
+        if (atBase === undefined || valueAt(base, atBase) !== raw) nextDelta.set(key, raw);
       }
       size++;
     }
@@ -87,9 +94,9 @@ export class LayeredStore<V> {
     if (keep) {
       for (const [key, at] of delta.lines) if (!used.has(key)) nextDelta.set(key, { layer: delta, at });
       for (const key of delta.lines.keys()) if (!used.has(key) && !base.lines.has(key)) size++;
-      for (const key of base.lines.keys()) if (!used.has(key)) size++;
+      size += base.lines.size - usedOfBase;
     } else {
-      for (const key of base.lines.keys()) if (!used.has(key)) unused++;
+      unused = base.lines.size - usedOfBase;
     }
     try {
       if (!baseFound || nextDelta.size > Math.max(COMPACT_MIN, size / 8) || unused > Math.max(COMPACT_MIN, size / 4)) {
@@ -128,14 +135,11 @@ export class LayeredStore<V> {
 
   /** Where the value of `key` is kept (the delta wins). */
   private stored(key: string): StoredLine | undefined {
-    const layer = this.layerOf(key);
-    return layer === undefined ? undefined : { layer, at: layer.lines.get(key)! };
-  }
-
-  /** The layer holding the value of `key` (the delta wins). */
-  private layerOf(key: string): Layer | undefined {
     const { base, delta } = this.read();
-    return delta.lines.has(key) ? delta : base.lines.has(key) ? base : undefined;
+    const inDelta = delta.lines.get(key);
+    if (inDelta !== undefined) return { layer: delta, at: inDelta };
+    const inBase = base.lines.get(key);
+    return inBase === undefined ? undefined : { layer: base, at: inBase };
   }
 
   private read(): NonNullable<LayeredStore<V>['layers']> {
@@ -253,14 +257,6 @@ function valueAt(layer: Layer, at: number): string {
 /** The value's JSON text. */
 function rawOf(entry: Entry): string {
   return typeof entry === 'string' ? entry : valueAt(entry.layer, entry.at);
-}
-
-/** Whether the base holds `entry` for `key`, as it is. */
-function inBase(base: Layer, key: string, entry: Entry): boolean {
-  const at = base.lines.get(key);
-  if (at === undefined) return false;
-  if (typeof entry !== 'string' && entry.layer === base) return entry.at === at;
-  return rawOf({ layer: base, at }) === rawOf(entry);
 }
 
 const BASE = 'base.lines';

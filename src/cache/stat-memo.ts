@@ -31,14 +31,10 @@ export class StatMemo {
   }
 
   /**
-   * The entries of this run: stat key and SHA-256 of a file hashed or learnt in it, or only the SHA-256 of a stored
-   * entry found unchanged (saved as STORED: its stored text is written back; its stat key is read again if asked).
+   * What this run knows of each file it hashed, read or learnt (one record per path: the memo is asked about each input
+   * file by the input key, then by the loader): see FileNow.
    */
-  private readonly used = new Map<string, readonly [string, string] | string>();
-  /** The files hashed in this run (read, or known by their stat), as first seen: SHA-256 and size. */
-  private readonly seenNow = new Map<string, { readonly hash: string; readonly size: number }>();
-  /** Bytes read by {@link hash} in this run and kept for {@link bytes}. */
-  private readonly readNow = new Map<string, Buffer>();
+  private readonly files = new Map<string, FileNow>();
   /** The folders listed in this run, as first listed: their entries sorted by name. */
   private readonly listings = new Map<string, readonly Dirent[]>();
   /** How many files were read and hashed (not taken from the memo). */
@@ -55,9 +51,7 @@ export class StatMemo {
    * it hashed, read, listed and used), so the next run takes a stat of each again; what was stored or saved stays.
    */
   public nextRun(): void {
-    this.used.clear();
-    this.seenNow.clear();
-    this.readNow.clear();
+    this.files.clear();
     this.listings.clear();
     this.hashed = 0;
   }
@@ -73,8 +67,8 @@ export class StatMemo {
     const bytes = readFileSync(abs);
     const hash = sha256(bytes);
     this.hashed++;
-    this.remember(abs, stat, hash);
-    if (keep && this.seenNow.get(abs)?.hash === hash) this.readNow.set(abs, bytes);
+    const now = this.record(abs, stat, hash);
+    if (keep && now.hash === hash) now.bytes = bytes;
     return hash;
   }
 
@@ -83,8 +77,9 @@ export class StatMemo {
    * are forgotten here. The bytes whose SHA-256 {@link seen} gives, so the loader need not read the file again.
    */
   public bytes(abs: string): Buffer | undefined {
-    const bytes = this.readNow.get(abs);
-    this.readNow.delete(abs);
+    const now = this.files.get(abs);
+    const bytes = now?.bytes;
+    if (bytes !== undefined) now!.bytes = undefined;
     return bytes;
   }
 
@@ -94,7 +89,8 @@ export class StatMemo {
    * it had when the run first looked (later stages load what the first one hashed and keyed the run by).
    */
   public seen(abs: string): { readonly hash: string; readonly size: number } | undefined {
-    return this.seenNow.get(abs);
+    const now = this.files.get(abs);
+    return now?.hash === undefined ? undefined : (now as { readonly hash: string; readonly size: number });
   }
 
   /**
@@ -116,16 +112,13 @@ export class StatMemo {
    */
   public known(abs: string, stat: Stats): string | undefined {
     const key = statKeyOf(stat);
-    const used = this.used.get(abs);
-    let hash: string | undefined;
-    if (typeof used === 'object') {
-      hash = used[0] === key ? used[1] : undefined;
-    } else {
-      hash = storedHash(this.stored.json(abs), key);
-      if (hash !== undefined && used === undefined) this.used.set(abs, hash);
-    }
+    let now = this.files.get(abs);
+    const entry = now?.entry;
+    const hash = typeof entry === 'object' ? (entry[0] === key ? entry[1] : undefined) : storedHash(this.stored.json(abs), key);
     if (hash === undefined) return undefined;
-    if (!this.seenNow.has(abs)) this.seenNow.set(abs, { hash, size: stat.size });
+    if (now === undefined) this.files.set(abs, (now = new FileNow()));
+    now.entry ??= hash;
+    now.see(hash, stat.size);
     return hash;
   }
 
@@ -134,8 +127,7 @@ export class StatMemo {
    * the bytes read after that stat). Not remembered when its ctime is within the racy interval.
    */
   public remember(abs: string, stat: Stats, hash: string): void {
-    if (!this.seenNow.has(abs)) this.seenNow.set(abs, { hash, size: stat.size });
-    if (this.dir !== undefined && stat.ctimeMs < Date.now() - this.racyMs) this.use(abs, [statKeyOf(stat), hash]);
+    this.record(abs, stat, hash);
   }
 
   /**
@@ -148,7 +140,7 @@ export class StatMemo {
    * the case git's index accepts too.
    */
   public learn(abs: string, stat: Stats, hash: string): void {
-    if (this.dir !== undefined && stat.mtimeMs < Date.now() - this.racyMs) this.use(abs, [statKeyOf(stat), hash]);
+    if (this.dir !== undefined && stat.mtimeMs < Date.now() - this.racyMs) this.now(abs).entry = [statKeyOf(stat), hash];
   }
 
   /**
@@ -157,12 +149,23 @@ export class StatMemo {
    */
   public learnt(): number {
     let count = 0;
-    for (const entry of this.used.values()) if (typeof entry === 'object') count++;
+    for (const now of this.files.values()) if (typeof now.entry === 'object') count++;
     return count;
   }
 
-  private use(abs: string, entry: readonly [string, string]): void {
-    this.used.set(abs, entry);
+  /** {@link remember}, returning the file's record. */
+  private record(abs: string, stat: Stats, hash: string): FileNow {
+    const now = this.now(abs);
+    now.see(hash, stat.size);
+    if (this.dir !== undefined && stat.ctimeMs < Date.now() - this.racyMs) now.entry = [statKeyOf(stat), hash];
+    return now;
+  }
+
+  /** The record of `abs` in this run, made when missing. */
+  private now(abs: string): FileNow {
+    let now = this.files.get(abs);
+    if (now === undefined) this.files.set(abs, (now = new FileNow()));
+    return now;
   }
 
   /**
@@ -172,7 +175,7 @@ export class StatMemo {
   public save(): void {
     if (this.dir === undefined) return;
     const entries = new Map<string, readonly [string, string] | typeof STORED>();
-    for (const [abs, entry] of this.used) entries.set(abs, typeof entry === 'string' ? STORED : entry);
+    for (const [abs, { entry }] of this.files) if (entry !== undefined) entries.set(abs, typeof entry === 'string' ? STORED : entry);
     this.stored.save(entries, (stored, used) => used * 2 < stored);
     try {
       rmSync(join(this.dir, 'file-stats.json'), { force: true }); // the single file of earlier builds
@@ -190,6 +193,28 @@ function storedHash(text: string | undefined, key: string): string | undefined {
   const end = key.length + 2;
   if (text === undefined || text.length !== end + 69 || !text.startsWith('["', 0) || !text.startsWith(key, 2)) return undefined;
   return text.startsWith('","', end) && text.endsWith('"]') ? text.slice(end + 3, end + 67) : undefined;
+}
+
+/** What one run of the memo knows of one file. */
+class FileNow {
+  /** SHA-256 of the file as this run first hashed it (StatMemo.seen). @default - not hashed in this run (only learnt) */
+  public hash?: string = undefined;
+  /** Its size then. */
+  public size = 0;
+  /**
+   * What a save writes for it: its stat key and SHA-256 (hashed or learnt in this run), or the SHA-256 of the stored
+   * entry found unchanged (its stored text is written back). @default - nothing (seen within the racy interval)
+   */
+  public entry?: readonly [string, string] | string = undefined;
+  /** The bytes StatMemo.hash read, until StatMemo.bytes takes them. @default - none kept */
+  public bytes?: Buffer = undefined;
+
+  /** Records the SHA-256 and size of the file as first seen in this run. */
+  public see(hash: string, size: number): void {
+    if (this.hash !== undefined) return;
+    this.hash = hash;
+    this.size = size;
+  }
 }
 
 /** A file changed less than this long ago (by ctime) is hashed again next time, whatever its stat. */
