@@ -1,4 +1,5 @@
 import { SourceLocation } from '../diagnostics/diagnostic';
+import { Origin } from '../model/origin';
 import { FieldPath, formatPath, parsePath } from './field-path';
 import { LazyLocation } from './lazy-location';
 import type { Target } from './yaml-locator';
@@ -111,6 +112,12 @@ function samePath(a: FieldPath | undefined, b: FieldPath): boolean {
   return a !== undefined && a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
+/** Makes the lazy location of a field of value `value` (its path as segments, or as formatPath wrote it). */
+export type Locate = (value: number, path: FieldPath | string, target: Target) => SourceLocation;
+
+/** Makes the Origin of a field of value `value` (its formatted path). */
+export type MakeOrigin = (value: number, path: string, target: Target) => Origin;
+
 /**
  * Decodes what {@link encodeValues} made, in place: the objects and arrays of `data` (fresh from JSON.parse, owned by
  * the caller from then on) become the values, so decoding makes only the locations and origins. `locate(i, path,
@@ -118,11 +125,16 @@ function samePath(a: FieldPath | undefined, b: FieldPath): boolean {
  */
 export function decodeValues(
   data: Encoded,
-  locate: (value: number, path: FieldPath | string, target: Target) => SourceLocation,
+  locate: Locate,
   /** The origin paths decoded so far, shared by the files of one load. @default - a fresh one */
   paths: DecodedPaths = new DecodedPaths(),
+  /** Makes an origin (e.g. a LazyOrigin, whose location is made when read). @default - `{ at: locate(...), path }` */
+  origin?: MakeOrigin,
 ): unknown[] {
-  return decodeWith(data, locate, paths.pathOf);
+  const values = data as unknown[];
+  const decoder = new Decoder(locate, origin, paths.pathOf);
+  for (let i = 0; i < values.length; i++) values[i] = decoder.value(values[i] as Encoded, i);
+  return values;
 }
 
 /**
@@ -143,65 +155,74 @@ export class DecodedPaths {
   };
 }
 
-function decodeWith(
-  data: Encoded, locate: (value: number, path: FieldPath | string, target: Target) => SourceLocation, pathOf: (encoded: string) => string,
-): unknown[] {
-  // Loops, not Object.entries/fromEntries: every cached document of a project is decoded on every run. A marker is
-  // told apart by its first key (an encoded object's own keys never start with `$`: such maps are wrapped in
-  // $object), read by for-in, which walks a JSON object's keys from its shape without making an array of them.
-  let byId: Map<number, unknown> | undefined; // shared values: few files have any
-  const decode = (v: Encoded, doc: number): unknown => {
+/**
+ * One decoding (of a file's values): methods, not closures made per file, since every cached document of a project
+ * is decoded on every run. Loops, not Object.entries/fromEntries. A marker is told apart by its first key (an encoded
+ * object's own keys never start with `$`: such maps are wrapped in $object), read by for-in, which walks a JSON
+ * object's keys from its shape without making an array of them.
+ */
+class Decoder {
+  /** Shared values by id: few files have any. */
+  private byId?: Map<number, unknown>;
+
+  public constructor(
+    private readonly locate: Locate,
+    private readonly origin: MakeOrigin | undefined,
+    private readonly pathOf: (encoded: string) => string,
+  ) {}
+
+  public value(v: Encoded, doc: number): unknown {
     if (typeof v === 'string') {
       if (v.charCodeAt(0) !== ORIGIN) return v;
-      const path = pathOf(v);
-      return { at: locate(doc, path, v.charCodeAt(1) === KEY ? 'key' : 'value'), path };
+      const path = this.pathOf(v);
+      const target = v.charCodeAt(1) === KEY ? 'key' : 'value';
+      return this.origin !== undefined ? this.origin(doc, path, target) : { at: this.locate(doc, path, target), path };
     }
     if (v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = decode(v[i], doc) as Encoded;
+      for (let i = 0; i < v.length; i++) v[i] = this.value(v[i], doc) as Encoded;
       return v;
     }
     for (const key in v) {
-      if (key.charCodeAt(0) === DOLLAR) return marker(v as Record<string, Encoded | undefined>, key, doc);
+      if (key.charCodeAt(0) === DOLLAR) return this.marker(v as Record<string, Encoded | undefined>, key, doc);
       break;
     }
-    return entries(v as Record<string, unknown>, doc);
-  };
-  const marker = (marked: Record<string, Encoded | undefined>, key: string, doc: number): unknown => {
+    return this.entries(v as Record<string, unknown>, doc);
+  }
+
+  private marker(marked: Record<string, Encoded | undefined>, key: string, doc: number): unknown {
     switch (key) {
       case '$s':
         return marked.$s;
       case '$loc':
-        return locate(doc, marked.$loc as FieldPath, marked.$key === true ? 'key' : 'value');
+        return this.locate(doc, marked.$loc as FieldPath, marked.$key === true ? 'key' : 'value');
       case '$ref':
-        return byId?.get(marked.$ref as number);
+        return this.byId?.get(marked.$ref as number);
       case '$id': {
-        const value = decode(marked.$value as Encoded, doc);
-        (byId ??= new Map()).set(marked.$id as number, value);
+        const value = this.value(marked.$value as Encoded, doc);
+        (this.byId ??= new Map()).set(marked.$id as number, value);
         return value;
       }
       case '$object':
-        return entries(marked.$object as Record<string, unknown>, doc);
+        return this.entries(marked.$object as Record<string, unknown>, doc);
       case '$map':
-        return new Map((marked.$map as [string, Encoded][]).map(([k, x]) => [k, decode(x, doc)]));
+        return new Map((marked.$map as [string, Encoded][]).map(([k, x]) => [k, this.value(x, doc)]));
       default:
         throw new Error(`document cache: unknown marker ${key}`);
     }
-  };
+  }
+
   /** Decodes the values of a map's entries in place. */
-  const entries = (map: Record<string, unknown>, doc: number): unknown => {
+  private entries(map: Record<string, unknown>, doc: number): unknown {
     for (const key in map) {
       const item = map[key];
       if (item === null || (typeof item !== 'object' && typeof item !== 'string')) continue;
-      const value = decode(item as Encoded, doc);
+      const value = this.value(item as Encoded, doc);
       if (value === item) continue;
       // JSON.parse made `__proto__` an own property; an assignment would set the prototype instead
       if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
       else map[key] = value;
     }
     return map;
-  };
-  const values = data as unknown[];
-  for (let i = 0; i < values.length; i++) values[i] = decode(values[i] as Encoded, i);
-  return values;
+  }
 }

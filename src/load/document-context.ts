@@ -2,6 +2,7 @@ import { Diagnostic, SourceLocation } from '../diagnostics/diagnostic';
 import { Origin } from '../model/project';
 import { FieldPath, formatPath } from './field-path';
 import { LazyLocation } from './lazy-location';
+import { LazyOrigin } from './lazy-origin';
 import { SourceFile } from './read-tree';
 import { Locator, Target } from './yaml-locator';
 
@@ -70,6 +71,14 @@ export class DocumentContext {
    */
   public lazyLocation(path: FieldPath | string, target: Target = 'value'): SourceLocation {
     return new LazyLocation(this.file.path, this.locator, path, target);
+  }
+
+  /**
+   * The origin of the field at `path` (as formatPath wrote it), its location made on first read of `at`: for values
+   * decoded from a cache (document-codec.ts), whose origins are mostly never read.
+   */
+  public lazyOrigin(path: string, target: Target = 'value'): Origin {
+    return new LazyOrigin(this.file.path, this.locator, path, target);
   }
 
   public get failed(): boolean {

@@ -201,7 +201,9 @@ function fromStore(file: SourceFile, stored: unknown, text: string, paths: Decod
     if (kind === undefined) return undefined;
     documents.push({ ctx: new DocumentContext(file, new YamlLocator(source, index), index), kind, value: undefined });
   }
-  const values = decodeValues(entry.values as never, (i, path, target) => documents[i].ctx.lazyLocation(path, target), paths);
+  const values = decodeValues(
+    entry.values as never, (i, path, target) => documents[i].ctx.lazyLocation(path, target), paths, (i, path, target) => documents[i].ctx.lazyOrigin(path, target),
+  );
   for (let i = 0; i < documents.length; i++) documents[i].value = values[i];
   return { documents, diagnostics: [] };
 }

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { decodeValues, encodeValues } from '../../src/load/document-codec';
 import { DocumentContext } from '../../src/load/document-context';
+import { LazyOrigin } from '../../src/load/lazy-origin';
 import { formatPath, parsePath, Segment } from '../../src/load/field-path';
 import { YamlSource } from '../../src/load/parse-yaml';
 import { YamlLocator } from '../../src/load/yaml-locator';
@@ -67,6 +68,33 @@ describe('encode and decode', () => {
     // a key and a value target differ here, and each keeps its own
     const { timeoutKey, timeoutValue } = decoded as unknown as Record<string, { at: { col: number } }>;
     expect(timeoutKey.at.col).not.toBe(timeoutValue.at.col);
+  });
+
+  test('decoded with lazy origins (as the loader decodes), values and locations are those of a fresh load', () => {
+    const fresh = build(context());
+    const ctx = context();
+    const [decoded] = decodeValues(
+      JSON.parse(JSON.stringify(encodeValues([fresh]))), (_index, path, target) => ctx.lazyLocation(path, target), undefined,
+      (_index, path, target) => ctx.lazyOrigin(path, target),
+    ) as [Record<string, { at: { line: number; col: number }; path: string }>];
+    expect(decoded.origin).toBeInstanceOf(LazyOrigin);
+    expect(JSON.stringify(decoded)).toBe(JSON.stringify(fresh));
+    const freshOrigins = fresh as Record<string, { at: { line: number; col: number }; path: string }>;
+    for (const key of ['origin', 'timeoutKey', 'timeoutValue', 'header']) {
+      expect({ key, at: { ...decoded[key].at }, path: decoded[key].path }).toEqual({ key, at: { ...freshOrigins[key].at }, path: freshOrigins[key].path });
+    }
+  });
+
+  test('a lazy origin reads, spreads, serializes and compares like a plain { at, path }, and its location is one object', () => {
+    const origin = context().lazyOrigin('spec.timeout');
+    const plain = { at: { file: 'routes/t/r.yaml', line: 6, col: 12 }, path: 'spec.timeout' };
+    expect(Object.keys(origin)).toEqual(['at', 'path']);
+    expect(origin.at).toBe(origin.at);
+    expect({ ...origin }).toEqual(plain);
+    expect(JSON.parse(JSON.stringify(origin))).toStrictEqual(plain);
+    expect(origin).toEqual(plain);
+    expect(origin).not.toEqual({ ...plain, path: 'spec.timeouts' });
+    expect(context().lazyOrigin('spec.timeout', 'key').at).toEqual({ file: 'routes/t/r.yaml', line: 6, col: 3 });
   });
 
   test('a lazy location reads, spreads, serializes and compares like a plain { file, line, col }', () => {
