@@ -21,7 +21,8 @@ export const STORED: unique symbol = Symbol('stored');
  * file (all kfaas writes, nearly always) is also kept as one string, which keys and values are sliced from.
  * A missing, damaged (checksum) or foreign file (another tag: format, kfaas build) is empty.
  *
- * Entries a save drops may still be returned until the next compaction: a value must stay right for its key
+ * A save of stored entries only writes nothing (nothing is dropped then either). Entries a save drops may still be
+ * returned until the next compaction: a value must stay right for its key
  * whenever it is returned (both users ensure it: document entries are keyed by content, and a stat memo entry is
  * checked against the file's stat). Only Node built-ins and src/util are imported.
  */
@@ -67,6 +68,9 @@ export class LayeredStore<V> {
   public save(used: ReadonlyMap<string, V | typeof STORED>, keepStored: (stored: number, used: number) => boolean): void {
     if (this.dir === undefined) return;
     const { base, delta, baseFound } = this.read();
+    // A run that only kept stored entries (a synth with nothing to learn, most runs of kfaas explain) writes nothing:
+    // what it did not use stays stored (right for its key still) until a run that writes compacts it away.
+    if (baseFound && onlyStored(used)) return;
     let storedCount = base.lines.size;
     for (const key of delta.lines.keys()) if (!base.lines.has(key)) storedCount++;
     const keep = keepStored(storedCount, used.size);
@@ -263,6 +267,12 @@ const BASE = 'base.lines';
 const DELTA = 'delta.lines';
 /** Below this many changed or unused entries, a store is never compacted (a small project just rewrites its delta). */
 const COMPACT_MIN = 64;
+
+/** Whether every value of `used` is STORED. */
+function onlyStored(used: ReadonlyMap<string, unknown>): boolean {
+  for (const value of used.values()) if (value !== STORED) return false;
+  return true;
+}
 
 function sameEntries(delta: Layer, next: ReadonlyMap<string, Entry>): boolean {
   if (delta.lines.size !== next.size) return false;

@@ -117,6 +117,26 @@ test('an entry saved as STORED keeps the stored value, written back as it was re
   expect(keys(300).map((k) => reopened.get(k))).toEqual(keys(300).map((k) => (k === 'k-5' ? 'new' : `v-${k}`)));
 });
 
+test('a save of stored entries only (nothing new) writes nothing, even when it used few of them; the next save that writes drops the rest', () => {
+  const dir = join(base, 'store');
+  saveAll(dir, keys(400).map((k) => [k, `v-${k}`] as const));
+  saveAll(dir, [...keys(400).map((k) => [k, `v-${k}`] as const), ['extra', 'in the delta']]);
+  const before = mtimes(dir);
+  expect(Object.keys(before).sort()).toEqual(['base.lines', 'delta.lines']);
+  // WHEN a run keeps a hundred stored entries (the extra one not among them) and learns nothing
+  new LayeredStore<string>(dir, 't').save(new Map(keys(100).map((k) => [k, STORED])), () => false);
+  // THEN no file was written, and every entry still reads back
+  expect(mtimes(dir)).toEqual(before);
+  const reopened = new LayeredStore<string>(dir, 't');
+  for (const k of keys(400)) expect({ k, v: reopened.get(k) }).toEqual({ k, v: `v-${k}` });
+  expect(reopened.get('extra')).toBe('in the delta');
+  // WHEN the next run writes a new entry with the same hundred: the unused ones are dropped (compaction)
+  reopened.save(new Map<string, string | typeof STORED>([...keys(100).map((k) => [k, STORED] as const), ['new', 'v-new']]), () => false);
+  const after = new LayeredStore<string>(dir, 't');
+  expect(keys(400).filter((k) => after.get(k) !== undefined)).toEqual(keys(100));
+  expect([after.get('new'), after.get('extra')]).toEqual(['v-new', undefined]);
+});
+
 test('keys with quotes, tabs, newlines and other characters read back', () => {
   const dir = join(base, 'store');
   const odd = ['a"b', 'tab\there', 'new\nline', 'back\\slash', 'ü/π', '', '\u2028'];
