@@ -35,8 +35,8 @@ export class StatMemo {
    * file by the input key, then by the loader): see FileNow.
    */
   private readonly files = new Map<string, FileNow>();
-  /** The folders listed in this run, as first listed: their entries sorted by name. */
-  private readonly listings = new Map<string, readonly Dirent[]>();
+  /** The folders listed in this run, as first listed: their entries sorted by name, with their paths. */
+  private readonly listings = new Map<string, Listing>();
   /** How many files were read and hashed (not taken from the memo). */
   public hashed = 0;
 
@@ -94,16 +94,20 @@ export class StatMemo {
   }
 
   /**
-   * The entries of the real folder `abs`, sorted by name (util/compare compareText), as this run first listed it
-   * ({@link listed}), like {@link seen}: the loader walks the folders synth's input key walked just before.
+   * The entries of the real folder `abs`, sorted by name (util/compare compareText), and their paths, as this run first
+   * listed it ({@link listed}), like {@link seen}: the loader walks the folders synth's input key walked just before.
    */
-  public listing(abs: string): readonly Dirent[] | undefined {
+  public listing(abs: string): Listing | undefined {
     return this.listings.get(abs);
   }
 
-  /** Records the entries of the real folder `abs`, sorted by name, as this run listed them (the first listing stays). */
-  public listed(abs: string, entries: readonly Dirent[]): void {
-    if (!this.listings.has(abs)) this.listings.set(abs, entries);
+  /**
+   * Records the entries of the real folder `abs`, sorted by name, and their paths (`abs`, a separator, the name: the
+   * strings this memo is then asked about, whose hashes are computed once), as this run listed them (the first
+   * listing stays).
+   */
+  public listed(abs: string, listing: Listing): void {
+    if (!this.listings.has(abs)) this.listings.set(abs, listing);
   }
 
   /**
@@ -193,6 +197,12 @@ function storedHash(text: string | undefined, key: string): string | undefined {
   const end = key.length + 2;
   if (text === undefined || text.length !== end + 69 || !text.startsWith('["', 0) || !text.startsWith(key, 2)) return undefined;
   return text.startsWith('","', end) && text.endsWith('"]') ? text.slice(end + 3, end + 67) : undefined;
+}
+
+/** A folder's entries sorted by name, and the path of each (the folder's real path, a separator, its name). */
+export interface Listing {
+  readonly entries: readonly Dirent[];
+  readonly paths: readonly string[];
 }
 
 /** What one run of the memo knows of one file. */

@@ -218,11 +218,14 @@ function hashFolder(real: string, rel: string, into: Sink, seen: Set<string>, fa
     return;
   }
   into(`${rel}/`, 'dir');
-  if (how.keep) memo.listed(real, entries); // input folders: the loader walks them next (read-tree.ts InputReuse.listing)
   // `real` is a real path (no trailing separator but at the file system's root): its entries' paths by concatenation
   const prefix = real.endsWith(sep) ? real : real + sep;
-  for (const entry of entries) {
-    const childReal = prefix + entry.name;
+  const paths = entries.map((entry) => prefix + entry.name);
+  // input folders: the loader walks them next, and asks the memo about the same path strings (InputReuse.listing)
+  if (how.keep) memo.listed(real, { entries, paths });
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    const childReal = paths[i];
     const childRel = `${rel}/${entry.name}`;
     if (entry.isFile()) {
       if (!how.skip?.test(entry.name)) hashFile(childReal, childRel, into, fail, memo, undefined, how.keep);

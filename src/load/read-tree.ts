@@ -45,10 +45,11 @@ export interface InputReuse<T = unknown> {
    */
   bytes?(abs: string): Buffer | undefined;
   /**
-   * The entries of the real folder `abs`, sorted by name (compareText), as this run listed them already (synth's input
-   * key walks the same folders first): taken as they were then, without listing the folder again. @default - none
+   * The entries of the real folder `abs`, sorted by name (compareText), and the path of each (`abs`, a separator, its
+   * name), as this run listed them already (synth's input key walks the same folders first): taken as they were then,
+   * without listing the folder again; the very path strings are then given to {@link seen}. @default - none
    */
-  listing?(abs: string): readonly Dirent[] | undefined;
+  listing?(abs: string): { readonly entries: readonly Dirent[]; readonly paths: readonly string[] } | undefined;
   /** Tells that the file at real path `abs`, of that stat taken before reading it, has SHA-256 `hash`. */
   remember(abs: string, stat: Stats, hash: string): void;
   /**
@@ -127,7 +128,8 @@ class AreaWalker<T> {
   }
 
   public walk(dir: string, segments: readonly string[]): void {
-    let entries = this.reuse?.listing?.(dir);
+    const listed = this.reuse?.listing?.(dir);
+    let entries = listed?.entries;
     if (entries === undefined) {
       try {
         entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name));
@@ -139,9 +141,10 @@ class AreaWalker<T> {
     // `dir` is a real path (no trailing separator but at the file system's root): its entries' paths by concatenation
     const prefix = dir.endsWith(sep) ? dir : dir + sep;
     const relDir = segments.join('/');
-    for (const entry of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
       if (entry.name.startsWith('.')) continue; // editor and VCS files
-      this.visit(prefix + entry.name, segments, `${relDir}/${entry.name}`, entry);
+      this.visit(listed?.paths[i] ?? prefix + entry.name, segments, `${relDir}/${entry.name}`, entry);
     }
   }
 
