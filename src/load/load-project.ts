@@ -64,6 +64,8 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
   bag.addAll(tree.diagnostics);
 
   const checked: Checked[] = [];
+  // The documents of each kind, in file order: what its cross-document checks are given.
+  const byKind = new Map<DocumentKind<unknown>, (Built<unknown> & Checked)[]>();
   for (const file of tree.files) {
     let outcome = read.taken.get(file);
     const held = outcome === undefined ? store?.decoded?.get(file) : undefined;
@@ -78,12 +80,18 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
       if (store?.decoded && isClean(outcome)) store.decoded.set(file, heldOf(file.text, outcome));
     }
     bag.addAll(outcome.diagnostics);
-    checked.push(...outcome.documents);
+    for (const document of outcome.documents) {
+      checked.push(document);
+      if (document.kind === undefined) continue;
+      const mine = byKind.get(document.kind);
+      if (mine === undefined) byKind.set(document.kind, [document as Built<unknown> & Checked]);
+      else mine.push(document as Built<unknown> & Checked);
+    }
   }
 
   const draft: ProjectDraft = { clusters: [], teams: [], routes: [], deliveries: [], egresses: [] };
   for (const kind of DOCUMENT_KINDS) {
-    const mine = checked.filter((c): c is Built<unknown> & Checked => c.kind === kind);
+    const mine = byKind.get(kind) ?? [];
     kind.checkAll?.(mine);
     if (kind.required && mine.length === 0 && !tree.missing.has(kind.area)) {
       bag.error('missing-document', undefined, undefined, kind.required);

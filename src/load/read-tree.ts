@@ -240,10 +240,10 @@ class AreaWalker<T> {
     let stat: Stats;
     const team = this.area === 'routes' ? parent[1] : undefined;
     const early = this.reuse?.seen?.(abs);
-    const read = early === undefined ? undefined : this.reuse?.bytes?.(abs);
     if (early !== undefined && early.size <= MAX_INPUT_FILE_BYTES) {
       if (this.take(unread(rel, this.area, team, early.hash))) return;
       // read by the input key: the bytes it hashed (it remembered their stat)
+      const read = this.reuse?.bytes?.(abs);
       if (read !== undefined) return this.decoded(read, rel, team, early.hash);
     }
     try {
