@@ -1,5 +1,5 @@
-import { Diagnostic, DiagnosticBag } from '../diagnostics/diagnostic';
-import { Project } from '../model/project';
+import { Diagnostic, DiagnosticBag, SourceLocation } from '../diagnostics/diagnostic';
+import { Origin, Project } from '../model/project';
 import { DocumentContext } from './document-context';
 import { Built } from './built';
 import { DOCUMENT_KINDS, DocumentKind, ProjectDraft, resolveKind } from './document-kinds';
@@ -7,9 +7,10 @@ import { readCareful, readFast, RawDocument, TOO_DEEP_MESSAGE, tooDeepPath, with
 import { InputReuse, readTree, SourceFile, Tree } from './read-tree';
 import { checkSchema } from './schema-check';
 import { describeValue, isMapping } from './values';
-import { YamlLocator } from './yaml-locator';
+import { Target, YamlLocator } from './yaml-locator';
 import { compareText } from '../util/compare';
 import { DecodedPaths, decodeValues, encodeValues } from './document-codec';
+import { FieldPath } from './field-path';
 
 export interface LoadResult {
   readonly project: Project;
@@ -209,12 +210,18 @@ function fromStore(file: SourceFile, stored: unknown, text: string, paths: Decod
     if (kind === undefined) return undefined;
     documents.push({ ctx: new DocumentContext(file, new YamlLocator(source, index), index), kind, value: undefined });
   }
-  const values = decodeValues(
-    entry.values as never, (i, path, target) => documents[i].ctx.lazyLocation(path, target), paths, (i, path, target) => documents[i].ctx.lazyOrigin(path, target),
-  );
+  const locate = (i: number, path: FieldPath | string, target: Target): SourceLocation => documents[i].ctx.lazyLocation(path, target);
+  // A document's own origin is read for its file by every later stage (cache keys, per table): made at once; a field's
+  // origin is read only when a diagnostic points at it: a LazyOrigin.
+  const origin = (i: number, path: string, target: Target): Origin =>
+    path === DOCUMENT_ORIGIN ? { at: locate(i, path, target), path } : documents[i].ctx.lazyOrigin(path, target);
+  const values = decodeValues(entry.values as never, locate, paths, origin);
   for (let i = 0; i < documents.length; i++) documents[i].value = values[i];
   return { documents, diagnostics: [] };
 }
+
+/** The field path of every document's own origin (its name): see fromStore. */
+const DOCUMENT_ORIGIN = 'metadata.name';
 
 const KINDS_BY_NAME: ReadonlyMap<string, DocumentKind<unknown>> = new Map(DOCUMENT_KINDS.map((k) => [`${k.apiVersion}/${k.kind}`, k]));
 
