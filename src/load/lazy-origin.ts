@@ -9,8 +9,9 @@ import type { Locator, Target } from './yaml-locator';
  * is an own enumerable accessor (first, as in an origin literal), `path` an own data property.
  *
  * One object and one property definition per origin, where an origin literal and its LazyLocation cost two objects
- * and three: a cached tier-L project holds some 30,000 origins, decoded on every run, and most of them are never read
- * (a route's own origin is, for its file name; a field's only when a diagnostic points at it).
+ * and three: a cached tier-L project holds some 30,000 origins, decoded on every run, and a field's origin is read only
+ * when a diagnostic points at it (a document's own origin, read for its file name by every stage, is decoded as an
+ * origin literal: load-project.ts fromStore). Reading `at` is an accessor call: not for origins read in hot loops.
  */
 export class LazyOrigin implements Origin {
   // An own accessor (AT), defined in the constructor before `path` so that the keys read `at`, `path`.
