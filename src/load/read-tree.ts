@@ -241,9 +241,10 @@ class AreaWalker<T> {
     const team = this.area === 'routes' ? parent[1] : undefined;
     const early = this.reuse?.seen?.(abs);
     if (early !== undefined && early.size <= MAX_INPUT_FILE_BYTES) {
-      if (this.take(unread(rel, this.area, team, early.hash))) return;
-      // read by the input key: the bytes it hashed (it remembered their stat)
+      const taken = this.take(unread(rel, this.area, team, early.hash));
+      // read by the input key: the bytes it hashed (it remembered their stat), let go of even when the file is taken
       const read = this.reuse?.bytes?.(abs);
+      if (taken) return;
       if (read !== undefined) return this.decoded(read, rel, team, early.hash);
     }
     try {
