@@ -49,13 +49,13 @@ const fileKeys = new WeakMap<SourceFile, string>();
  * The content key of an input file: its path and the SHA-256 of its bytes when known (read-tree.ts SourceFile.hash:
  * such a file may not have been read at all), written out as `b:<sha256>:<path>` (nothing to hash again: tables,
  * objects, documents and entry sizes name thousands of route files), else the SHA-256 of its path and text (an
- * overlay). The `b:` prefix keeps the two kinds apart (a SHA-256 is hex). Made once per file: the one string is then
- * hashed once by every map and set it keys (a tier-L edit asks for a key per route landing, 126,000 times).
+ * overlay; computed once per loaded file). The `b:` prefix keeps the two kinds apart (a SHA-256 is hex).
  */
 export function fileKeyOf(file: SourceFile): string {
+  if (file.hash !== undefined) return `b:${file.hash}:${file.path}`;
   let key = fileKeys.get(file);
   if (key === undefined) {
-    key = file.hash !== undefined ? `b:${file.hash}:${file.path}` : sha256(`t\u0000${file.path}\u0000${file.text}`);
+    key = sha256(`t\u0000${file.path}\u0000${file.text}`);
     fileKeys.set(file, key);
   }
   return key;
