@@ -12,7 +12,7 @@ import { LayeredStore, STORED } from './layered-store';
  * An entry's size is a function of its Route document, the match, the environment (which behaviour lands), the
  * action context and the size profile of the table (compile-environment.ts entryContext), and the kfaas build.
  * So sizes are stored per route, under the content key of the route's file (its path and the SHA-256 of its bytes,
- * or incremental-cache.ts fileKeyOf) and the route's name, then per context (a hash of the entryContext text) and match (its field
+ * or file-key.ts fileKeyOf) and the route's name, then per context (a hash of the entryContext text) and match (its field
  * path in the document, `spec.match[1].prefix`); the store's tag names the format and the kfaas build, whose
  * other stores are ignored. Two routes of one name in one file (an error the loader reports) have no key: they are
  * measured every time.

@@ -2,7 +2,7 @@ import type { HeldFile } from '../load/load-project';
 
 /**
  * The model values of clean input files as loaded by the runs of one process (`kfaas watch`), by content key
- * (incremental-cache.ts fileKeyOf: path and SHA-256): a run takes the very objects the previous run made of an
+ * (file-key.ts fileKeyOf: path and SHA-256): a run takes the very objects the previous run made of an
  * unchanged file instead of decoding its cached documents again, so the compile's memos keyed by those objects (and
  * the objects themselves) carry over. Only the files of the last run are held: {@link nextRun} drops the others, so
  * memory stays at one project's model however many runs there are.

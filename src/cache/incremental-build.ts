@@ -19,7 +19,8 @@ import { PLATFORM_FOLDER } from '../model/defaults';
 import { Project } from '../model/project';
 import { compareText } from '../util/compare';
 import { StageTimings } from '../util/stage-timings';
-import { fileKeyOf, IncrementalCache, keyOf } from './incremental-cache';
+import { IncrementalCache, keyOf } from './incremental-cache';
+import { fileKeyOf } from './file-key';
 import { sha256 } from '../util/sha256';
 import { KeptFile, keptIfUnchanged, keptRecorded, renderedKinds } from './kept-files';
 import { clusterInputsDigest, slotInputsDigest } from './slot-inputs';
@@ -371,14 +372,7 @@ function recordIndex(
  * environment) have the same digest: computed once.
  */
 function landingsDigest(keyOfFile: (path: string) => string): (landings: readonly Landing[]) => string {
-  const done: { readonly landings: readonly Landing[]; readonly digest: string }[] = [];
-  return (landings) => {
-    const same = done.find((d) => d.landings.length === landings.length && d.landings.every((l, i) => l.route === landings[i].route));
-    if (same) return same.digest;
-    const digest = sha256(landings.map((l) => `${keyOfFile(l.route.origin.at.file)}\u0001${l.route.name}`).join('\u0002'));
-    done.push({ landings, digest });
-    return digest;
-  };
+  return perLandings((landings) => sha256(landings.map((l) => `${keyOfFile(l.route.origin.at.file)}\u0001${l.route.name}`).join('\u0002')));
 }
 
 /**
@@ -388,13 +382,21 @@ function landingsDigest(keyOfFile: (path: string) => string): (landings: readonl
  * environment) have the same digest: computed once.
  */
 function routeFilesDigest(keyOfFile: (path: string) => string): (landings: readonly Landing[]) => string {
+  return perLandings((landings) => sha256([...new Set(landings.map((l) => keyOfFile(l.route.origin.at.file)))].join(',')));
+}
+
+/**
+ * `digest`, computed once per list of landings of the same routes in the same order (the clusters hosting an
+ * environment land the same routes: a digest of 7,000 route files is made once, not once per cluster).
+ */
+function perLandings(digest: (landings: readonly Landing[]) => string): (landings: readonly Landing[]) => string {
   const done: { readonly landings: readonly Landing[]; readonly digest: string }[] = [];
   return (landings) => {
     const same = done.find((d) => d.landings.length === landings.length && d.landings.every((l, i) => l.route === landings[i].route));
     if (same) return same.digest;
-    const digest = sha256([...new Set(landings.map((l) => keyOfFile(l.route.origin.at.file)))].join(','));
-    done.push({ landings, digest });
-    return digest;
+    const made = digest(landings);
+    done.push({ landings, digest: made });
+    return made;
   };
 }
 

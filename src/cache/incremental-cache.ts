@@ -2,15 +2,16 @@ import { join } from 'path';
 import type { DocumentStore, HeldFile } from '../load/load-project';
 import { HeldDocuments } from './held-documents';
 import { SharedEntries } from '../compile/entries';
-import type { SourceFile } from '../load/read-tree';
 import type { RegexFacts } from '../regex';
 import { checkedBytes, readChecked, writeChecked } from './checked-json';
 import { CachedObject, flatten, Loaded, Stored, TableRecord } from './incremental-record';
 import { EntrySizeStore } from './entry-sizes';
 import { LayeredStore, STORED } from './layered-store';
 import { StatMemo } from './stat-memo';
+import { fileKeyOf } from './file-key';
 import { TableIndexStore } from './table-index-store';
 import { CACHE_DIR, FileHashes } from './synth-cache';
+import type { SourceFile } from '../load/read-tree';
 import { sha256 } from '../util/sha256';
 
 /**
@@ -42,24 +43,6 @@ const FILE = 'incremental.json';
 const DOCUMENTS = 'documents';
 const ENTRY_SIZES = 'entry-sizes';
 const TABLE_INDEX = 'table-index.json';
-
-const fileKeys = new WeakMap<SourceFile, string>();
-
-/**
- * The content key of an input file: its path and the SHA-256 of its bytes when known (read-tree.ts SourceFile.hash:
- * such a file may not have been read at all), written out as `b:<sha256>:<path>` (nothing to hash again: tables,
- * objects, documents and entry sizes name thousands of route files), else the SHA-256 of its path and text (an
- * overlay; computed once per loaded file). The `b:` prefix keeps the two kinds apart (a SHA-256 is hex).
- */
-export function fileKeyOf(file: SourceFile): string {
-  if (file.hash !== undefined) return `b:${file.hash}:${file.path}`;
-  let key = fileKeys.get(file);
-  if (key === undefined) {
-    key = sha256(`t\u0000${file.path}\u0000${file.text}`);
-    fileKeys.set(file, key);
-  }
-  return key;
-}
 
 /** A key over several parts (no part can run into the next). */
 export function keyOf(parts: readonly string[]): string {

@@ -1,4 +1,5 @@
 import { readChecked, checkedBytes, writeChecked } from './checked-json';
+import { pathOfFileKey } from './file-key';
 import type { IndexedObject } from '../compile/incremental-table';
 import { IndexedRoute, inLiteralOrder, ListRows } from '../compile/table-index';
 
@@ -43,7 +44,7 @@ interface StoredIndex {
   readonly tool: string;
   /**
    * (path, content key) pairs, flat: the route files the lists name, once. The path is '' when the key names it
-   * (`b:<sha256>:<path>`: incremental-cache.ts fileKeyOf).
+   * (`b:<sha256>:<path>`: file-key.ts fileKeyOf).
    */
   readonly files: readonly string[];
   /** (name, index of its file) pairs, flat: the routes the lists name, once. */
@@ -165,11 +166,11 @@ function encode(tool: string, tables: ReadonlyMap<string, { readonly list: strin
   const literals: string[] = [];
   const literalIds = new Map<string, number>();
   const routeId = (route: IndexedRoute): number => {
-    // A content key names its path too (incremental-cache.ts fileKeyOf)
+    // A content key names its path too (file-key.ts fileKeyOf)
     let file = fileIds.get(route.fileKey);
     if (file === undefined) {
       fileIds.set(route.fileKey, (file = files.length / 2));
-      files.push(pathOf(route.fileKey) === route.file ? '' : route.file, route.fileKey);
+      files.push(pathOfFileKey(route.fileKey) === route.file ? '' : route.file, route.fileKey);
     }
     let byName = routeIds.get(file);
     if (!byName) routeIds.set(file, (byName = new Map()));
@@ -196,11 +197,6 @@ function encode(tool: string, tables: ReadonlyMap<string, { readonly list: strin
   const storedTables: Record<string, StoredTable> = {};
   for (const [key, table] of tables) storedTables[key] = { list: table.list, objects: table.objects.flatMap((o) => [o.name, o.units, o.key]) };
   return { format: FORMAT, tool, files, routes, literals, lists: storedLists, tables: storedTables };
-}
-
-/** The path a `b:<sha256>:<path>` content key names, else undefined. */
-function pathOf(fileKey: string): string | undefined {
-  return fileKey.startsWith('b:') && fileKey[66] === ':' ? fileKey.slice(67) : undefined;
 }
 
 /** The stored index as maps; lists and tables of the wrong shape are left out. */
@@ -238,7 +234,7 @@ function decodeRoutes(stored: StoredIndex): IndexedRoute[] | undefined {
     if (typeof name !== 'string' || !Number.isInteger(file) || (file as number) < 0 || 2 * (file as number) + 1 >= files.length) return undefined;
     const [path, fileKey] = [files[2 * (file as number)], files[2 * (file as number) + 1]];
     if (typeof path !== 'string' || typeof fileKey !== 'string') return undefined;
-    const at = path === '' ? pathOf(fileKey) : path;
+    const at = path === '' ? pathOfFileKey(fileKey) : path;
     if (at === undefined) return undefined;
     decoded.push({ name, file: at, fileKey });
   }

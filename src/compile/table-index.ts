@@ -19,7 +19,7 @@ export interface ListRows {
   readonly routes: readonly IndexedRoute[];
 }
 
-/** A route of a list: its name, its file and the file's content key (incremental-cache.ts fileKeyOf). */
+/** A route of a list: its name, its file and the file's content key (file-key.ts fileKeyOf). */
 export interface IndexedRoute {
   readonly name: string;
   readonly file: string;

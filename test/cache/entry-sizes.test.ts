@@ -5,7 +5,7 @@ import { entryContext } from '../../src/compile/compile-environment';
 import { compileSlot, planProject, ProjectPlan } from '../../src/compile/compile-project';
 import { EntrySizeMemo } from '../../src/compile/entries';
 import { EntrySizeStore } from '../../src/cache/entry-sizes';
-import { fileKeyOf } from '../../src/cache/incremental-cache';
+import { fileKeyOf } from '../../src/cache/file-key';
 import { httpRouteProfileKey, sizeOfHttpRoute } from '../../src/emit/istio/http-route';
 import { loadProject } from '../../src/load/load-project';
 import { makeRoute } from '../support/project-builder';
