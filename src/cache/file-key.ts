@@ -22,6 +22,17 @@ export function fileKeyOf(file: SourceFile): string {
 }
 
 /**
+ * Whether `key` is the content key of `file` ({@link fileKeyOf}), compared without making the key: the form of a file
+ * whose hash is known is compared in place.
+ */
+export function isKeyOf(key: string, file: SourceFile): boolean {
+  if (file.hash === undefined) return key === fileKeyOf(file);
+  const { hash, path } = file;
+  return key.length === 3 + hash.length + path.length && key.startsWith('b:') && key.startsWith(hash, 2) &&
+    key.charCodeAt(2 + hash.length) === 58 /* : */ && key.endsWith(path);
+}
+
+/**
  * The path a content key of the `b:<sha256>:<path>` form names (the table index stores such paths once, in the key);
  * undefined for the other form, which names no path.
  */

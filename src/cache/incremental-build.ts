@@ -20,7 +20,7 @@ import { Project } from '../model/project';
 import { compareText } from '../util/compare';
 import { StageTimings } from '../util/stage-timings';
 import { IncrementalCache, keyOf } from './incremental-cache';
-import { fileKeyOf } from './file-key';
+import { fileKeyOf, isKeyOf } from './file-key';
 import { sha256 } from '../util/sha256';
 import { KeptFile, keptIfUnchanged, keptRecorded, renderedKinds } from './kept-files';
 import { clusterInputsDigest, slotInputsDigest } from './slot-inputs';
@@ -132,6 +132,10 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     }
     return key;
   };
+  const isCurrent = (path: string, fileKey: string): boolean => {
+    const file = byPath.get(path);
+    return file === undefined ? fileKey === `missing:${path}` : isKeyOf(fileKey, file);
+  };
   const teams = keyOf(['teams', ...unique(project.teams.map((t) => keyOfFile(t.origin.at.file)))]);
   // Sizes of route entries by route content (entry-sizes.ts); the contexts of the plan's tables are asked for on saving.
   // Not with `only`: every object of the asked folders is rendered then, from the very JSON measuring builds
@@ -228,7 +232,7 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     const listKey = part.listKey();
     const pair = `${previous.listKey}\u0000${listKey}`;
     let changed = changedByLists.get(pair);
-    if (!changed) changedByLists.set(pair, (changed = changedFilesOf(previous.rows, part.slot.landings, keyOfFile)));
+    if (!changed) changedByLists.set(pair, (changed = changedFilesOf(previous.rows, part.slot.landings, isCurrent)));
     // Objects kept as they are must be in the output folder with the bytes recorded for them; others are built.
     const keptFiles = new Map<string, KeptObject>();
     const result = compileEnvironmentFromIndex(part.slot, plan.options, {

@@ -36,23 +36,32 @@ export function rowsOf(entries: readonly RouteEntry[], keyOfFile: (path: string)
  * files): files whose content key changed, files with rows no landing comes from any more, and files of landings
  * with no rows (new, or newly landing here). Rows of every other file are the entries their landings give now:
  * entries are made of the route, its behaviour in the environment and the list's context, all covered by the file's
- * content and the keys the index is stored under.
+ * content and the keys the index is stored under. `isCurrent(file, fileKey)`: whether `fileKey` is the file's content
+ * key now (file-key.ts isKeyOf: compared without making the key, since this runs over every route file of each list).
  */
-export function changedFilesOf(previous: ListRows, landings: readonly Landing[], keyOfFile: (path: string) => string): Set<string> {
+export function changedFilesOf(
+  previous: ListRows, landings: readonly Landing[], isCurrent: (file: string, fileKey: string) => boolean,
+): Set<string> {
+  // Per file of the rows: its stored key until a landing comes from it, then SEEN.
   const before = new Map<string, string>();
   for (const route of previous.routes) before.set(route.file, route.fileKey);
   const changed = new Set<string>();
-  const now = new Set<string>();
   for (const { route } of landings) {
     const file = route.origin.at.file;
-    if (now.has(file)) continue;
-    now.add(file);
     const key = before.get(file);
-    if (key === undefined || key !== keyOfFile(file)) changed.add(file);
+    if (key === SEEN) continue;
+    if (key === undefined) changed.add(file);
+    else {
+      before.set(file, SEEN);
+      if (!isCurrent(file, key)) changed.add(file);
+    }
   }
-  for (const file of before.keys()) if (!now.has(file)) changed.add(file);
+  for (const [file, key] of before) if (key !== SEEN) changed.add(file);
   return changed;
 }
+
+/** In changedFilesOf: a file of the rows a landing comes from (a content key is never empty). */
+const SEEN = '';
 
 /** `previous` without the rows of `changed` files, with the rows of `entries` (the entries of their landings now). */
 export function updateRows(previous: ListRows, changed: ReadonlySet<string>, entries: readonly RouteEntry[], keyOfFile: (path: string) => string): ListRows {

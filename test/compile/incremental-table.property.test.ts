@@ -164,7 +164,7 @@ test('a table compiled from its index equals the table compiled from scratch, af
               if (entry) next.set(name, entry);
               continue;
             }
-            const changed = changedFilesOf(previous.rows, slot.landings, keyOfFile);
+            const changed = changedFilesOf(previous.rows, slot.landings, (file, key) => key === keyOfFile(file));
             const result = compileEnvironmentFromIndex(slot, plan.options, {
               previous, changed,
               list: (changedEntries) => listWithLandings(updateRows(previous.rows, changed, changedEntries(), keyOfFile), slot.landings),
