@@ -396,12 +396,19 @@ function routeFilesDigest(keyOfFile: (path: string) => string): (landings: reado
 function perLandings(digest: (landings: readonly Landing[]) => string): (landings: readonly Landing[]) => string {
   const done: { readonly landings: readonly Landing[]; readonly digest: string }[] = [];
   return (landings) => {
-    const same = done.find((d) => d.landings.length === landings.length && d.landings.every((l, i) => l.route === landings[i].route));
+    const same = done.find((d) => sameRoutes(d.landings, landings));
     if (same) return same.digest;
     const made = digest(landings);
     done.push({ landings, digest: made });
     return made;
   };
+}
+
+/** Whether two lists of landings hold the same routes in the same order (a shared landing object is not read). */
+function sameRoutes(a: readonly Landing[], b: readonly Landing[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && a[i].route !== b[i].route) return false;
+  return true;
 }
 
 /** `compute`, called once, on first use. */

@@ -76,7 +76,8 @@ function forwardedPatterns(slot: EnvironmentSlot, ownership: OwnershipIndex): st
 
 function sameLandings(a: readonly Landing[], b: readonly Landing[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i].route !== b[i].route || a[i].behaviour !== b[i].behaviour) return false;
+  // The same landing object first (the slots of the clusters hosting an environment share them): no read of either.
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && (a[i].route !== b[i].route || a[i].behaviour !== b[i].behaviour)) return false;
   return true;
 }
 
@@ -95,12 +96,18 @@ export interface ForwardedMatch {
  */
 export function forwardedMatches(slot: EnvironmentSlot, ownership: OwnershipIndex): ForwardedMatch[] {
   const out: ForwardedMatch[] = [];
+  // An owned prefix is forwarded once, however many matches lie in it (pathPatterns would drop the repeats, after
+  // sorting them: at the bench's tier L, 7,000 matches of a slot come down to one owned prefix per team).
+  const ownedSeen = new Set<string>();
   for (const { route, behaviour } of slot.landings) {
-    const owns = ownership.teams.get(route.team)?.owns ?? [];
+    const owns = ownership.teams.get(route.team)?.owns;
     for (const m of behaviour.match) {
-      const literal = m.kind === 'exact' ? m.value : matchLiteral(m.kind, m.value);
-      const owned = widestOwned(owns, literal);
-      out.push(owned ? { kind: 'prefix', value: owned } : { kind: m.kind, value: m.value });
+      const owned = owns === undefined || owns.length === 0 ? undefined : widestOwned(owns, m.kind === 'exact' ? m.value : matchLiteral(m.kind, m.value));
+      if (owned === undefined) out.push(m);
+      else if (!ownedSeen.has(owned)) {
+        ownedSeen.add(owned);
+        out.push({ kind: 'prefix', value: owned });
+      }
     }
   }
   return out;
