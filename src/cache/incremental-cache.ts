@@ -204,13 +204,13 @@ export class IncrementalCache {
   }
 
   /**
-   * A file's loaded documents stored under `key`, as plain data (and keeps them for the next run): a fresh copy on
-   * each call, which the caller may change (the loader decodes it in place).
+   * The JSON text of a file's loaded documents stored under `key` (and keeps them for the next run): the loader parses
+   * what it needs of it.
    */
-  public document(key: string): unknown {
+  public document(key: string): string | undefined {
     const used = this.usedDocuments.get(key);
-    if (used !== undefined && used !== STORED) return JSON.parse(JSON.stringify(used)); // set in this run (rare: a second load)
-    const found = this.documents.get(key);
+    if (used !== undefined && used !== STORED) return JSON.stringify(used); // set in this run (rare: a second load)
+    const found = this.documents.json(key);
     if (found !== undefined) this.usedDocuments.set(key, STORED);
     return found;
   }

@@ -53,11 +53,15 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
     take: (file) => {
       const held = store.decoded?.get(file);
       if (held !== undefined) return { text: held.text, value: reused(file, held) };
-      const entry = store.get(file) as StoredFile | undefined;
-      // The file object gets its text from the entry (read-tree.ts take): its documents point at that text.
-      const value = entry === undefined ? undefined : fromStore(file, entry, entry.text, paths);
-      if (value !== undefined) store.decoded?.set(file, heldOf(entry!.text, value));
-      return value === undefined ? undefined : { text: entry!.text, value };
+      const entry = storedFileOf(store.get(file));
+      // The file object gets its text from the entry (read-tree.ts take), made when first read: its documents point
+      // at that text.
+      const value = entry === undefined ? undefined : fromStore(file, entry.documents, paths);
+      if (value === undefined) return undefined;
+      if (store.decoded === undefined) return { text: entry!.text, value };
+      const text = entry!.text();
+      store.decoded.set(file, heldOf(text, value));
+      return { text, value };
     },
   };
   const read = readTree(root, reuse);
@@ -72,8 +76,9 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
     const held = outcome === undefined ? store?.decoded?.get(file) : undefined;
     if (held !== undefined && held.text === file.text) outcome = reused(file, held);
     if (outcome === undefined) {
-      const stored = store?.get(file);
-      outcome = (stored !== undefined ? fromStore(file, stored, file.text, paths) : undefined) ?? loadFile(file);
+      const stored = storedFileOf(store?.get(file));
+      // same content key, other text: never (a damaged entry)
+      outcome = (stored !== undefined && stored.text() === file.text ? fromStore(file, stored.documents, paths) : undefined) ?? loadFile(file);
       if (stored === undefined && store) {
         const entry = toStore(file, outcome);
         if (entry !== undefined) store.set(file, entry);
@@ -124,10 +129,10 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
  */
 export interface DocumentStore {
   /**
-   * What `set` was given for a file with this path and content (its `hash` when it has one, else its text), if
-   * anything: a copy of its own for each call, which the loader decodes in place (document-codec.ts).
+   * The JSON text of what `set` was given for a file with this path and content (its `hash` when it has one, else its
+   * text), if anything: the loader parses what it needs of it (the documents at once, the text when read).
    */
-  get(file: SourceFile): unknown;
+  get(file: SourceFile): string | undefined;
   set(file: SourceFile, entry: unknown): void;
   /**
    * SHA-256 of input files by their stat (src/cache/stat-memo.ts): with it, a file whose stat shows it unchanged
@@ -175,47 +180,72 @@ function reused(file: SourceFile, held: HeldFile): FileOutcome {
   return { documents, diagnostics: [] };
 }
 
-interface StoredFile {
-  /** Kind (`kfaas/v1/Route`) and index in the file of each document. */
-  readonly documents: readonly (readonly [string, number])[];
-  /** The documents' model values (document-codec.ts). */
-  readonly values: unknown;
-  /** The file's text, so an unchanged file need not be read (diagnostics of later checks point into it). */
-  readonly text: string;
-}
+/**
+ * What the store keeps of a clean file: its documents, then its text, so an unchanged file need not be read
+ * (diagnostics of later checks point into its text). Each is a JSON text of its own within the entry's (storedFileOf):
+ * the documents are parsed on every load, the text only when read (only a diagnostic pointing into the file reads it).
+ */
+type StoredFile = readonly [documents: StoredDocuments, text: string];
+
+/**
+ * Kind name, index in the file and model value (document-codec.ts) of each document, in a row: one array per file
+ * (every load parses one per input file).
+ */
+type StoredDocuments = readonly unknown[];
 
 /** A clean file's documents as plain data; undefined when the file had any diagnostic or a value cannot be kept. */
 function toStore(file: SourceFile, outcome: FileOutcome): StoredFile | undefined {
   if (!isClean(outcome)) return undefined;
-  const values = encodeValues(outcome.documents.map((d) => d.value));
+  const values = encodeValues(outcome.documents.map((d) => d.value)) as unknown[] | undefined;
   if (values === undefined) return undefined;
-  return {
-    documents: outcome.documents.map((d) => [`${d.kind!.apiVersion}/${d.kind!.kind}`, d.ctx.documentIndex] as const),
-    values,
-    text: file.text,
-  };
+  const documents = outcome.documents.flatMap((d, i) => [d.kind!.kind, d.ctx.documentIndex, values[i]]);
+  return [documents, file.text];
 }
 
 /**
- * The documents a store kept for a file (with fresh contexts, for the cross-document checks); `text`: the file's
- * text (what `file.text` holds by the time anything reads it); `paths`: the origin paths decoded in this load.
+ * A stored entry (the JSON text of a StoredFile): its documents, parsed (a copy of its own, which fromStore decodes in
+ * place), and a function that parses its text. The two are told apart without parsing the text: JSON writes every `"`
+ * within a string escaped, so the last `,"` before the text's closing quote opens the text. Undefined when malformed.
  */
-function fromStore(file: SourceFile, stored: unknown, text: string, paths: DecodedPaths): FileOutcome | undefined {
-  const entry = stored as StoredFile;
-  if (entry.text !== text) return undefined; // same content key, other text: never (a damaged entry)
+function storedFileOf(json: string | undefined): { readonly documents: StoredDocuments; readonly text: () => string } | undefined {
+  if (json === undefined) return undefined;
+  // `[`, the documents, `,"`, the text's characters, `"]`
+  const cut = json.lastIndexOf(',"', json.length - 4);
+  if (cut < 0 || json.charCodeAt(0) !== OPEN_BRACKET || !json.endsWith('"]')) return undefined;
+  let documents: unknown;
+  try {
+    documents = JSON.parse(json.slice(1, cut));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(documents) || documents.length % 3 !== 0) return undefined;
+  const text = json.slice(cut + 1, json.length - 1);
+  return { documents, text: () => JSON.parse(text) as string };
+}
+
+const OPEN_BRACKET = 0x5b;
+
+/**
+ * The documents a store kept for a file (with fresh contexts, for the cross-document checks); `paths`: the origin
+ * paths decoded in this load.
+ */
+function fromStore(file: SourceFile, entry: StoredDocuments, paths: DecodedPaths): FileOutcome | undefined {
   const source = new YamlSource(file);
   const documents: { ctx: DocumentContext; kind: DocumentKind<unknown>; value: unknown }[] = [];
-  for (const [name, index] of entry.documents) {
-    const kind = KINDS_BY_NAME.get(name);
-    if (kind === undefined) return undefined;
+  const encoded: unknown[] = [];
+  for (let at = 0; at < entry.length; at += 3) {
+    const kind = KINDS_BY_NAME.get(entry[at] as string);
+    const index = entry[at + 1];
+    if (kind === undefined || typeof index !== 'number') return undefined;
     documents.push({ ctx: new DocumentContext(file, new YamlLocator(source, index), index), kind, value: undefined });
+    encoded.push(entry[at + 2]);
   }
   const locate = (i: number, path: FieldPath | string, target: Target): SourceLocation => documents[i].ctx.lazyLocation(path, target);
   // A document's own origin is read for its file by every later stage (cache keys, per table): made at once; a field's
   // origin is read only when a diagnostic points at it: a LazyOrigin.
   const origin = (i: number, path: string, target: Target): Origin =>
     path === DOCUMENT_ORIGIN ? { at: locate(i, path, target), path } : documents[i].ctx.lazyOrigin(path, target);
-  const values = decodeValues(entry.values as never, locate, paths, origin);
+  const values = decodeValues(encoded as never, locate, paths, origin);
   for (let i = 0; i < documents.length; i++) documents[i].value = values[i];
   return { documents, diagnostics: [] };
 }
@@ -223,7 +253,8 @@ function fromStore(file: SourceFile, stored: unknown, text: string, paths: Decod
 /** The field path of every document's own origin (its name): see fromStore. */
 const DOCUMENT_ORIGIN = 'metadata.name';
 
-const KINDS_BY_NAME: ReadonlyMap<string, DocumentKind<unknown>> = new Map(DOCUMENT_KINDS.map((k) => [`${k.apiVersion}/${k.kind}`, k]));
+/** The document kinds by kind name (one apiVersion: kind names tell them apart), as the store names them. */
+const KINDS_BY_NAME: ReadonlyMap<string, DocumentKind<unknown>> = new Map(DOCUMENT_KINDS.map((k) => [k.kind, k]));
 
 /**
  * Input files to read instead of what is on disk (text) or to leave out (null), by path relative to the root

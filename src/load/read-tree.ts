@@ -54,10 +54,15 @@ export interface InputReuse<T = unknown> {
   remember(abs: string, stat: Stats, hash: string): void;
   /**
    * What is kept of `file` (path and hash given; its text is not read yet) from an earlier run, if anything: its
-   * text, and the caller's own value for it (Tree.taken), made at once, while the kept entry is fresh.
+   * text, and the caller's own value for it (Tree.taken), made at once, while the kept entry is fresh. The text may be
+   * given as a function that makes it: called once, when `file.text` is first read (nearly never: only a diagnostic
+   * pointing into the file reads it), so a kept file's text is not decoded on every run.
    */
-  take(file: SourceFile & { readonly hash: string }): { readonly text: string; readonly value: T } | undefined;
+  take(file: SourceFile & { readonly hash: string }): { readonly text: KeptText; readonly value: T } | undefined;
 }
+
+/** A kept file's text, or what makes it on first read (see InputReuse.take). */
+export type KeptText = string | (() => string);
 
 export interface Tree<T = unknown> {
   /** Readable input files, sorted by path. */
@@ -228,7 +233,7 @@ class AreaWalker<T> {
   private take(known: Unread): boolean {
     const kept = this.reuse!.take(known);
     if (kept === undefined) return false;
-    known.text = kept.text;
+    known.setText(kept.text);
     this.files.push(known);
     this.taken.set(known, kept.value);
     return true;
@@ -287,16 +292,38 @@ class AreaWalker<T> {
       return;
     }
     const file = unread(rel, this.area, team, hash);
-    file.text = text;
+    file.setText(text);
     this.files.push(file);
   }
 }
 
-type Unread = { -readonly [K in keyof SourceFile]: SourceFile[K] } & { hash: string };
+/**
+ * An input file known by its SHA-256, its text set once read (or kept: see InputReuse.take). `text` is an accessor of
+ * the class, so a kept text is made only when read; a copy of the file (`{ ...file }`) must set `text` itself, as
+ * loadFile does.
+ */
+class Unread implements SourceFile {
+  public declare readonly team?: string;
+  #text: KeptText = '';
+
+  public constructor(public readonly path: string, public readonly area: Area, team: string | undefined, public readonly hash: string) {
+    if (team !== undefined) (this as { team?: string }).team = team;
+  }
+
+  public get text(): string {
+    const text = this.#text;
+    return typeof text === 'string' ? text : (this.#text = text());
+  }
+
+  /** Sets the text, read or kept (made on first read when a function). */
+  public setText(text: KeptText): void {
+    this.#text = text;
+  }
+}
 
 /** A file known by its SHA-256, its text not set yet. */
 function unread(path: string, area: Area, team: string | undefined, hash: string): Unread {
-  return team === undefined ? { path, area, text: '', hash } : { path, area, team, text: '', hash };
+  return new Unread(path, area, team, hash);
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

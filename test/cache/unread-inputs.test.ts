@@ -5,6 +5,7 @@ import { IncrementalCache } from '../../src/cache/incremental-cache';
 import { StatMemo } from '../../src/cache/stat-memo';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostic';
 import { inputKey } from '../../src/cache/synth-cache';
+import { DOCUMENT_KINDS } from '../../src/load/document-kinds';
 import { loadProject } from '../../src/load/load-project';
 import { reads } from '../support/recording-fs';
 
@@ -88,6 +89,29 @@ test('a diagnostic that points into an unread file has the line and column a fre
   const fresh = loadProject(root);
   expect(fresh.diagnostics.some((d) => d.severity === 'error' && /cart\.yaml:\d+:\d+/.test(`${formatDiagnostic(d)}`))).toBe(true);
   expect(observed(after.result)).toEqual(observed(fresh));
+});
+
+test('an unread file whose text JSON escapes (quotes, backslashes, a closing `,`, non-ASCII) reads back as written', () => {
+  // The store keeps a file's text apart from its documents (parsed only when read): its end is found in the entry's
+  // JSON text without parsing it, so texts ending in `,` or holding `","`, `\"` and `\\` must come back whole.
+  const texts = [
+    'apiVersion: kfaas/v1\nkind: Route\nmetadata:\n  name: odd-a\nspec:\n  match:\n    - prefix: "/faas/api/shop/odd-a/"\n# ","\\" \\\\ \u00e9\u2028 ,',
+    'apiVersion: kfaas/v1\nkind: Route\nmetadata:\n  name: odd-b\nspec:\n  match:\n    - prefix: /faas/api/shop/odd-b/\n# ends with a quote and a comma ",',
+    'apiVersion: kfaas/v1\nkind: Route\nmetadata:\n  name: odd-c\nspec:\n  match:\n    - prefix: /faas/api/shop/odd-c/\n---\n# "],["Route",0,{}],"\n',
+  ];
+  texts.forEach((text, i) => writeFileSync(join(root, 'routes', 'shop', `odd-${i}.yaml`), text));
+  const first = cachedLoad();
+  expect(first.result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const second = cachedLoad();
+  expect(second.read).toEqual([]);
+  const byPath = new Map(second.result.files.map((f) => [f.path, f.text]));
+  texts.forEach((text, i) => expect(byPath.get(`routes/shop/odd-${i}.yaml`)).toBe(text));
+  expect(observed(second.result)).toEqual(observed(loadProject(root)));
+});
+
+test('the document store names each document by its kind alone: kind names are unique', () => {
+  const names = DOCUMENT_KINDS.map((k) => k.kind);
+  expect(new Set(names).size).toBe(names.length);
 });
 
 test('damaged document or stat-memo files are ignored: the inputs are read again and the load is right', () => {
