@@ -27,6 +27,11 @@ export function readChecked(path: string): { readonly value: unknown } | undefin
  * undefined when missing, unreadable or changed.
  */
 export function readCheckedBody(path: string): Buffer | undefined {
+  return readCheckedFile(path)?.body;
+}
+
+/** {@link readCheckedBody}, with the body's SHA-256 (which names the content: a later file may refer to it). */
+export function readCheckedFile(path: string): { readonly body: Buffer; readonly sum: string } | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -36,7 +41,13 @@ export function readCheckedBody(path: string): Buffer | undefined {
   const newline = bytes.indexOf(0x0a);
   if (newline < 0 || bytes.toString('latin1', 0, MARK.length) !== MARK) return undefined;
   const body = bytes.subarray(newline + 1);
-  return sha256(body) === bytes.toString('latin1', MARK.length, newline) ? body : undefined;
+  const sum = bytes.toString('latin1', MARK.length, newline);
+  return sha256(body) === sum ? { body, sum } : undefined;
+}
+
+/** The SHA-256 of the body of `file` (from checkedFile or checkedBytes), as its checksum line holds it. */
+export function sumOfChecked(file: Buffer): string {
+  return file.toString('latin1', MARK.length, file.indexOf(0x0a));
 }
 
 /** The bytes {@link writeChecked} writes for `value`. */

@@ -42,7 +42,7 @@ export const PARTIAL_SAVE_RATIO = 64;
 const FILE = 'incremental.json';
 const DOCUMENTS = 'documents';
 const ENTRY_SIZES = 'entry-sizes';
-const TABLE_INDEX = 'table-index.json';
+const TABLE_INDEX = 'table-index';
 
 /** A key over several parts (no part can run into the next). */
 export function keyOf(parts: readonly string[]): string {
@@ -196,8 +196,8 @@ export class IncrementalCache {
   }
 
   /**
-   * The table index (table-index-store.ts: light rows of route entries per list, root objects per table), read on
-   * first use; for a cache never saved, one that starts empty.
+   * The table index (table-index-store.ts: light rows of route entries per list, root objects per table, in
+   * `table-index/`), read on first use; for a cache never saved, one that starts empty.
    */
   public tableIndex(): TableIndexStore {
     return (this.tableIndexStore ??= new TableIndexStore(this.root === undefined ? undefined : join(this.root, CACHE_DIR, TABLE_INDEX), `${FORMAT} ${this.tool}`));

@@ -1,10 +1,13 @@
-import { readChecked, checkedBytes, writeChecked } from './checked-json';
-import { pathOfFileKey } from './file-key';
+import { rmSync } from 'fs';
+import { join } from 'path';
+import { checkedBytes, readChecked, readCheckedFile, sumOfChecked, writeChecked } from './checked-json';
 import type { IndexedObject } from '../compile/incremental-table';
-import { IndexedRoute, inLiteralOrder, ListRows } from '../compile/table-index';
+import type { ListRows } from '../compile/table-index';
+import { encodeBase, encodeDelta } from './table-index-encode';
+import { IndexLayers, StoredBase, StoredDelta, TableEntry } from './table-index-layers';
 
 /**
- * The table index of the incremental cache (`.kfaas-cache/table-index.json`): per list of route entries its light
+ * The table index of the incremental cache (`.kfaas-cache/table-index/`): per list of route entries its light
  * rows (compile/table-index.ts), per table the list it laid out and its root objects (compile/incremental-table.ts).
  * A table whose inputs changed only in route files is then compiled from it (compile-environment.ts
  * compileEnvironmentFromIndex) instead of from every entry.
@@ -12,75 +15,39 @@ import { IndexedRoute, inLiteralOrder, ListRows } from '../compile/table-index';
  * Keys: a table by everything of its table key but its route files (the build, the object budgets, the cluster and
  * environment, what the slot takes from the cluster file, the Team files: incremental-build.ts); a list by its entry
  * context and the content keys and names of the routes landing in it. The route files' content keys are stored with
- * the rows, so the files changed since are found by comparing keys. The file is tool-keyed (another build or format
+ * the rows, so the files changed since are found by comparing keys. The files are tool-keyed (another build or format
  * reads as empty) and checksummed (checked-json.ts); a file of the wrong shape reads as empty, an entry of the wrong
  * shape as absent.
  *
- * Read on first use (a run whose tables are all reused never reads it); written only when a run set an entry, with the
- * entries of the run's tables only (so entries of tables that are gone are dropped).
+ * Kept in two files (table-index-layers.ts): `base.json`, every list in full, and `delta.json`, what differs from that
+ * base (named by its checksum: over another base it is not read), so a one-route edit writes the rows that changed, not
+ * the whole index. Read on first use (a run whose tables are all reused never reads it); written only when a run set
+ * an entry, with the entries of the run's tables only (so entries of tables that are gone are dropped; lists of the base
+ * no table uses stay until the next base is written).
  */
-const FORMAT = 2;
-
-/** A table's entry: the key of its list and its root objects, flat (name, units, key, name, ...). */
-interface StoredTable {
-  readonly list: string;
-  readonly objects: readonly (string | number)[];
-}
-
-/**
- * A list's rows, columnar, by indexes into the file's shared tables (the lists of an environment's clusters, and of
- * the environments, mostly hold the same routes and literals).
- */
-interface StoredList {
-  /** Per row: its literal's index in `literals`. */
-  readonly literals: readonly number[];
-  readonly sizes: readonly number[];
-  /** Per row: its route's index in the file's routes. */
-  readonly routeOf: readonly number[];
-}
-
-interface StoredIndex {
-  readonly format: number;
-  readonly tool: string;
-  /**
-   * (path, content key) pairs, flat: the route files the lists name, once. The path is '' when the key names it
-   * (`b:<sha256>:<path>`: file-key.ts fileKeyOf).
-   */
-  readonly files: readonly string[];
-  /** (name, index of its file) pairs, flat: the routes the lists name, once. */
-  readonly routes: readonly (string | number)[];
-  readonly literals: readonly string[];
-  readonly lists: Readonly<Record<string, StoredList>>;
-  readonly tables: Readonly<Record<string, StoredTable>>;
-}
-
-/** A table's entry as read. */
-export interface IndexedTable {
-  /** The key of the list the table laid out. */
-  readonly listKey: string;
-  /** That list's rows. */
-  readonly rows: ListRows;
-  /** The table's root objects, in order. */
-  readonly objects: readonly IndexedObject[];
-}
 
 /** The table index of one project root and kfaas build (see above); IncrementalCache.tableIndex opens it. */
 export class TableIndexStore {
-  private loaded?: { readonly tables: Map<string, { readonly list: string; readonly objects: readonly IndexedObject[] }>; readonly lists: Map<string, ListRows> };
+  /** The index as stored (null: none valid), read on first use. */
+  private layers?: IndexLayers | null;
+  /** Lists carried from the previous run of this process (`kfaas watch`), by key. */
+  private carried: ReadonlyMap<string, ListRows> = new Map();
   /** Entries of this run's tables: set in this run, or read (kept as they are). */
-  private readonly used = new Map<string, { readonly list: string; readonly objects: readonly IndexedObject[] }>();
+  private readonly used = new Map<string, TableEntry>();
   private readonly usedLists = new Map<string, ListRows>();
   private readonly keep = new Set<string>();
   private dirty = false;
+  /** What a save of this run writes (made once). */
+  private written?: Written;
 
-  /** `path` undefined: an index that starts empty and is never saved. */
-  public constructor(private readonly path: string | undefined, private readonly tool: string) {}
+  /** `dir` undefined: an index that starts empty and is never saved. */
+  public constructor(private readonly dir: string | undefined, private readonly tool: string) {}
 
   /** The entry of the table of key `key`, if a valid one is stored (and keeps it). */
   public table(key: string): IndexedTable | undefined {
-    const entry = this.used.get(key) ?? this.read().tables.get(key);
+    const entry = this.used.get(key) ?? this.read()?.tables.get(key);
     if (!entry) return undefined;
-    const rows = this.usedLists.get(entry.list) ?? this.read().lists.get(entry.list);
+    const rows = this.rowsOf(entry.list);
     if (!rows) return undefined;
     this.used.set(key, entry);
     this.usedLists.set(entry.list, rows);
@@ -97,11 +64,15 @@ export class TableIndexStore {
     this.used.set(key, { list: listKey, objects });
     this.usedLists.set(listKey, rows);
     this.dirty = true;
+    this.written = undefined;
   }
 
   /** Forgets a table's entry (its table was compiled with findings: the index stands for tables without). */
   public dropTable(key: string): void {
-    if (this.used.delete(key) || this.read().tables.has(key)) this.dirty = true;
+    if (this.used.delete(key) || this.read()?.tables.has(key)) {
+      this.dirty = true;
+      this.written = undefined;
+    }
     this.keep.delete(key);
   }
 
@@ -110,156 +81,100 @@ export class TableIndexStore {
    * it back.
    */
   public nextRun(): TableIndexStore {
-    const next = new TableIndexStore(this.path, this.tool);
-    const { tables, lists } = this.snapshot();
-    next.loaded = { tables, lists };
+    const next = new TableIndexStore(this.dir, this.tool);
+    if (this.dirty) {
+      const written = this.write();
+      const layers = written.delta ? IndexLayers.of(written.over.base, written.over.sum, this.tool, written.delta) : IndexLayers.of(written.base, written.sum, this.tool);
+      next.layers = layers ?? null;
+    } else {
+      next.layers = this.layers;
+    }
+    const lists = new Map(this.carried);
+    for (const [key, rows] of this.usedLists) lists.set(key, rows);
+    next.carried = lists;
     return next;
   }
 
-  /** Writes the index when this run changed it. Never throws. */
+  /** Writes the index when this run changed it: a delta over the base read, or a new base (see the class). Never throws. */
   public save(): void {
-    if (this.path === undefined || !this.dirty) return;
-    const { tables, lists } = this.snapshot();
+    if (this.dir === undefined || !this.dirty) return;
+    const written = this.write();
     try {
-      writeChecked(this.path, checkedBytes(encode(this.tool, tables, lists)));
+      if (written.delta) {
+        writeChecked(join(this.dir, DELTA), written.bytes);
+      } else {
+        writeChecked(join(this.dir, BASE), written.bytes);
+        rmSync(join(this.dir, DELTA), { force: true });
+        rmSync(`${this.dir}.json`, { force: true }); // the single file of earlier builds
+      }
     } catch {
       // a read-only checkout: no index, just full compiles
     }
   }
 
-  /** The entries a save keeps: those of this run's tables, with their lists. */
-  private snapshot(): { tables: Map<string, { readonly list: string; readonly objects: readonly IndexedObject[] }>; lists: Map<string, ListRows> } {
+  /** What a save writes (made once per change of the entries). */
+  private write(): Written {
+    if (this.written) return this.written;
+    const tables = this.snapshot();
+    const rowsOf = (list: string): ListRows | undefined => this.rowsOf(list);
+    const layers = this.read();
+    const delta = layers ? encodeDelta(layers, this.tool, tables, rowsOf) : undefined;
+    if (delta) return (this.written = { delta, over: layers!, bytes: checkedBytes(delta) });
+    const base = encodeBase(this.tool, tables, rowsOf);
+    const bytes = checkedBytes(base);
+    return (this.written = { base, sum: sumOfChecked(bytes), bytes });
+  }
+
+  /** The entries a save keeps: those of this run's tables. */
+  private snapshot(): Map<string, TableEntry> {
     const tables = new Map(this.used);
     if (this.keep.size > 0) {
-      const stored = this.read();
+      const stored = this.read()?.tables;
       for (const key of this.keep) {
-        const entry = stored.tables.get(key);
-        if (!tables.has(key) && entry && stored.lists.has(entry.list)) tables.set(key, entry);
+        const entry = stored?.get(key);
+        if (!tables.has(key) && entry) tables.set(key, entry);
       }
     }
-    const lists = new Map<string, ListRows>();
-    for (const { list } of tables.values()) lists.set(list, this.usedLists.get(list) ?? this.read().lists.get(list)!);
-    return { tables, lists };
+    return tables;
   }
 
-  private read(): NonNullable<TableIndexStore['loaded']> {
-    if (!this.loaded) {
-      let decoded: TableIndexStore['loaded'];
+  /** The rows of the list of key `list`: as this run or the previous one of the process had them, or as stored. */
+  private rowsOf(list: string): ListRows | undefined {
+    return this.usedLists.get(list) ?? this.carried.get(list) ?? this.read()?.list(list);
+  }
+
+  private read(): IndexLayers | undefined {
+    if (this.layers === undefined) {
+      let layers: IndexLayers | undefined;
       try {
-        const stored = this.path === undefined ? undefined : readChecked(this.path)?.value as StoredIndex | undefined;
-        if (stored?.format === FORMAT && stored.tool === this.tool) decoded = decode(stored);
+        const base = this.dir === undefined ? undefined : readCheckedFile(join(this.dir, BASE));
+        if (base) {
+          const delta = readChecked(join(this.dir!, DELTA))?.value as StoredDelta | undefined;
+          layers = IndexLayers.of(JSON.parse(base.body.toString('utf8')) as StoredBase, base.sum, this.tool, delta);
+        }
       } catch {
-        decoded = undefined;
+        layers = undefined;
       }
-      this.loaded = decoded ?? { tables: new Map(), lists: new Map() };
+      this.layers = layers ?? null;
     }
-    return this.loaded;
+    return this.layers ?? undefined;
   }
 }
 
-function encode(tool: string, tables: ReadonlyMap<string, { readonly list: string; readonly objects: readonly IndexedObject[] }>, lists: ReadonlyMap<string, ListRows>): StoredIndex {
-  const files: string[] = [];
-  const fileIds = new Map<string, number>();
-  const routes: (string | number)[] = [];
-  /** Route ids by file id, then name. */
-  const routeIds = new Map<number, Map<string, number>>();
-  const literals: string[] = [];
-  const literalIds = new Map<string, number>();
-  const routeId = (route: IndexedRoute): number => {
-    // A content key names its path too (file-key.ts fileKeyOf)
-    let file = fileIds.get(route.fileKey);
-    if (file === undefined) {
-      fileIds.set(route.fileKey, (file = files.length / 2));
-      files.push(pathOfFileKey(route.fileKey) === route.file ? '' : route.file, route.fileKey);
-    }
-    let byName = routeIds.get(file);
-    if (!byName) routeIds.set(file, (byName = new Map()));
-    let id = byName.get(route.name);
-    if (id === undefined) {
-      byName.set(route.name, (id = routes.length / 2));
-      routes.push(route.name, file);
-    }
-    return id;
-  };
-  const literalId = (literal: string): number => {
-    let id = literalIds.get(literal);
-    if (id === undefined) {
-      literalIds.set(literal, (id = literals.length));
-      literals.push(literal);
-    }
-    return id;
-  };
-  const storedLists: Record<string, StoredList> = {};
-  for (const [key, rows] of lists) {
-    const ids = rows.routes.map(routeId);
-    storedLists[key] = { literals: rows.literals.map(literalId), sizes: rows.sizes, routeOf: rows.routeOf.map((r) => ids[r]) };
-  }
-  const storedTables: Record<string, StoredTable> = {};
-  for (const [key, table] of tables) storedTables[key] = { list: table.list, objects: table.objects.flatMap((o) => [o.name, o.units, o.key]) };
-  return { format: FORMAT, tool, files, routes, literals, lists: storedLists, tables: storedTables };
+/** A table's entry as read. */
+export interface IndexedTable {
+  /** The key of the list the table laid out. */
+  readonly listKey: string;
+  /** That list's rows. */
+  readonly rows: ListRows;
+  /** The table's root objects, in order. */
+  readonly objects: readonly IndexedObject[];
 }
 
-/** The stored index as maps; lists and tables of the wrong shape are left out. */
-function decode(stored: StoredIndex): NonNullable<TableIndexStore['loaded']> {
-  const routes = decodeRoutes(stored);
-  const literals = Array.isArray(stored.literals) ? stored.literals : [];
-  const lists = new Map<string, ListRows>();
-  for (const [key, list] of Object.entries(stored.lists ?? {})) {
-    const rows = routes && decodeList(list, routes, literals);
-    if (rows) lists.set(key, rows);
-  }
-  const tables = new Map<string, { readonly list: string; readonly objects: readonly IndexedObject[] }>();
-  for (const [key, table] of Object.entries(stored.tables ?? {})) {
-    const flat = table?.objects;
-    if (typeof table?.list !== 'string' || !Array.isArray(flat) || flat.length % 3 !== 0) continue;
-    const objects: IndexedObject[] = [];
-    for (let i = 0; i < flat.length; i += 3) {
-      const [name, units, objectKey] = [flat[i], flat[i + 1], flat[i + 2]];
-      if (typeof name !== 'string' || !Number.isInteger(units) || typeof objectKey !== 'string') break;
-      objects.push({ name, units: units as number, key: objectKey });
-    }
-    if (objects.length * 3 === flat.length) tables.set(key, { list: table.list, objects });
-  }
-  return { tables, lists };
-}
+/** What a save writes: a delta over the base read, or a new base (with its checksum), as checked-json bytes. */
+type Written =
+  | { readonly delta: StoredDelta; readonly over: IndexLayers; readonly bytes: Buffer; readonly base?: undefined }
+  | { readonly delta?: undefined; readonly base: StoredBase; readonly sum: string; readonly bytes: Buffer; readonly over?: undefined };
 
-/** The file's routes, or undefined when they are not of the right shape. */
-function decodeRoutes(stored: StoredIndex): IndexedRoute[] | undefined {
-  const { files, routes } = stored;
-  if (!Array.isArray(files) || !Array.isArray(routes) || files.length % 2 !== 0 || routes.length % 2 !== 0) return undefined;
-  const decoded: IndexedRoute[] = [];
-  for (let i = 0; i < routes.length; i += 2) {
-    const name = routes[i];
-    const file = routes[i + 1];
-    if (typeof name !== 'string' || !Number.isInteger(file) || (file as number) < 0 || 2 * (file as number) + 1 >= files.length) return undefined;
-    const [path, fileKey] = [files[2 * (file as number)], files[2 * (file as number) + 1]];
-    if (typeof path !== 'string' || typeof fileKey !== 'string') return undefined;
-    const at = path === '' ? pathOfFileKey(fileKey) : path;
-    if (at === undefined) return undefined;
-    decoded.push({ name, file: at, fileKey });
-  }
-  return decoded;
-}
-
-/** A list's rows, with routes of its own (numbered in first-seen order); undefined when not of the right shape. */
-function decodeList(list: StoredList | undefined, routes: readonly IndexedRoute[], literals: readonly unknown[]): ListRows | undefined {
-  if (!list || !Array.isArray(list.literals) || !Array.isArray(list.sizes) || !Array.isArray(list.routeOf)) return undefined;
-  const count = list.literals.length;
-  if (list.sizes.length !== count || list.routeOf.length !== count) return undefined;
-  const own: IndexedRoute[] = [];
-  const ownIds = new Int32Array(routes.length).fill(-1);
-  const rowLiterals = new Array<string>(count);
-  const routeOf = new Array<number>(count);
-  for (let i = 0; i < count; i++) {
-    const literal = literals[list.literals[i]];
-    const route = list.routeOf[i];
-    if (typeof literal !== 'string' || typeof list.sizes[i] !== 'number' || !Number.isInteger(route) || route < 0 || route >= routes.length) return undefined;
-    rowLiterals[i] = literal;
-    if (ownIds[route] < 0) {
-      ownIds[route] = own.length;
-      own.push(routes[route]);
-    }
-    routeOf[i] = ownIds[route];
-  }
-  return inLiteralOrder(rowLiterals) ? { literals: rowLiterals, sizes: list.sizes, routeOf, routes: own } : undefined;
-}
+const BASE = 'base.json';
+const DELTA = 'delta.json';

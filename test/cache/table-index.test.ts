@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { checkedBytes, readChecked, writeChecked } from '../../src/cache/checked-json';
@@ -18,7 +18,8 @@ import { listFiles } from '../../src/util/list-files';
 const TOOL = 'test-build';
 /** About 12 routes per object: ~300 routes per environment take several objects. */
 const BUDGETS = { maxObjectBytes: 1024 + 6000 };
-const INDEX = ['.kfaas-cache', 'table-index.json'];
+const INDEX = ['.kfaas-cache', 'table-index', 'base.json'];
+const DELTA = ['.kfaas-cache', 'table-index', 'delta.json'];
 
 function synth(root: string, options: { tool?: string; budgets?: { maxObjectBytes: number } } = {}): ReturnType<typeof runPipeline> {
   const cache = IncrementalCache.open(root, options.tool ?? TOOL);
@@ -118,8 +119,12 @@ describe('table index', () => {
   test('a one-route edit compiles its tables from the index and rewrites only the objects holding the route', () => {
     const file = routeFile(root, 5, 5);
     movePrefix(file, '-edited');
+    const base = readFileSync(join(root, ...INDEX));
     let result: ReturnType<typeof runPipeline> | undefined;
     const counts = fromIndexDuring(() => (result = synth(root)));
+    // the index's base is left as it was: what changed is written as a delta over it
+    expect(readFileSync(join(root, ...INDEX))).toEqual(base);
+    expect(statSync(join(root, ...DELTA)).size).toBeLessThan(base.length / 4);
     // the route lands in all 18 environments: each table compiled from the index, one object each rewritten
     expect(counts).toEqual({ compiled: 18, fallback: 0 });
     const written = result!.report!.written.filter((f) => !f.startsWith('_'));
@@ -205,6 +210,13 @@ describe('table index', () => {
     expect(snapshot(join(root, 'dist'))).toEqual(scratchDist(root));
     // and the index is back for the next edit
     movePrefix(routeFile(root, 5, 5), '-d');
+    expect(fromIndexDuring(() => synth(root)).compiled).toBe(18);
+    expect(snapshot(join(root, 'dist'))).toEqual(scratchDist(root));
+    // a damaged delta: the base alone is read (its entries are older, still right for their keys)
+    const delta = readFileSync(join(root, ...DELTA));
+    delta[delta.length - 10] ^= 1;
+    writeFileSync(join(root, ...DELTA), delta);
+    movePrefix(routeFile(root, 5, 5), '-e');
     expect(fromIndexDuring(() => synth(root)).compiled).toBe(18);
     expect(snapshot(join(root, 'dist'))).toEqual(scratchDist(root));
   }, 120_000);
