@@ -165,13 +165,13 @@ export class IndexLayers {
 /** Numbers a list's routes in first-seen order (ListRows' form). */
 function localRows(rows: GlobalRows, routes: readonly IndexedRoute[]): ListRows {
   const own: IndexedRoute[] = [];
-  const ownIds = new Map<number, number>();
+  const ownIds = new Int32Array(routes.length).fill(-1);
   const routeOf = new Array<number>(rows.routeIds.length);
   for (let i = 0; i < rows.routeIds.length; i++) {
     const id = rows.routeIds[i];
-    let local = ownIds.get(id);
-    if (local === undefined) {
-      ownIds.set(id, (local = own.length));
+    let local = ownIds[id];
+    if (local < 0) {
+      ownIds[id] = local = own.length;
       own.push(routes[id]);
     }
     routeOf[i] = local;
