@@ -88,6 +88,8 @@ export class IncrementalCache {
   private sizes: ReadonlyMap<string, number> = new Map();
   private answers: Map<string, string | null> = new Map();
   private teams = '';
+  /** How many answers the ownership map held when the compiler was given it (it only adds to it). */
+  private answersRead = 0;
   private entrySizeStore?: EntrySizeStore;
   private tableIndexStore?: TableIndexStore;
   /** Model values of files loaded by earlier runs of this process (`kfaas watch`). @default none */
@@ -166,6 +168,7 @@ export class IncrementalCache {
   public ownership(teams: string): Map<string, string | null> {
     this.teams = teams;
     this.answers = this.stored?.teams === teams ? this.stored.answers : new Map();
+    this.answersRead = this.answers.size;
     return this.answers;
   }
 
@@ -299,11 +302,29 @@ export class IncrementalCache {
     this.documents.save(this.usedDocuments, () => false);
     this.entrySizeStore?.save();
     this.tableIndexStore?.save();
+    if (this.holdsStored(options.keepUnused === true)) return;
     const path = join(this.root, CACHE_DIR, FILE);
     try {
       writeChecked(path, checkedBytes(stored));
     } catch {
       // a read-only checkout: no cache, just slower runs
     }
+  }
+
+  /**
+   * Whether a save would write incremental.json as it was read (a `synth --check` after a synth, a run whose tables
+   * were all reused): every table and object used is the one read (the same object), nothing read is dropped (or
+   * `keepUnused`), no ownership answer, RE2 fact or program size was added (the maps only grow from what was read:
+   * src/regex seeds them from it).
+   */
+  private holdsStored(keepUnused: boolean): boolean {
+    const stored = this.stored;
+    if (stored === undefined || this.teams !== stored.teams || this.answers !== stored.answers || this.answers.size !== this.answersRead) return false;
+    if (this.facts.size !== stored.regexFacts.size || this.sizes.size !== stored.regexSizes.size) return false;
+    for (const key of this.facts.keys()) if (!stored.regexFacts.has(key)) return false;
+    for (const key of this.sizes.keys()) if (!stored.regexSizes.has(key)) return false;
+    for (const [key, table] of this.usedTables) if (stored.tables[key] !== table) return false;
+    for (const [key, object] of this.usedObjects) if (stored.objects.get(key) !== object) return false;
+    return keepUnused || (this.usedTables.size === Object.keys(stored.tables).length && this.usedObjects.size === stored.objects.size);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { checkedBytes } from '../../src/cache/checked-json';
@@ -74,4 +74,42 @@ test('a file of another build, of the earlier object format, or damaged, is an e
   const text = readFileSync(FILE(), 'utf8');
   writeFileSync(FILE(), text.replace('hash-1', 'hash-9'));
   empty(open());
+});
+
+test('a run that adds nothing and drops nothing leaves the file as it was; any addition or drop writes it', () => {
+  saveOne();
+  const inode = (): number => statSync(FILE()).ino;
+  /** A run using every entry saved, with what `change` does to it. */
+  const run = (change: (cache: IncrementalCache) => void = () => undefined): void => {
+    const cache = open();
+    cache.table('table-key');
+    cache.ownership('teams-key');
+    cache.setRegexFacts(new Map(cache.regexFacts()));
+    cache.setRegexProgramSizes(new Map(cache.regexProgramSizes()));
+    change(cache);
+    cache.save();
+  };
+  let before = inode();
+  run();
+  expect(inode()).toBe(before);
+  const changes: ((cache: IncrementalCache) => void)[] = [
+    (cache) => cache.ownership('teams-key').set('shop\u0000prefix\u0000/new/', null),
+    (cache) => cache.setRegexFacts(new Map([...cache.regexFacts(), ['/b/.*', FACTS]])),
+    (cache) => cache.setRegexProgramSizes(new Map([...cache.regexProgramSizes(), ['/b/.*', 3]])),
+    (cache) => cache.setTable('table-key', { findings: [], files: {}, kinds: {} }),
+    (cache) => cache.setObject('object-key', ['hash-3', 'VirtualService']),
+  ];
+  for (const change of changes) {
+    run(change);
+    expect(inode()).not.toBe(before);
+    before = inode();
+  }
+  // a run that did not use the table drops it
+  const cache = open();
+  cache.ownership('teams-key');
+  cache.setRegexFacts(new Map(cache.regexFacts()));
+  cache.setRegexProgramSizes(new Map(cache.regexProgramSizes()));
+  cache.save();
+  expect(inode()).not.toBe(before);
+  expect(open().table('table-key')).toBeUndefined();
 });
