@@ -1,6 +1,6 @@
 import { IndexedRoute, ListRows } from '../compile/table-index';
 import { pathOfFileKey } from './file-key';
-import { COPY, encodeTables, FORMAT, GlobalRows, IndexLayers, ROW, StoredBase, StoredDelta, StoredList, StoredPatch, TableEntry } from './table-index-layers';
+import { COPY, encodeTables, FORMAT, IndexLayers, ROW, StoredBase, StoredDelta, StoredList, StoredPatch, TableEntry } from './table-index-layers';
 
 /**
  * Writing the table index (table-index-layers.ts): in full (a base), or as what differs from the base read (a delta).
@@ -102,9 +102,9 @@ export function encodeDelta(
     kept.set(key, table);
     if (Object.prototype.hasOwnProperty.call(patches, table.list)) continue;
     const baseTable = Object.prototype.hasOwnProperty.call(layers.base.tables, key) ? layers.base.tables[key] : undefined;
-    const from = typeof baseTable?.list === 'string' ? layers.baseRows(baseTable.list) : undefined;
+    const from = typeof baseTable?.list === 'string' ? layers.baseList(baseTable.list) : undefined;
     if (!from) return undefined;
-    const patch = diffRows(from, layers.routes, rows, numbering);
+    const patch = diffRows(layers, from, rows, numbering);
     own += patch.rows;
     if (own + numbering.added > limit) return undefined;
     patches[table.list] = { from: baseTable!.list, ops: patch.ops };
@@ -156,10 +156,13 @@ class BaseNumbering {
 /**
  * `rows` as the rows of `from` (a base list, both in literal order) it keeps and rows of its own: walking both in order,
  * a row equal to the next base row at or after its literal is copied from there, any other is a row of its own. Every row
- * of `rows` comes out once, in order, whatever the lists hold (ties of one literal at worst make rows of their own).
+ * of `rows` comes out once, in order, whatever the lists hold (ties of one literal at worst make rows of their own; a
+ * base row of the wrong shape is never equal, and a patch is read back checked).
  */
-function diffRows(from: GlobalRows, routes: readonly IndexedRoute[], rows: ListRows, numbering: BaseNumbering): { readonly ops: number[]; readonly rows: number } {
+function diffRows(layers: IndexLayers, from: StoredList, rows: ListRows, numbering: BaseNumbering): { readonly ops: number[]; readonly rows: number } {
   const ops: number[] = [];
+  const count = from.literals.length;
+  const baseRoutes = layers.baseCounts.routes;
   let own = 0;
   let i = 0;
   let runStart = 0;
@@ -171,8 +174,10 @@ function diffRows(from: GlobalRows, routes: readonly IndexedRoute[], rows: ListR
   for (let j = 0; j < rows.literals.length; j++) {
     const literal = rows.literals[j];
     const route = rows.routes[rows.routeOf[j]];
-    while (i < from.literals.length && from.literals[i] < literal) i++;
-    if (i < from.literals.length && from.literals[i] === literal && from.sizes[i] === rows.sizes[j] && sameRoute(routes[from.routeIds[i]], route)) {
+    let baseLiteral = i < count ? layers.baseLiteral(from, i) : undefined;
+    while (i < count && typeof baseLiteral === 'string' && baseLiteral < literal) baseLiteral = ++i < count ? layers.baseLiteral(from, i) : undefined;
+    const baseRoute = i < count ? layers.routes[from.routeOf[i]] : undefined;
+    if (baseLiteral === literal && from.sizes[i] === rows.sizes[j] && baseRoute !== undefined && from.routeOf[i] < baseRoutes && sameRoute(baseRoute, route)) {
       if (runCount > 0 && runStart + runCount === i) runCount++;
       else {
         flush();

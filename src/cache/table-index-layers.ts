@@ -75,13 +75,6 @@ export interface StoredDelta extends SharedTables {
   readonly lists: Readonly<Record<string, StoredPatch>>;
 }
 
-/** A list's rows by global indexes (before the routes are numbered per list, as ListRows has them). */
-export interface GlobalRows {
-  readonly literals: readonly string[];
-  readonly sizes: readonly number[];
-  readonly routeIds: readonly number[];
-}
-
 /**
  * The index as read: a base (checksum `sum`) and the delta written over it, if any. Lists are decoded when asked for;
  * anything of the wrong shape reads as absent (a list), or drops its layer (a delta) or the index (a base).
@@ -90,17 +83,19 @@ export class IndexLayers {
   /** The layers of a base and a delta that are valid, else undefined. */
   public static of(base: StoredBase, sum: string, tool: string, delta?: StoredDelta): IndexLayers | undefined {
     if (base?.format !== FORMAT || base.tool !== tool || !isRecord(base.lists) || !isRecord(base.tables)) return undefined;
-    const baseRoutes = decodeRoutes(base.files, base.routes, [], []);
-    if (!baseRoutes || !Array.isArray(base.literals)) return undefined;
+    const routes: IndexedRoute[] = [];
+    if (!decodeRoutes(base.files, base.routes, [], routes) || !Array.isArray(base.literals)) return undefined;
+    const baseRouteCount = routes.length;
     const baseTables = decodeTables(base.tables);
-    const baseLayer = new IndexLayers(base, sum, undefined, baseRoutes, base.literals, baseTables, baseTables);
     const deltaValid = delta?.format === FORMAT && delta.tool === tool && delta.base === sum && isRecord(delta.lists) && isRecord(delta.tables) && Array.isArray(delta.literals);
-    if (!deltaValid) return baseLayer;
-    const routes = decodeRoutes(delta.files, delta.routes, base.files, baseRoutes);
-    return routes ? new IndexLayers(base, sum, delta, routes, [...base.literals, ...delta.literals], decodeTables(delta.tables, baseTables), baseTables) : baseLayer;
+    if (deltaValid && decodeRoutes(delta.files, delta.routes, base.files, routes)) {
+      return new IndexLayers(base, sum, delta, routes, baseRouteCount, decodeTables(delta.tables, baseTables), baseTables);
+    }
+    routes.length = baseRouteCount;
+    return new IndexLayers(base, sum, undefined, routes, baseRouteCount, baseTables, baseTables);
   }
 
-  private readonly decoded = new Map<string, GlobalRows | null>();
+  private readonly decoded = new Map<string, ListRows | null>();
 
   private constructor(
     public readonly base: StoredBase,
@@ -109,8 +104,8 @@ export class IndexLayers {
     public readonly delta: StoredDelta | undefined,
     /** The routes of both layers, by index. */
     public readonly routes: readonly IndexedRoute[],
-    /** The literals of both layers, by index. */
-    public readonly literals: readonly unknown[],
+    /** How many of them the base numbers. */
+    private readonly baseRouteCount: number,
     /** Every table, as the last layer has them. */
     public readonly tables: ReadonlyMap<string, TableEntry>,
     /** The base's tables (a delta's table names the objects it shares with the base's table of its key). */
@@ -119,13 +114,27 @@ export class IndexLayers {
 
   /** How many routes, files and literals the base numbers (a delta's own start there). */
   public get baseCounts(): { readonly routes: number; readonly files: number; readonly literals: number } {
-    return { routes: this.base.routes.length / 2, files: this.base.files.length / 2, literals: this.base.literals.length };
+    return { routes: this.baseRouteCount, files: this.base.files.length / 2, literals: this.base.literals.length };
   }
 
   /** The list of key `key` as ListRows (routes numbered in first-seen order), if stored and of the right shape. */
   public list(key: string): ListRows | undefined {
-    const rows = this.globalRows(key);
-    return rows && localRows(rows, this.routes);
+    let rows = this.decoded.get(key);
+    if (rows === undefined) {
+      const patch = this.delta && Object.prototype.hasOwnProperty.call(this.delta.lists, key) ? this.delta.lists[key] : undefined;
+      const from = patch === undefined ? this.baseList(key) : typeof patch?.from === 'string' ? this.baseList(patch.from) : undefined;
+      let built: ListRows | undefined;
+      if (from !== undefined && patch === undefined) {
+        // a base list names the base's routes and literals only
+        const builder = new RowsBuilder(this.routes, from.literals.length);
+        built = builder.copy(from, this.base.literals, this.baseRouteCount, 0, from.literals.length) ? builder.rows() : undefined;
+      } else if (from !== undefined) {
+        built = applyPatch(patch!, from, this.routes, this.base.literals, this.baseRouteCount, this.delta!.literals);
+      }
+      rows = built ?? null;
+      this.decoded.set(key, rows);
+    }
+    return rows ?? undefined;
   }
 
   /** Whether the base holds the list of key `key` (in full). */
@@ -133,9 +142,20 @@ export class IndexLayers {
     return Object.prototype.hasOwnProperty.call(this.base.lists, key);
   }
 
-  /** The rows of a list of the base (not a patch: the base of a patch), if of the right shape. */
-  public baseRows(key: string): GlobalRows | undefined {
-    return this.inBase(key) ? this.globalRows(key) : undefined;
+  /**
+   * A list of the base as stored, when its columns are arrays of one length (their values are checked as they are
+   * read: a patch over it is read back through {@link list}).
+   */
+  public baseList(key: string): StoredList | undefined {
+    const list = this.inBase(key) ? this.base.lists[key] : undefined;
+    if (!list || !Array.isArray(list.literals) || !Array.isArray(list.sizes) || !Array.isArray(list.routeOf)) return undefined;
+    const count = list.literals.length;
+    return list.sizes.length === count && list.routeOf.length === count ? list : undefined;
+  }
+
+  /** The literal of a base row (`undefined` when not a string). */
+  public baseLiteral(list: StoredList, row: number): unknown {
+    return this.base.literals[list.literals[row]];
   }
 
   /** How many rows the base's lists hold. */
@@ -144,104 +164,115 @@ export class IndexLayers {
     for (const key of Object.keys(this.base.lists)) count += this.base.lists[key]?.literals?.length ?? 0;
     return count;
   }
-
-  private globalRows(key: string): GlobalRows | undefined {
-    let rows = this.decoded.get(key);
-    if (rows === undefined) {
-      const patch = this.delta && Object.prototype.hasOwnProperty.call(this.delta.lists, key) ? this.delta.lists[key] : undefined;
-      if (patch !== undefined) {
-        const from = typeof patch?.from === 'string' ? this.baseRows(patch.from) : undefined;
-        rows = (from && applyPatch(patch, from, this.literals, this.routes.length)) ?? null;
-      } else {
-        // a base list names the base's routes and literals only
-        rows = (this.inBase(key) && decodeList(this.base.lists[key], this.base.literals, this.baseCounts.routes)) || null;
-      }
-      this.decoded.set(key, rows);
-    }
-    return rows ?? undefined;
-  }
 }
 
-/** Numbers a list's routes in first-seen order (ListRows' form). */
-function localRows(rows: GlobalRows, routes: readonly IndexedRoute[]): ListRows {
-  const own: IndexedRoute[] = [];
-  const ownIds = new Int32Array(routes.length).fill(-1);
-  const routeOf = new Array<number>(rows.routeIds.length);
-  for (let i = 0; i < rows.routeIds.length; i++) {
-    const id = rows.routeIds[i];
-    let local = ownIds[id];
+/** Builds a list's ListRows row by row, numbering its routes in first-seen order; rows of the wrong shape fail it. */
+class RowsBuilder {
+  private readonly literals: string[];
+  private readonly sizes: number[];
+  private readonly routeOf: number[];
+  private readonly own: IndexedRoute[] = [];
+  private readonly ownIds: Int32Array;
+  private count = 0;
+
+  /** `capacity`: how many rows the list has. */
+  public constructor(private readonly routes: readonly IndexedRoute[], private readonly capacity: number) {
+    this.ownIds = new Int32Array(routes.length).fill(-1);
+    this.literals = new Array<string>(capacity);
+    this.sizes = new Array<number>(capacity);
+    this.routeOf = new Array<number>(capacity);
+  }
+
+  /** Adds a row; false when it is not of the right shape (`routeCount`: how many routes its layer may name). */
+  public add(literal: unknown, size: unknown, route: unknown, routeCount: number): boolean {
+    if (typeof literal !== 'string' || typeof size !== 'number' || !Number.isInteger(route) || (route as number) < 0 || (route as number) >= routeCount) return false;
+    if (this.count >= this.capacity) return false;
+    let local = this.ownIds[route as number];
     if (local < 0) {
-      ownIds[id] = local = own.length;
-      own.push(routes[id]);
+      this.ownIds[route as number] = local = this.own.length;
+      this.own.push(this.routes[route as number]);
     }
-    routeOf[i] = local;
+    this.literals[this.count] = literal;
+    this.sizes[this.count] = size;
+    this.routeOf[this.count++] = local;
+    return true;
   }
-  return { literals: rows.literals, sizes: rows.sizes, routeOf, routes: own };
+
+  /** Adds rows start..end-1 of a stored list (of a layer of `literals` and `routeCount` routes). */
+  public copy(list: StoredList, literals: readonly unknown[], routeCount: number, start: number, end: number): boolean {
+    for (let i = start; i < end; i++) if (!this.add(literals[list.literals[i]], list.sizes[i], list.routeOf[i], routeCount)) return false;
+    return true;
+  }
+
+  /** The rows, when as many as announced and in literal order. */
+  public rows(): ListRows | undefined {
+    if (this.count !== this.capacity || !inLiteralOrder(this.literals)) return undefined;
+    return { literals: this.literals, sizes: this.sizes, routeOf: this.routeOf, routes: this.own };
+  }
 }
 
-/** A stored list's rows; undefined when not of the right shape. */
-function decodeList(list: StoredList | undefined, literals: readonly unknown[], routeCount: number): GlobalRows | undefined {
-  if (!list || !Array.isArray(list.literals) || !Array.isArray(list.sizes) || !Array.isArray(list.routeOf)) return undefined;
-  const count = list.literals.length;
-  if (list.sizes.length !== count || list.routeOf.length !== count) return undefined;
-  const rowLiterals = new Array<string>(count);
-  for (let i = 0; i < count; i++) {
-    const literal = literals[list.literals[i]];
-    const route = list.routeOf[i];
-    if (typeof literal !== 'string' || typeof list.sizes[i] !== 'number' || !Number.isInteger(route) || route < 0 || route >= routeCount) return undefined;
-    rowLiterals[i] = literal;
-  }
-  return inLiteralOrder(rowLiterals) ? { literals: rowLiterals, sizes: list.sizes, routeIds: list.routeOf } : undefined;
-}
-
-/** A patch's rows over the rows of its base list; undefined when not of the right shape. */
-function applyPatch(patch: StoredPatch, from: GlobalRows, literals: readonly unknown[], routeCount: number): GlobalRows | undefined {
+/**
+ * A patch's rows over its base list `from` (of the base's literals and routes; a row of its own names the literals of
+ * both layers: the delta's after the base's); undefined when not of the right shape.
+ */
+function applyPatch(
+  patch: StoredPatch, from: StoredList, routes: readonly IndexedRoute[], baseLiterals: readonly unknown[], baseRouteCount: number, ownLiterals: readonly unknown[],
+): ListRows | undefined {
   const ops = patch.ops;
   if (!Array.isArray(ops)) return undefined;
-  const rowLiterals: string[] = [];
-  const sizes: number[] = [];
-  const routeIds: number[] = [];
+  // First the ops' shape and the rows they make (so the rows are allocated once), then the rows.
+  // Runs of base rows come in order (a patch copies each base row once at most).
+  let capacity = 0;
+  let copied = 0;
   for (let at = 0; at < ops.length;) {
     if (ops[at] === COPY) {
       const [start, count] = [ops[at + 1], ops[at + 2]];
-      if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 1 || start + count > from.literals.length) return undefined;
-      for (let i = start; i < start + count; i++) {
-        rowLiterals.push(from.literals[i]);
-        sizes.push(from.sizes[i]);
-        routeIds.push(from.routeIds[i]);
-      }
+      if (!Number.isInteger(start) || !Number.isInteger(count) || start < copied || count < 1 || start + count > from.literals.length) return undefined;
+      copied = start + count;
+      capacity += count;
       at += 3;
     } else if (ops[at] === ROW) {
-      const [literal, size, route] = [literals[ops[at + 1]], ops[at + 2], ops[at + 3]];
-      if (typeof literal !== 'string' || typeof size !== 'number' || !Number.isInteger(route) || route < 0 || route >= routeCount) return undefined;
-      rowLiterals.push(literal);
-      sizes.push(size);
-      routeIds.push(route);
+      capacity++;
       at += 4;
     } else {
       return undefined;
     }
   }
-  return inLiteralOrder(rowLiterals) ? { literals: rowLiterals, sizes, routeIds } : undefined;
+  const builder = new RowsBuilder(routes, capacity);
+  for (let at = 0; at < ops.length;) {
+    if (ops[at] === COPY) {
+      if (!builder.copy(from, baseLiterals, baseRouteCount, ops[at + 1], ops[at + 1] + ops[at + 2])) return undefined;
+      at += 3;
+    } else {
+      const id = ops[at + 1];
+      const literal = id < baseLiterals.length ? baseLiterals[id] : ownLiterals[id - baseLiterals.length];
+      if (!builder.add(literal, ops[at + 2], ops[at + 3], routes.length)) return undefined;
+      at += 4;
+    }
+  }
+  return builder.rows();
 }
 
-/** The routes of a layer after `before` (those of the layers under it), or undefined when not of the right shape. */
-function decodeRoutes(files: unknown, routes: unknown, filesBefore: readonly string[], before: readonly IndexedRoute[]): IndexedRoute[] | undefined {
-  if (!Array.isArray(files) || !Array.isArray(routes) || files.length % 2 !== 0 || routes.length % 2 !== 0) return undefined;
-  const fileAt = (id: number): [unknown, unknown] => (2 * id < filesBefore.length ? [filesBefore[2 * id], filesBefore[2 * id + 1]] : [files[2 * id - filesBefore.length], files[2 * id + 1 - filesBefore.length]]);
-  const fileCount = (filesBefore.length + files.length) / 2;
-  const decoded: IndexedRoute[] = [...before];
+/**
+ * Adds the routes of a layer to `into` (those of the layers under it, whose files are `filesBefore`); false when not
+ * of the right shape.
+ */
+function decodeRoutes(files: unknown, routes: unknown, filesBefore: readonly string[], into: IndexedRoute[]): boolean {
+  if (!Array.isArray(files) || !Array.isArray(routes) || files.length % 2 !== 0 || routes.length % 2 !== 0) return false;
+  const before = filesBefore.length / 2;
+  const fileCount = before + files.length / 2;
   for (let i = 0; i < routes.length; i += 2) {
     const name = routes[i];
     const file = routes[i + 1];
-    if (typeof name !== 'string' || !Number.isInteger(file) || file < 0 || file >= fileCount) return undefined;
-    const [path, fileKey] = fileAt(file);
-    if (typeof path !== 'string' || typeof fileKey !== 'string') return undefined;
+    if (typeof name !== 'string' || !Number.isInteger(file) || file < 0 || file >= fileCount) return false;
+    const path: unknown = file < before ? filesBefore[2 * file] : files[2 * (file - before)];
+    const fileKey: unknown = file < before ? filesBefore[2 * file + 1] : files[2 * (file - before) + 1];
+    if (typeof path !== 'string' || typeof fileKey !== 'string') return false;
     const at = path === '' ? pathOfFileKey(fileKey) : path;
-    if (at === undefined) return undefined;
-    decoded.push({ name, file: at, fileKey });
+    if (at === undefined) return false;
+    into.push({ name, file: at, fileKey });
   }
-  return decoded;
+  return true;
 }
 
 /**
