@@ -114,15 +114,13 @@ export function encodeDelta(
 }
 
 /**
- * Ids of routes and literals for a delta: a route the base numbers keeps its id (a list numbers its routes by id: one
- * route must have one; found by a map of the base's routes, built on first use), any other route and every literal
- * is the delta's own.
+ * Ids of routes and literals for a delta: a route of a base row keeps the base's id (a list numbers its routes by id:
+ * within a list, one route must have one), any other route and every literal is the delta's own.
  */
 class BaseNumbering {
   public readonly own: Numbering;
-  private base?: { readonly routes: Map<string, number> };
 
-  public constructor(private readonly layers: IndexLayers) {
+  public constructor(layers: IndexLayers) {
     this.own = new Numbering(layers.baseCounts);
   }
 
@@ -130,39 +128,37 @@ class BaseNumbering {
     return this.own.added;
   }
 
-  public routeId(route: IndexedRoute): number {
-    return this.baseIds().routes.get(`${route.fileKey}\u0000${route.name}`) ?? this.own.routeId(route);
-  }
-
   /** A literal is numbered again when the base has it too (a list reads literals by value; only a route must be one). */
   public literalId(literal: string): number {
     return this.own.literalId(literal);
-  }
-
-  private baseIds(): NonNullable<BaseNumbering['base']> {
-    if (!this.base) {
-      const routes = new Map<string, number>();
-      const count = this.layers.baseCounts.routes;
-      for (let id = 0; id < count; id++) {
-        const route = this.layers.routes[id];
-        routes.set(`${route.fileKey}\u0000${route.name}`, id);
-      }
-      this.base = { routes };
-    }
-    return this.base;
   }
 }
 
 /**
  * `rows` as the rows of `from` (a base list, both in literal order) it keeps and rows of its own: walking both in order,
  * a row equal to the next base row at or after its literal is copied from there, any other is a row of its own. Every row
- * of `rows` comes out once, in order, whatever the lists hold (ties of one literal at worst make rows of their own; a
- * base row of the wrong shape is never equal, and a patch is read back checked).
+ * of `rows` comes out once, in order, whatever the lists hold (a base row of the wrong shape is never equal, and a patch
+ * is read back checked).
+ *
+ * A row of its own names its route by the base's id when a base row of its literal has that route: rows of one literal
+ * in another order (ties) are rows of their own, yet their routes are the base rows' (a route of the list must have one
+ * id). Any other route of a row of its own is not in the base list: its file changed (another content key), or it did not
+ * land there.
  */
 function diffRows(layers: IndexLayers, from: StoredList, rows: ListRows, numbering: BaseNumbering): { readonly ops: number[]; readonly rows: number } {
   const ops: number[] = [];
   const count = from.literals.length;
+  const baseLiterals = layers.base.literals as readonly unknown[];
   const baseRoutes = layers.baseCounts.routes;
+  const routes = layers.routes;
+  const literalAt = (k: number): unknown => baseLiterals[from.literals[k]];
+  const routeAt = (k: number): IndexedRoute | undefined => (from.routeOf[k] < baseRoutes ? routes[from.routeOf[k]] : undefined);
+  /** The base id of `route` when a base row of `literal` (the rows of that literal around row `at`) has it. */
+  const tieRouteId = (at: number, literal: string, route: IndexedRoute): number | undefined => {
+    for (let k = at - 1; k >= 0 && literalAt(k) === literal; k--) if (routeAt(k) !== undefined && sameRoute(routeAt(k)!, route)) return from.routeOf[k];
+    for (let k = at; k < count && literalAt(k) === literal; k++) if (routeAt(k) !== undefined && sameRoute(routeAt(k)!, route)) return from.routeOf[k];
+    return undefined;
+  };
   let own = 0;
   let i = 0;
   let runStart = 0;
@@ -174,10 +170,10 @@ function diffRows(layers: IndexLayers, from: StoredList, rows: ListRows, numberi
   for (let j = 0; j < rows.literals.length; j++) {
     const literal = rows.literals[j];
     const route = rows.routes[rows.routeOf[j]];
-    let baseLiteral = i < count ? layers.baseLiteral(from, i) : undefined;
-    while (i < count && typeof baseLiteral === 'string' && baseLiteral < literal) baseLiteral = ++i < count ? layers.baseLiteral(from, i) : undefined;
-    const baseRoute = i < count ? layers.routes[from.routeOf[i]] : undefined;
-    if (baseLiteral === literal && from.sizes[i] === rows.sizes[j] && baseRoute !== undefined && from.routeOf[i] < baseRoutes && sameRoute(baseRoute, route)) {
+    let baseLiteral = i < count ? literalAt(i) : undefined;
+    while (typeof baseLiteral === 'string' && baseLiteral < literal) baseLiteral = ++i < count ? literalAt(i) : undefined;
+    const baseRoute = baseLiteral === literal ? routeAt(i) : undefined;
+    if (baseRoute !== undefined && from.sizes[i] === rows.sizes[j] && sameRoute(baseRoute, route)) {
       if (runCount > 0 && runStart + runCount === i) runCount++;
       else {
         flush();
@@ -187,7 +183,7 @@ function diffRows(layers: IndexLayers, from: StoredList, rows: ListRows, numberi
       i++;
     } else {
       flush();
-      ops.push(ROW, numbering.literalId(literal), rows.sizes[j], numbering.routeId(route));
+      ops.push(ROW, numbering.literalId(literal), rows.sizes[j], tieRouteId(i, literal, route) ?? numbering.own.routeId(route));
       own++;
     }
   }
