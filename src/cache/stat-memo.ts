@@ -177,7 +177,8 @@ export class StatMemo {
    * looks at part of the project: `kfaas explain`), the others too. Never throws.
    */
   public save(): void {
-    if (this.dir === undefined) return;
+    // A run that learnt nothing writes nothing (layered-store.ts: a save of stored entries only): no map of them is made.
+    if (this.dir === undefined || this.learnt() === 0) return;
     const entries = new Map<string, readonly [string, string] | typeof STORED>();
     for (const [abs, { entry }] of this.files) if (entry !== undefined) entries.set(abs, typeof entry === 'string' ? STORED : entry);
     this.stored.save(entries, (stored, used) => used * 2 < stored);
