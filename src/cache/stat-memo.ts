@@ -144,7 +144,17 @@ export class StatMemo {
    * the case git's index accepts too.
    */
   public learn(abs: string, stat: Stats, hash: string): void {
-    if (this.dir !== undefined && stat.mtimeMs < Date.now() - this.racyMs) this.now(abs).entry = [statKeyOf(stat), hash];
+    if (this.dir === undefined || stat.mtimeMs >= Date.now() - this.racyMs) return;
+    // a stat the memo holds for these bytes already (a file publishing left in place) stays as stored
+    if (this.known(abs, stat) !== hash) this.now(abs).entry = [statKeyOf(stat), hash];
+  }
+
+  /**
+   * Whether a save keeps an entry for the file at real path `abs` as this run found it (known, hashed outside the racy
+   * interval, or learnt).
+   */
+  public holds(abs: string): boolean {
+    return this.files.get(abs)?.entry !== undefined;
   }
 
   /**
