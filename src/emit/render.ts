@@ -6,6 +6,7 @@ import { EnvironmentTable } from '../compile/route-table';
 import { PLATFORM_FOLDER } from '../model/defaults';
 import { EnvironmentChart } from './environment-chart';
 import { PlatformChart } from './platform/platform-chart';
+import { BlockYaml } from './block-yaml';
 import { GENERATED_HEADER, pruneEmpty, toYaml, YamlWriter } from './yaml';
 
 /** The file every dist/<cluster>/<env> folder gets: Argo CD then builds it with kustomize, Flux uses it as is. */
@@ -137,7 +138,10 @@ function renderFolder(
 
 /** The `kustomization.yaml` of a folder holding the object files `names` (in any order), as rendered. */
 export function kustomizationText(names: readonly string[]): string {
-  return GENERATED_HEADER + toYaml(kustomizationOf([...names].sort(compareText)));
+  const kustomization = kustomizationOf([...names].sort(compareText));
+  // Written directly (block-yaml.ts: js-yaml's bytes; file names are plain scalars), else by js-yaml: js-yaml decides
+  // each name's style from scratch, ~1 ms per folder of 40 files (18 folders in a one-route edit at tier L).
+  return GENERATED_HEADER + (new BlockYaml('').document(kustomization) ?? toYaml(kustomization));
 }
 
 /** A kustomize Kustomization listing the folder's files. */
