@@ -153,7 +153,6 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     ...(opts.only?.environment !== undefined ? { shareBetweenTables: false } : {}),
   });
   const budgets = JSON.stringify([opts.budgets?.maxObjectBytes ?? null, opts.budgets?.maxObjectsPerFolder ?? null]);
-  const routeFiles = routeFilesDigest(keyOfFile);
   const landingsKey = landingsDigest(keyOfFile);
 
   // A table and its objects are keyed by what they take from the cluster file (slot-inputs.ts), not by the whole
@@ -162,7 +161,9 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     const inputs = slotInputsDigest(slot.cluster, slot.environment);
     return {
       slot,
-      key: once(() => keyOf(['slot', budgets, slot.cluster.name, slot.environment.name, inputs, teams, routeFiles(slot.landings)])),
+      // The landings' digest (each route's file content key and name, in order) stands for the route files: the list
+      // key needs it too, so a table's two keys make it once.
+      key: once(() => keyOf(['slot', budgets, slot.cluster.name, slot.environment.name, inputs, teams, landingsKey(slot.landings)])),
       // Everything of the table key but the route files: the table index's key of this table.
       indexKey: keyOf(['table-index', budgets, slot.cluster.name, slot.environment.name, inputs, teams]),
       // What its list of entries is made of: the landings (route files' content and route names) in the entry context.
@@ -371,22 +372,12 @@ function recordIndex(
 }
 
 /**
- * The digest of the routes landing in a table (content key of each route's file and its name, in order): with the
- * entry context, what its list of entries is made of. Landings of the same routes (the clusters hosting an
- * environment) have the same digest: computed once.
+ * The digest of the routes landing in a table (content key of each route's file and its name, in order): what of the
+ * route files a table's key takes, and with the entry context, what its list of entries is made of. Landings of the
+ * same routes (the clusters hosting an environment) have the same digest: computed once.
  */
 function landingsDigest(keyOfFile: (path: string) => string): (landings: readonly Landing[]) => string {
   return perLandings((landings) => sha256(landings.map((l) => `${keyOfFile(l.route.origin.at.file)}\u0001${l.route.name}`).join('\u0002')));
-}
-
-/**
- * The digest of the content keys (hex) of the route files landings come from, in the project's order of routes,
- * which follows the inputs: joined and hashed as one part of a table's key (a sort per table, or one JSON string per
- * file, cost more than the rest of the key). Landings of the same routes in the same order (the clusters hosting an
- * environment) have the same digest: computed once.
- */
-function routeFilesDigest(keyOfFile: (path: string) => string): (landings: readonly Landing[]) => string {
-  return perLandings((landings) => sha256([...new Set(landings.map((l) => keyOfFile(l.route.origin.at.file)))].join(',')));
 }
 
 /**
