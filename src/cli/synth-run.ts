@@ -7,6 +7,7 @@ import type { StatMemo } from '../cache/stat-memo';
 import { formatDiagnostic } from '../diagnostics/diagnostic';
 import { REPO_FILE_PATHS } from '../model/defaults';
 import { checkOutDir } from '../publish/out-dir';
+import { unitFinder } from '../publish/units';
 import type { PipelineResult } from '../pipeline';
 import { formatTimings, StageTimings } from '../util/stage-timings';
 import { CliIo, EXIT_OK, EXIT_USER, printDiagnostics } from './io';
@@ -55,14 +56,7 @@ export function withRepoFiles(root: string, key: synthCache.Fingerprint): synthC
  * one-route edit in one environment changes one unit of 24, 30 files of 720).
  */
 function learnPublished(memo: StatMemo, outDir: string, hashes: ReadonlyMap<string, string>, report: { readonly written: readonly string[]; readonly deleted: readonly string[] }): void {
-  // Loaded here, after the pipeline loaded it: synth's hit path does not load the emitter.
-  const { KUSTOMIZATION_FILE } = require('../emit/render') as typeof import('../emit/render');
-  const units = new Set<string>();
-  for (const rel of hashes.keys()) if (rel.endsWith(`/${KUSTOMIZATION_FILE}`)) units.add(rel.slice(0, -KUSTOMIZATION_FILE.length - 1));
-  const unitOf = (rel: string): string | undefined => {
-    for (let at = rel.indexOf('/'); at >= 0; at = rel.indexOf('/', at + 1)) if (units.has(rel.slice(0, at))) return rel.slice(0, at);
-    return undefined;
-  };
+  const unitOf = unitFinder(hashes.keys());
   const changed = new Set<string | undefined>([...report.written, ...report.deleted].map(unitOf));
   for (const [rel, hash] of hashes) {
     const unit = unitOf(rel);

@@ -60,6 +60,14 @@ function pruneObject(value: object): unknown {
   return (out ? Object.keys(out).length : keys.length) > 0 ? out ?? obj : undefined;
 }
 
+/**
+ * `toYaml(value)` as a whole document, written directly by `block` when block-yaml.ts can (its bytes are js-yaml's),
+ * else by js-yaml: js-yaml decides each scalar's style from scratch, the most of writing plain objects.
+ */
+export function documentYaml(value: unknown, block: BlockYaml = new BlockYaml('')): string {
+  return block.document(value) ?? toYaml(value);
+}
+
 /** Extra indentation of a `spec.http` item (`spec:` → `  http:` → `    - name:`) over a top-level `- name:`. */
 const HTTP_ITEM_INDENT = '    ';
 
@@ -114,7 +122,7 @@ export class YamlWriter {
 
   /** `toYaml(value)`, written directly when block-yaml.ts can (a ConfigMap's text files as literal blocks). */
   private dump(value: unknown): string {
-    return this.whole.document(value) ?? toYaml(value);
+    return documentYaml(value, this.whole);
   }
 
   /**

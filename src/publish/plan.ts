@@ -7,9 +7,9 @@ import { isWithin } from './out-dir';
 import { groupOf, hasGeneratedMark, inGroup, recordPathOf, recordText, RECORD_FILE } from './ownership';
 import { EntryKind, OutState } from './scan';
 import { compareText } from '../util/compare';
+import { unitFinder } from './units';
 
 /** The file that makes a folder a kustomize root: such folders are published as a whole (see `Unit`). */
-const KUSTOMIZATION = 'kustomization.yaml';
 
 /** Files publish reports as foreign when they sit, unowned, in a folder it publishes into. */
 const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
@@ -153,16 +153,7 @@ export function planPublish(
 
   const wanted = (p: string): boolean => want.has(p) || kept.has(p);
   const stale = [...owned].filter((p) => !wanted(p) && kinds.has(p)).sort(compareText);
-  const unitFolders = new Set<string>();
-  for (const p of [...want.keys(), ...kept.keys(), ...owned]) if (p.endsWith(`/${KUSTOMIZATION}`)) unitFolders.add(p.slice(0, -KUSTOMIZATION.length - 1));
-  const unitOf = (p: string): string | undefined => {
-    const segs = p.split('/');
-    for (let i = 1; i < segs.length; i++) {
-      const folder = segs.slice(0, i).join('/');
-      if (unitFolders.has(folder)) return folder;
-    }
-    return undefined;
-  };
+  const unitOf = unitFinder([...want.keys(), ...kept.keys(), ...owned]);
 
   const units = new Map<string, { write: Map<string, string>; keep: string[]; discard: string[] }>();
   const files: FileChange[] = [];
