@@ -1,5 +1,5 @@
 /** The file that makes a folder one unit of publishing: kustomize builds the folder as one, so it is swapped whole. */
-export const UNIT_FILE = 'kustomization.yaml';
+const UNIT_FILE = 'kustomization.yaml';
 
 /**
  * Which unit each path belongs to, among the units `paths` name (the folders holding a kustomization.yaml): the
