@@ -9,7 +9,8 @@ import { httpRouteProfileKey, sizeOfHttpRoute } from './emit/istio/http-route';
 import { renderCodeowners } from './emit/codeowners';
 import { renderDelivery } from './emit/delivery/render-delivery';
 import { renderTables } from './emit/render';
-import { loadProject, SourceOverlay } from './load/load-project';
+import { loadProject, SourceOverlay, SummaryEntry } from './load/load-project';
+import { StubFieldRead } from './load/route-stubs';
 import { DEFAULT_DELIVERY_PATH, REPO_FILE_PATHS } from './model/defaults';
 import { Project } from './model/project';
 import { diffTree, publishTree, PublishOptions, PublishReport, TreeDiff } from './publish/publish';
@@ -96,6 +97,14 @@ export interface PipelineOptions {
    * @default - every (cluster, environment)
    */
   readonly only?: OnlyOptions;
+  /**
+   * With `cache` (and `write` or `check`, without `only` or `overlay`): the routes of files unchanged since the last
+   * run that found nothing are stubs (load/route-stubs.ts) made from the summaries that run kept, instead of models
+   * decoded from each file; tables are compiled from the table index, decoding only the routes of the objects they
+   * build. A run that asks a stub for what it does not hold, or finds anything at all, is done again from the files'
+   * models, before anything is written: the result is always the one without stubs. @default false
+   */
+  readonly stubRoutes?: boolean;
 }
 
 /** What a run produced; later fields are absent when an earlier stage failed. */
@@ -156,17 +165,51 @@ export interface PipelineResult {
  * errors in `clusters/` files or project-wide ones stop at once, since every table depends on them.
  */
 export function runPipeline(opts: PipelineOptions): PipelineResult {
+  const stubs = opts.stubRoutes === true && opts.cache !== undefined && (opts.write === true || opts.check === true) &&
+    opts.only === undefined && (opts.overlay === undefined || opts.overlay.size === 0);
   try {
-    return runOnce(opts, true);
+    return runWithStubs(opts, true, stubs);
   } catch (e) {
     // Another process wrote a file of the output folder this run had found up to date: render everything.
-    if (e instanceof KeptFileChanged) return runOnce(opts, false);
+    if (e instanceof KeptFileChanged) return runWithStubs(opts, false, stubs);
     throw e;
   }
 }
 
-/** runPipeline; `reuseOutputs`: tables and objects may be taken from the files outDir holds (with `cache`). */
-function runOnce(opts: PipelineOptions, reuseOutputs: boolean): PipelineResult {
+/**
+ * runOnce with route stubs when `stubs`; a run with stubs that reads what a stub does not hold, or finds anything, is
+ * done again without them (and the summaries are refused for the project's held files: route-summaries.ts).
+ */
+function runWithStubs(opts: PipelineOptions, reuseOutputs: boolean, stubs: boolean): PipelineResult {
+  let refused = false;
+  if (stubs) {
+    try {
+      return keepSummaries(opts, runOnce(opts, reuseOutputs, true), false);
+    } catch (e) {
+      if (!(e instanceof StubFieldRead)) throw e;
+      stubRestarts.count++;
+      refused = true;
+    }
+  }
+  const result = runOnce(opts, reuseOutputs, false);
+  return stubs ? keepSummaries(opts, result, refused) : result;
+}
+
+/** Gives the cache this run's route summaries when it found nothing (none otherwise), for the next run's stubs. */
+function keepSummaries(opts: PipelineOptions, result: PipelineResult & { readonly summaryEntries?: () => readonly SummaryEntry[] | undefined }, refused: boolean): PipelineResult {
+  const entries = result.diagnostics.length === 0 ? result.summaryEntries?.() : undefined;
+  opts.cache!.routeSummaries().set(entries ?? [], entries !== undefined && refused);
+  return result;
+}
+
+/** How many runs with route stubs were done again without them (for tests that must see the stub path taken or left). */
+export const stubRestarts = { count: 0, stubbed: 0 };
+
+/**
+ * runPipeline; `reuseOutputs`: tables and objects may be taken from the files outDir holds (with `cache`); `stubs`:
+ * see PipelineOptions.stubRoutes (throws StubFieldRead when the run must be done without them).
+ */
+function runOnce(opts: PipelineOptions, reuseOutputs: boolean, stubs: boolean): PipelineResult & { readonly summaryEntries?: () => readonly SummaryEntry[] | undefined } {
   const root = resolve(opts.root);
   const bag = new DiagnosticBag();
 
@@ -178,10 +221,16 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean): PipelineResult {
     seedProgramSizes(opts.cache.regexProgramSizes());
     opts.cache.setRegexProgramSizes(knownProgramSizes());
   }
-  const loaded = loadProject(root, opts.overlay, opts.cache?.documentStore());
+  const loaded = loadProject(root, opts.overlay, opts.cache?.documentStore({ summaries: stubs }));
   timings.lap('load');
+  if (loaded.stubs > 0) stubRestarts.stubbed++;
+  // Diagnostics are never made with stubs in the project (they would quote a stub's coarse location): done again.
+  const noStubsIfFound = (): void => {
+    if (loaded.stubs > 0 && bag.all.length > 0) throw new StubFieldRead('a run that found something');
+  };
   bag.addAll(loaded.diagnostics);
   if (loaded.diagnostics.some((d: Diagnostic) => d.severity === 'error' && !isRouteFile(d))) {
+    noStubsIfFound();
     return { diagnostics: bag.all, project: loaded.project };
   }
 
@@ -196,10 +245,14 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean): PipelineResult {
       outDir: reusableOut,
       only: opts.only,
       timings,
+      ...(loaded.stubs > 0 ? { materialize: loaded.materialize } : {}),
     })
     : buildFully(loaded.project, opts.budgets, timings, objects);
   bag.addAll(built.diagnostics);
-  if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project };
+  if (bag.hasErrors) {
+    noStubsIfFound();
+    return { diagnostics: bag.all, project: loaded.project };
+  }
 
   if ((opts.requireRoutes ?? (opts.write || opts.check)) && !opts.allowEmpty && loaded.project.routes.length === 0) {
     bag.error(
@@ -209,12 +262,14 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean): PipelineResult {
       `${existsSync(join(root, 'routes')) ? 'no Route documents under' : 'no routes/ folder:'} ${join(root, 'routes')}: ` +
         `publishing would delete every route in the output folder; check --root, or pass --allow-empty if the project has no routes on purpose`,
     );
+    noStubsIfFound();
     return { diagnostics: bag.all, project: loaded.project };
   }
 
   const tables = built.tables;
   if (opts.only) {
     const only = 'objects' in built ? built.objects : undefined;
+    noStubsIfFound();
     return { diagnostics: bag.all, project: loaded.project, tables, platforms: built.platforms, objects: only, timings: timings.all };
   }
   const tree = built.tree!;
@@ -223,7 +278,10 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean): PipelineResult {
   let treeHashes = 'hashes' in built ? built.hashes : undefined;
   const delivery = compileDelivery(loaded.project, renderedFolders(tree, kept));
   bag.addAll(delivery.diagnostics);
-  if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project, tables };
+  if (bag.hasErrors) {
+    noStubsIfFound();
+    return { diagnostics: bag.all, project: loaded.project, tables };
+  }
   if (opts.cache) {
     // Rendered again only when the plan changed or the output folder does not hold the files recorded for it.
     const rendered = renderDeliveryReusing(delivery.table, { cache: opts.cache, outDir: reusableOut });
@@ -242,9 +300,12 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean): PipelineResult {
   const base = {
     diagnostics: bag.all, project: loaded.project, tables, platforms: built.platforms, tree, repoFiles,
     ...('reused' in built ? { reused: built.reused, reusedObjects: built.reusedObjects ?? 0, treeHashes, kept } : {}),
-    ...(objects ? { objects } : {}), timings: timings.all,
+    ...(objects ? { objects } : {}), timings: timings.all, summaryEntries: loaded.summaryEntries,
   };
-  if (!opts.write && !opts.check) return base;
+  if (!opts.write && !opts.check) {
+    noStubsIfFound();
+    return base;
+  }
   const publish: PublishOptions = { ...opts.publish, projectRoot: root, kept };
   // Files outside outDir belong to the repository that delivers outDir: left alone when rendering elsewhere.
   const delivered = outDir === resolve(root, loaded.project.delivery?.path ?? DEFAULT_DELIVERY_PATH);
@@ -259,15 +320,21 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean): PipelineResult {
       `kfaas generates ${rel} from the reviewers of this document and of the Team documents, but ${rel} exists and was not written by kfaas; move its rules into spec.reviewers and delete it`,
     );
   }
-  if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project, tables };
+  if (bag.hasErrors) {
+    noStubsIfFound();
+    return { diagnostics: bag.all, project: loaded.project, tables };
+  }
+  noStubsIfFound();
   if (opts.write) {
     const report = publishTree(outDir, tree, publish);
     const published = publishRepoFiles(root, repoPaths, repoFiles);
     timings.lap('publish');
+    noStubsIfFound();
     return { ...base, report, repoDiff: published, timings: timings.all };
   }
   const diff = diffTree(outDir, tree, publish);
   timings.lap('publish');
+  noStubsIfFound();
   return { ...base, diff, repoDiff, timings: timings.all };
 }
 

@@ -53,7 +53,12 @@ export class EntrySizeStore {
     this.contexts = () => new Set(contexts().map(idOf));
     return {
       sizes: (route: Route, match: PathMatch, context: string, measure: () => readonly number[]): readonly number[] => {
-        const key = keys.get(route);
+        let key = keys.get(route);
+        // a route decoded in this run for a stub of the project's routes (load-project.ts materialize): the stub's key
+        if (key === undefined && !keys.has(route)) {
+          const own = `${fileKeyOf(route.origin.at.file)}:${route.name}`;
+          if (this.kept.has(own)) key = own;
+        }
         if (key === undefined) return measure();
         const entry = this.entry(key);
         const id = idOf(context);

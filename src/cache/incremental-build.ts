@@ -16,7 +16,7 @@ import { groupBy } from '../util/group-by';
 import { KeptObject, renderReusingObjects } from './object-reuse';
 import { SourceFile } from '../load/read-tree';
 import { PLATFORM_FOLDER } from '../model/defaults';
-import { Project } from '../model/project';
+import { behaviourIn, Project, Route } from '../model/project';
 import { compareText } from '../util/compare';
 import { StageTimings } from '../util/stage-timings';
 import { IncrementalCache, keyOf } from './incremental-cache';
@@ -49,6 +49,12 @@ export interface IncrementalOptions {
   readonly only?: OnlyOptions;
   /** Told when compiling and rendering end. @default - not timed */
   readonly timings?: StageTimings;
+  /**
+   * The model of a route stub (load-project.ts LoadResult.materialize): tables compiled from the table index make
+   * entries of stubs' landings from it. A table compiled whole reads stubs' behaviours, which throw StubFieldRead.
+   * @default - no stubs: each route itself
+   */
+  readonly materialize?: (route: Route) => Route;
 }
 
 /** Which part of the project to compile and render (see IncrementalOptions.only). */
@@ -227,6 +233,17 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   const changedByLists = new Map<string, Set<string>>();
   // The rows of each list now with their landings (undefined: the index does not stand for them), by list key.
   const listsNow = new Map<string, ListWithLandings | undefined>();
+  // Landings of stubs' models, made once per landing (the tables of an environment's clusters share landings).
+  const realLandings = new WeakMap<Landing, Landing>();
+  const materialize = opts.materialize && ((environment: string) => (landing: Landing): Landing => {
+    let real = realLandings.get(landing);
+    if (real === undefined) {
+      const route = opts.materialize!(landing.route);
+      real = route === landing.route ? landing : { route, behaviour: behaviourIn(route, environment) };
+      realLandings.set(landing, real);
+    }
+    return real;
+  });
   const fromIndex = (part: SlotPart): SlotCompile | undefined => {
     const previous = index?.table(part.indexKey);
     if (!previous) return undefined;
@@ -239,6 +256,7 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     const result = compileEnvironmentFromIndex(part.slot, plan.options, {
       previous,
       changed,
+      ...(materialize ? { materialize: materialize(part.slot.environment.name) } : {}),
       list: (changedEntries) => {
         if (!listsNow.has(listKey)) {
           const list = listWithLandings(updateRows(previous.rows, changed!, changedEntries(), keyOfFile), part.slot.landings);

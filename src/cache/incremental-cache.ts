@@ -10,6 +10,7 @@ import { LayeredStore, STORED } from './layered-store';
 import { StatMemo } from './stat-memo';
 import { fileKeyOf } from './file-key';
 import { TableIndexStore } from './table-index-store';
+import { RouteSummaryStore } from './route-summaries';
 import { CACHE_DIR, FileHashes } from './synth-cache';
 import type { SourceFile } from '../load/read-tree';
 import { sha256 } from '../util/sha256';
@@ -92,6 +93,7 @@ export class IncrementalCache {
   private answersRead = 0;
   private entrySizeStore?: EntrySizeStore;
   private tableIndexStore?: TableIndexStore;
+  private routeSummaryStore?: RouteSummaryStore;
   /** Model values of files loaded by earlier runs of this process (`kfaas watch`). @default none */
   private held?: HeldDocuments;
   /** Route entries made by earlier compiles of this process (`kfaas watch`; see holdDocuments). @default none */
@@ -222,6 +224,19 @@ export class IncrementalCache {
     this.usedDocuments.set(key, value);
   }
 
+  /** Keeps the stored documents under `key` for the next run, unread (a file whose routes were stubs). */
+  public keepDocument(key: string): void {
+    if (!this.usedDocuments.has(key)) this.usedDocuments.set(key, STORED);
+  }
+
+  /**
+   * The route summaries of the last run that found nothing (route-summaries.ts, `route-summaries.json`), read on
+   * first use; {@link RouteSummaryStore.set} gives the next run's.
+   */
+  public routeSummaries(): RouteSummaryStore {
+    return (this.routeSummaryStore ??= new RouteSummaryStore(this.root === undefined ? undefined : join(this.root, CACHE_DIR), `${FORMAT} ${this.tool}`));
+  }
+
   /**
    * How many input files this run learnt about that a save would keep: files loaded from their text (documents the
    * store lacked) and files hashed again (the stat memo). Without a save, the next run parses and hashes them again.
@@ -250,12 +265,14 @@ export class IncrementalCache {
    * This cache as the loader's DocumentStore: documents (and text) by file path and content, and the stat memo, so
    * files unchanged since they were hashed are not read.
    */
-  public documentStore(): DocumentStore {
+  public documentStore(options: { readonly summaries?: boolean } = {}): DocumentStore {
     const held = this.held;
+    const summaries = options.summaries && !held ? this.routeSummaries().summaries() : undefined;
     return {
       get: (file) => this.document(fileKeyOf(file)),
       set: (file, entry) => this.setDocument(fileKeyOf(file), entry),
       ...(this.root !== undefined ? { hashes: this.memo } : {}),
+      ...(summaries ? { summaries, keep: (file: SourceFile) => this.keepDocument(fileKeyOf(file)) } : {}),
       ...(held ? {
         decoded: {
           get: (file: SourceFile) => {
@@ -302,6 +319,7 @@ export class IncrementalCache {
     this.documents.save(this.usedDocuments, () => false);
     this.entrySizeStore?.save();
     this.tableIndexStore?.save();
+    this.routeSummaryStore?.save();
     if (this.holdsStored(options.keepUnused === true)) return;
     const path = join(this.root, CACHE_DIR, FILE);
     try {

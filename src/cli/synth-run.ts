@@ -114,6 +114,7 @@ export function runSynth(run: SynthRun, io: CliIo): { readonly code: number; rea
     check,
     allowEmpty,
     cache,
+    stubRoutes: true,
     publish: {
       adopt,
       shownOut: shown,

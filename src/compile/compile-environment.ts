@@ -270,6 +270,11 @@ export interface TableIndexInput {
   readonly list: (changedEntries: () => readonly RouteEntry[]) => ListWithLandings | undefined;
   /** See IndexLayoutInput.canKeep. @default every one can */
   readonly canKeep?: IndexLayoutInput['canKeep'];
+  /**
+   * The landing whose entries are made for `landing`: the same, or the landing of the route's model when the slot's
+   * landing is of a route stub (load/route-stubs.ts). @default - each landing itself
+   */
+  readonly materialize?: (landing: Landing) => Landing;
 }
 
 /** What {@link compileEnvironmentFromIndex} gives: the table with the objects built now, or why it must be compiled whole. */
@@ -302,7 +307,8 @@ export function compileEnvironmentFromIndex(slot: EnvironmentSlot, options: Envi
   const findings = new Findings();
   const { entriesOf, ctx } = tableSetup(slot, options, findings);
   const scope = environment.name;
-  const changedLandings = landingsOfFiles(slot.landings, input.changed);
+  const real = input.materialize ?? ((landing: Landing): Landing => landing);
+  const changedLandings = input.materialize ? landingsOfFiles(slot.landings, input.changed).map(input.materialize) : landingsOfFiles(slot.landings, input.changed);
   placeLandings({ ...slot, landings: changedLandings }, findings);
   warnDefaultRetries(slot, findings);
   if (findings.records.length > 0) return { fallback: 'a landing or slot check found something' };
@@ -318,7 +324,7 @@ export function compileEnvironmentFromIndex(slot: EnvironmentSlot, options: Envi
       for (const route of routes) {
         const landing = list.landingOf(route);
         // none: its rows stand for no entry here, and layoutFromIndex finds too few entries
-        if (landing) entries.push(...entriesOf(landing));
+        if (landing) entries.push(...entriesOf(real(landing)));
       }
       return entries;
     },

@@ -1,10 +1,11 @@
 import { Diagnostic, DiagnosticBag, SourceLocation } from '../diagnostics/diagnostic';
-import { Origin, Project } from '../model/project';
+import { Origin, Project, Route } from '../model/project';
 import { DocumentContext } from './document-context';
 import { Built } from './built';
 import { DOCUMENT_KINDS, DocumentKind, ProjectDraft, resolveKind } from './document-kinds';
 import { readCareful, readFast, RawDocument, TOO_DEEP_MESSAGE, tooDeepPath, withoutDocumentBoms, YamlSource } from './parse-yaml';
-import { InputReuse, readTree, SourceFile, Tree } from './read-tree';
+import { InputReuse, KeptText, readTree, SourceFile, Tree } from './read-tree';
+import { RouteSummary, StubFieldRead, stubDocument, stubRoutes, summarizeRoute } from './route-stubs';
 import { checkSchema } from './schema-check';
 import { describeValue, isMapping } from './values';
 import { Target, YamlLocator } from './yaml-locator';
@@ -17,7 +18,37 @@ export interface LoadResult {
   readonly diagnostics: Diagnostic[];
   /** The input files read (overlay applied), sorted by path: what the project was built from. */
   readonly files: readonly SourceFile[];
+  /**
+   * How many of `project.routes` are stubs (route-stubs.ts: made from DocumentStore.summaries instead of decoding
+   * their files). 0 unless the store has summaries and they stand for the project (see loadProject).
+   */
+  readonly stubs: number;
+  /** The route itself, or for a stub the route its file's model holds (decoded once per file). */
+  readonly materialize: (route: Route) => Route;
+  /**
+   * The summary of every input file for a later run (RouteSummaries), in path order; undefined when a file has no
+   * content hash (no DocumentStore.hashes) or is not clean. Meant for a run that found nothing at all.
+   */
+  readonly summaryEntries: () => readonly SummaryEntry[] | undefined;
 }
+
+/**
+ * The route summaries of the input files as an earlier run loaded them (src/cache/route-summaries.ts keeps them):
+ * with them, a file whose content is the one summarized and that held only Route documents is not decoded; its routes
+ * are stubs (route-stubs.ts). They stand for the project only while every other summarized file is there unchanged
+ * (clusters, Team, Egress and Delivery documents: what decides where routes land and who owns which paths), and the
+ * files that changed or are new hold only Route documents, load without any diagnostic and name no route a stub
+ * names; otherwise every file is loaded as without them.
+ */
+export interface RouteSummaries {
+  /** By path: the file's SHA-256 then, and its routes' summaries, or null for a file that must be loaded (held). */
+  readonly byPath: ReadonlyMap<string, { readonly hash: string; readonly routes: readonly RouteSummary[] | null }>;
+  /** How many files of `byPath` are held (null). */
+  readonly held: number;
+}
+
+/** One file of RouteSummaries: its path, SHA-256, and its routes' summaries (null: held). */
+export type SummaryEntry = readonly [path: string, hash: string, routes: readonly RouteSummary[] | null];
 
 /** A document after dispatch, schema and semantic checks. */
 interface Checked {
@@ -32,18 +63,39 @@ interface FileOutcome {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** In Tree.taken: a file the summaries stand for, whose documents are not decoded yet (see loadProject). */
+const DEFERRED: FileOutcome = { documents: [], diagnostics: [] };
+
 /**
  * Loads `clusters/*.yaml` and `routes/<team>/*.yaml` under `root` into the typed model.
  *
  * Never throws on bad input: every problem in every file and document becomes a diagnostic, and documents with
- * errors are left out of the Project. The Project's lists are sorted by name.
+ * errors are left out of the Project. The Project's lists are sorted by name. With `store.summaries`, routes of
+ * files the summaries stand for are stubs (see RouteSummaries); a stub whose file's kept documents are gone from the
+ * store throws StubFieldRead when its model is asked for.
  */
 export function loadProject(root: string, overlay?: SourceOverlay, store?: DocumentStore): LoadResult {
   const bag = new DiagnosticBag();
   const paths = new DecodedPaths();
   const hashes = store?.hashes;
+  const summaries = overlay === undefined || overlay.size === 0 ? store?.summaries : undefined;
+  // A kept file's documents, decoded (fromStore) from the store's entry; undefined when the store has none.
+  const takeStored = (file: SourceFile & { readonly hash: string }): { readonly text: KeptText; readonly value: FileOutcome } | undefined => {
+    const held = store!.decoded?.get(file);
+    if (held !== undefined) return { text: held.text, value: reused(file, held) };
+    const entry = storedFileOf(store!.get(file));
+    // The file object gets its text from the entry (read-tree.ts take), made when first read: its documents point
+    // at that text.
+    const value = entry === undefined ? undefined : fromStore(file, entry.documents, paths);
+    if (value === undefined) return undefined;
+    if (store!.decoded === undefined) return { text: entry!.text, value };
+    const text = entry!.text();
+    store!.decoded.set(file, heldOf(text, value));
+    return { text, value };
+  };
   // A file kept in the store is not read: readTree takes its text from the entry, and its documents are decoded at
-  // once (the stored entry, a large plain tree, dies young instead of surviving the whole walk).
+  // once (the stored entry, a large plain tree, dies young instead of surviving the whole walk). A file the summaries
+  // stand for is not decoded either (DEFERRED): whether its routes are stubs is decided once every file is known.
   const reuse: InputReuse<FileOutcome> | undefined = hashes && {
     known: (abs, stat) => hashes.known(abs, stat),
     seen: (abs) => hashes.seen?.(abs),
@@ -51,28 +103,32 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
     listing: (abs) => hashes.listing?.(abs),
     remember: (abs, stat, hash) => hashes.remember(abs, stat, hash),
     take: (file) => {
-      const held = store.decoded?.get(file);
-      if (held !== undefined) return { text: held.text, value: reused(file, held) };
-      const entry = storedFileOf(store.get(file));
-      // The file object gets its text from the entry (read-tree.ts take), made when first read: its documents point
-      // at that text.
-      const value = entry === undefined ? undefined : fromStore(file, entry.documents, paths);
-      if (value === undefined) return undefined;
-      if (store.decoded === undefined) return { text: entry!.text, value };
-      const text = entry!.text();
-      store.decoded.set(file, heldOf(text, value));
-      return { text, value };
+      const summary = summaries?.byPath.get(file.path);
+      if (summary !== undefined && summary.routes !== null && summary.hash === file.hash) {
+        return {
+          text: () => {
+            const entry = storedFileOf(store!.get(file));
+            if (entry === undefined) throw new StubFieldRead('the text of a file the store no longer keeps');
+            return entry.text();
+          },
+          value: DEFERRED,
+        };
+      }
+      return takeStored(file);
     },
   };
   const read = readTree(root, reuse);
   const tree = withOverlay(read, overlay);
   bag.addAll(tree.diagnostics);
 
-  const checked: Checked[] = [];
-  // The documents of each kind, in file order: what its cross-document checks are given.
-  const byKind = new Map<DocumentKind<unknown>, (Built<unknown> & Checked)[]>();
-  for (const file of tree.files) {
+  // Each file's outcome, in file order; deferred files are decided after the others are loaded.
+  const outcomes: (FileOutcome | undefined)[] = [];
+  const deferred: number[] = [];
+  // A file read (not kept: a new stat) whose content is the one summarized is deferred too: its text is read, but its
+  // documents are decoded only if the summaries do not stand.
+  const outcomeOf = (file: SourceFile): FileOutcome => {
     let outcome = read.taken.get(file);
+    if (outcome === DEFERRED) outcome = takeStored(file as SourceFile & { readonly hash: string })?.value;
     const held = outcome === undefined ? store?.decoded?.get(file) : undefined;
     if (held !== undefined && held.text === file.text) outcome = reused(file, held);
     if (outcome === undefined) {
@@ -85,6 +141,38 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
       }
       if (store?.decoded && isClean(outcome)) store.decoded.set(file, heldOf(file.text, outcome));
     }
+    return outcome;
+  };
+  for (const [i, file] of tree.files.entries()) {
+    const summary = summaries?.byPath.get(file.path);
+    if (read.taken.get(file) === DEFERRED || (summary !== undefined && summary.routes !== null && file.hash !== undefined && summary.hash === file.hash)) {
+      outcomes.push(undefined);
+      deferred.push(i);
+      continue;
+    }
+    outcomes.push(outcomeOf(file));
+  }
+  const stubbing = deferred.length > 0 && summariesStand(summaries!, tree.files, outcomes, deferred);
+  const stubs: Route[] = [];
+  const stubFiles = new Map<Route, SourceFile>();
+  for (const i of deferred) {
+    const file = tree.files[i] as SourceFile & { readonly hash: string };
+    if (stubbing) {
+      for (const route of stubRoutes(file.path, summaries!.byPath.get(file.path)!.routes!)) {
+        stubs.push(route);
+        stubFiles.set(route, file);
+      }
+      store!.keep?.(file);
+      continue;
+    }
+    outcomes[i] = outcomeOf(file);
+  }
+
+  const checked: Checked[] = [];
+  // The documents of each kind, in file order: what its cross-document checks are given.
+  const byKind = new Map<DocumentKind<unknown>, (Built<unknown> & Checked)[]>();
+  for (const outcome of outcomes) {
+    if (outcome === undefined) continue;
     bag.addAll(outcome.diagnostics);
     for (const document of outcome.documents) {
       checked.push(document);
@@ -107,7 +195,21 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
     bag.addAll(c.ctx.diagnostics);
     if (c.kind && !c.ctx.failed) c.kind.add(draft, c.value);
   }
+  for (const route of stubs) draft.routes.push(route);
   const byName = (a: { name: string }, b: { name: string }): number => compareText(a.name, b.name);
+  const diagnostics = bag.all;
+  // Stubs' models, decoded on demand (once per file).
+  const decodedFiles = new Map<SourceFile, FileOutcome>();
+  const materialize = (route: Route): Route => {
+    const file = stubFiles.get(route);
+    if (file === undefined) return route;
+    let outcome = decodedFiles.get(file);
+    if (outcome === undefined) decodedFiles.set(file, (outcome = outcomeOf(file)));
+    const document = stubDocument(route);
+    const found = outcome.documents.find((d) => d.ctx.documentIndex === document && d.kind?.kind === 'Route')?.value as Route | undefined;
+    if (found === undefined || found.name !== route.name) throw new StubFieldRead('a route its file no longer holds');
+    return found;
+  };
   return {
     project: {
       clusters: draft.clusters.sort(byName),
@@ -117,9 +219,64 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
       // checkDeliveries reports a second one, so a kept Delivery is the only one
       ...(draft.deliveries.length === 1 ? { delivery: draft.deliveries[0] } : {}),
     },
-    diagnostics: bag.all,
+    diagnostics,
     files: tree.files,
+    stubs: stubs.length,
+    materialize,
+    summaryEntries: () => summaryEntriesOf(tree.files, outcomes, summaries, diagnostics.length === 0),
   };
+}
+
+/**
+ * Whether the summaries stand for the project (see RouteSummaries): every held file is there unchanged, and every
+ * other file that is not deferred (changed or new) loaded clean with Route documents only, naming no route a deferred
+ * file's summaries name.
+ */
+function summariesStand(summaries: RouteSummaries, files: readonly SourceFile[], outcomes: readonly (FileOutcome | undefined)[], deferred: readonly number[]): boolean {
+  let held = 0;
+  const names = new Set<string>();
+  for (const i of deferred) for (const summary of summaries.byPath.get(files[i].path)!.routes!) names.add(summary[0]);
+  for (const [i, file] of files.entries()) {
+    const outcome = outcomes[i];
+    if (outcome === undefined) continue;
+    const summary = summaries.byPath.get(file.path);
+    if (summary !== undefined && summary.routes === null && summary.hash === file.hash) {
+      held++;
+      continue;
+    }
+    if (!isClean(outcome)) return false;
+    for (const d of outcome.documents) {
+      if (d.kind?.kind !== 'Route' || names.has((d.value as Route).name)) return false;
+    }
+  }
+  return held === summaries.held;
+}
+
+/** See LoadResult.summaryEntries. */
+function summaryEntriesOf(
+  files: readonly SourceFile[], outcomes: readonly (FileOutcome | undefined)[], summaries: RouteSummaries | undefined, clean: boolean,
+): SummaryEntry[] | undefined {
+  if (!clean) return undefined;
+  const entries: SummaryEntry[] = [];
+  for (const [i, file] of files.entries()) {
+    if (file.hash === undefined) return undefined;
+    const outcome = outcomes[i];
+    if (outcome === undefined) {
+      entries.push([file.path, file.hash, summaries!.byPath.get(file.path)!.routes]);
+      continue;
+    }
+    let routes: RouteSummary[] | null = [];
+    for (const d of outcome.documents) {
+      const summary = d.kind?.kind === 'Route' ? summarizeRoute(d.value as Route, d.ctx.documentIndex) : undefined;
+      if (summary === undefined) {
+        routes = null;
+        break;
+      }
+      routes.push(summary);
+    }
+    entries.push([file.path, file.hash, routes]);
+  }
+  return entries;
 }
 
 /**
@@ -148,6 +305,16 @@ export interface DocumentStore {
    * @default - none: documents are decoded from the store on each load
    */
   readonly decoded?: { get(file: SourceFile): HeldFile | undefined; set(file: SourceFile, held: HeldFile): void };
+  /**
+   * Route summaries of an earlier run (see RouteSummaries): routes of files they stand for are stubs. Not used with
+   * an overlay. @default - none: every file's documents are decoded
+   */
+  readonly summaries?: RouteSummaries;
+  /**
+   * Tells the store that a file whose routes are stubs still uses its entry (a later run may decode it), without
+   * reading it. @default - nothing told
+   */
+  keep?(file: SourceFile): void;
 }
 
 /**

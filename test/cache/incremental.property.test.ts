@@ -5,6 +5,7 @@ import { join } from 'path';
 import { main } from '../../src/cli/main';
 import { CliIo } from '../../src/cli/io';
 import { tableIndexCounts } from '../../src/cache/incremental-build';
+import { stubRestarts } from '../../src/pipeline';
 import { listFiles } from '../../src/util/list-files';
 import { clusterFileEdits, Edit, editArb, INITIAL, Model, VERSIONS, writeModel } from '../support/edit-model';
 
@@ -88,9 +89,12 @@ async function checkSequences(edits: fc.Arbitrary<Edit>, numRuns: number, initia
 
 test('incremental synth and --check give what a synth from scratch gives, after every edit of random edit sequences', async () => {
   const before = tableIndexCounts.compiled;
+  const stubbed = stubRestarts.stubbed;
   await checkSequences(editArb, 6);
   // route edits compiled tables from the table index (compile-environment.ts compileEnvironmentFromIndex) in some steps
   expect(tableIndexCounts.compiled).toBeGreaterThan(before);
+  // and loaded the routes of unchanged files as stubs (load/route-stubs.ts) in some steps
+  expect(stubRestarts.stubbed).toBeGreaterThan(stubbed);
 }, 120_000);
 
 test('the same after every edit of random sequences of cluster-file edits (most keep the tables, and their findings move with the lines)', async () => {
