@@ -3,8 +3,9 @@ import {
 } from '../compile/compile-project';
 import { compileEnvironmentFromIndex, entryContext, FromIndex, sortedEntriesOf } from '../compile/compile-environment';
 import { IndexedObject } from '../compile/incremental-table';
+import { sameItems } from '../compile/table-memo';
 import { rootUnitCounts } from '../compile/layout-merged';
-import { changedFilesOf, ListRows, ListWithLandings, listWithLandings, rowsOf, updateRows } from '../compile/table-index';
+import { changedFilesOf, IndexedRoute, ListRows, ListWithLandings, listWithLandings, rowsOf, updateRows } from '../compile/table-index';
 import { EnvironmentSlot, Landing } from '../compile/expand';
 import { FindingRecord } from '../compile/findings';
 import { PlatformTable } from '../compile/platform/platform-table';
@@ -231,6 +232,17 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
   const index = opts.outDir === undefined ? undefined : opts.cache.tableIndex();
   const rowsByList = new Map<string, ListRows>();
   const changedByLists = new Map<string, Set<string>>();
+  // changedFilesOf depends on the rows' routes (name, file, stored content key) and the landings' routes alone: the
+  // lists of an environment's others (alpha, beta, prod at tier L) index the same route objects (table-index-layers.ts
+  // keeps each route once) and land the same route objects, so they share one answer instead of a pass each.
+  const changedByRoutes: { readonly routes: readonly IndexedRoute[]; readonly landings: readonly Landing[]; readonly changed: Set<string> }[] = [];
+  const changedFiles = (rows: ListRows, landings: readonly Landing[]): Set<string> => {
+    const same = changedByRoutes.find((c) => sameItems(c.routes, rows.routes) && sameRoutes(c.landings, landings));
+    if (same) return same.changed;
+    const changed = changedFilesOf(rows, landings, isCurrent);
+    changedByRoutes.push({ routes: rows.routes, landings, changed });
+    return changed;
+  };
   // The rows of each list now with their landings (undefined: the index does not stand for them), by list key.
   const listsNow = new Map<string, ListWithLandings | undefined>();
   // Landings of stubs' models, made once per landing (the tables of an environment's clusters share landings).
@@ -250,7 +262,7 @@ export function buildIncrementally(project: Project, files: readonly SourceFile[
     const listKey = part.listKey();
     const pair = `${previous.listKey}\u0000${listKey}`;
     let changed = changedByLists.get(pair);
-    if (!changed) changedByLists.set(pair, (changed = changedFilesOf(previous.rows, part.slot.landings, isCurrent)));
+    if (!changed) changedByLists.set(pair, (changed = changedFiles(previous.rows, part.slot.landings)));
     // Objects kept as they are must be in the output folder with the bytes recorded for them; others are built.
     const keptFiles = new Map<string, KeptObject>();
     const result = compileEnvironmentFromIndex(part.slot, plan.options, {
