@@ -101,7 +101,8 @@ function readLayers(dir: string, tag: string): { summaries: RouteSummaries; refu
     refusedFor = delta.refusedFor;
   }
   const held: [string, string][] = [];
-  for (const [path, { hash, routes }] of [...byPath].sort((a, b) => compareText(a[0], b[0]))) if (routes === null) held.push([path, hash]);
+  for (const [path, { hash, routes }] of byPath) if (routes === null) held.push([path, hash]);
+  held.sort((a, b) => compareText(a[0], b[0]));
   const refused = refusedFor !== null && refusedFor === sha256(JSON.stringify(held));
   // refused: no file is summarized for this run (the loader then decodes every file)
   const summaries: RouteSummaries = refused ? { byPath: new Map(), held: 0 } : { byPath, held: held.length };
