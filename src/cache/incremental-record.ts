@@ -58,8 +58,13 @@ function unflatten<V>(flat: Flat<V> | undefined): Map<string, V> {
 /** Entries as a flat array; `more` first (entries of `entries` win). */
 export function flatten<V>(entries: ReadonlyMap<string, V>, more?: ReadonlyMap<string, V>): Flat<V> {
   const out: (string | V)[] = [];
-  for (const [key, value] of more ?? []) if (!entries.has(key)) out.push(key, value);
-  for (const [key, value] of entries) out.push(key, value);
+  // forEach, not for-of: no entry array per item while the code is cold (thousands of objects, each save)
+  more?.forEach((value, key) => {
+    if (!entries.has(key)) out.push(key, value);
+  });
+  entries.forEach((value, key) => {
+    out.push(key, value);
+  });
   return out;
 }
 

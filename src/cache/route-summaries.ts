@@ -91,7 +91,8 @@ function readLayers(dir: string, tag: string): { summaries: RouteSummaries; refu
   const baseFile = readCheckedFile(join(dir, BASE));
   const base = baseFile && parseLayer(baseFile.body, tag);
   if (base === undefined) return undefined;
-  const byPath = new Map(base.files);
+  const byPath = new Map<string, Summary>();
+  for (let i = 0; i < base.files.length; i++) byPath.set(base.files[i][0], base.files[i][1]);
   let refusedFor = base.refusedFor;
   const deltaFile = readCheckedFile(join(dir, DELTA));
   const delta = deltaFile && parseLayer(deltaFile.body, tag);
@@ -101,12 +102,16 @@ function readLayers(dir: string, tag: string): { summaries: RouteSummaries; refu
     refusedFor = delta.refusedFor;
   }
   const held: [string, string][] = [];
-  for (const [path, { hash, routes }] of byPath) if (routes === null) held.push([path, hash]);
+  byPath.forEach(({ hash, routes }, path) => {
+    if (routes === null) held.push([path, hash]);
+  });
   held.sort((a, b) => compareText(a[0], b[0]));
   const refused = refusedFor !== null && refusedFor === sha256(JSON.stringify(held));
   // refused: no file is summarized for this run (the loader then decodes every file)
   const summaries: RouteSummaries = refused ? { byPath: new Map(), held: 0 } : { byPath, held: held.length };
-  return { summaries, refusedFor, base: { byPath: new Map(base.files), sum: baseFile!.sum } };
+  const baseByPath = new Map<string, Summary>();
+  for (let i = 0; i < base.files.length; i++) baseByPath.set(base.files[i][0], base.files[i][1]);
+  return { summaries, refusedFor, base: { byPath: baseByPath, sum: baseFile!.sum } };
 }
 
 interface Layer {
@@ -129,7 +134,8 @@ function parseLayer(body: Buffer, tag: string): Layer | undefined {
   if (own !== tag || (refusedFor !== null && typeof refusedFor !== 'string') || !Array.isArray(files) || !Array.isArray(gone)) return undefined;
   if (base !== undefined && typeof base !== 'string') return undefined;
   const out: [string, Summary][] = [];
-  for (const entry of files as unknown[]) {
+  for (let i = 0; i < (files as unknown[]).length; i++) {
+    const entry = (files as unknown[])[i];
     if (!Array.isArray(entry) || entry.length !== 3) return undefined;
     const [path, hash, routes] = entry as unknown[];
     // each route summary is checked where it is used (route-stubs.ts stubRoutes)

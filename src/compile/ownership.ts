@@ -92,9 +92,14 @@ export function checkOwnership(
 ): void {
   if (index.teams.size === 0) return;
   const seen = new Set<PathMatch>();
-  for (const { route, behaviour } of landings) {
+  // indexed loops: see expand.ts expandLandings
+  const list = Array.isArray(landings) ? (landings as readonly { readonly route: Route; readonly behaviour: RouteBehaviour }[]) : [...landings];
+  for (let i = 0; i < list.length; i++) {
+    const { route, behaviour } = list[i];
     if (route.fallback) continue;
-    for (const match of behaviour.match) {
+    const matches = behaviour.match;
+    for (let j = 0; j < matches.length; j++) {
+      const match = matches[j];
       if (seen.has(match)) continue;
       seen.add(match);
       const key = `${route.team}\u0000${match.kind}\u0000${match.value}`;

@@ -44,10 +44,11 @@ export function changedFilesOf(
 ): Set<string> {
   // Per file of the rows: its stored key until a landing comes from it, then SEEN.
   const before = new Map<string, string>();
-  for (const route of previous.routes) before.set(route.file, route.fileKey);
+  const routes = previous.routes;
+  for (let i = 0; i < routes.length; i++) before.set(routes[i].file, routes[i].fileKey);
   const changed = new Set<string>();
-  for (const { route } of landings) {
-    const file = route.origin.at.file;
+  for (let i = 0; i < landings.length; i++) {
+    const file = landings[i].route.origin.at.file;
     const key = before.get(file);
     if (key === SEEN) continue;
     if (key === undefined) changed.add(file);
@@ -56,7 +57,9 @@ export function changedFilesOf(
       if (!isCurrent(file, key)) changed.add(file);
     }
   }
-  for (const [file, key] of before) if (key !== SEEN) changed.add(file);
+  before.forEach((key, file) => {
+    if (key !== SEEN) changed.add(file);
+  });
   return changed;
 }
 

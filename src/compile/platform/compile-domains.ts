@@ -165,7 +165,10 @@ export function checkHostnames(slots: readonly EnvironmentSlot[], sightings: rea
 
   // Only routes with hostnames (and landings of their names) matter: no string per landing of the project.
   const routes = new Set<Route>();
-  for (const slot of slots) for (const l of slot.landings) if (l.route.hostnames) routes.add(l.route);
+  for (let s = 0; s < slots.length; s++) {
+    const landings = slots[s].landings;
+    for (let i = 0; i < landings.length; i++) if (landings[i].route.hostnames) routes.add(landings[i].route);
+  }
   if (routes.size === 0) return;
   const names = new Set([...routes].map((r) => r.name));
   const landed = new Set<string>();

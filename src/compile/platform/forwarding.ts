@@ -99,9 +99,13 @@ export function forwardedMatches(slot: EnvironmentSlot, ownership: OwnershipInde
   // An owned prefix is forwarded once, however many matches lie in it (pathPatterns would drop the repeats, after
   // sorting them: at the bench's tier L, 7,000 matches of a slot come down to one owned prefix per team).
   const ownedSeen = new Set<string>();
-  for (const { route, behaviour } of slot.landings) {
+  const landings = slot.landings;
+  for (let i = 0; i < landings.length; i++) {
+    const { route, behaviour } = landings[i];
     const owns = ownership.teams.get(route.team)?.owns;
-    for (const m of behaviour.match) {
+    const matches = behaviour.match;
+    for (let j = 0; j < matches.length; j++) {
+      const m = matches[j];
       const owned = owns === undefined || owns.length === 0 ? undefined : widestOwned(owns, m.kind === 'exact' ? m.value : matchLiteral(m.kind, m.value));
       if (owned === undefined) out.push(m);
       else if (!ownedSeen.has(owned)) {
@@ -119,7 +123,8 @@ export function forwardedMatches(slot: EnvironmentSlot, ownership: OwnershipInde
  */
 function widestOwned(owns: readonly { readonly prefix: string }[], literal: string): string | undefined {
   let widest: string | undefined;
-  for (const { prefix } of owns) {
+  for (let i = 0; i < owns.length; i++) {
+    const { prefix } = owns[i];
     if (literal.startsWith(prefix) && (widest === undefined || prefix.length < widest.length)) widest = prefix;
   }
   return widest;
