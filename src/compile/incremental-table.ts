@@ -3,7 +3,7 @@ import { RouteEntry } from './entries';
 import { FindingRecord, Findings } from './findings';
 import { LayoutContext } from './layout-context';
 import { chunkRoots, planComponent, rootHttp, rootObjectNames, Unit, unitOf } from './layout-merged';
-import { rootsOf } from './partition';
+import { componentsOf, diffOf, RowComponents } from './row-components';
 import { VirtualServiceTable } from './route-table';
 import { IndexedRoute, ListRows } from './table-index';
 
@@ -47,19 +47,6 @@ export type IndexLayout =
   | { readonly roots: readonly IndexedRoot[]; readonly unitCounts: readonly number[]; readonly builtComponents: number }
   | { readonly fallback: string };
 
-/** A component of a list's rows: a run of rows (rows are in literal order). */
-interface RowComponent {
-  readonly root: string;
-  /** Its place among the components of its list. */
-  readonly index: number;
-  /** Its rows: from `start` to `end` (excluded). */
-  readonly start: number;
-  readonly end: number;
-  readonly size: number;
-  /** Some row comes from a changed file. */
-  readonly touched: boolean;
-}
-
 /**
  * The root objects of a `merged` table whose inputs changed only in route files, from the table's index: the same
  * objects layoutMerged gives from every entry (the same steps: partition, planComponent, unitOf, chunkRoots,
@@ -84,7 +71,7 @@ export function layoutFromIndex(input: IndexLayoutInput): IndexLayout {
   if ('fallback' in shared) return shared;
   let builtComponents = shared.builtComponents;
   const roots: IndexedRoot[] = [];
-  for (const [i, bin] of shared.bins.entries()) {
+  for (const [i, length] of shared.unitCounts.entries()) {
     const built = shared.built[i];
     if (built) {
       roots.push({ built });
@@ -96,13 +83,14 @@ export function layoutFromIndex(input: IndexLayoutInput): IndexLayout {
       continue;
     }
     // Unchanged, but its file is not in the output folder as rendered: built again (its components found nothing before).
-    const entries = entriesByRoot(input, bin);
-    const again = entries && buildRoot(bin, shared.names[i], entries, input.ctx);
+    const bin = componentRange(shared.binStarts[i], length);
+    const entries = entriesByRoot(input, shared.components, bin);
+    const again = entries && buildRoot(shared.components, bin, shared.names[i], entries, input.ctx);
     if (!again) return { fallback: 'the entries of the routes do not match their rows' };
     roots.push({ built: again });
-    builtComponents += bin.length;
+    builtComponents += length;
   }
-  return { roots, unitCounts: shared.bins.map((b) => b.length), builtComponents };
+  return { roots, unitCounts: shared.unitCounts, builtComponents };
 }
 
 /**
@@ -111,7 +99,10 @@ export function layoutFromIndex(input: IndexLayoutInput): IndexLayout {
  */
 type SharedLayout =
   | {
-    readonly bins: readonly (readonly RowComponent[])[];
+    /** The components of the rows now: root object i holds `unitCounts[i]` of them from `binStarts[i]` on. */
+    readonly components: RowComponents;
+    readonly unitCounts: readonly number[];
+    readonly binStarts: readonly number[];
     readonly names: readonly string[];
     /** Per bin: the index in the earlier objects of the one it is (unchanged), or -1 when built. */
     readonly earlier: readonly number[];
@@ -143,164 +134,97 @@ function layOut(input: IndexLayoutInput): SharedLayout {
   const { ctx, changed } = input;
   const before = componentsOf(input.previous.rows, changed);
   const now = componentsOf(input.rows, changed);
-  if (now.length === 0) return { fallback: 'no entries' };
+  if (now.roots.length === 0) return { fallback: 'no entries' };
   const diff = diffOf(before, now);
   if (diff.largest > ctx.budget) return { fallback: 'a component larger than one object' };
 
-  const bins = chunkRoots(now, ctx, ctx.maxObjectsPerFolder - 1);
-  if (bins.length + 1 > ctx.maxObjectsPerFolder) return { fallback: 'too many objects' };
-  const names = rootObjectNames(ctx.namespace, bins.map((b) => b[0].root));
+  const unitCounts = chunkRoots(now, ctx, ctx.maxObjectsPerFolder - 1);
+  if (unitCounts.length + 1 > ctx.maxObjectsPerFolder) return { fallback: 'too many objects' };
+  const binStarts: number[] = [];
+  for (let start = 0, i = 0; i < unitCounts.length; start += unitCounts[i++]) binStarts.push(start);
+  const names = rootObjectNames(ctx.namespace, binStarts.map((start) => now.roots[start]));
 
   // The earlier objects by their first root, with whether all their components are unchanged.
   const earlierByRoot = new Map<string, { readonly index: number; readonly object: IndexedObject; readonly clean: boolean }>();
   let at = 0;
   for (const [index, object] of input.previous.objects.entries()) {
-    if (object.units < 1 || at + object.units > before.length) return { fallback: 'the index does not match its rows' };
+    if (object.units < 1 || at + object.units > before.roots.length) return { fallback: 'the index does not match its rows' };
     let clean = true;
-    for (let i = at; i < at + object.units && clean; i++) clean = diff.cleanBefore[i];
-    earlierByRoot.set(before[at].root, { index, object, clean });
+    for (let i = at; i < at + object.units && clean; i++) clean = diff.cleanBefore[i] === 1;
+    earlierByRoot.set(before.roots[at], { index, object, clean });
     at += object.units;
   }
-  if (at !== before.length) return { fallback: 'the index does not match its rows' };
+  if (at !== before.roots.length) return { fallback: 'the index does not match its rows' };
 
-  let start = 0;
-  const earlier = bins.map((bin, i) => {
-    const old = earlierByRoot.get(bin[0].root);
+  const earlier = unitCounts.map((length, i) => {
+    const start = binStarts[i];
+    const old = earlierByRoot.get(now.roots[start]);
     // Bins are runs of `now` in order: all of a bin's components are unchanged when the count over its run says so.
-    const allUnchanged = diff.unchangedBefore[start + bin.length] - diff.unchangedBefore[start] === bin.length;
-    start += bin.length;
-    return old !== undefined && old.clean && old.object.units === bin.length && old.object.name === names[i] && allUnchanged ? old.index : -1;
+    const allUnchanged = diff.unchangedBefore[start + length] - diff.unchangedBefore[start] === length;
+    return old !== undefined && old.clean && old.object.units === length && old.object.name === names[i] && allUnchanged ? old.index : -1;
   });
-  const toBuild = bins.flatMap((bin, i) => (earlier[i] < 0 ? bin : []));
-  const entries = entriesByRoot(input, toBuild);
+  // The components of the bins to build (only these are ever looked at one by one).
+  const toBuild = unitCounts.flatMap((length, i) => (earlier[i] < 0 ? componentRange(binStarts[i], length) : []));
+  const entries = entriesByRoot(input, now, toBuild);
   if (!entries) return { fallback: 'the entries of the routes do not match their rows' };
 
   // The order checks of the changed components (the others found nothing before and hold the same entries).
-  const changedEntries = toBuild.filter((c) => !diff.unchanged[c.index]).flatMap((c) => entries.get(c.root)!).sort(compareSpecificity);
+  const changedEntries = toBuild.filter((c) => diff.unchanged[c] === 0).flatMap((c) => entries.get(now.roots[c])!).sort(compareSpecificity);
   if (input.checkOrder(changedEntries).length > 0) return { fallback: 'the order checks found something' };
 
   const built: (VirtualServiceTable | undefined)[] = [];
-  for (const [i, bin] of bins.entries()) {
+  for (const [i, length] of unitCounts.entries()) {
     if (earlier[i] >= 0) {
       built.push(undefined);
       continue;
     }
-    const object = buildRoot(bin, names[i], entries, ctx);
+    const object = buildRoot(now, componentRange(binStarts[i], length), names[i], entries, ctx);
     if (!object) return { fallback: 'the layout found something' };
     built.push(object);
   }
-  return { bins, names, earlier, built, builtComponents: toBuild.length };
+  return { components: now, unitCounts, binStarts, names, earlier, built, builtComponents: toBuild.length };
+}
+
+/** The indices `start` to `start + length` (excluded): the components of one root object. */
+function componentRange(start: number, length: number): number[] {
+  return Array.from({ length }, (_, k) => start + k);
 }
 
 /**
- * The root object `name` made of the components of `bin` from their real entries (layoutMerged's steps), or
- * undefined when laying them out finds something.
+ * The root object `name` made of components `bin` (indices into `components`, in order) from their real entries
+ * (layoutMerged's steps), or undefined when laying them out finds something.
  */
-function buildRoot(bin: readonly RowComponent[], name: string, entries: ReadonlyMap<string, RouteEntry[]>, ctx: LayoutContext): VirtualServiceTable | undefined {
+function buildRoot(components: RowComponents, bin: readonly number[], name: string, entries: ReadonlyMap<string, RouteEntry[]>, ctx: LayoutContext): VirtualServiceTable | undefined {
   const findings = new Findings();
   const layoutCtx: LayoutContext = { ...ctx, findings };
+  const roots = bin.map((c) => components.roots[c]);
   // Every entry of the object, in specificity order: their places order the object's routes as the table's would.
-  const sorted = bin.flatMap((c) => entries.get(c.root)!).sort(compareSpecificity);
+  const sorted = roots.flatMap((root) => entries.get(root)!).sort(compareSpecificity);
   const place = new Map(sorted.map((e, k) => [e, k]));
-  const units: Unit[] = bin.map((c) => unitOf(planComponent({ root: c.root, entries: [...entries.get(c.root)!].sort(compareSpecificity) }, layoutCtx), place, [], layoutCtx));
+  const units: Unit[] = roots.map((root) => unitOf(planComponent({ root, entries: [...entries.get(root)!].sort(compareSpecificity) }, layoutCtx), place, [], layoutCtx));
   return findings.records.length > 0 ? undefined : { name, role: 'root', http: rootHttp(units) };
 }
 
-/** What of two partitions of a list (before and now) {@link layoutFromIndex} compares. */
-interface ComponentDiff {
-  /** The size of the largest component of either. */
-  readonly largest: number;
-  /** Per component before (same order): unchanged (see {@link layoutFromIndex}). */
-  readonly cleanBefore: readonly boolean[];
-  /** Per component now (same order): unchanged. */
-  readonly unchanged: readonly boolean[];
-  /** Per index i of the components now (and their count): how many of those before i are unchanged. */
-  readonly unchangedBefore: readonly number[];
-}
-
-const diffMemo = new WeakMap<readonly RowComponent[], WeakMap<readonly RowComponent[], ComponentDiff>>();
-
-/** The diff of two partitions (the tables of one list share it): both in path order of their roots, walked together. */
-function diffOf(before: readonly RowComponent[], now: readonly RowComponent[]): ComponentDiff {
-  let byNow = diffMemo.get(before);
-  if (!byNow) diffMemo.set(before, (byNow = new WeakMap()));
-  let diff = byNow.get(now);
-  if (!diff) {
-    const cleanBefore = new Array<boolean>(before.length).fill(false);
-    const unchanged = new Array<boolean>(now.length).fill(false);
-    for (let i = 0, j = 0; i < before.length && j < now.length;) {
-      const a = before[i].root;
-      const b = now[j].root;
-      if (a < b) i++;
-      else if (a > b) j++;
-      else {
-        cleanBefore[i] = unchanged[j] = !before[i].touched && !now[j].touched;
-        i++;
-        j++;
-      }
-    }
-    let largest = 0;
-    for (const c of before) largest = Math.max(largest, c.size);
-    for (const c of now) largest = Math.max(largest, c.size);
-    const unchangedBefore = [0];
-    for (let j = 0; j < now.length; j++) unchangedBefore.push(unchangedBefore[j] + (unchanged[j] ? 1 : 0));
-    byNow.set(now, (diff = { largest, cleanBefore, unchanged, unchangedBefore }));
-  }
-  return diff;
-}
-
-/** componentsOf by rows and changed files (neither is changed once made): the tables of one list share them. */
-const componentsMemo = new WeakMap<ListRows, WeakMap<ReadonlySet<string>, readonly RowComponent[]>>();
-
-/** The components of a list's rows, in path order of their roots (callers must not change them). */
-function componentsOf(rows: ListRows, changed: ReadonlySet<string>): readonly RowComponent[] {
-  let byChanged = componentsMemo.get(rows);
-  if (!byChanged) componentsMemo.set(rows, (byChanged = new WeakMap()));
-  let components = byChanged.get(changed);
-  if (!components) byChanged.set(changed, (components = partitionRows(rows, changed)));
-  return components;
-}
-
-function partitionRows(rows: ListRows, changed: ReadonlySet<string>): RowComponent[] {
-  // Rows are in literal order: a component's rows are one run (partition.ts rootsOf).
-  const roots = rootsOf(rows.literals);
-  // Per route: whether its file changed, asked once per route rather than once per row (a set lookup of the route's
-  // file path per row, reading each row's route object, was most of a partition's time at tier L).
-  const touchedRoute = new Uint8Array(rows.routes.length);
-  if (changed.size > 0) for (let i = 0; i < rows.routes.length; i++) if (changed.has(rows.routes[i].file)) touchedRoute[i] = 1;
-  const components: RowComponent[] = [];
-  for (let start = 0; start < roots.length;) {
-    const root = roots[start];
-    let end = start;
-    let size = 0;
-    let touched = false;
-    for (; end < roots.length && roots[end] === root; end++) {
-      size += rows.sizes[end];
-      if (touchedRoute[rows.routeOf[end]] === 1) touched = true;
-    }
-    components.push({ root, index: components.length, start, end, size, touched });
-    start = end;
-  }
-  return components;
-}
-
 /**
- * The real entries of each of `components` (by root), made from the landings of their rows' routes; undefined when
- * they are not the entries the rows stand for (as many, with the same literals).
+ * The real entries of each of components `indices` (by root), made from the landings of their rows' routes; undefined
+ * when they are not the entries the rows stand for (as many, with the same literals).
  */
-function entriesByRoot(input: IndexLayoutInput, components: readonly RowComponent[]): Map<string, RouteEntry[]> | undefined {
+function entriesByRoot(input: IndexLayoutInput, components: RowComponents, indices: readonly number[]): Map<string, RouteEntry[]> | undefined {
   const { rows } = input;
   const routes = new Map<number, IndexedRoute>();
   const expected = new Map<string, number>();
   const literalsOf = new Map<string, string>();
-  for (const c of components) {
-    expected.set(c.root, c.end - c.start);
-    for (let row = c.start; row < c.end; row++) {
+  for (const c of indices) {
+    const root = components.roots[c];
+    const start = components.starts[c];
+    const end = components.starts[c + 1];
+    expected.set(root, end - start);
+    for (let row = start; row < end; row++) {
       routes.set(rows.routeOf[row], rows.routes[rows.routeOf[row]]);
-      literalsOf.set(rows.literals[row], c.root);
+      literalsOf.set(rows.literals[row], root);
     }
   }
-  const byRoot = new Map<string, RouteEntry[]>(components.map((c) => [c.root, []]));
+  const byRoot = new Map<string, RouteEntry[]>(indices.map((c) => [components.roots[c], []]));
   for (const entry of input.entriesOf([...routes.values()])) {
     const root = literalsOf.get(entry.literal);
     if (root !== undefined) byRoot.get(root)!.push(entry);

@@ -3,9 +3,9 @@ import { RouteEntry, mergeAdjacent } from './entries';
 import { describeMatch, where } from './findings';
 import { LayoutContext } from './layout-context';
 import { NameRequest, objectNames } from './naming';
-import { packInOrder, totalSize } from './pack';
+import { packedRunLengths, splitIntoRuns, totalSize } from './pack';
 import { Component, partitionComponents } from './partition';
-import { chunkByPriority, chunkStably, CutRule, priorityOf } from './stable-chunks';
+import { chunkStably, CutRule, priorityOf, runLengthsByPriority } from './stable-chunks';
 import { HttpRouteTable, VirtualServiceTable } from './route-table';
 import { makeDelegateAction, makeHttpRoute, makeMatchTable } from './table-builders';
 
@@ -80,15 +80,21 @@ interface Item {
   readonly http: HttpRouteTable;
 }
 
-/** What chunkRoots needs of a component: its root and its size in a root object. */
-export interface RootUnit {
-  readonly root: string;
-  readonly size: number;
+/**
+ * What chunkRoots needs of the components of a list, column by column (same order, path order of their roots): each
+ * one's root and its size in a root object. Columns rather than an object per component: the index-driven layout
+ * (incremental-table.ts) cuts partitions of thousands of components on every edit and keeps them between tables.
+ */
+export interface RootColumns {
+  readonly roots: readonly string[];
+  readonly sizes: ArrayLike<number>;
 }
 
 /** One component as it stands in root objects: its routes, or the routes delegating to its slices. */
-export interface Unit extends RootUnit {
+export interface Unit {
+  readonly root: string;
   readonly items: readonly Item[];
+  readonly size: number;
 }
 
 /** Lays out the entries (in specificity order) of one (cluster, environment). */
@@ -112,7 +118,8 @@ export function layoutMerged(sorted: readonly RouteEntry[], ctx: LayoutContext):
   let k = 0;
   const units = plans.map((p) => unitOf(p, place, p.mode === 'delegate' ? delegateNames.slice(k, (k += p.slices.length)) : [], ctx));
 
-  const bins = chunkRoots(units, ctx, ctx.maxObjectsPerFolder - 1 - delegates.length);
+  const columns: RootColumns = { roots: units.map((u) => u.root), sizes: units.map((u) => u.size) };
+  const bins = splitIntoRuns(units, chunkRoots(columns, ctx, ctx.maxObjectsPerFolder - 1 - delegates.length));
   const names = rootObjectNames(ctx.namespace, bins.map((b) => b[0].root));
   const roots: VirtualServiceTable[] = bins.map((bin, i) => ({ name: names[i], role: 'root', http: rootHttp(bin) }));
   const tables = [...roots, ...delegates];
@@ -202,20 +209,23 @@ function preferredRule(ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>): 
  * When that takes more objects than the folder has room for, fuller objects are asked for, in coarse steps: cut
  * only at the full budget, then with each side of a cut holding at least a quarter, then 40%, of its run; then, as
  * a last resort, packed greedily. Each step is a change of the folder's size class, which re-cuts the whole
- * folder once; within a step the cuts stay content-defined.
+ * folder once; within a step the cuts stay content-defined. Gives the number of components in each root object, in
+ * object order (at most `room` objects unless even dense packing takes more).
  */
-export function chunkRoots<T extends RootUnit>(units: readonly T[], ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>, room: number): T[][] {
-  const priorities = units.map((u) => priorityOf(unitKey(u)));
+export function chunkRoots(components: RootColumns, ctx: Pick<LayoutContext, 'budget' | 'preferredBudget'>, room: number): number[] {
+  const priorities = prioritiesOf(components.roots);
   const rules: CutRule[] = [preferredRule(ctx), { threshold: ctx.budget }, { threshold: ctx.budget, minShare: 0.25 }, { threshold: ctx.budget, minShare: 0.4 }];
   for (const rule of rules) {
-    const chunks = chunkByPriority(units, priorities, rule);
-    if (chunks.length <= room) return chunks;
+    const lengths = runLengthsByPriority(components.sizes, priorities, rule);
+    if (lengths.length <= room) return lengths;
   }
   // Content-defined cuts cannot promise the fewest objects; at the very edge of the folder's room, pack densely.
-  return packInOrder(units, ctx.budget);
+  return packedRunLengths(components.sizes, ctx.budget);
 }
 
-/** What places a component's cut: its root, the shortest path of the group (never its position). */
-function unitKey(unit: RootUnit): string {
-  return unit.root;
+/** What places a component's cut: the hash of its root, the shortest path of the group (never its position). */
+function prioritiesOf(roots: readonly string[]): Uint32Array {
+  const priorities = new Uint32Array(roots.length);
+  for (let i = 0; i < roots.length; i++) priorities[i] = priorityOf(roots[i]);
+  return priorities;
 }

@@ -1,4 +1,4 @@
-import { Sized } from './pack';
+import { Sized, splitIntoRuns } from './pack';
 
 /** How chunkStably cuts a run that is too large. */
 export interface CutRule {
@@ -38,30 +38,38 @@ export function chunkStably<T extends Sized>(items: readonly T[], keyOf: (item: 
 }
 
 /** chunkStably with the priorities already computed (one per item, same order). */
-export function chunkByPriority<T extends Sized>(items: readonly T[], priorities: readonly number[], rule: CutRule): T[][] {
-  const starts = new Array<number>(items.length + 1);
-  starts[0] = 0;
-  for (let i = 0; i < items.length; i++) starts[i + 1] = starts[i] + items[i].size;
+export function chunkByPriority<T extends Sized>(items: readonly T[], priorities: ArrayLike<number>, rule: CutRule): T[][] {
+  return splitIntoRuns(items, runLengthsByPriority(items.map((item) => item.size), priorities, rule));
+}
+
+/**
+ * The cuts of chunkStably over items given as columns (their sizes and priorities, in list order): the number of items
+ * in each chunk, in order. Callers holding no item objects (a partition as typed arrays) cut without making any.
+ */
+export function runLengthsByPriority(sizes: ArrayLike<number>, priorities: ArrayLike<number>, rule: CutRule): number[] {
+  const count = sizes.length;
+  const starts = new Float64Array(count + 1);
+  for (let i = 0; i < count; i++) starts[i + 1] = starts[i] + sizes[i];
   const minShare = rule.minShare ?? 0;
-  const chunks: T[][] = [];
+  const lengths: number[] = [];
   // Runs to place, as [from, to) pairs, last first, so chunks come out in order without recursion.
-  const stack: number[] = [items.length, 0];
+  const stack: number[] = [count, 0];
   while (stack.length > 0) {
     const from = stack.pop()!;
     const to = stack.pop()!;
     const size = starts[to] - starts[from];
     if (to - from <= 1 || size <= rule.threshold) {
-      chunks.push(items.slice(from, to));
+      lengths.push(to - from);
       continue;
     }
     const cut = highestCut(priorities, starts, from, to, size * minShare) ?? highestCut(priorities, starts, from, to, 0)!;
     stack.push(to, cut, cut, from);
   }
-  return chunks;
+  return lengths;
 }
 
 /** The index in (from, to) of highest priority (first on ties) leaving at least `margin` bytes on each side. */
-function highestCut(priorities: readonly number[], starts: readonly number[], from: number, to: number, margin: number): number | undefined {
+function highestCut(priorities: ArrayLike<number>, starts: ArrayLike<number>, from: number, to: number, margin: number): number | undefined {
   let best: number | undefined;
   for (let i = from + 1; i < to; i++) {
     if (starts[i] - starts[from] < margin || starts[to] - starts[i] < margin) continue;
