@@ -33,12 +33,7 @@ export interface CutRule {
  * one threshold rather than following a geometric distribution.
  */
 export function chunkStably<T extends Sized>(items: readonly T[], keyOf: (item: T) => string, rule: CutRule): T[][] {
-  const priorities = items.map((item) => priorityOf(keyOf(item)));
-  return chunkByPriority(items, priorities, rule);
-}
-
-/** chunkStably with the priorities already computed (one per item, same order). */
-export function chunkByPriority<T extends Sized>(items: readonly T[], priorities: ArrayLike<number>, rule: CutRule): T[][] {
+  const priorities = Uint32Array.from(items, (item) => priorityOf(keyOf(item)));
   return splitIntoRuns(items, runLengthsByPriority(items.map((item) => item.size), priorities, rule));
 }
 
