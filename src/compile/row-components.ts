@@ -4,9 +4,9 @@ import { ListRows } from './table-index';
 /**
  * The components (partition.ts) of a list's rows, column by column: component `i` has root `roots[i]`, its rows are
  * `starts[i]` to `starts[i + 1]` (excluded; rows are in literal order, so a component's rows are one run), and its
- * entries take `sizes[i]` bytes. At tier L a list has about one component per row: columns keep a partition to one
- * array of roots and a few typed arrays (outside the collected heap) rather than thousands of objects that every
- * collection copies while the memos below keep them.
+ * entries take `sizes[i]` bytes. At tier L a list has about one component per row (6,961 of 7,350): columns keep a
+ * partition to one array of roots and a few typed arrays (their contents outside the collected heap) rather than
+ * thousands of objects that the collector copies and marks for as long as the memos below keep them.
  */
 export interface RowComponents {
   /** Per component: its root, in path order. */
