@@ -175,6 +175,41 @@ describe('the code caches (.kfaas-code-cache, V8 code of the bundle taken after 
     expect(explain()).toEqual(fromModules);
   });
 
+  test('a command hands V8 the code cache, which V8 takes, and raises the tier-up budget only after that (bin/kfaas tuneTiering)', () => {
+    // GIVEN a preload that sees what bin/kfaas does: each Script given a code cache (and whether V8 refused it), and
+    // each V8 flag set (and how many such Scripts were made before it)
+    const observe = join(base, 'observe.js');
+    writeFileSync(observe, `
+      const vm = require('vm'); const v8 = require('v8'); const seen = { refused: [], flags: [] };
+      const Script = vm.Script;
+      vm.Script = class extends Script {
+        constructor(source, options) { super(source, options); if (options && options.cachedData) seen.refused.push(this.cachedDataRejected); }
+      };
+      const set = v8.setFlagsFromString;
+      v8.setFlagsFromString = (flags) => { seen.flags.push([flags, seen.refused.length]); set(flags); };
+      process.on('exit', () => require('fs').writeFileSync(process.env.KFAAS_OBSERVED, JSON.stringify(seen)));`);
+    const run = (args: readonly string[], env: Record<string, string> = {}): { refused: boolean[]; flags: [string, number][] } => {
+      const observed = join(base, `observed-${args[0]}.json`);
+      const r = spawnSync(process.execPath, ['-r', observe, join(tool, 'bin', 'kfaas'), ...args], {
+        encoding: 'utf8', env: { ...process.env, ...env, KFAAS_OBSERVED: observed }, cwd: base,
+      });
+      expect(r.status).toBe(0);
+      return JSON.parse(readFileSync(observed, 'utf8')) as { refused: boolean[]; flags: [string, number][] };
+    };
+    // WHEN a synth and an explain run from the bundle THEN V8 took the cache, and the budget was raised after it
+    for (const args of [['synth', '--root', join(base, 'project'), '--out', join(base, 'out-observed')], ['explain', '--root', join(base, 'project'), '--cluster', 'us-west-prod', '--env', 'prod', '/faas/api/shop/cart/x']]) {
+      expect(run(args)).toEqual({ refused: [false], flags: [['--interrupt-budget=2000000', 1]] });
+    }
+    // a run that writes a cache (the build's warm-up) keeps V8's defaults, so the cache it writes fits a command's start
+    const written = join(base, 'written-cache');
+    expect(run(['synth', '--root', join(base, 'project'), '--out', join(base, 'out-written')], { KFAAS_WRITE_CODE_CACHE: written }).flags).toEqual([]);
+    const accepted = spawnSync(process.execPath, ['-e', `
+      const { readFileSync } = require('fs'); const Module = require('module'); const { Script } = require('vm');
+      const script = new Script(Module.wrap(readFileSync(process.argv[1], 'latin1')), { filename: process.argv[1], cachedData: readFileSync(process.argv[2]) });
+      process.stdout.write(String(!script.cachedDataRejected));`, join(tool, 'lib', 'kfaas.js'), written], { encoding: 'utf8' });
+    expect(accepted.stdout).toBe('true');
+  });
+
   test('a cache V8 refuses (damaged, or from another source or node) is compiled past: same output as the modules', () => {
     const real = readFileSync(cache());
     const realExplain = readFileSync(explainCache());
