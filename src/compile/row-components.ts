@@ -100,8 +100,9 @@ function diffPartitions(before: RowComponents, now: RowComponents): ComponentDif
     }
   }
   let largest = 0;
-  for (const size of before.sizes) largest = Math.max(largest, size);
-  for (const size of now.sizes) largest = Math.max(largest, size);
+  // indexed: a for-of over a typed array makes an iterator result per component while the code is cold
+  for (let i = 0; i < before.sizes.length; i++) if (before.sizes[i] > largest) largest = before.sizes[i];
+  for (let i = 0; i < now.sizes.length; i++) if (now.sizes[i] > largest) largest = now.sizes[i];
   const unchangedBefore = new Uint32Array(now.roots.length + 1);
   for (let j = 0; j < now.roots.length; j++) unchangedBefore[j + 1] = unchangedBefore[j] + unchanged[j];
   return { largest, cleanBefore, unchanged, unchangedBefore };
