@@ -96,6 +96,7 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
   // A file kept in the store is not read: readTree takes its text from the entry, and its documents are decoded at
   // once (the stored entry, a large plain tree, dies young instead of surviving the whole walk). A file the summaries
   // stand for is not decoded either (DEFERRED): whether its routes are stubs is decided once every file is known.
+  let heldChanged = false;
   const reuse: InputReuse<FileOutcome> | undefined = hashes && {
     known: (abs, stat) => hashes.known(abs, stat),
     seen: (abs) => hashes.seen?.(abs),
@@ -104,7 +105,10 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
     remember: (abs, stat, hash) => hashes.remember(abs, stat, hash),
     take: (file) => {
       const summary = summaries?.byPath.get(file.path);
-      if (summary !== undefined && summary.routes !== null && summary.hash === file.hash) {
+      // A held file (or a cluster file) not as summarized: the summaries cannot stand, so no later file is deferred
+      // (clusters/ is walked first: a cluster edit defers nothing).
+      if (summaries !== undefined && (summary === undefined ? file.area === 'clusters' : summary.routes === null && summary.hash !== file.hash)) heldChanged = true;
+      if (!heldChanged && summary !== undefined && summary.routes !== null && summary.hash === file.hash) {
         return {
           text: () => {
             const entry = storedFileOf(store!.get(file));
@@ -148,7 +152,7 @@ export function loadProject(root: string, overlay?: SourceOverlay, store?: Docum
   for (let i = 0; i < tree.files.length; i++) {
     const file = tree.files[i];
     const summary = summaries?.byPath.get(file.path);
-    if (read.taken.get(file) === DEFERRED || (summary !== undefined && summary.routes !== null && file.hash !== undefined && summary.hash === file.hash)) {
+    if (read.taken.get(file) === DEFERRED || (!heldChanged && summary !== undefined && summary.routes !== null && file.hash !== undefined && summary.hash === file.hash)) {
       outcomes.push(undefined);
       deferred.push(i);
       continue;
