@@ -184,7 +184,12 @@ function runWithStubs(opts: PipelineOptions, reuseOutputs: boolean, stubs: boole
   let refused = false;
   if (stubs) {
     try {
-      return keepSummaries(opts, runOnce(opts, reuseOutputs, true), false);
+      const seen = { stubbed: false };
+      const result = runOnce(opts, reuseOutputs, true, seen);
+      // Diagnostics are never given from a project with stubs (they could quote a stub's coarse location): a run that
+      // found something stopped before writing (runOnce) and is done again; the summaries are not refused for it.
+      if (!(seen.stubbed && result.diagnostics.length > 0)) return keepSummaries(opts, result, false);
+      stubRestarts.count++;
     } catch (e) {
       if (!(e instanceof StubFieldRead)) throw e;
       stubRestarts.count++;
@@ -207,9 +212,12 @@ export const stubRestarts = { count: 0, stubbed: 0 };
 
 /**
  * runPipeline; `reuseOutputs`: tables and objects may be taken from the files outDir holds (with `cache`); `stubs`:
- * see PipelineOptions.stubRoutes (throws StubFieldRead when the run must be done without them).
+ * see PipelineOptions.stubRoutes (throws StubFieldRead when the run must be done without them); `seen.stubbed` tells
+ * whether the project held stubs.
  */
-function runOnce(opts: PipelineOptions, reuseOutputs: boolean, stubs: boolean): PipelineResult & { readonly summaryEntries?: () => readonly SummaryEntry[] | undefined } {
+function runOnce(
+  opts: PipelineOptions, reuseOutputs: boolean, stubs: boolean, seen: { stubbed: boolean } = { stubbed: false },
+): PipelineResult & { readonly summaryEntries?: () => readonly SummaryEntry[] | undefined } {
   const root = resolve(opts.root);
   const bag = new DiagnosticBag();
 
@@ -223,14 +231,12 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean, stubs: boolean): 
   }
   const loaded = loadProject(root, opts.overlay, opts.cache?.documentStore({ summaries: stubs }));
   timings.lap('load');
-  if (loaded.stubs > 0) stubRestarts.stubbed++;
-  // Diagnostics are never made with stubs in the project (they would quote a stub's coarse location): done again.
-  const noStubsIfFound = (): void => {
-    if (loaded.stubs > 0 && bag.all.length > 0) throw new StubFieldRead('a run that found something');
-  };
+  if (loaded.stubs > 0) {
+    stubRestarts.stubbed++;
+    seen.stubbed = true;
+  }
   bag.addAll(loaded.diagnostics);
   if (loaded.diagnostics.some((d: Diagnostic) => d.severity === 'error' && !isRouteFile(d))) {
-    noStubsIfFound();
     return { diagnostics: bag.all, project: loaded.project };
   }
 
@@ -249,10 +255,7 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean, stubs: boolean): 
     })
     : buildFully(loaded.project, opts.budgets, timings, objects);
   bag.addAll(built.diagnostics);
-  if (bag.hasErrors) {
-    noStubsIfFound();
-    return { diagnostics: bag.all, project: loaded.project };
-  }
+  if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project };
 
   if ((opts.requireRoutes ?? (opts.write || opts.check)) && !opts.allowEmpty && loaded.project.routes.length === 0) {
     bag.error(
@@ -262,14 +265,12 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean, stubs: boolean): 
       `${existsSync(join(root, 'routes')) ? 'no Route documents under' : 'no routes/ folder:'} ${join(root, 'routes')}: ` +
         `publishing would delete every route in the output folder; check --root, or pass --allow-empty if the project has no routes on purpose`,
     );
-    noStubsIfFound();
     return { diagnostics: bag.all, project: loaded.project };
   }
 
   const tables = built.tables;
   if (opts.only) {
     const only = 'objects' in built ? built.objects : undefined;
-    noStubsIfFound();
     return { diagnostics: bag.all, project: loaded.project, tables, platforms: built.platforms, objects: only, timings: timings.all };
   }
   const tree = built.tree!;
@@ -278,10 +279,7 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean, stubs: boolean): 
   let treeHashes = 'hashes' in built ? built.hashes : undefined;
   const delivery = compileDelivery(loaded.project, renderedFolders(tree, kept));
   bag.addAll(delivery.diagnostics);
-  if (bag.hasErrors) {
-    noStubsIfFound();
-    return { diagnostics: bag.all, project: loaded.project, tables };
-  }
+  if (bag.hasErrors) return { diagnostics: bag.all, project: loaded.project, tables };
   if (opts.cache) {
     // Rendered again only when the plan changed or the output folder does not hold the files recorded for it.
     const rendered = renderDeliveryReusing(delivery.table, { cache: opts.cache, outDir: reusableOut });
@@ -302,10 +300,7 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean, stubs: boolean): 
     ...('reused' in built ? { reused: built.reused, reusedObjects: built.reusedObjects ?? 0, treeHashes, kept } : {}),
     ...(objects ? { objects } : {}), timings: timings.all, summaryEntries: loaded.summaryEntries,
   };
-  if (!opts.write && !opts.check) {
-    noStubsIfFound();
-    return base;
-  }
+  if (!opts.write && !opts.check) return base;
   const publish: PublishOptions = { ...opts.publish, projectRoot: root, kept };
   // Files outside outDir belong to the repository that delivers outDir: left alone when rendering elsewhere.
   const delivered = outDir === resolve(root, loaded.project.delivery?.path ?? DEFAULT_DELIVERY_PATH);
@@ -320,21 +315,17 @@ function runOnce(opts: PipelineOptions, reuseOutputs: boolean, stubs: boolean): 
       `kfaas generates ${rel} from the reviewers of this document and of the Team documents, but ${rel} exists and was not written by kfaas; move its rules into spec.reviewers and delete it`,
     );
   }
-  if (bag.hasErrors) {
-    noStubsIfFound();
-    return { diagnostics: bag.all, project: loaded.project, tables };
-  }
-  noStubsIfFound();
+  // With stubs in the project, a run that found anything (warnings too) writes and compares nothing: runWithStubs
+  // does it again without them.
+  if (bag.hasErrors || (seen.stubbed && bag.all.length > 0)) return { diagnostics: bag.all, project: loaded.project, tables };
   if (opts.write) {
     const report = publishTree(outDir, tree, publish);
     const published = publishRepoFiles(root, repoPaths, repoFiles);
     timings.lap('publish');
-    noStubsIfFound();
     return { ...base, report, repoDiff: published, timings: timings.all };
   }
   const diff = diffTree(outDir, tree, publish);
   timings.lap('publish');
-  noStubsIfFound();
   return { ...base, diff, repoDiff, timings: timings.all };
 }
 

@@ -56,7 +56,7 @@ export class EntrySizeStore {
         let key = keys.get(route);
         // a route decoded in this run for a stub of the project's routes (load-project.ts materialize): the stub's key
         if (key === undefined && !keys.has(route)) {
-          const own = `${fileKeyOf(route.origin.at.file)}:${route.name}`;
+          const own = routeKeyOf(route, fileKeyOf);
           if (this.kept.has(own)) key = own;
         }
         if (key === undefined) return measure();
@@ -100,12 +100,17 @@ export class EntrySizeStore {
 /** Sizes of one route: by context id, by match field path, one size per entry of the match. */
 type StoredSizes = Record<string, Record<string, number[]>>;
 
-/** The key of each route (its file's content key and its name); none for routes sharing both. */
+/** A route's key: its file's content key and its name. */
+function routeKeyOf(route: Route, fileKeyOf: (path: string) => string): string {
+  return `${fileKeyOf(route.origin.at.file)}:${route.name}`;
+}
+
+/** The key of each route (routeKeyOf); none for routes sharing both. */
 function routeKeys(routes: readonly Route[], fileKeyOf: (path: string) => string): Map<Route, string | undefined> {
   const keys = new Map<Route, string | undefined>();
   const taken = new Map<string, Route>();
   for (const route of routes) {
-    const key = `${fileKeyOf(route.origin.at.file)}:${route.name}`;
+    const key = routeKeyOf(route, fileKeyOf);
     const other = taken.get(key);
     if (other !== undefined) {
       keys.set(other, undefined);

@@ -57,12 +57,12 @@ export class RouteSummaryStore {
         const paths = new Set<string>();
         for (const entry of files) {
           paths.add(entry[0]);
-          const found = base.byPath.get(entry[0]);
+          const found = base.get(entry[0]);
           // same content, same summary (a refusal aside, which the delta's own field holds)
           if (found === undefined || found.hash !== entry[1] || (found.routes === null) !== (entry[2] === null)) own.push(entry);
         }
-        const gone = [...base.byPath.keys()].filter((path) => !paths.has(path));
-        if (own.length + gone.length <= Math.max(DELTA_MIN, base.byPath.size / 8)) {
+        const gone = base.paths().filter((path) => !paths.has(path));
+        if (own.length + gone.length <= Math.max(DELTA_MIN, base.size / 8)) {
           writeChecked(join(this.dir, DELTA), checkedBytes({ tag: this.tag, base: base.sum, refusedFor, files: own, gone }));
           return;
         }
@@ -81,8 +81,11 @@ export class RouteSummaryStore {
   }
 }
 
+/** The base file as read: each path's summary, its paths, how many. */
 interface BaseLayer {
-  readonly byPath: ReadonlyMap<string, Summary>;
+  get(path: string): Summary | undefined;
+  paths(): readonly string[];
+  readonly size: number;
   /** Its checksum, which a delta names. */
   readonly sum: string;
 }
@@ -96,9 +99,18 @@ function readLayers(dir: string, tag: string): { summaries: RouteSummaries; refu
   let refusedFor = base.refusedFor;
   const deltaFile = readCheckedFile(join(dir, DELTA));
   const delta = deltaFile && parseLayer(deltaFile.body, tag);
+  // The base's summary of each path the delta sets or drops (undefined: not in the base), so that one map serves as
+  // both the files now and, with it, the base a save writes its delta against.
+  const replaced = new Map<string, Summary | undefined>();
   if (delta !== undefined && delta.base === baseFile!.sum) {
-    for (const [path, summary] of delta.files) byPath.set(path, summary);
-    for (const path of delta.gone) byPath.delete(path);
+    for (const [path, summary] of delta.files) {
+      if (!replaced.has(path)) replaced.set(path, byPath.get(path));
+      byPath.set(path, summary);
+    }
+    for (const path of delta.gone) {
+      if (!replaced.has(path)) replaced.set(path, byPath.get(path));
+      byPath.delete(path);
+    }
     refusedFor = delta.refusedFor;
   }
   const held: [string, string][] = [];
@@ -109,9 +121,22 @@ function readLayers(dir: string, tag: string): { summaries: RouteSummaries; refu
   const refused = refusedFor !== null && refusedFor === sha256(JSON.stringify(held));
   // refused: no file is summarized for this run (the loader then decodes every file)
   const summaries: RouteSummaries = refused ? { byPath: new Map(), held: 0 } : { byPath, held: held.length };
-  const baseByPath = new Map<string, Summary>();
-  for (let i = 0; i < base.files.length; i++) baseByPath.set(base.files[i][0], base.files[i][1]);
-  return { summaries, refusedFor, base: { byPath: baseByPath, sum: baseFile!.sum } };
+  const baseLayer: BaseLayer = {
+    get: (path) => (replaced.has(path) ? replaced.get(path) : byPath.get(path)),
+    paths: () => {
+      const paths: string[] = [];
+      byPath.forEach((_summary, path) => {
+        if (!replaced.has(path) || replaced.get(path) !== undefined) paths.push(path);
+      });
+      replaced.forEach((summary, path) => {
+        if (summary !== undefined && !byPath.has(path)) paths.push(path);
+      });
+      return paths;
+    },
+    size: base.files.length,
+    sum: baseFile!.sum,
+  };
+  return { summaries, refusedFor, base: baseLayer };
 }
 
 interface Layer {
